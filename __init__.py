@@ -1,0 +1,1 @@
+"""citegraph: paper listings in, a citation and relationship knowledge graph out."""

@@ -1,0 +1,160 @@
+"""Every node label, relationship type and property name of the citegraph graph.
+
+Nothing else in the code base spells these strings: stores, exports, queries and views
+import them from here, and iterate ``NODE_KINDS`` / ``REL_KINDS`` instead of listing kinds
+again, so a new kind is one entry below.
+
+Property values are kept to what every store can hold: strings, numbers, booleans and
+lists of those (Neo4j has no nested maps), so the same graph round-trips through files,
+Neo4j and RDF without translation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = 1
+
+# --- node labels -------------------------------------------------------------------
+PAPER = "Paper"
+AUTHOR = "Author"
+METHOD = "Method"
+MODEL = "Model"
+BENCHMARK = "Benchmark"
+
+#: Labels of the entities extracted from text, keyed by the extractor's type names.
+ENTITY_LABELS: dict[str, str] = {"method": METHOD, "model": MODEL, "benchmark": BENCHMARK}
+ENTITY_TYPES: dict[str, str] = {label: kind for kind, label in ENTITY_LABELS.items()}
+
+# --- relationship types ------------------------------------------------------------
+MENTIONS = "MENTIONS"  # Paper -> entity
+INTRODUCES = "INTRODUCES"  # Paper -> entity it presents as new
+SIMILAR_TO = "SIMILAR_TO"  # Paper -> Paper, embedding similarity
+CO_MENTIONED = "CO_MENTIONED"  # entity -> entity, named in the same papers
+CITES = "CITES"  # Paper -> Paper, explicit or inferred
+AUTHORED = "AUTHORED"  # Author -> Paper
+VARIANT_OF = "VARIANT_OF"  # Model -> Model family
+EVALUATED_ON = "EVALUATED_ON"  # Model -> Benchmark
+
+# --- property names ----------------------------------------------------------------
+# every node
+KEY = "key"  # unique per label; the identity every store merges on
+LABEL = "label"  # the node's label, kept on the networkx node
+
+# papers
+TITLE = "title"
+ABSTRACT = "abstract"
+AUTHORS = "authors"  # author names in order, as the source spells them
+AUTHORS_COUNT = "authors_count"  # where a listing gives only a count
+DATE = "date"  # ISO 8601, yyyy-mm-dd
+YEAR = "year"
+ORGANIZATION = "organization"
+ORGANIZATION_HANDLE = "organization_handle"
+UPVOTES = "upvotes"
+VENUE = "venue"
+DOI = "doi"
+ARXIV_ID = "arxiv_id"
+S2_ID = "s2_id"
+OPENALEX_ID = "openalex_id"
+PROVENANCE = "provenance"  # ["file:line", ...] every place the paper was seen
+SOURCES = "sources"  # loader format names that contributed
+STUB = "stub"  # a cited work known only from a reference list
+
+#: Identifier properties of a paper, in the order that picks its key.
+PAPER_ID_PROPERTIES: tuple[str, ...] = (DOI, ARXIV_ID, S2_ID, OPENALEX_ID)
+
+# authors
+NAME = "name"  # also the canonical name of an entity
+
+# entities
+ALIASES = "aliases"
+ENTITY_TYPE = "entity_type"  # method | model | benchmark
+INTRODUCED = "introduced"  # True when some paper of the corpus introduces it
+PAPER_COUNT = "paper_count"
+
+# edges
+COUNT = "count"
+EVIDENCE = "evidence"  # sentences or paper keys that justify the edge
+SOURCE = "source"  # where the edge came from: "title", "abstract", a loader, ...
+SCORE = "score"
+STRENGTH = "strength"
+INFERRED = "inferred"
+POSITION = "position"  # author order, 1-based
+VIA = "via"  # the entity key an inferred citation goes through
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A node label with its key property and the properties its nodes may carry."""
+
+    label: str
+    properties: tuple[str, ...]
+    fulltext: tuple[str, ...] = ()
+    key: str = KEY
+
+
+@dataclass(frozen=True)
+class RelKind:
+    """A relationship type, the labels it joins, and the properties it may carry.
+
+    ``multi`` says whether two nodes may be joined by several edges of this type that
+    differ in ``discriminator``; otherwise the pair holds at most one edge of the type.
+    ``symmetric`` edges are stored once, from the smaller key to the larger.
+    """
+
+    type: str
+    start: tuple[str, ...]
+    end: tuple[str, ...]
+    properties: tuple[str, ...] = field(default_factory=tuple)
+    symmetric: bool = False
+
+
+ENTITY_NODE_PROPERTIES = (KEY, NAME, ALIASES, ENTITY_TYPE, INTRODUCED, PAPER_COUNT)
+
+NODE_KINDS: tuple[NodeKind, ...] = (
+    NodeKind(
+        PAPER,
+        (
+            KEY, TITLE, ABSTRACT, AUTHORS, AUTHORS_COUNT, DATE, YEAR, ORGANIZATION,
+            ORGANIZATION_HANDLE, UPVOTES, VENUE, DOI, ARXIV_ID, S2_ID, OPENALEX_ID,
+            PROVENANCE, SOURCES, STUB,
+        ),
+        fulltext=(TITLE, ABSTRACT),
+    ),
+    NodeKind(AUTHOR, (KEY, NAME), fulltext=(NAME,)),
+    NodeKind(METHOD, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),
+    NodeKind(MODEL, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),
+    NodeKind(BENCHMARK, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),
+)
+
+ENTITY_NODE_LABELS = (METHOD, MODEL, BENCHMARK)
+
+REL_KINDS: tuple[RelKind, ...] = (
+    RelKind(MENTIONS, (PAPER,), ENTITY_NODE_LABELS, (COUNT, EVIDENCE, SOURCE)),
+    RelKind(INTRODUCES, (PAPER,), ENTITY_NODE_LABELS, (EVIDENCE,)),
+    RelKind(SIMILAR_TO, (PAPER,), (PAPER,), (SCORE,), symmetric=True),
+    RelKind(
+        CO_MENTIONED, ENTITY_NODE_LABELS, ENTITY_NODE_LABELS, (COUNT, STRENGTH, EVIDENCE),
+        symmetric=True,
+    ),
+    RelKind(CITES, (PAPER,), (PAPER,), (INFERRED, EVIDENCE, VIA, SOURCE)),
+    RelKind(AUTHORED, (AUTHOR,), (PAPER,), (POSITION,)),
+    RelKind(VARIANT_OF, (MODEL,), (MODEL,), (EVIDENCE,)),
+    RelKind(EVALUATED_ON, (MODEL,), (BENCHMARK,), (EVIDENCE, COUNT)),
+)
+
+NODE_KIND_BY_LABEL: dict[str, NodeKind] = {k.label: k for k in NODE_KINDS}
+REL_KIND_BY_TYPE: dict[str, RelKind] = {k.type: k for k in REL_KINDS}
+LABELS: tuple[str, ...] = tuple(NODE_KIND_BY_LABEL)
+REL_TYPES: tuple[str, ...] = tuple(REL_KIND_BY_TYPE)
+
+
+def node_id(label: str, key: str) -> str:
+    """The networkx node id of a node: unique across labels, readable in dumps."""
+    return f"{label}:{key}"
+
+
+def split_node_id(nid: str) -> tuple[str, str]:
+    """Inverse of :func:`node_id`."""
+    label, _, key = nid.partition(":")
+    return label, key

@@ -1,0 +1,70 @@
+"""What went wrong while reading files: each problem names its file and record.
+
+Loaders never raise on bad input; they report here and go on, so one bad record never
+costs the records already read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"  # the record or file was skipped
+WARNING = "warning"  # read, but something was repaired or guessed
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """One problem: the file, where in it (``line 12``, ``record smith2020``), and what."""
+
+    path: str
+    location: str
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.location}" if self.location else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass
+class LoadReport:
+    """Problems and counts of one load, for the summary a user reads at the end."""
+
+    issues: list[LoadIssue] = field(default_factory=list)
+    records_read: Counter[str] = field(default_factory=Counter)  # per file
+    records_skipped: Counter[str] = field(default_factory=Counter)  # per file
+    files_skipped: list[str] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)  # file -> format name
+
+    def error(self, path: str | Path, location: str, message: str) -> None:
+        """Report a skipped record (or file, with an empty location)."""
+        self.issues.append(LoadIssue(str(path), location, message, ERROR))
+        if location:
+            self.records_skipped[str(path)] += 1
+
+    def warning(self, path: str | Path, location: str, message: str) -> None:
+        """Report something read with a repair or a guess."""
+        self.issues.append(LoadIssue(str(path), location, message, WARNING))
+
+    def skip_file(self, path: str | Path, message: str) -> None:
+        """Report a whole file that was not read."""
+        self.files_skipped.append(str(path))
+        self.issues.append(LoadIssue(str(path), "", message, ERROR))
+
+    @property
+    def total_read(self) -> int:
+        return sum(self.records_read.values())
+
+    @property
+    def total_skipped(self) -> int:
+        return sum(self.records_skipped.values())
+
+    @property
+    def errors(self) -> list[LoadIssue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[LoadIssue]:
+        return [i for i in self.issues if i.severity == WARNING]

@@ -1,0 +1,125 @@
+"""The paper record every loader yields, and the identifiers that make two records one paper.
+
+A record is source-neutral: loaders fill what their format has and leave the rest empty.
+Identity is decided here, not in the loaders, so that "same paper from two sources = one
+record" holds whatever the formats.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+#: Identifier kinds a record can carry, strongest first: the first one present is the key.
+ID_KINDS: tuple[str, ...] = ("doi", "arxiv", "s2", "openalex")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """One place a record was read from: the file and the line (or record key) in it."""
+
+    source: str
+    location: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.location}" if self.location else self.source
+
+
+@dataclass
+class Reference:
+    """A work a record cites, known by whatever identifiers and title the source gives."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    year: int | None = None
+
+
+@dataclass
+class PaperRecord:
+    """A paper as a loader read it.
+
+    ``title`` and ``abstract`` keep the source's text exactly; normalisation happens only in
+    keys. ``ids`` maps an :data:`ID_KINDS` name to a normalised identifier.
+    """
+
+    title: str
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    authors_count: int | None = None
+    date: str | None = None  # ISO yyyy-mm-dd
+    year: int | None = None
+    organization: str | None = None
+    organization_handle: str | None = None
+    upvotes: int | None = None
+    venue: str | None = None
+    ids: dict[str, str] = field(default_factory=dict)
+    references: list[Reference] = field(default_factory=list)
+    provenance: list[Provenance] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # loader format names
+    stub: bool = False
+
+    @property
+    def key(self) -> str:
+        """A stable key: the strongest real identifier, else the normalised title."""
+        return paper_key(self.ids, self.title)
+
+
+# --- identifiers ---------------------------------------------------------------------
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_ARXIV_PREFIX = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.IGNORECASE)
+_ARXIV_VERSION = re.compile(r"v\d+$")
+_ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
+_ARXIV_OLD = re.compile(r"^[a-z\-]+(?:\.[A-Z]{2})?/\d{7}$", re.IGNORECASE)
+_OPENALEX_PREFIX = re.compile(r"^(?:https?://openalex\.org/)", re.IGNORECASE)
+
+
+def normalize_doi(doi: str) -> str | None:
+    """Lower-cased DOI without resolver prefix; None when it is not a DOI."""
+    value = _DOI_PREFIX.sub("", doi.strip()).strip().rstrip(".").lower()
+    return value if value.startswith("10.") and "/" in value else None
+
+
+def normalize_arxiv(arxiv_id: str) -> str | None:
+    """arXiv id without URL prefix, '.pdf' and version suffix; None when not an arXiv id."""
+    value = _ARXIV_PREFIX.sub("", arxiv_id.strip()).strip()
+    value = value.removesuffix(".pdf")
+    value = _ARXIV_VERSION.sub("", value)
+    if _ARXIV_NEW.match(value) or _ARXIV_OLD.match(value):
+        return value
+    return None
+
+
+def normalize_openalex(openalex_id: str) -> str | None:
+    """OpenAlex work id (``W123``) without URL prefix."""
+    value = _OPENALEX_PREFIX.sub("", openalex_id.strip()).strip().upper()
+    return value if re.fullmatch(r"W\d+", value) else None
+
+
+def normalize_id(kind: str, value: str) -> str | None:
+    """Normalise an identifier of one of :data:`ID_KINDS`; None when it is not valid."""
+    if not value or not value.strip():
+        return None
+    if kind == "doi":
+        return normalize_doi(value)
+    if kind == "arxiv":
+        return normalize_arxiv(value)
+    if kind == "openalex":
+        return normalize_openalex(value)
+    return value.strip()
+
+
+def normalize_title(title: str) -> str:
+    """Case-, accent- and punctuation-folded title words joined by '-': a title's identity."""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return "-".join(re.findall(r"\w+", text))
+
+
+def paper_key(ids: dict[str, str], title: str) -> str:
+    """The key of a paper: ``doi:…``, ``arxiv:…``, … or ``title:…``."""
+    for kind in ID_KINDS:
+        if ids.get(kind):
+            return f"{kind}:{ids[kind]}"
+    return f"title:{normalize_title(title)}"

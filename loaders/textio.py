@@ -1,0 +1,76 @@
+"""Reading text files as people have them: gzip, BOMs and encodings that are not UTF-8.
+
+Lines are decoded one at a time so a large file streams, and a stray non-UTF-8 byte costs
+a warning naming its line instead of the whole file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from citegraph.loaders.problems import LoadReport
+
+GZIP_MAGIC = b"\x1f\x8b"
+FALLBACK_ENCODING = "cp1252"
+_BOMS = (b"\xef\xbb\xbf",)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def open_binary(path: Path) -> io.BufferedIOBase:
+    """Open a file for reading bytes, gunzipping it when its content is gzip."""
+    raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    if raw.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    return raw
+
+
+def head(path: Path, size: int = 8192) -> str:
+    """The first ``size`` bytes of a (possibly gzipped) file as text, for format sniffing."""
+    with open_binary(path) as fh:
+        data = fh.read(size)
+    if data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16", errors="replace")
+    for bom in _BOMS:
+        data = data.removeprefix(bom)
+    return data.decode("utf-8", errors="replace")
+
+
+def decode_line(raw: bytes, path: Path, lineno: int, report: LoadReport | None) -> str:
+    """Decode one line as UTF-8, falling back to cp1252 with a warning that names the line."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 1].hex()
+        if report is not None:
+            report.warning(
+                path,
+                f"line {lineno}",
+                f"not valid UTF-8 (byte 0x{bad} at column {exc.start + 1}); "
+                f"decoded as {FALLBACK_ENCODING}",
+            )
+        return raw.decode(FALLBACK_ENCODING, errors="replace")
+
+
+def iter_lines(path: Path, report: LoadReport | None = None) -> Iterator[tuple[int, str]]:
+    """Yield ``(line number, text without its line ending)`` for every line of a file."""
+    with open_binary(path) as fh:
+        first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+        if first.startswith(_UTF16_BOMS):
+            text = fh.read().decode("utf-16")
+            for lineno, line in enumerate(text.splitlines(), start=1):
+                yield lineno, line
+            return
+        for lineno, raw in enumerate(fh, start=1):
+            if lineno == 1:
+                for bom in _BOMS:
+                    raw = raw.removeprefix(bom)
+            raw = raw.rstrip(b"\n").removesuffix(b"\r")
+            yield lineno, decode_line(raw, path, lineno, report)
+
+
+def read_text(path: Path, report: LoadReport | None = None) -> str:
+    """A whole file as text, with the same decoding rules as :func:`iter_lines`."""
+    return "\n".join(line for _, line in iter_lines(path, report))
