@@ -91,9 +91,13 @@ def edge_tip(rel: str, props: Mapping[str, Any], start: str, end: str) -> Tip:
 
 
 def build_nodes(kg: KnowledgeGraph, nodes: Iterable[str], rank: Mapping[str, float],
-                degree: Mapping[str, int], labelled: set[str], focus: str | None,
+                degree: Mapping[str, int], focus: str | None,
                 positions: Mapping[str, tuple[int, int]] | None) -> list[dict[str, Any]]:
-    """vis-network node records: colour and shape by label, size by PageRank."""
+    """vis-network node records: colour and shape by label, size by PageRank.
+
+    Records come in the order given (most important first): the page labels the first
+    ones that fit on screen without overlapping, so no label is decided here.
+    """
     styles = style.node_styles()
     top = max((rank.get(n, 0.0) for n in nodes), default=1.0) or 1.0
     out = []
@@ -105,7 +109,6 @@ def build_nodes(kg: KnowledgeGraph, nodes: Iterable[str], rank: Mapping[str, flo
             "id": nid,
             "kind": props[S.LABEL],
             "name": name,
-            "label": shorten(name, LABEL_CHARS) if nid in labelled else "",
             "short": shorten(name, LABEL_CHARS),
             "value": round(rank.get(nid, 0.0) / top, 4),
             "shape": st.shape,
@@ -123,8 +126,12 @@ def build_nodes(kg: KnowledgeGraph, nodes: Iterable[str], rank: Mapping[str, flo
     return out
 
 
-def build_edges(kg: KnowledgeGraph, sub: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """vis-network edge records: colour, dashes and arrows by relationship type."""
+def build_edges(kg: KnowledgeGraph, sub: nx.MultiDiGraph, opacity: float = 0.75
+                ) -> list[dict[str, Any]]:
+    """vis-network edge records: colour, dashes and arrows by relationship type.
+
+    Big views pass a lower ``opacity`` so thousands of edges stay a haze, not a wall.
+    """
     styles = style.edge_styles()
     names = {nid: display_name(kg.node(nid)) for nid in sub}
     out = []
@@ -137,7 +144,7 @@ def build_edges(kg: KnowledgeGraph, sub: nx.MultiDiGraph) -> list[dict[str, Any]
             "to": v,
             "kind": rel,
             "color": {"color": st.color, "highlight": "#111111", "hover": "#111111",
-                      "opacity": 0.75},
+                      "opacity": opacity},
             "dashes": st.dashes,
             "width": st.width,
             "arrows": {"to": {"enabled": st.arrow, "scaleFactor": 0.5}},

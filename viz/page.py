@@ -47,7 +47,7 @@ def render(title: str, data: dict[str, Any]) -> str:
     nonce = secrets.token_urlsafe(16)
     parts = {
         "TITLE": html.escape(title),
-        "CSP": html.escape(_CSP.format(nonce=nonce)),
+        "CSP": html.escape(_CSP.format(nonce=nonce), quote=False),  # it has no double quote
         "NONCE": nonce,
         "VIS_CSS": _vis("vis-network.css").replace("</", "<\\/"),
         "PAGE_CSS": _asset("view.css"),

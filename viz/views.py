@@ -24,8 +24,6 @@ from citegraph.viz.select import ViewError, display_name
 PHYSICS_LIMIT = 1000
 #: Most nodes one page shows; the rest are left out, most important kept, with a note.
 MAX_NODES = 5000
-#: Nodes whose label is drawn on the canvas; every other label is in its tooltip.
-LABELLED = 30
 
 
 def _counts(kg: KnowledgeGraph, nodes: Iterable[str]) -> str:
@@ -49,19 +47,22 @@ def _cap(kg: KnowledgeGraph, chosen: list[str], rank: dict[str, float], limit: i
 
 def render_view(kg: KnowledgeGraph, nodes: list[str], title: str, note: str = "",
                 focus: str | None = None, rank: dict[str, float] | None = None,
-                graph: nx.Graph | None = None) -> GraphView:
-    """A page showing ``nodes`` and every edge between them."""
+                graph: nx.Graph | None = None, physics: bool | None = None) -> GraphView:
+    """A page showing ``nodes`` and every edge between them.
+
+    ``physics`` forces live physics on or off; by default it is on up to ``PHYSICS_LIMIT``
+    nodes, and bigger views get positions from :mod:`citegraph.viz.layout`.
+    """
     graph = graph if graph is not None else select.simple_graph(kg)
     rank = rank if rank is not None else select.importance(kg, graph)
     sub = kg.g.subgraph(nodes)
     simple = graph.subgraph(nodes)
     degree = dict(graph.degree(nodes))
     order = select.top_nodes({n: rank.get(n, 0.0) for n in nodes}, len(nodes))
-    labelled = set(order[:LABELLED]) | ({focus} if focus else set())
-    big = len(nodes) > PHYSICS_LIMIT
+    big = len(nodes) > PHYSICS_LIMIT if physics is None else not physics
     positions = layout.layout(simple, order) if big else None
-    vis_nodes = D.build_nodes(kg, order, rank, degree, labelled, focus, positions)
-    vis_edges = D.build_edges(kg, sub)
+    vis_nodes = D.build_nodes(kg, order, rank, degree, focus, positions)
+    vis_edges = D.build_edges(kg, sub, opacity=0.35 if big else 0.75)
     payload: dict[str, Any] = {
         "title": title,
         "note": note,
@@ -75,13 +76,14 @@ def render_view(kg: KnowledgeGraph, nodes: list[str], title: str, note: str = ""
     return GraphView(title=title, html=render(title, payload), note=note, counts=counts)
 
 
-def overview(kg: KnowledgeGraph, max_nodes: int = MAX_NODES, title: str | None = None
-             ) -> GraphView:
+def overview(kg: KnowledgeGraph, max_nodes: int = MAX_NODES, title: str | None = None,
+             physics: bool | None = None) -> GraphView:
     """The whole graph, or its ``max_nodes`` most central nodes when it is bigger."""
     graph = select.simple_graph(kg)
     rank = select.importance(kg, graph)
     nodes, note = _cap(kg, list(graph), rank, max_nodes)
-    return render_view(kg, nodes, title or "citegraph overview", note, rank=rank, graph=graph)
+    return render_view(kg, nodes, title or "citegraph overview", note, rank=rank, graph=graph,
+                       physics=physics)
 
 
 def neighbourhood(kg: KnowledgeGraph, focus: str, depth: int = 1,

@@ -4,6 +4,10 @@
   "use strict";
   var data = JSON.parse(document.getElementById("view-data").textContent);
   var big = !data.physics;
+  var MIN_SIZE = 7, MAX_SIZE = 34;       // node sizes for the lowest and highest PageRank
+  var LABEL_PX = 13;                      // on-screen label size at every zoom
+  var MAX_LABELS = big ? 30 : 40;         // labels drawn at once, besides pinned ones
+  var CANDIDATES = 400;                   // most important nodes that may get a label
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -18,13 +22,22 @@
     return box;
   }
 
-  var hiddenKinds = {};
+  var byId = {};
   data.nodes.forEach(function (n) {
     n.title = tipElement(n.tip);
-    n.keepLabel = !!n.label;
+    n.label = "";
     delete n.tip;
+    byId[n.id] = n;
   });
   data.edges.forEach(function (e) { e.title = tipElement(e.tip); delete e.tip; });
+  var vMin = Infinity, vMax = -Infinity;
+  data.nodes.forEach(function (n) { vMin = Math.min(vMin, n.value); vMax = Math.max(vMax, n.value); });
+  function radius(n) {
+    var t = vMax > vMin ? (n.value - vMin) / (vMax - vMin) : 0.5;
+    return MIN_SIZE + t * (MAX_SIZE - MIN_SIZE);
+  }
+
+  var hiddenKinds = {};
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
 
@@ -33,8 +46,8 @@
     layout: { improvedLayout: false, randomSeed: 7 },
     nodes: {
       borderWidth: 1.5,
-      scaling: { min: 7, max: 34, label: { enabled: false } },
-      font: { size: 13, face: "system-ui, sans-serif", color: "#1d1d1f",
+      scaling: { min: MIN_SIZE, max: MAX_SIZE, label: { enabled: false } },
+      font: { size: LABEL_PX, face: "system-ui, sans-serif", color: "#1d1d1f",
               strokeWidth: 4, strokeColor: "#ffffff" }
     },
     edges: {
@@ -63,29 +76,71 @@
     window.citegraphView.drawnAt = performance.now();
     document.getElementById("loading").remove();
     document.body.setAttribute("data-drawn", "1");
-    requestAnimationFrame(fitLabels);
-  });
-
-  // Labels keep one on-screen size at any zoom, so a zoomed-out overview stays readable.
-  var LABEL_PX = 13, labelScale = null;
-  function fitLabels() {
-    var scale = network.getScale();
-    if (labelScale !== null && Math.abs(scale - labelScale) / labelScale < 0.05) return;
-    labelScale = scale;
-    var size = Math.min(LABEL_PX / scale, 400);
-    nodes.update(nodes.get({ filter: function (n) { return !!n.label; } }).map(function (n) {
-      return { id: n.id, font: { size: size } };
-    }));
-  }
-  var zoomPending = false;
-  network.on("zoom", function () {
-    if (zoomPending) return;
-    zoomPending = true;
-    requestAnimationFrame(function () { zoomPending = false; fitLabels(); });
+    requestAnimationFrame(placeLabels);
   });
   network.on("stabilizationIterationsDone", function () {
     network.setOptions({ physics: false });
   });
+
+  // --- labels: the most important ones that fit without overlapping, at every zoom ---
+  var candidates = data.nodes.slice(0, CANDIDATES).map(function (n) { return n.id; });
+  var pinned = {};                         // always labelled: the focus, clicked, found
+  if (data.focus) pinned[data.focus] = 1;
+  var shown = {};                          // id -> font size currently drawn
+
+  function overlaps(box, boxes) {
+    for (var i = 0; i < boxes.length; i++) {
+      var b = boxes[i];
+      if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]) return true;
+    }
+    return false;
+  }
+
+  function placeLabels() {
+    var scale = network.getScale(), size = Math.min(LABEL_PX / scale, 600);
+    var width = container.clientWidth, height = container.clientHeight;
+    var ids = Object.keys(pinned).concat(candidates.filter(function (id) { return !pinned[id]; }));
+    ids = ids.filter(function (id) { return byId[id] && !hiddenKinds["n:" + byId[id].kind]; });
+    var pos = network.getPositions(ids), boxes = [], want = {}, free = 0;
+    ids.forEach(function (id) {
+      if (!pinned[id] && free >= MAX_LABELS) return;
+      var p = network.canvasToDOM(pos[id]), n = byId[id];
+      if (!pinned[id] && (p.x < 0 || p.y < 0 || p.x > width || p.y > height)) return;
+      var w = n.short.length * LABEL_PX * 0.55 + 8, r = radius(n) * scale;
+      var box = [p.x - w / 2, p.y + r, p.x + w / 2, p.y + r + LABEL_PX + 6];
+      if (!pinned[id] && overlaps(box, boxes)) return;
+      boxes.push(box);
+      want[id] = size;
+      if (!pinned[id]) free += 1;
+    });
+    var updates = [];
+    Object.keys(shown).forEach(function (id) {
+      if (!(id in want)) updates.push({ id: id, label: "" });
+    });
+    Object.keys(want).forEach(function (id) {
+      if (shown[id] !== want[id]) {
+        updates.push({ id: id, label: byId[id].short, font: { size: want[id] } });
+      }
+    });
+    shown = want;
+    if (updates.length) nodes.update(updates);
+  }
+  var pending = false;
+  function relabel() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; placeLabels(); });
+  }
+  ["zoom", "dragEnd", "animationFinished", "resize"].forEach(function (name) {
+    network.on(name, relabel);
+  });
+
+  function pin(ids) {
+    pinned = {};
+    if (data.focus) pinned[data.focus] = 1;
+    ids.forEach(function (id) { pinned[id] = 1; });
+    relabel();
+  }
 
   // --- header, note, legend with filters ---------------------------------------------
   document.getElementById("title").textContent = data.title;
@@ -101,6 +156,7 @@
     edges.update(data.edges.map(function (e) {
       return { id: e.id, hidden: !!hiddenKinds["e:" + e.kind] };
     }));
+    relabel();
   }
 
   function legendRow(list, key, swatch, row) {
@@ -155,7 +211,7 @@
                                     : "no match";
     if (!hits.length) return;
     network.selectNodes(hits);
-    labelAround(hits.length === 1 ? hits : [], hits);
+    pin(hits.slice(0, 50));
     if (hits.length === 1) {
       network.focus(hits[0], { scale: Math.max(network.getScale(), 1.2), animation: true });
     } else {
@@ -170,39 +226,21 @@
     search(ev.target.value);
   });
 
-  // --- labels of the selection and its neighbours -------------------------------------
-  var shownLabels = [];
-  function labelAround(centers, extra) {
-    nodes.update(shownLabels.map(function (id) {
-      var n = nodes.get(id);
-      return { id: id, label: n.keepLabel ? n.label : "" };
-    }));
-    shownLabels = [];
-    var ids = {};
-    centers.forEach(function (id) {
-      ids[id] = 1;
-      network.getConnectedNodes(id).forEach(function (other) { ids[other] = 1; });
+  // --- selection: label the clicked node and its neighbours ----------------------------
+  network.on("click", function (params) {
+    var ids = [];
+    params.nodes.forEach(function (id) {
+      ids.push(id);
+      ids = ids.concat(network.getConnectedNodes(id));
     });
-    (extra || []).forEach(function (id) { ids[id] = 1; });
-    var updates = [];
-    Object.keys(ids).forEach(function (id) {
-      var n = nodes.get(id);
-      if (n && !n.label) { updates.push({ id: id, label: n.short }); shownLabels.push(id); }
-    });
-    nodes.update(updates);
-    labelScale = null;
-    fitLabels();
-  }
-
-  network.on("click", function (params) { labelAround(params.nodes); });
+    pin(ids);
+  });
   network.on("doubleClick", function (params) {
-    if (params.nodes.length) {
-      network.focus(params.nodes[0], { scale: 1.5, animation: true });
-    }
+    if (params.nodes.length) network.focus(params.nodes[0], { scale: 1.5, animation: true });
   });
   function reset() {
     network.unselectAll();
-    labelAround([]);
+    pin([]);
     found.textContent = "";
     network.fit({ animation: true });
   }
