@@ -95,8 +95,8 @@ def build_nodes(kg: KnowledgeGraph, nodes: Iterable[str], rank: Mapping[str, flo
                 positions: Mapping[str, tuple[int, int]] | None) -> list[dict[str, Any]]:
     """vis-network node records: colour and shape by label, size by PageRank.
 
-    Records come in the order given (most important first): the page labels the first
-    ones that fit on screen without overlapping, so no label is decided here.
+    The page labels the most important nodes that fit on screen without overlapping, at
+    each zoom, so no label is decided here.
     """
     styles = style.node_styles()
     top = max((rank.get(n, 0.0) for n in nodes), default=1.0) or 1.0

@@ -206,3 +206,13 @@ class Browser:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def screenshot(page: str | Path, png: str | Path, width: int = 1280, height: int = 800,
+               timeout: float = 60.0) -> Path:
+    """Open a saved view, wait until it is drawn, and save a PNG of it (e.g. for the docs)."""
+    with Browser(width=width, height=height) as browser:
+        browser.open(page)
+        browser.wait_for("window.citegraphView && window.citegraphView.drawnAt", timeout)
+        browser.pump(0.5)
+        return browser.screenshot(png)

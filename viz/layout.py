@@ -18,12 +18,12 @@ import networkx as nx
 import numpy as np
 
 #: Nodes laid out by the force simulation; the rest are placed next to their neighbours.
-CORE_SIZE = 700
+CORE_SIZE = 500
 #: Distance in screen pixels between neighbouring nodes at zoom 1.
 SPACING = 60.0
 
 
-def force_layout(graph: nx.Graph, nodes: Sequence[str], iterations: int = 80,
+def force_layout(graph: nx.Graph, nodes: Sequence[str], iterations: int = 60,
                  seed: int = 7) -> np.ndarray:
     """Fruchterman–Reingold positions of ``nodes`` in the unit square, all pairs at once."""
     n = len(nodes)
@@ -35,18 +35,19 @@ def force_layout(graph: nx.Graph, nodes: Sequence[str], iterations: int = 80,
     adj = np.zeros((n, n), dtype=np.float32)
     for u, v in graph.subgraph(nodes).edges():
         adj[index[u], index[v]] = adj[index[v], index[u]] = 1.0
-    k = 1.0 / math.sqrt(n)
+    k = np.float32(1.0 / math.sqrt(n))
+    pos = pos.astype(np.float32)
     temperature = 0.1
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
-        delta = (pos[:, None, :] - pos[None, :, :]).astype(np.float32)
-        dist = np.sqrt((delta**2).sum(axis=-1))
-        np.clip(dist, 0.01, None, out=dist)
-        force = k * k / dist**2 - adj * dist / k
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist2 = np.einsum("ijk,ijk->ij", delta, delta)
+        np.maximum(dist2, np.float32(1e-4), out=dist2)
+        force = k * k / dist2 - adj * np.sqrt(dist2) / k
         disp = np.einsum("ijk,ij->ik", delta, force)
         length = np.linalg.norm(disp, axis=-1)
-        np.clip(length, 0.01, None, out=length)
-        pos += disp * (temperature / length)[:, None]
+        np.maximum(length, np.float32(0.01), out=length)
+        pos += disp * (np.float32(temperature) / length)[:, None]
         temperature -= cooling
     return pos
 
@@ -60,7 +61,7 @@ def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> dict[str, tu
     if core:
         raw = force_layout(graph, core, seed=seed)
         raw -= raw.mean(axis=0)
-        scale = SPACING * math.sqrt(len(core)) / max(float(np.abs(raw).max()), 1e-9) / 2
+        scale = SPACING * math.sqrt(len(core)) / max(float(np.abs(raw).max()), 1e-9)
         pos = {nid: raw[i] * scale for i, nid in enumerate(core)}
     queue = deque(core)
     while queue:

@@ -72,18 +72,24 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   window.citegraphView = { network: network, nodes: nodes, edges: edges, drawnAt: null };
 
-  network.once("afterDrawing", function () {
+  // drawnAt: ms from navigation to the first frame of the finished layout (tests, benchmark).
+  var settled = big;
+  network.on("stabilizationIterationsDone", function () {
+    settled = true;
+    window.citegraphView.stabilizedAt = performance.now();
+    network.setOptions({ physics: false });
+  });
+  network.on("afterDrawing", function first() {
+    if (!settled) return;
+    network.off("afterDrawing", first);
     window.citegraphView.drawnAt = performance.now();
     document.getElementById("loading").remove();
     document.body.setAttribute("data-drawn", "1");
-    requestAnimationFrame(placeLabels);
-  });
-  network.on("stabilizationIterationsDone", function () {
-    network.setOptions({ physics: false });
   });
 
   // --- labels: the most important ones that fit without overlapping, at every zoom ---
-  var candidates = data.nodes.slice(0, CANDIDATES).map(function (n) { return n.id; });
+  var ranked = data.nodes.slice().sort(function (a, b) { return b.value - a.value; });
+  var candidates = ranked.slice(0, CANDIDATES).map(function (n) { return n.id; });
   var pinned = {};                         // always labelled: the focus, clicked, found
   if (data.focus) pinned[data.focus] = 1;
   var shown = {};                          // id -> font size currently drawn
@@ -101,7 +107,9 @@
     var width = container.clientWidth, height = container.clientHeight;
     var ids = Object.keys(pinned).concat(candidates.filter(function (id) { return !pinned[id]; }));
     ids = ids.filter(function (id) { return byId[id] && !hiddenKinds["n:" + byId[id].kind]; });
-    var pos = network.getPositions(ids), boxes = [], want = {}, free = 0;
+    var panel = document.getElementById("panel").getBoundingClientRect();
+    var pos = network.getPositions(ids), want = {}, free = 0;
+    var boxes = [[panel.left, panel.top, panel.right, panel.bottom]];  // keep clear of it
     ids.forEach(function (id) {
       if (!pinned[id] && free >= MAX_LABELS) return;
       var p = network.canvasToDOM(pos[id]), n = byId[id];
@@ -131,8 +139,17 @@
     pending = true;
     requestAnimationFrame(function () { pending = false; placeLabels(); });
   }
-  ["zoom", "dragEnd", "animationFinished", "resize"].forEach(function (name) {
+  ["dragEnd", "animationFinished", "resize"].forEach(function (name) {
     network.on(name, relabel);
+  });
+  // Zooming by wheel, by focus() or by fit() all end in a redraw at a new scale.
+  var placedScale = null;
+  network.on("afterDrawing", function () {
+    var scale = network.getScale();
+    if (placedScale === null || Math.abs(scale - placedScale) / placedScale > 0.04) {
+      placedScale = scale;
+      relabel();
+    }
   });
 
   function pin(ids) {
@@ -194,7 +211,7 @@
 
   // --- search ---------------------------------------------------------------------
   var names = document.getElementById("names");
-  data.nodes.slice(0, 2000).forEach(function (n) {
+  ranked.slice(0, 2000).forEach(function (n) {
     var option = el("option");
     option.value = n.name;
     names.appendChild(option);
