@@ -52,6 +52,16 @@ def force_layout(graph: nx.Graph, nodes: Sequence[str], iterations: int = 60,
     return pos
 
 
+def _typical_gap(pos: np.ndarray) -> float:
+    """The median distance from a node to its nearest neighbour."""
+    if len(pos) < 2:
+        return 1.0
+    delta = pos[:, None, :] - pos[None, :, :]
+    dist = np.sqrt(np.einsum("ijk,ijk->ij", delta, delta))
+    np.fill_diagonal(dist, np.inf)
+    return max(float(np.median(dist.min(axis=1))), 1e-9)
+
+
 def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> dict[str, tuple[int, int]]:
     """Pixel positions for every node of ``graph``; ``order`` lists nodes by importance."""
     rng = np.random.default_rng(seed)
@@ -61,7 +71,11 @@ def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> dict[str, tu
     if core:
         raw = force_layout(graph, core, seed=seed)
         raw -= raw.mean(axis=0)
-        scale = SPACING * math.sqrt(len(core)) / max(float(np.abs(raw).max()), 1e-9)
+        # between "nearest neighbours SPACING apart" (spreads dense centres, but lets
+        # outliers fly far) and "the whole core in a disc of sqrt(n) * SPACING"
+        by_gap = SPACING / _typical_gap(raw)
+        by_extent = SPACING * math.sqrt(len(core)) / max(float(np.abs(raw).max()), 1e-9)
+        scale = math.sqrt(by_gap * by_extent)
         pos = {nid: raw[i] * scale for i, nid in enumerate(core)}
     queue = deque(core)
     while queue:

@@ -61,6 +61,11 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+def _short(text: str, limit: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def display_name(props: Mapping[str, Any]) -> str:
     """The human name of a node: a paper's title, anything else's name, or its key."""
     return str(props.get(S.TITLE) or props.get(S.NAME) or props.get(S.KEY) or "")
@@ -92,12 +97,13 @@ def resolve_focus(kg: KnowledgeGraph, name: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        shown = "; ".join(f"{kg.node(m)[S.LABEL]} {display_name(kg.node(m))!r}"
+        shown = "; ".join(f"{kg.node(m)[S.LABEL]} {_short(display_name(kg.node(m)))!r}"
                           for m in matches[:4])
         more = f" and {len(matches) - 4} more" if len(matches) > 4 else ""
         raise ViewError(f"{name!r} is ambiguous: it names {shown}{more}; "
                         "pass the node id (Label:key) instead")
-    hints = [display_name(p) for _, p in kg.nodes() if wanted in _fold(display_name(p))][:3]
+    hints = [_short(display_name(p)) for _, p in kg.nodes()
+             if wanted in _fold(display_name(p))][:3]
     hint = f"; did you mean {' / '.join(repr(h) for h in hints)}?" if hints else ""
     raise ViewError(f"no paper title or entity name matches {name!r}{hint}")
 
