@@ -74,7 +74,7 @@ class _RichStage:
 
 def fail(message: str) -> None:
     """Print one error line and exit non-zero."""
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -161,5 +161,5 @@ def main() -> None:
     try:
         app()
     except CitegraphError as exc:
-        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(1)
