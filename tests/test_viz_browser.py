@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "out" / "screenshots"
-SEEDS = Path(os.environ.get("CITEGRAPH_SEEDS", "/work/shared/seeds"))
+SEEDS = next((p for p in (Path(os.environ.get("CITEGRAPH_SEEDS", "")),
+                          ROOT.parent / "shared" / "seeds", Path("/work/shared/seeds"))
+              if str(p) != "." and p.is_dir()), None)
 
 #: Installed before any page script: records dialogs instead of showing them.
 TRAP = """
@@ -53,7 +55,7 @@ def browser():
 @pytest.fixture(scope="module")
 def graph() -> KnowledgeGraph:
     """The example corpus (or a made-up one) with entities and a hostile paper title."""
-    if SEEDS.is_dir():
+    if SEEDS is not None:
         import citegraph
 
         kg = citegraph.build(SEEDS)
