@@ -52,6 +52,19 @@ def force_layout(graph: nx.Graph, nodes: Sequence[str], iterations: int = 60,
     return pos
 
 
+def _pull_in_outliers(pos: np.ndarray, quantile: float = 0.9, slack: float = 1.25
+                      ) -> np.ndarray:
+    """Move nodes far beyond most of the others (often a node hanging off one edge) in to
+    ``slack`` times the ``quantile`` radius, so one outlier does not shrink the whole view."""
+    if len(pos) < 10:
+        return pos
+    radius = np.linalg.norm(pos, axis=1)
+    limit = float(np.quantile(radius, quantile)) * slack
+    far = radius > limit
+    pos[far] *= (limit / radius[far])[:, None]
+    return pos
+
+
 def _typical_gap(pos: np.ndarray) -> float:
     """The median distance from a node to its nearest neighbour."""
     if len(pos) < 2:
@@ -76,7 +89,8 @@ def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> dict[str, tu
         by_gap = SPACING / _typical_gap(raw)
         by_extent = SPACING * math.sqrt(len(core)) / max(float(np.abs(raw).max()), 1e-9)
         scale = math.sqrt(by_gap * by_extent)
-        pos = {nid: raw[i] * scale for i, nid in enumerate(core)}
+        raw = _pull_in_outliers(raw * scale)
+        pos = {nid: raw[i] for i, nid in enumerate(core)}
     queue = deque(core)
     while queue:
         nid = queue.popleft()
