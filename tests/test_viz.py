@@ -59,6 +59,8 @@ def test_focus_errors_are_one_line(kg) -> None:
 def test_rows_of_a_query_name_nodes_by_key_or_id(kg) -> None:
     rows = [{"paper": "a", "method": "lora", "count": 3}, {"id": "Paper:b", "score": 0.5}]
     assert set(nodes_from_rows(kg, rows)) == {"Paper:a", "Method:lora", "Paper:b"}
+    by_name = [{"method": "low-rank ADAPTATION", "paper": "Another Paper", "n": "7"}]
+    assert set(nodes_from_rows(kg, by_name)) == {"Method:lora", "Paper:b"}
 
 
 def test_page_is_offline_and_escaped(kg) -> None:

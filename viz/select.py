@@ -122,18 +122,20 @@ def _values(row: Any) -> Iterable[Any]:
 def nodes_from_rows(kg: KnowledgeGraph, rows: Iterable[Any]) -> list[str]:
     """The node ids named anywhere in query rows (dicts, lists) or given directly.
 
-    A string counts when it is a node id, or the key of a node under any label; other
-    values (names, counts, scores) are ignored, so a helper's rows can be passed unchanged.
+    A string counts when it is a node id, the key of a node under any label, or else
+    exactly (case-insensitively) a paper title or an entity/author name or alias; other
+    values (counts, scores, years) are ignored, so a helper's rows can be passed unchanged.
     """
     by_key: dict[str, list[str]] = {}
+    by_name: dict[str, list[str]] = {}
     for nid, props in kg.nodes():
         by_key.setdefault(str(props[S.KEY]), []).append(nid)
+        for name in (display_name(props), *props.get(S.ALIASES, [])):
+            by_name.setdefault(_fold(str(name)), []).append(nid)
     found: dict[str, None] = {}
     for value in _values(list(rows)):
         if not isinstance(value, str):
             continue
-        if kg.has_node(value):
-            found[value] = None
-        for nid in by_key.get(value, ()):
-            found[nid] = None
+        exact = [value] if kg.has_node(value) else []
+        found.update(dict.fromkeys(exact or by_key.get(value) or by_name.get(_fold(value), [])))
     return list(found)

@@ -73,7 +73,7 @@
   window.citegraphView = { network: network, nodes: nodes, edges: edges, drawnAt: null };
 
   // drawnAt: ms from navigation to the first frame of the finished layout (tests, benchmark).
-  var settled = big;
+  var settled = big || data.nodes.length === 0;
   network.on("stabilizationIterationsDone", function () {
     settled = true;
     window.citegraphView.stabilizedAt = performance.now();
@@ -83,7 +83,9 @@
     if (!settled) return;
     network.off("afterDrawing", first);
     window.citegraphView.drawnAt = performance.now();
-    document.getElementById("loading").remove();
+    var loading = document.getElementById("loading");
+    if (data.nodes.length) loading.remove();
+    else loading.textContent = "This view has no nodes.";
     document.body.setAttribute("data-drawn", "1");
   });
 
@@ -161,9 +163,9 @@
 
   // --- header, note, legend with filters ---------------------------------------------
   document.getElementById("title").textContent = data.title;
+  function count(n, noun) { return n.toLocaleString() + " " + noun + (n === 1 ? "" : "s"); }
   document.getElementById("stats").textContent =
-    data.nodes.length.toLocaleString() + " nodes · " +
-    data.edges.length.toLocaleString() + " edges";
+    count(data.nodes.length, "node") + " · " + count(data.edges.length, "edge");
   document.getElementById("note").textContent = data.note || "";
 
   function applyFilters() {
