@@ -4,7 +4,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("view-data").textContent);
   var big = !data.physics;
-  var MIN_SIZE = 7, MAX_SIZE = 34;       // node sizes for the lowest and highest PageRank
+  var MIN_SIZE = 7, MAX_SIZE = 28;       // node sizes for the lowest and highest PageRank
   var LABEL_PX = 13;                      // on-screen label size at every zoom
   var MAX_LABELS = big ? 30 : 40;         // labels drawn at once, besides pinned ones
   var CANDIDATES = 400;                   // most important nodes that may get a label
