@@ -120,3 +120,15 @@ def test_neighbourhood_and_filters(browser, graph, tmp_path) -> None:
                               ".every(n => n.hidden)")
     assert hidden
     assert_offline_and_harmless(browser)
+
+
+def test_big_view_draws_from_precomputed_positions(browser, tmp_path) -> None:
+    from citegraph.viz import PHYSICS_LIMIT
+
+    kg = samples.synthetic(PHYSICS_LIMIT + 200)
+    show(browser, kg.view(), tmp_path / "big.html")
+    assert browser.evaluate("citegraphView.network.physics.options.enabled") is False
+    assert browser.evaluate(INKED) > 2000, "the canvas is blank"
+    browser.pump(0.3)
+    browser.screenshot(SHOTS / "big.png")
+    assert_offline_and_harmless(browser)
