@@ -55,6 +55,7 @@ class PaperRecord:
     venue: str | None = None
     ids: dict[str, str] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
+    cited_by: list[Reference] = field(default_factory=list)  # works citing this one
     provenance: list[Provenance] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # loader format names
     stub: bool = False
