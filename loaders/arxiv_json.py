@@ -40,8 +40,8 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
         add_id(ids, "arxiv", item.get("id"))
         title = clean(item.get("title"), latex=True)
         if not title or not ids:
-            what = "a title" if ids else "a valid arXiv id"
-            report.error(path, location, f"record {item.get('id') or ''} has no {what}; skipped")
+            what = "no title" if ids else f"no valid arXiv id ({item.get('id')!r})"
+            report.error(path, location, f"record has {what}; skipped")
             continue
         add_id(ids, "doi", (item.get("doi") or "").split()[0] if item.get("doi") else None)
         date = _first_version_date(item) or iso_date(item.get("update_date"))

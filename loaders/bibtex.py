@@ -16,7 +16,10 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model
+from bibtexparser.library import Library
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
+from bibtexparser.middlewares.middleware import Middleware
+from bibtexparser.middlewares.parsestack import default_parse_stack
 from citegraph.loaders.common import add_id, arxiv_from_doi, arxiv_from_url, doi_in_text, year_of
 from citegraph.loaders.names import join_name
 from citegraph.loaders.problems import LoadReport
@@ -41,9 +44,7 @@ def sniff(path: Path, head: str) -> bool:
 
 def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     """Yield one record per entry; rejected entries are reported and skipped."""
-    library = bibtexparser.parse_string(
-        read_text(path, report), append_middleware=[SeparateCoAuthors(), SplitNameParts()]
-    )
+    library = bibtexparser.parse_string(read_text(path, report), parse_stack=_stack())
     strings = {s.key.casefold(): s.value for s in library.strings}
     entries: list[model.Entry] = list(library.entries)
     for block in library.failed_blocks:
@@ -52,11 +53,11 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
         if isinstance(block, model.DuplicateFieldKeyBlock) and isinstance(ignored, model.Entry):
             report.warning(path, f"record {ignored.key} ({line})",
                            "repeated field; the first value is kept")
-            entries.append(_first_fields(ignored, block.raw))
+            entries.append(_finish(_first_fields(ignored, block.raw), library))
         elif isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(ignored, model.Entry):
             report.warning(path, f"record {ignored.key} ({line})",
                            "key used by an earlier entry too; read as a separate entry")
-            entries.append(ignored)
+            entries.append(_finish(ignored, library))
         else:
             report.error(path, line, f"entry could not be parsed ({_reason(block)}); skipped")
     by_key = {e.key.casefold(): e for e in entries}
@@ -67,6 +68,18 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
         record = _record(entry, by_key, strings, path, report)
         if record is not None:
             yield record
+
+
+def _stack() -> list[Middleware]:
+    return [*default_parse_stack(), SeparateCoAuthors(), SplitNameParts()]
+
+
+def _finish(entry: model.Entry, library: Library) -> model.Entry:
+    """Run the parse stack over an entry the parser set aside (it comes back raw)."""
+    lib = Library([*library.strings, entry])
+    for middleware in _stack():
+        lib = middleware.transform(lib)
+    return lib.entries[0]
 
 
 def _reason(block: model.Block) -> str:

@@ -57,7 +57,7 @@ def iter_json_items(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]
         except ValueError:
             break  # the first line is not a whole value: a (pretty-printed) document
         yield from _checked(_expand(first, f"line {lineno}"), path, report)
-        yield from _json_lines(lines, path, report)
+        yield from _checked(_json_lines(lines, path, report), path, report)
         return
     else:
         return
@@ -85,7 +85,7 @@ def _json_lines(
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            report.error(path, f"line {lineno}", f"not valid JSON ({exc.msg}); skipped")
+            report.error(path, f"line {lineno}", f"not valid JSON ({exc}); skipped")
             continue
         yield from _expand(obj, f"line {lineno}")
 
@@ -99,8 +99,7 @@ def _document(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]:
     try:
         obj = json.loads(text)
     except ValueError as exc:
-        report.skip_file(path, f"not valid JSON ({exc.msg} at line {exc.lineno}, "
-                               f"column {exc.colno}); file skipped")
+        report.skip_file(path, f"not valid JSON ({exc}); file skipped")
         return
     yield from _expand(obj, "")
 
@@ -117,8 +116,7 @@ def _array_items(text: str, pos: int, path: Path, report: LoadReport) -> Iterato
         try:
             item, pos = _DECODER.raw_decode(text, pos)
         except ValueError as exc:
-            report.error(path, f"item {k}", f"not valid JSON ({exc.msg} at line {exc.lineno}, "
-                                           f"column {exc.colno}); rest of file skipped")
+            report.error(path, f"item {k}", f"not valid JSON ({exc}); rest of file skipped")
             return
         yield f"item {k}", item
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
