@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from citegraph.loaders import LoadReport, PaperRecord, iter_records
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,9 +1,8 @@
 import gzip
 import shutil
 
-from conftest import FIXTURES, load, messages
-
 from citegraph.loaders.openalex import abstract_from_index
+from conftest import FIXTURES, load, messages
 
 
 def test_api_response_with_inverted_abstract_and_references():

@@ -1,0 +1,40 @@
+"""Large JSON-lines files stream: memory does not grow with the file, progress sees bytes."""
+
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+from citegraph.loaders import LoadReport, RecordStream, iter_records  # noqa: E402
+from jsonl_shapes import write_jsonl  # noqa: E402
+
+
+def _peak(path: Path) -> tuple[int, int]:
+    tracemalloc.start()
+    count = sum(1 for _ in iter_records([path], report=LoadReport()))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return count, peak
+
+
+@pytest.mark.parametrize("shape", ["arxiv", "openalex"])
+def test_peak_memory_is_flat_as_the_file_grows(tmp_path, shape):
+    small = write_jsonl(tmp_path / "small.jsonl", 500, shape)
+    large = write_jsonl(tmp_path / "large.jsonl", 5_000, shape)
+    _peak(small)  # warm caches (regexes, decoders) so both runs measure the same thing
+    n_small, peak_small = _peak(small)
+    n_large, peak_large = _peak(large)
+    assert (n_small, n_large) == (500, 5_000)
+    assert peak_large < peak_small * 1.5 + 256 * 1024
+
+
+def test_progress_reports_every_byte(tmp_path):
+    path = write_jsonl(tmp_path / "p.jsonl", 3_000)
+    seen: list[int] = []
+    stream = RecordStream([path])
+    stream.on_bytes = seen.append
+    assert sum(1 for _ in stream) == 3_000
+    assert stream.total_bytes == path.stat().st_size == sum(seen)
+    assert len(seen) > 1  # advanced during the file, not only at its end
