@@ -7,7 +7,11 @@ import json
 import random
 from pathlib import Path
 
-_WORDS = ["graph", "neural", "citation", "network", "learning", "model", "data", "analysis", "method", "scalable", "transformer", "attention", "retrieval", "corpus", "sparse", "dense", "embedding", "benchmark"]
+_WORDS = (
+    "graph", "neural", "citation", "network", "learning", "model", "data", "analysis",
+    "method", "scalable", "transformer", "attention", "retrieval", "corpus", "sparse",
+    "dense", "embedding", "benchmark",
+)
 _SURNAMES = ("Chen", "Novák", "Müller", "Smith", "García", "O'Neil", "Nguyen", "Kowalski")
 _GIVEN = ("Li", "Ana", "Jörg", "John", "José", "Mary", "Minh", "Piotr")
 
