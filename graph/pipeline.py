@@ -49,7 +49,8 @@ def build_graph(
     # so only the merged papers stay in memory. A stream that knows its size in bytes
     # (:class:`citegraph.loaders.RecordStream`) drives the bar by bytes read.
     total = getattr(records, "total_bytes", None)
-    with options.progress.stage("Reading records", total=total) as stage:
+    name = "Reading files (bytes)" if total is not None else "Reading records"
+    with options.progress.stage(name, total=total) as stage:
         if total is not None:
             records.on_bytes = stage.advance  # type: ignore[attr-defined]
 

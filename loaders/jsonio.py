@@ -65,9 +65,9 @@ def iter_json_items(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]
     yield from _checked(_document(path, report), path, report)
 
 
-def _expand(obj: Any, location: str) -> Iterator[tuple[str, Any]]:
+def _expand(obj: Any, location: str, lists: bool = True) -> Iterator[tuple[str, Any]]:
     items = _unwrap(obj)
-    if items is None and isinstance(obj, list):
+    if items is None and lists and isinstance(obj, list):
         items = obj
     if items is None:
         yield location, obj
@@ -87,7 +87,7 @@ def _json_lines(
         except ValueError as exc:
             report.error(path, f"line {lineno}", f"not valid JSON ({exc}); skipped")
             continue
-        yield from _expand(obj, f"line {lineno}")
+        yield from _expand(obj, f"line {lineno}", lists=False)
 
 
 def _document(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]:

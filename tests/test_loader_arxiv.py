@@ -15,7 +15,7 @@ def test_snapshot_lines():
     text = "\n".join(messages(report))
     assert "arxiv_snapshot.jsonl:line 3: error: not valid JSON" in text
     assert "line 4: error: record has no valid arXiv id" in text
-    assert "line 6 item 1: error: expected an object, found str" in text
+    assert "line 6: error: expected an object, found list" in text
     assert not report.files_skipped
 
 

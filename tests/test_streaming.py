@@ -38,3 +38,16 @@ def test_progress_reports_every_byte(tmp_path):
     assert sum(1 for _ in stream) == 3_000
     assert stream.total_bytes == path.stat().st_size == sum(seen)
     assert len(seen) > 1  # advanced during the file, not only at its end
+
+
+def test_issues_are_capped_per_file_but_counted(tmp_path):
+    from citegraph.loaders.problems import MAX_ISSUES_PER_FILE
+
+    path = tmp_path / "bad.jsonl"
+    good = '{"id": "2101.00001", "title": "ok", "abstract": "", "update_date": "2021-01-01"}\n'
+    path.write_text(good + "{oops\n" * 1500)
+    report = LoadReport()
+    assert len(list(iter_records([path], report=report))) == 1
+    assert report.total_skipped == 1500
+    assert len(report.issues) == MAX_ISSUES_PER_FILE
+    assert report.issues_not_kept[str(path)] == 500
