@@ -20,7 +20,14 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 from bibtexparser.middlewares.middleware import Middleware
 from bibtexparser.middlewares.parsestack import default_parse_stack
-from citegraph.loaders.common import add_id, arxiv_from_doi, arxiv_from_url, doi_in_text, year_of
+from citegraph.loaders.common import (
+    add_id,
+    arxiv_from_doi,
+    arxiv_from_url,
+    doi_in_text,
+    iso_date,
+    year_of,
+)
 from citegraph.loaders.names import join_name
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance
@@ -178,6 +185,7 @@ def _record(
         title=title,
         abstract=clean(get("abstract"), latex=True),
         authors=_names(entry, parent),
+        date=iso_date(get("date")),
         year=year,
         venue=clean(venue, latex=True) or None,
         ids=ids,

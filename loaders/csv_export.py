@@ -1,5 +1,6 @@
-"""Spreadsheet exports of search results: Scopus, Web of Science, IEEE Xplore, Springer Link,
-and any CSV/TSV with recognisable column names.
+"""Spreadsheet exports of search results: Scopus, Web of Science (tab-delimited field tags,
+or the newer spreadsheet with full column names), IEEE Xplore, Springer Link, and any
+CSV/TSV with recognisable column names (``title``, ``authors``, ``year``, ``doi``, …).
 
 Each layout is a column mapping recognised by its header row; the delimiter (comma, tab,
 semicolon) is sniffed from the header, and Web of Science's tab-delimited files are read
@@ -85,6 +86,10 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("wos", ("PT", "AU", "TI", "UT"), ("TI",), authors=("AF", "AU"),
            split_authors=_split(";"), year=("PY",), date=("EA", "PD"), venue=("SO",),
            doi=("DI",), abstract=("AB",), references=("CR",)),
+    Layout("wos-csv", ("Article Title", "UT (Unique WOS ID)"), ("Article Title",),
+           authors=("Author Full Names", "Authors"), split_authors=_split(";"),
+           year=("Publication Year",), venue=("Source Title",), doi=("DOI",),
+           abstract=("Abstract",), references=("Cited References",)),
     Layout("ieee", ("Document Title", "Publication Title"), ("Document Title",),
            authors=("Authors",), split_authors=_split(";"), year=("Publication Year",),
            venue=("Publication Title",), doi=("DOI",), abstract=("Abstract",)),

@@ -39,8 +39,12 @@ class Reference:
 class PaperRecord:
     """A paper as a loader read it.
 
-    ``title`` and ``abstract`` keep the source's text exactly; normalisation happens only in
-    keys. ``ids`` maps an :data:`ID_KINDS` name to a normalised identifier.
+    ``title`` and ``abstract`` hold the text the source means: LaTeX decoded, mojibake
+    repaired, runs of whitespace squashed, and nothing else (case and punctuation are kept);
+    folding for identity happens only in keys. ``authors`` are display names in "Given
+    Family" order. ``ids`` maps an :data:`ID_KINDS` name to a normalised identifier.
+    ``references`` are works this one cites; ``cited_by`` works that cite it (Semantic
+    Scholar lists both).
     """
 
     title: str

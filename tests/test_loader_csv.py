@@ -32,3 +32,11 @@ def test_ieee_springer_and_generic_layouts():
     assert springer.venue == "Scientometrics"
     (generic,) = load("generic_semicolon.csv")[0]
     assert generic.authors == ["Ada Lovelace", "Charles Babbage"] and generic.year == 1843
+
+
+def test_wos_spreadsheet_columns_in_utf16():
+    (paper,), report = load("wos_utf16.txt")
+    assert report.formats[next(iter(report.formats))] == "csv"
+    assert paper.title == "Scalable citation graphs from heterogeneous sources"
+    assert paper.authors == ["Li Chen", "Ana Novák"] and paper.year == 2021
+    assert [r.ids for r in paper.references] == [{"doi": "10.1234/citation.indexing"}]
