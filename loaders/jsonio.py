@@ -54,8 +54,16 @@ def iter_json_items(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]
             continue
         try:
             first = json.loads(line)
-        except ValueError:
-            break  # the first line is not a whole value: a (pretty-printed) document
+        except ValueError as exc:
+            # a document's first line ("{", "[") is no value; a damaged first JSON line is
+            # told from it by the next line, which in JSON lines is a whole value
+            if line.lstrip().startswith("[") or line.strip() == "{":
+                break
+            second = next(((n, text) for n, text in lines if text.strip()), None)
+            if second is None or not _is_value(second[1]):
+                break
+            report.error(path, f"line {lineno}", f"not valid JSON ({exc}); skipped")
+            lineno, first = second[0], json.loads(second[1])
         yield from _checked(_expand(first, f"line {lineno}"), path, report)
         yield from _checked(_json_lines(lines, path, report), path, report)
         return
@@ -63,6 +71,14 @@ def iter_json_items(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]
         return
     lines.close()
     yield from _checked(_document(path, report), path, report)
+
+
+def _is_value(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _expand(obj: Any, location: str, lists: bool = True) -> Iterator[tuple[str, Any]]:

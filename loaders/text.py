@@ -15,7 +15,6 @@ import ftfy
 from pylatexenc.latex2text import LatexNodes2Text
 
 _LATEX_HINT = re.compile(r"[\\{}$~]")
-_SPACES = re.compile(r"\s+")
 #: Lead bytes of two- and three-byte UTF-8 sequences as they look when read as cp1252.
 _MOJIBAKE_HINT = re.compile("[ÃÂÅÄâÐÑ][\u0080-\u00bf\u2018-\u203a\u0152-\u017e\u02c6\u02dc]")
 
@@ -27,7 +26,7 @@ def _latex() -> LatexNodes2Text:
 
 def squash(text: str) -> str:
     """Runs of whitespace (line breaks in wrapped fields) as one space, ends trimmed."""
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def decode_latex(text: str) -> str:

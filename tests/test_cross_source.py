@@ -70,3 +70,10 @@ def test_bad_files_are_counted_not_fatal():
     kg = citegraph.build(FIXTURES, options=PAPERS_ONLY, report=report)
     assert kg.stats()["nodes"][S.PAPER] > 10
     assert report.total_skipped >= 10 and len(report.files_skipped) >= 3
+
+
+def test_nothing_readable_is_an_error(fixtures):
+    from citegraph.loaders import InputError
+
+    with pytest.raises(InputError, match="no papers found.*empty file"):
+        citegraph.build(fixtures / "empty.bib", options=PAPERS_ONLY)

@@ -1,4 +1,4 @@
-from conftest import load, messages
+from conftest import FIXTURES, load, messages
 
 
 def test_snapshot_lines():
@@ -37,3 +37,12 @@ def test_malformed_atom_keeps_the_entries_before_the_damage():
 def test_api_error_entry_is_reported():
     records, report = load("api_error.atom")
     assert records == [] and "arXiv API error: incorrect id format" in messages(report)[0]
+
+
+def test_damaged_first_line_does_not_cost_the_file(tmp_path):
+    lines = (FIXTURES / "arxiv_snapshot.jsonl").read_text().splitlines()
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_text(lines[0][:80] + "\n" + lines[1] + "\n")
+    records, report = load(damaged, fmt="arxiv-json")
+    assert [r.ids["arxiv"] for r in records] == ["hep-th/9901001"]
+    assert "damaged.jsonl:line 1: error: not valid JSON" in messages(report)[0]

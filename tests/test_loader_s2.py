@@ -26,3 +26,10 @@ def test_endpoint_wrapper_and_truncated_list():
     records, report = load("truncated_s2.json")
     assert [r.title for r in records] == ["Complete Before the Cut"]
     assert "truncated_s2.json:item 2: error: not valid JSON" in messages(report)[0]
+
+
+def test_pretty_printed_array_one_item_per_line(tmp_path):
+    path = tmp_path / "batch.json"
+    path.write_text('[\n{"paperId": "a", "title": "One"}\n,\n{"paperId": "b", "title": "Two"}\n]\n')
+    records, report = load(path)
+    assert [r.title for r in records] == ["One", "Two"] and not report.issues
