@@ -150,7 +150,7 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     reader = csv.reader((text + "\n" for _, text in lines), delimiter=delimiter,
                         quoting=quoting)
     consumed = 0  # lines the reader has taken after the header
-    for row in reader:
+    for row in _rows(reader, path, report, lambda: first[0] + consumed + 1):
         location = f"line {first[0] + consumed + 1}"
         consumed = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -172,6 +172,16 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
             report.error(path, location, "row has no title; skipped")
         else:
             yield record
+
+
+def _rows(reader: Iterator[list[str]], path: Path, report: LoadReport,
+          where: Callable[[], int]) -> Iterator[list[str]]:
+    """The reader's rows; a row the csv module rejects (an unclosed quote) ends the file."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        report.error(path, f"line {where()}", f"CSV cannot be parsed ({exc}); "
+                     "rest of file skipped")
 
 
 def _record(layout: Layout, get: Callable[[tuple[str, ...]], str], path: Path,

@@ -40,3 +40,17 @@ def test_wos_spreadsheet_columns_in_utf16():
     assert paper.title == "Scalable citation graphs from heterogeneous sources"
     assert paper.authors == ["Li Chen", "Ana Novák"] and paper.year == 2021
     assert [r.ids for r in paper.references] == [{"doi": "10.1234/citation.indexing"}]
+
+
+def test_unclosed_quote_ends_the_file_with_an_error(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text('title,year\nGood Row,2020\n"Unclosed,2021\n' + "x" * 100 + "\n")
+    import csv
+
+    limit = csv.field_size_limit(50)
+    try:
+        records, report = load(path)
+    finally:
+        csv.field_size_limit(limit)
+    assert [r.title for r in records] == ["Good Row"]
+    assert "bad.csv:line 3: error: CSV cannot be parsed" in messages(report)[0]
