@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from citegraph.loaders.common import add_id, arxiv_from_doi, doi_in_text, iso_date, year_of
 from citegraph.loaders.names import display_name
@@ -150,7 +151,7 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     reader = csv.reader((text + "\n" for _, text in lines), delimiter=delimiter,
                         quoting=quoting)
     consumed = 0  # lines the reader has taken after the header
-    for row in _rows(reader, path, report, lambda: first[0] + consumed + 1):
+    for row in _rows(reader, path, report, first[0]):
         location = f"line {first[0] + consumed + 1}"
         consumed = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -174,13 +175,16 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
             yield record
 
 
-def _rows(reader: Iterator[list[str]], path: Path, report: LoadReport,
-          where: Callable[[], int]) -> Iterator[list[str]]:
+def _rows(reader: Any, path: Path, report: LoadReport, header_line: int) -> Iterator[
+        list[str]]:
     """The reader's rows; a row the csv module rejects (an unclosed quote) ends the file."""
+    done = 0
     try:
-        yield from reader
+        for row in reader:
+            done = reader.line_num
+            yield row
     except csv.Error as exc:
-        report.error(path, f"line {where()}", f"CSV cannot be parsed ({exc}); "
+        report.error(path, f"line {header_line + done + 1}", f"CSV cannot be parsed ({exc}); "
                      "rest of file skipped")
 
 
