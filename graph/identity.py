@@ -135,6 +135,8 @@ def _ref_key(ref: Reference) -> tuple[tuple[tuple[str, str], ...], str | None]:
 
 def merge_into(target: PaperRecord, other: PaperRecord) -> None:
     """Fold ``other`` into ``target`` by the rule in this module's docstring."""
+    if not target.title and other.title:  # a stub first known by id alone
+        target.title = other.title
     if target.stub and not other.stub:
         target.title, target.stub = other.title, False
         for name in _FIRST_WINS:  # a reference list's year or venue yields to the paper's

@@ -85,17 +85,12 @@ def _resolve_all(index: PaperIndex) -> list[tuple[int, list[int], list[int]]]:
         cited, citing = [], []
         for refs, out in ((record.references, cited), (record.cited_by, citing)):
             for ref in refs:
-                idx = index.resolve(ref)
-                if idx is None:
-                    if not ref.ids and not ref.title:
-                        continue
-                    idx = index.add(PaperRecord(title=ref.title or "", ids=dict(ref.ids),
-                                                year=ref.year, stub=True))
-                else:
-                    stub = index.get(idx)
-                    if stub.stub:  # what this reference adds to a stub
-                        index.add(PaperRecord(title=ref.title or stub.title, ids=dict(ref.ids),
-                                              year=ref.year, stub=True))
+                if not ref.ids and not ref.title:
+                    continue
+                # known or not, the work gains what the reference says of it (a stub its
+                # title and ids, a corpus paper the ids its source lacked)
+                idx = index.add(PaperRecord(title=ref.title or "", ids=dict(ref.ids),
+                                            year=ref.year, stub=True))
                 out.append(idx)
         links.append((slot, cited, citing))
     return links

@@ -42,6 +42,7 @@ def test_references_become_cites_edges_and_stubs(kg):
     garfield = S.node_id(S.PAPER, "doi:10.1234/citation.indexing")
     assert (PAPER, garfield) in cites  # resolved into the corpus through its DOI
     assert not kg.node(garfield).get(S.STUB)
+    assert kg.node(garfield)[S.S2_ID] == "aa11"  # the reference taught the paper its S2 id
     stubs = {nid: p for nid, p in kg.nodes(S.PAPER) if p.get(S.STUB)}
     assert set(stubs) == {
         "Paper:openalex:W1000000007", "Paper:openalex:W1000000008", "Paper:s2:bb22",
@@ -61,6 +62,7 @@ def test_a_stub_later_given_more_ids_keeps_one_node(tmp_path):
     kg = citegraph.build(tmp_path, options=PAPERS_ONLY)
     stubs = [nid for nid, p in kg.nodes(S.PAPER) if p.get(S.STUB)]
     assert stubs == ["Paper:doi:10.9/c"]
+    assert kg.node(stubs[0])[S.TITLE] == "The Cited Work"
     assert {s for s, e, _, _ in kg.edges(S.CITES) if e == stubs[0]} == {
         "Paper:s2:p1", "Paper:s2:p2"}
 

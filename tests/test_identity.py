@@ -57,3 +57,10 @@ def test_a_real_record_replaces_a_stub():
     real = rec(title="Cited Title", ids={"doi": "10.1/s"}, year=2000, venue="V")
     (paper,) = merge_records([stub, real]).records
     assert not paper.stub and paper.title == "Cited Title" and paper.year == 2000
+
+
+def test_a_stub_known_by_id_takes_a_later_title():
+    first = PaperRecord(title="", ids={"openalex": "W1"}, stub=True)
+    later = PaperRecord(title="Now Titled", ids={"openalex": "W1"}, stub=True)
+    (paper,) = merge_records([first, later]).records
+    assert paper.title == "Now Titled" and paper.stub
