@@ -76,7 +76,14 @@ def iter_lines(path: Path, report: LoadReport | None = None) -> Iterator[tuple[i
     with open_binary(path) as fh:
         first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
         if first.startswith(_UTF16_BOMS):
-            text = fh.read().decode("utf-16")
+            data = fh.read()
+            try:
+                text = data.decode("utf-16")
+            except UnicodeDecodeError as exc:
+                if report is not None:
+                    report.warning(path, "", f"not valid UTF-16 ({exc.reason} at byte "
+                                   f"{exc.start}); undecodable bytes replaced")
+                text = data.decode("utf-16", errors="replace")
             for lineno, line in enumerate(text.splitlines(), start=1):
                 yield lineno, line
             return
