@@ -3,10 +3,9 @@
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
-
 from citegraph.loaders import LoadReport, iter_records
 from citegraph.loaders.detect import formats
+from conftest import FIXTURES
 
 FILES = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.stat().st_size)
 
