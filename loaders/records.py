@@ -78,6 +78,7 @@ _ARXIV_VERSION = re.compile(r"v\d+$")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
 _ARXIV_OLD = re.compile(r"^[a-z\-]+(?:\.[A-Z]{2})?/\d{7}$", re.IGNORECASE)
 _OPENALEX_PREFIX = re.compile(r"^(?:https?://openalex\.org/)", re.IGNORECASE)
+_OPENALEX_WORK = re.compile(r"W\d+")
 
 
 def normalize_doi(doi: str) -> str | None:
@@ -99,7 +100,7 @@ def normalize_arxiv(arxiv_id: str) -> str | None:
 def normalize_openalex(openalex_id: str) -> str | None:
     """OpenAlex work id (``W123``) without URL prefix."""
     value = _OPENALEX_PREFIX.sub("", openalex_id.strip()).strip().upper()
-    return value if re.fullmatch(r"W\d+", value) else None
+    return value if _OPENALEX_WORK.fullmatch(value) else None
 
 
 def normalize_id(kind: str, value: str) -> str | None:

@@ -15,6 +15,9 @@ import ftfy
 from pylatexenc.latex2text import LatexNodes2Text
 
 _LATEX_HINT = re.compile(r"[\\{}$~]")
+#: A bare "%" or "&" in an abstract means percent or "and", never a LaTeX comment eating
+#: the rest of the line or a table column break.
+_BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
 #: Lead bytes of two- and three-byte UTF-8 sequences as they look when read as cp1252.
 _MOJIBAKE_HINT = re.compile("[ÃÂÅÄâÐÑ][\u0080-\u00bf\u2018-\u203a\u0152-\u017e\u02c6\u02dc]")
 
@@ -34,7 +37,7 @@ def decode_latex(text: str) -> str:
     if not _LATEX_HINT.search(text):
         return squash(text)
     try:
-        return squash(_latex().latex_to_text(text))
+        return squash(_latex().latex_to_text(_BARE_SPECIAL.sub(r"\\\1", text)))
     except Exception:  # pylatexenc is lenient; never let one odd field cost the record
         return squash(text.replace("{", "").replace("}", ""))
 

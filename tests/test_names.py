@@ -28,3 +28,10 @@ def test_clean_text_is_left_alone():
     assert fix_mojibake("JosÃ© GarcÃ\xada") == "José García"
     decoded = decode_latex(r"The {B}ayesian Caf\'e, 50\% of $x^2$")
     assert decoded == "The Bayesian Café, 50% of $x^2$"
+
+
+def test_bare_percent_and_ampersand_are_text_not_latex():
+    assert decode_latex(r"improves by 5% over {BERT}, and 3\% more") == (
+        "improves by 5% over BERT, and 3% more")
+    assert decode_latex(r"Q&A with R\&D") == "Q&A with R&D"
+    assert decode_latex(r"Schr\"odinger \v{C}ech") == "Schrödinger Čech"
