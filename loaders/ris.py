@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import rispy
-from citegraph.loaders.common import add_id, arxiv_from_url, doi_in_text, iso_date, year_of
+from citegraph.loaders.common import (
+    add_id,
+    arxiv_from_doi,
+    arxiv_from_url,
+    doi_in_text,
+    iso_date,
+    year_of,
+)
 from citegraph.loaders.names import display_name
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance
@@ -85,7 +92,8 @@ def _record(entry: dict[str, Any], path: Path, location: str) -> PaperRecord | N
     ids: dict[str, str] = {}
     urls = entry.get("urls") or []
     add_id(ids, "doi", entry.get("doi") or next(filter(None, map(doi_in_text, urls)), None))
-    add_id(ids, "arxiv", next(filter(None, map(arxiv_from_url, urls)), None))
+    add_id(ids, "arxiv", next(filter(None, map(arxiv_from_url, urls)), None)
+           or arxiv_from_doi(ids.get("doi")))
     authors = _first(entry, _AUTHORS) or []
     date = iso_date(str(entry.get("date") or "").replace("/", "-"))
     return PaperRecord(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from citegraph.loaders.common import add_id, iso_date, year_of
+from citegraph.loaders.common import add_id, arxiv_from_doi, iso_date, year_of
 from citegraph.loaders.jsonio import has_keys, iter_json_items, looks_like_json
 from citegraph.loaders.names import display_name
 from citegraph.loaders.problems import LoadReport
@@ -34,7 +34,7 @@ def ids_of(paper: dict[str, Any]) -> dict[str, str]:
     ids: dict[str, str] = {}
     external = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
     add_id(ids, "doi", external.get("DOI"))
-    add_id(ids, "arxiv", external.get("ArXiv"))
+    add_id(ids, "arxiv", external.get("ArXiv") or arxiv_from_doi(ids.get("doi")))
     add_id(ids, "s2", paper.get("paperId"))
     return ids
 
