@@ -51,3 +51,37 @@ def test_issues_are_capped_per_file_but_counted(tmp_path):
     assert report.total_skipped == 1500
     assert len(report.issues) == MAX_ISSUES_PER_FILE
     assert report.issues_not_kept[str(path)] == 500
+
+
+class _Recorder:
+    """A Progress that remembers each stage's name, total and advances."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, list] = {}
+
+    def stage(self, name, total=None):
+        from contextlib import contextmanager
+
+        log = self.stages.setdefault(name, [total, 0])
+
+        @contextmanager
+        def run():
+            class Stage:
+                def advance(self, n: int = 1) -> None:
+                    log[1] += n
+
+            yield Stage()
+
+        return run()
+
+
+def test_build_drives_a_byte_progress_bar(tmp_path):
+    import citegraph
+    from citegraph.graph.pipeline import BuildOptions
+
+    path = write_jsonl(tmp_path / "p.jsonl", 2_500)
+    progress = _Recorder()
+    options = BuildOptions(entities=False, similarity=False, co_mention=False, citations=False)
+    kg = citegraph.build(tmp_path, options=options, progress=progress)
+    assert kg.stats()["nodes"]["Paper"] == 2_500
+    assert progress.stages["Reading files (bytes)"] == [path.stat().st_size] * 2
