@@ -54,11 +54,10 @@ def build(
     report = report if report is not None else LoadReport()
     # streamed, not listed: a large file never sits in memory as records and merged papers
     records = RecordStream(paths, fmt=format, report=report)
-    kg = build_graph(records, options, base=base)
-    if report.total_read == 0 and base is None:
+    if base is None and records.peek() is None:
         problems = "; ".join(str(i) for i in report.errors[:3])
         raise InputError("no papers found" + (f" ({problems})" if problems else ""))
-    return kg
+    return build_graph(records, options, base=base)
 
 
 def load(directory: str | Path) -> KnowledgeGraph:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import glob
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from citegraph.errors import CitegraphError
@@ -85,8 +86,8 @@ def total_bytes(files: Iterable[Path]) -> int:
 class RecordStream:
     """The records of many files, read lazily, with the byte total a progress bar needs.
 
-    Set :attr:`on_bytes` before iterating to follow the reading (the build pipeline points
-    it at its progress stage).
+    Set :attr:`on_bytes` to follow the reading (the build pipeline points it at its progress
+    stage); it may be set after :meth:`peek`. The stream can be iterated once.
     """
 
     def __init__(
@@ -97,9 +98,29 @@ class RecordStream:
         self.fmt, self.report = fmt, report if report is not None else LoadReport()
         self.total_bytes = total_bytes(self.files)
         self.on_bytes: Callable[[int], None] | None = None
+        self._records: Iterator[PaperRecord] | None = None
+        self._head: list[PaperRecord] = []
+
+    def _advance(self, n: int) -> None:
+        if self.on_bytes is not None:
+            self.on_bytes(n)
+
+    def _stream(self) -> Iterator[PaperRecord]:
+        if self._records is None:
+            self._records = _iter_files(self.files, self.fmt, self.report, self._advance)
+        return self._records
+
+    def peek(self) -> PaperRecord | None:
+        """The first record, read ahead (None when the files hold none); iteration keeps it."""
+        if not self._head:
+            self._head = list(islice(self._stream(), 1))
+        return self._head[0] if self._head else None
 
     def __iter__(self) -> Iterator[PaperRecord]:
-        return _iter_files(self.files, self.fmt, self.report, self.on_bytes)
+        records = self._stream()
+        yield from self._head
+        self._head = []
+        yield from records
 
 
 def _iter_files(
