@@ -152,7 +152,7 @@ def _iter_files(
             continue
         report.formats[str(path)] = name
         loader = LOADER_BY_FORMAT[name]
-        done = 0
+        done = n = 0
         try:
             for n, record in enumerate(loader.read(path, report), start=1):
                 report.records_read[str(path)] += 1
@@ -167,6 +167,8 @@ def _iter_files(
         except Exception as exc:  # a loader bug or a library's surprise must not end the run
             report.skip_file(path, f"unexpected error while reading ({type(exc).__name__}: "
                                    f"{exc}); rest of file skipped")
+        if n == 0 and not report.issues_per_file[str(path)]:
+            report.warning(path, "", f"read as {name}, but no records found in it")
         if progress is not None and size > done:
             progress(size - done)
 

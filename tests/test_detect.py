@@ -45,3 +45,10 @@ def test_directory_mixes_formats_and_format_can_be_forced():
 def test_glob_patterns(fixtures):
     records = list(iter_records([str(fixtures / "cross" / "*.json")]))
     assert {r.sources[0] for r in records} == {"s2", "openalex"}
+
+
+def test_a_file_with_no_records_says_so(tmp_path):
+    path = tmp_path / "only-comments.bib"
+    path.write_text("% exported, but the library was empty\n")
+    records, report = load(path)
+    assert records == [] and "read as bibtex, but no records found" in str(report.warnings[0])
