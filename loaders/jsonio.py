@@ -45,8 +45,9 @@ def _unwrap(obj: Any) -> list[Any] | None:
 def iter_json_items(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]:
     """Yield ``(location, item)`` for each item of a JSON or JSON-lines file.
 
-    A file whose first non-blank line is a complete JSON value is JSON lines; anything else
-    is one JSON document. Items that are not objects are reported and skipped.
+    A file whose first non-blank line is a complete JSON value is JSON lines (so is one whose
+    damaged first line is followed by a complete value); anything else is one JSON document.
+    Items that are not objects are reported and skipped.
     """
     lines = iter_lines(path, report)
     for lineno, line in lines:
