@@ -97,6 +97,9 @@ def print_problems(report: LoadReport) -> None:
                       highlight=False, soft_wrap=True)
     if len(warnings) > PROBLEMS_SHOWN:
         console.print(f"… and {len(warnings) - PROBLEMS_SHOWN} more warnings")
+    not_kept = sum(report.issues_not_kept.values())
+    if not_kept:
+        console.print(f"… and {not_kept} more problems in files with too many to list")
 
 
 def print_stats(kg: KnowledgeGraph, title: str) -> None:
