@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import citegraph
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
@@ -63,6 +65,16 @@ def related_graph(kg: KnowledgeGraph | None = None) -> KnowledgeGraph:
     kg.add_edge(S.EVALUATED_ON, llama, mmlu, **{S.EVIDENCE: ["LLaMA scores 60 on MMLU"],
                                                S.COUNT: 2})
     return kg
+
+
+def find_seeds() -> Path | None:
+    """The example corpus beside this checkout or beside one of its parent directories
+    (a worktree checked out one level deeper than the main one still finds it)."""
+    for parent in Path(__file__).resolve().parents[1:]:
+        candidate = parent / "shared" / "seeds"
+        if candidate.is_dir():
+            return candidate
+    return None
 
 
 def small_related_graph() -> KnowledgeGraph:

@@ -144,7 +144,8 @@ class _TripleWriter:
             out.append((subject, V.node_predicate(label, prop), self.value(prop, value, out)))
             if prop == S.ALIASES and label in S.ENTITY_NODE_LABELS:
                 members = value if isinstance(value, list | tuple) else [value]
-                out.extend((subject, V.ALIAS_MEMBER_PREDICATE, _scalar(m)) for m in members)
+                out.extend((subject, V.ALIAS_MEMBER_PREDICATE, _scalar(m))
+                           for m in dict.fromkeys(members))
         return out
 
     def iri(self, nid: str) -> URIRef:
@@ -156,9 +157,10 @@ class _TripleWriter:
         terms = V.rel_terms(rel_type)
         s, o = self.iri(start), self.iri(end)
         node = V.edge_iri(self.base, start, end, key)
-        out: list[Triple] = [(o, terms.predicate, s) if terms.reverse else (s, terms.predicate, o),
-                             (node, RDF.type, terms.cls), (node, terms.start, s),
+        out: list[Triple] = [(node, RDF.type, terms.cls), (node, terms.start, s),
                              (node, terms.end, o)]
+        if self._first_of_type(start, end, key, rel_type):
+            out.append((o, terms.predicate, s) if terms.reverse else (s, terms.predicate, o))
         if key != rel_type:
             prefix = rel_type + "|"
             if key.startswith(prefix):
@@ -174,6 +176,16 @@ class _TripleWriter:
         if rel_type == S.CITES:
             out.extend(self._method_use(node, s, o, end, attrs))
         return out
+
+    def _first_of_type(self, start: str, end: str, key: str, rel_type: str) -> bool:
+        """Whether this is the pair's first edge of its type: the direct triple of an
+        explicit and an inferred citation between two papers is written once."""
+        for other, attrs in self.kg.g[start][end].items():
+            if other == key:
+                return True
+            if attrs[S.TYPE] == rel_type:
+                return False
+        return True
 
     def _method_use(self, node: URIRef, s: URIRef, o: URIRef, cited: str,
                     attrs: dict[str, Any]) -> list[Triple]:
