@@ -91,13 +91,15 @@ EXAMPLES: dict[str, SparqlExample] = {
         ),
         SparqlExample(
             "most_mentioned",
-            "Entities by the number of distinct papers mentioning them.",
+            "Entities (key and label) by the number of distinct papers mentioning them.",
             ("limit",),
             """
-            SELECT ?entity (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+            SELECT ?entity ?label (COUNT(DISTINCT ?p) AS ?papers) WHERE {
               ?p cg:mentions ?e .
-              ?e dcterms:identifier ?entity .
-            } GROUP BY ?entity ORDER BY DESC(?papers) ?entity
+              ?e dcterms:identifier ?entity ; a ?class .
+              FILTER (STRSTARTS(STR(?class), STR(cg:)))
+              BIND (STRAFTER(STR(?class), STR(cg:)) AS ?label)
+            } GROUP BY ?e ?entity ?label ORDER BY DESC(?papers) ?entity ?label
             """,
         ),
         SparqlExample(
