@@ -61,10 +61,13 @@ class RdfError(GraphError):
 
 
 # --- values -------------------------------------------------------------------------
+_TYPE, _FIRST, _REST, _NIL = RDF.type, RDF.first, RDF.rest, RDF.nil
+
+
 def _scalar(value: Any) -> Literal:
-    if isinstance(value, bool):
+    if type(value) in (str, bool, int, float):
         return Literal(value)
-    if isinstance(value, str):
+    if isinstance(value, bool | str):
         return Literal(value)
     if isinstance(value, Integral):
         return Literal(int(value))
@@ -119,11 +122,11 @@ class _TripleWriter:
     def value(self, prop: str, value: Any, out: list[Triple]) -> Node:
         """The object term of a property value; list cells are appended to ``out``."""
         if isinstance(value, list | tuple):
-            head: Node = RDF.nil
+            head: Node = _NIL
             cells = [BNode(self._next()) for _ in value]
             for i, (cell, item) in enumerate(zip(cells, value, strict=True)):
-                out.append((cell, RDF.first, self.value(prop, item, out)))
-                out.append((cell, RDF.rest, cells[i + 1] if i + 1 < len(cells) else RDF.nil))
+                out.append((cell, _FIRST, self.value(prop, item, out)))
+                out.append((cell, _REST, cells[i + 1] if i + 1 < len(cells) else _NIL))
             if cells:
                 head = cells[0]
             return head
@@ -137,7 +140,7 @@ class _TripleWriter:
         label = attrs[S.LABEL]
         subject = V.node_iri(self.base, label, attrs[S.KEY])
         terms = V.node_terms(label)
-        out: list[Triple] = [(subject, RDF.type, cls) for cls in terms.classes]
+        out: list[Triple] = [(subject, _TYPE, cls) for cls in terms.classes]
         for prop, value in attrs.items():
             if prop == S.LABEL:
                 continue
@@ -157,7 +160,7 @@ class _TripleWriter:
         terms = V.rel_terms(rel_type)
         s, o = self.iri(start), self.iri(end)
         node = V.edge_iri(self.base, start, end, key)
-        out: list[Triple] = [(node, RDF.type, terms.cls), (node, terms.start, s),
+        out: list[Triple] = [(node, _TYPE, terms.cls), (node, terms.start, s),
                              (node, terms.end, o)]
         if self._first_of_type(start, end, key, rel_type):
             out.append((o, terms.predicate, s) if terms.reverse else (s, terms.predicate, o))
@@ -236,17 +239,22 @@ def nt_term(term: Node) -> str:
 def write_ntriples(kg: KnowledgeGraph, out: IO[str], base: str = V.DEFAULT_BASE) -> int:
     """Write the graph as N-Triples to a text stream; returns the number of triples."""
     count = 0
-    cache: dict[Node, str] = {}  # predicates and classes recur on every node
+    known: dict[Node, str] = {}  # predicates and classes: a few dozen, whatever the size
+    last_subject: Node | None = None
+    subject = ""
     for s, p, o in iter_triples(kg, base):
-        ps = cache.get(p)
-        if ps is None:
-            ps = cache[p] = p.n3()
-        os_ = cache.get(o) if isinstance(o, URIRef) and o in cache else None
-        if os_ is None:
-            os_ = nt_term(o)
-            if p == RDF.type:
-                cache[o] = os_
-        out.write(f"{nt_term(s)} {ps} {os_} .\n")
+        if s is not last_subject:  # a node's or edge node's triples come together
+            last_subject, subject = s, nt_term(s)
+        predicate = known.get(p)
+        if predicate is None:
+            predicate = known[p] = p.n3()
+        if p is _TYPE or o is _NIL:
+            obj = known.get(o)
+            if obj is None:
+                obj = known[o] = o.n3()
+        else:
+            obj = nt_term(o)
+        out.write(f"{subject} {predicate} {obj} .\n")
         count += 1
     return count
 

@@ -14,6 +14,7 @@ loads only when an RDF export or SPARQL query runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote
 
 from citegraph.graph import schema as S
@@ -124,6 +125,7 @@ def node_terms(label: str) -> NodeTerms:
     return NodeTerms((CG[label],))
 
 
+@lru_cache(maxsize=4096)
 def node_predicate(label: str, prop: str) -> URIRef:
     """The predicate a node property is written with."""
     if prop == S.KEY:
@@ -131,6 +133,7 @@ def node_predicate(label: str, prop: str) -> URIRef:
     return node_terms(label).predicates.get(prop) or property_predicate(prop)
 
 
+@lru_cache(maxsize=4096)
 def property_predicate(prop: str) -> URIRef:
     """``cg:<property name>``: the schema's own name, so every property maps back."""
     return CG[quote(prop, safe="_")]
