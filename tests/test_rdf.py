@@ -155,3 +155,30 @@ def test_reserved_edge_property_and_bad_input_fail_clearly(tmp_path):
         read_rdf(tmp_path / "bad.ttl")
     with pytest.raises(RdfError, match="unknown RDF format"):
         write_rdf(kg, tmp_path / "g.xyz")
+
+
+def test_ntriples_export_memory_does_not_grow_with_the_graph():
+    import io
+    import sys
+    import tracemalloc
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_export_nt import synthetic_graph
+    from citegraph.graph.stores.rdf import write_ntriples
+
+    class Discard(io.TextIOBase):
+        def write(self, text: str) -> int:
+            return len(text)
+
+    peaks = []
+    for papers in (100, 1000):
+        kg = synthetic_graph(papers)
+        tracemalloc.start()
+        try:
+            triples = write_ntriples(kg, Discard())
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert triples > 50 * papers
+    assert peaks[1] < 1.5 * peaks[0] + 64 * 1024, peaks
