@@ -105,23 +105,30 @@ def exchange_view(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     return view
 
 
-def _replace(tmp: Path, path: Path) -> Path:
+def _atomic(path: Path, write) -> Path:
+    """Write beside ``path`` and move into place, so a failure leaves no half file."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        write(tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)
     return path
 
 
 def write_graphml(kg: KnowledgeGraph, path: Path) -> Path:
     """GraphML with typed attributes (``boolean``, ``long``, ``double``, ``string``)."""
-    tmp = path.with_name(path.name + ".tmp")
-    nx.write_graphml(exchange_view(kg), tmp, encoding="utf-8", infer_numeric_types=True)
-    return _replace(tmp, path)
+    view = exchange_view(kg)
+    return _atomic(path, lambda tmp: nx.write_graphml(view, tmp, encoding="utf-8",
+                                                      infer_numeric_types=True))
 
 
 def write_gexf(kg: KnowledgeGraph, path: Path) -> Path:
     """GEXF 1.2 with ``label`` and ``weight`` where Gephi looks for them."""
-    tmp = path.with_name(path.name + ".tmp")
-    nx.write_gexf(exchange_view(kg), tmp, encoding="utf-8", version="1.2draft")
-    return _replace(tmp, path)
+    view = exchange_view(kg)
+    return _atomic(path, lambda tmp: nx.write_gexf(view, tmp, encoding="utf-8",
+                                                   version="1.2draft"))
 
 
 def write_csv(kg: KnowledgeGraph, directory: Path) -> Path:

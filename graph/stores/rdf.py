@@ -73,6 +73,8 @@ def _scalar(value: Any) -> Literal:
         return Literal(int(value))
     if isinstance(value, Real):
         return Literal(float(value))
+    if callable(getattr(value, "item", None)):  # a numpy scalar, e.g. a float32 score
+        return _scalar(value.item())
     raise RdfError(f"cannot write a {type(value).__name__} property value as RDF: {value!r}")
 
 
@@ -295,6 +297,16 @@ def write_rdf(kg: KnowledgeGraph, path: str | Path, fmt: str | None = None,
     if fmt not in RDF_FORMATS:
         raise RdfError(f"unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}")
     tmp = path.with_name(path.name + ".tmp")
+    try:
+        _write(kg, tmp, fmt, base)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
+    return path
+
+
+def _write(kg: KnowledgeGraph, tmp: Path, fmt: str, base: str) -> None:
     if fmt == "nt":
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             write_ntriples(kg, fh, base)
@@ -308,8 +320,6 @@ def write_rdf(kg: KnowledgeGraph, path: str | Path, fmt: str | None = None,
         graph = to_rdflib(kg, base)
         graph.serialize(tmp, format="json-ld", context=dict(V.PREFIXES), auto_compact=True,
                         encoding="utf-8")
-    tmp.replace(path)
-    return path
 
 
 # --- reading ------------------------------------------------------------------------------
