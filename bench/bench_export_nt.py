@@ -152,7 +152,7 @@ def run(sizes: list[int], out: Path | None, baseline_max: int) -> list[dict]:
             "papers": n, "nodes": kg.g.number_of_nodes(), "edges": kg.g.number_of_edges(),
             "build_s": round(built, 1), "triples": triples, "export_s": round(seconds, 2),
             "triples_per_s": round(triples / seconds), "mb_per_s": round(chars / seconds / 1e6, 1),
-            "export_peak_traced_mb": round(peak / 2**20, 2),
+            "export_peak_traced_kb": round(peak / 1024, 1),
             "export_rss_growth_mb": round(rss.growth / 2**20, 1),
         }
         if n <= baseline_max:
@@ -163,19 +163,19 @@ def run(sizes: list[int], out: Path | None, baseline_max: int) -> list[dict]:
         gc.collect()
     first, last = rows[0], rows[-1]
     print(f"\n{'papers':>8} {'triples':>10} {'triples/s':>10} {'MB/s':>6} "
-          f"{'peak traced MB':>15} {'RSS growth MB':>14}")
+          f"{'peak traced KB':>15} {'RSS growth MB':>14}")
     for r in rows:
         print(f"{r['papers']:>8} {r['triples']:>10} {r['triples_per_s']:>10} "
-              f"{r['mb_per_s']:>6} {r['export_peak_traced_mb']:>15} "
+              f"{r['mb_per_s']:>6} {r['export_peak_traced_kb']:>15} "
               f"{r['export_rss_growth_mb']:>14}")
     print(f"\ntriples x{last['triples'] / first['triples']:.0f}, export peak memory "
-          f"x{last['export_peak_traced_mb'] / first['export_peak_traced_mb']:.2f} "
+          f"x{last['export_peak_traced_kb'] / first['export_peak_traced_kb']:.2f} "
           f"({first['papers']} -> {last['papers']} papers)")
     for r in rows:
         if "rdflib_graph_baseline" in r:
             b = r["rdflib_graph_baseline"]
             print(f"baseline at {r['papers']} papers: an rdflib Graph peaks at {b['peak_mb']} MB, "
-                  f"x{b['peak_mb'] / r['export_peak_traced_mb']:.0f} the streamed export")
+                  f"x{b['peak_mb'] * 1024 / r['export_peak_traced_kb']:.0f} the streamed export")
     return rows
 
 
