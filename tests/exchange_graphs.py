@@ -57,6 +57,8 @@ def related_graph(kg: KnowledgeGraph | None = None) -> KnowledgeGraph:
     kg.add_edge(S.CITES, p2, p1, **{S.INFERRED: False, S.SOURCE: "bibtex"})
     kg.add_edge(S.CITES, p2, p1, discriminator="inferred:dpo",
                 **{S.INFERRED: True, S.VIA: "dpo", S.EVIDENCE: ["DPO " + HOSTILE]})
+    kg.add_edge(S.CITES, p2, p1, discriminator="inferred:dpo-again",
+                **{S.INFERRED: True, S.VIA: "dpo"})
     kg.add_edge(S.CITES, p3, p4, **{S.INFERRED: False})
     kg.add_edge(S.AUTHORED, ada, p1, **{S.POSITION: 1})
     kg.add_edge(S.AUTHORED, bob, p1, **{S.POSITION: 2})

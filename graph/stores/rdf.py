@@ -178,33 +178,33 @@ class _TripleWriter:
             if prop in V.RESERVED_EDGE_PROPERTIES:
                 raise RdfError(f"edge property name {prop!r} is reserved in the RDF export")
             out.append((node, V.property_predicate(prop), self.value(prop, value, out)))
-        if rel_type == S.CITES:
-            out.extend(self._method_use(node, s, o, end, attrs))
+        if rel_type == S.CITES and self._uses_method(end, attrs):
+            out.append((node, V.CITO.hasCitationCharacterization, V.CITO.usesMethodIn))
+            if not any(self._uses_method(end, other) for other in self._earlier(start, end, key)):
+                out.append((s, V.CITO.usesMethodIn, o))
         return out
+
+    def _earlier(self, start: str, end: str, key: str) -> Iterator[dict[str, Any]]:
+        """The properties of the pair's edges written before this one."""
+        for other, attrs in self.kg.g[start][end].items():
+            if other == key:
+                return
+            yield attrs
 
     def _first_of_type(self, start: str, end: str, key: str, rel_type: str) -> bool:
         """Whether this is the pair's first edge of its type: the direct triple of an
         explicit and an inferred citation between two papers is written once."""
-        for other, attrs in self.kg.g[start][end].items():
-            if other == key:
-                return True
-            if attrs[S.TYPE] == rel_type:
-                return False
-        return True
+        return not any(a[S.TYPE] == rel_type for a in self._earlier(start, end, key))
 
-    def _method_use(self, node: URIRef, s: URIRef, o: URIRef, cited: str,
-                    attrs: dict[str, Any]) -> list[Triple]:
-        """``cito:usesMethodIn`` for a citation inferred through a method the cited paper
-        introduces: the citing paper uses a method described in the cited one."""
+    def _uses_method(self, cited: str, attrs: dict[str, Any]) -> bool:
+        """Whether a citation is inferred through a method the cited paper introduces:
+        then the citing paper uses a method described in the cited one (cito:usesMethodIn)."""
         via = attrs.get(S.VIA)
-        if not attrs.get(S.INFERRED) or not isinstance(via, str):
-            return []
+        if attrs.get(S.TYPE) != S.CITES or not attrs.get(S.INFERRED) or not isinstance(via, str):
+            return False
         method = S.node_id(S.METHOD, via)
         data = self.kg.g.get_edge_data(cited, method) if method in self.kg.g else None
-        if not data or not any(d.get(S.TYPE) == S.INTRODUCES for d in data.values()):
-            return []
-        return [(s, V.CITO.usesMethodIn, o),
-                (node, V.CITO.hasCitationCharacterization, V.CITO.usesMethodIn)]
+        return bool(data) and any(d.get(S.TYPE) == S.INTRODUCES for d in data.values())
 
 
 def iter_triples(kg: KnowledgeGraph, base: str = V.DEFAULT_BASE) -> Iterator[Triple]:
