@@ -182,3 +182,13 @@ def test_ntriples_export_memory_does_not_grow_with_the_graph():
             tracemalloc.stop()
         assert triples > 50 * papers
     assert peaks[1] < 1.5 * peaks[0] + 64 * 1024, peaks
+
+
+def test_every_cg_term_of_an_export_is_declared_in_the_vocabulary():
+    from rdflib.namespace import RDFS
+
+    declared = {s for s, p, _ in V.vocabulary_triples() if p == RDFS.comment}
+    graph = small_related_graph().to_rdflib()
+    used = {t for triple in graph for t in triple
+            if isinstance(t, URIRef) and t.startswith(str(V.CG))}
+    assert used and used <= declared, used - declared

@@ -174,3 +174,58 @@ def node_properties_by_predicate(label: str) -> dict[URIRef, str]:
     kind = S.NODE_KIND_BY_LABEL.get(label)
     names = {S.KEY, *(kind.properties if kind else ()), *node_terms(label).predicates}
     return {node_predicate(label, name): name for name in names}
+
+
+# --- the cg: vocabulary described in RDFS ----------------------------------------------
+_CLASS_COMMENTS = {
+    S.MENTIONS: "A paper mentions an entity (cg:count, cg:evidence, cg:source).",
+    S.INTRODUCES: "A paper introduces an entity as new (cg:evidence).",
+    S.SIMILAR_TO: "Two papers are similar by embedding (cg:score); symmetric.",
+    S.CO_MENTIONED: "Two entities are named in the same papers (cg:count, cg:strength, "
+                    "cg:evidence); symmetric.",
+    S.AUTHORED: "An author wrote a paper (cg:position, 1-based).",
+    S.VARIANT_OF: "A model is a variant of a model family (cg:evidence).",
+    S.EVALUATED_ON: "A model is evaluated on a benchmark (cg:evidence, cg:count).",
+}
+_STRUCTURE_COMMENTS = {
+    START: "The start node of an edge node.",
+    END: "The end node of an edge node.",
+    DISCRIMINATOR: "Tells apart edges of one type between the same two nodes.",
+    EDGE_KEY: "The citegraph edge key, when it is neither TYPE nor TYPE|discriminator.",
+}
+
+
+def vocabulary_triples() -> list[tuple[URIRef, URIRef, object]]:
+    """Every ``cg:`` term the exports use, declared with ``rdfs:label``/``rdfs:comment``
+    (classes of labels, edge-node classes, direct predicates, structural and property
+    predicates), derived from the schema so that new kinds are declared too."""
+    from rdflib.namespace import OWL, RDFS
+    from rdflib.term import Literal
+
+    out: list[tuple[URIRef, URIRef, object]] = []
+
+    def declare(term: URIRef, kind: URIRef, comment: str) -> None:
+        if str(term).startswith(str(CG)) and (term, RDF.type, kind) not in out:
+            out.append((term, RDF.type, kind))
+            out.append((term, RDFS.label, Literal(str(term)[len(str(CG)):])))
+            out.append((term, RDFS.comment, Literal(comment)))
+
+    for kind in S.NODE_KINDS:
+        declare(node_terms(kind.label).classes[0], RDFS.Class, f"A {kind.label} node.")
+        for prop in kind.properties:
+            declare(node_predicate(kind.label, prop), RDF.Property,
+                    f"The {prop!r} property of citegraph nodes.")
+    for kind in S.REL_KINDS:
+        terms = rel_terms(kind.type)
+        comment = _CLASS_COMMENTS.get(kind.type, f"A {kind.type} relationship.")
+        declare(terms.cls, RDFS.Class, "Edge node: " + comment)
+        declare(terms.predicate, OWL.SymmetricProperty if kind.symmetric else RDF.Property,
+                f"Direct {kind.type} triple: " + comment)
+        for prop in kind.properties:
+            declare(property_predicate(prop), RDF.Property,
+                    f"The {prop!r} property of citegraph relationships.")
+    for term, comment in _STRUCTURE_COMMENTS.items():
+        declare(term, RDF.Property, comment)
+    declare(CG.aliases, RDF.Property, "Entity aliases in order (an RDF list); each is also "
+            "a skos:altLabel.")
+    return out
