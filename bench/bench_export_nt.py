@@ -35,7 +35,7 @@ from citegraph.graph.stores.rdf import write_ntriples
 
 RESULTS = Path(__file__).resolve().parent / "results" / "export_nt.json"
 WORDS = ("sparse", "attention", "retrieval", "diffusion", "alignment", "scaling", "reasoning",
-         "pruning", "distillation", "benchmark", "agents", "tokenizer", "vision", "graph")
+         "pruning", "distillation", "benchmark", "robotics", "tokenizer", "vision", "graph")
 
 
 def synthetic_graph(papers: int, seed: int = 7) -> KnowledgeGraph:
