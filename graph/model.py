@@ -32,7 +32,7 @@ def _clean(props: Props) -> Props:
     """Drop empty values and turn tuples into lists, so equal graphs compare equal."""
     out: Props = {}
     for name, value in props.items():
-        if value is None or value == [] or value == ():
+        if value is None or (isinstance(value, list | tuple | set | frozenset) and not value):
             continue
         out[name] = list(value) if isinstance(value, tuple | set | frozenset) else value
     return out
