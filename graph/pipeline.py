@@ -31,6 +31,7 @@ class BuildOptions:
     similarity_top_k: int = 10
     similarity_threshold: float = 0.5
     min_co_mentions: int = 2
+    gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
     progress: Progress = field(default=SILENT, repr=False)
 
 
@@ -60,4 +61,8 @@ def build_graph(
                         kg.g.add_node(nid, **base.node(nid))
                 kg.add_edge(S.CITES, start, end, **{k: v for k, v in props.items() if k != S.TYPE})
     add_papers(kg, index)
+    if options.entities:
+        from citegraph.graph.entities import add_entities
+
+        add_entities(kg, options.progress, options.gazetteer)
     return kg

@@ -1,0 +1,169 @@
+"""Surface signals that need no dictionary: introductions, name shapes, benchmark lists.
+
+Each function takes cleaned text and yields ``(start, end)`` spans with a hint; the
+extractor weighs them against the gazetteer. All patterns are compiled once.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A name-like token: capitalised, or with an inner capital or digit (GPT-4o, kNN-Embed,
+# SpecDec++, o3-mini), allowing dots, hyphens, plus signs and a trailing star.
+UP = "A-ZÀ-ÖØ-ÞΑ-Ω"  # capitals, Latin-1 and Greek included (Über-Net, Δ-Net)
+TOKEN = (rf"(?:[{UP}][\w.'’+*-]*[\w+*]|[{UP}]|[a-z]+[{UP}0-9][\w.+*-]*[\w+*]|"
+         rf"\d[\w.-]*[A-Za-z][\w.+-]*)")
+NAME = rf"{TOKEN}(?:(?: | of | for | with )?(?:{TOKEN}|v?\d+(?:\.\d+)*\b)){{0,5}}"
+_CONNECTORS = {"of", "for", "with"}
+
+_INTRO_VERB = re.compile(
+    r"\b(?:propose|introduce|present|develop|design|release|build|construct|create|curate|"
+    r"contribute|offer|unveil|devise|describe|open-source|launch|train)(?:s|d|ed)?\b")
+_INTRO_SUBJECT = re.compile(r"\b(?:[Ww]e|paper|work|study|report|article)(?: \w+)?,? $")
+_INTRO_OBJECT = re.compile(
+    rf" (?:(?:the|a|an|our|two|three|new|novel)\b[^,.;:()]{{0,80}}?(?:,|:| called| named"
+    rf"| termed| dubbed|—| -) ?)?(?P<name>{NAME})"
+)
+_CALLED = re.compile(
+    rf"\b(?:called|named|termed|dubbed|coined|denoted(?: as)?|namely|referred to as|which we "
+    rf"call|we call it|we name it|code-?named)\s+[\"“']?(?P<name>{NAME})"
+)
+_APPOSITIVE_CUE = re.compile(
+    r",? (?:a|an) (?:novel|new|simple|general|unified|efficient|lightweight)\b"
+)
+_NAME_AT_END = re.compile(rf"(?<![\w-])(?P<name>{TOKEN}(?: {TOKEN}){{0,3}})$")
+_TITLE_NAME = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*(?::|\s-{1,2}\s|\s—\s)\s*\S")
+_TECH_REPORT = re.compile(rf"^(?P<name>{NAME}) (?:Technical Report|Tech Report|System Card)\b")
+
+# Model names by shape: a capitalised family, optional version, a parameter count.
+_SIZE = r"\d+(?:\.\d+)?\s?[xX×]\s?\d+(?:\.\d+)?[BbMm]|\d+(?:\.\d+)?[BMKT]\b|\d+(?:\.\d+)?[bm]\b"
+_MODEL_SHAPE = re.compile(
+    rf"(?<![\w-])(?P<name>[A-Z][A-Za-z]*[A-Za-z0-9.]*(?:[- ](?:[A-Z][\w.]*|v?\d+(?:\.\d+)*)){{0,3}}"
+    rf"[- ](?:{_SIZE})(?:[- ](?:[A-Z][a-z]+|it|v\d+(?:\.\d+)?|\d+[kK]))*)(?![\w-])"
+)
+# The tail a known model family may carry: versions, sizes and release suffixes.
+VARIANT_TAIL = re.compile(
+    rf"(?:[- ]?(?:v?\d+(?:\.\d+)*[a-z]?|{_SIZE})|[- ](?:Instruct|instruct|Chat|chat|Base|base|"
+    r"it|IT|mini|Mini|Pro|pro|Flash|flash|Turbo|turbo|Large|large|Small|small|Medium|XL|XXL|"
+    r"Tiny|Nano|Ultra|Coder|Math|VL|Omni|Vision|Plus|Max|Lite|Sonnet|Opus|Haiku|Thinking|"
+    r"Preview|Distill|Air|Scout|Maverick|Exp|Reasoner|Code|Hermes|Next|Long|Sft|SFT|DPO|RL|"
+    r"[0-9]+[kK]-[Ii]nstruct|\d+[kK]))+"
+)
+_BENCH_SUFFIXES = ("Bench", "BENCH", "QA", "Eval", "EVAL", "Arena", "Gym")
+_BENCH_SHAPE = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][\w.-]*(?:Bench|BENCH|QA|Eval|EVAL|Arena|Gym)"
+    r"(?:[- ]?v?\d+(?:\.\d+)?)?)(?![\w-])"
+)
+_HAS_SIZE = re.compile(r"\d(?:\.\d+)?\s?[BMKTbm]\b|\d[xX×]\d")
+_INNER_CAPS = re.compile(
+    r"(?<![\w-])(?P<name>(?:[A-Za-z][a-z]+[A-Z][\w+*-]*|[A-Z]{2,}[a-z][\w+*-]*|[A-Z][\w-]*\d[\w.-]*"
+    r"[\w+]|[A-Z][A-Z0-9]*(?:-[A-Z0-9][\w]*)+|[a-z]+-[A-Z][\w-]*)\+*\*?)(?![\w-])"
+)
+_LIST_CUE = re.compile(
+    rf"\b(?:on|including|includes|include|such as|like|e\.g\.,?|namely|across|over|and|with|"
+    rf"than|outperforms|surpass(?:es|ing)?|outperforming|against|versus|vs\.?|from|to)"
+    rf" (?:the |both |popular |standard |several |various |challenging |widely used |\w+ )?"
+    rf"(?:(?:[\w-]+ )?(?:benchmarks?|datasets?|suites?|tasks|models|baselines)"
+    rf"(?: such as| including| like|,|:)? )?"
+    rf"(?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})"
+)
+_BENCH_CONTEXT = re.compile(r"(?i)\bbenchmark|\bdatasets?\b|\bcorpus|\bcorpora|\bsuites?\b|"
+                            r"\bleaderboard|\btest ?sets?\b|\bevaluat|\bexperiments?\b")
+_MODEL_CONTEXT = re.compile(r"(?i)\bmodels?\b|\bLLMs?\b|\bbaselines?\b|\bcheckpoints?\b|"
+                            r"\bVLMs?\b|\bMLLMs?\b|\boutperform|\bsurpass")
+
+
+def intro_names(text: str) -> list[tuple[int, int]]:
+    """Spans of names a paper says it proposes, introduces or calls something.
+
+    Verbs are found first (rare, cheap), then the subject before and the name after.
+    """
+    spans = []
+    for verb in _INTRO_VERB.finditer(text):
+        if not _INTRO_SUBJECT.search(text, max(0, verb.start() - 24), verb.start()):
+            continue
+        m = _INTRO_OBJECT.match(text, verb.end())
+        if m:
+            spans.append(m.span("name"))
+    if "call" in text or "name" in text or "term" in text or "dub" in text or "coin" in text:
+        spans.extend(m.span("name") for m in _CALLED.finditer(text))
+    return spans
+
+
+def appositive_names(text: str) -> list[tuple[int, int]]:
+    """``X, a novel method ...`` — names presented as new."""
+    spans = []
+    for cue in _APPOSITIVE_CUE.finditer(text):
+        lo = max(0, cue.start() - 60)
+        m = _NAME_AT_END.search(text, lo, cue.start())
+        if m:
+            spans.append(m.span("name"))
+    return spans
+
+
+def title_name(title: str) -> tuple[int, int] | None:
+    """The name before a title's colon (``MiniCPM: ...``) or before "Technical Report"."""
+    m = _TECH_REPORT.match(title)
+    if m:
+        return m.span("name")
+    m = _TITLE_NAME.match(title)
+    if not m:
+        return None
+    name = m.group("name")
+    words = name.split()
+    if len(words) > 5:
+        return None
+    if not re.fullmatch(NAME, name):
+        return None
+    lowers = [w for w in words if w[0].islower() and w not in _CONNECTORS]
+    if lowers:
+        return None
+    return m.span("name")
+
+
+def model_shapes(text: str) -> list[tuple[int, int]]:
+    """Spans shaped like a sized model checkpoint: ``Meerkat-7B``, ``Mixtral 8x7B``."""
+    if not _HAS_SIZE.search(text):
+        return []
+    return [m.span("name") for m in _MODEL_SHAPE.finditer(text)]
+
+
+def bench_shapes(text: str) -> list[tuple[int, int]]:
+    """Spans shaped like benchmark names: ``RewardBench``, ``FreshQA``, ``AlpacaEval``."""
+    if not any(suffix in text for suffix in _BENCH_SUFFIXES):
+        return []
+    return [m.span("name") for m in _BENCH_SHAPE.finditer(text)]
+
+
+def inner_caps(text: str) -> list[tuple[int, int]]:
+    """Coined-looking tokens: inner capitals or digits (``OverThink``, ``GSM8K``)."""
+    return [m.span("name") for m in _INNER_CAPS.finditer(text)]
+
+
+_NAME_RE = re.compile(NAME)
+
+
+def list_items(text: str) -> list[tuple[int, int, int]]:
+    """Items of enumerations (``on A, B and C``): ``(start, end, list start)``."""
+    spans = []
+    for m in _LIST_CUE.finditer(text):
+        base = m.start("list")
+        for item in _NAME_RE.finditer(m.group("list")):
+            spans.append((base + item.start(), base + item.end(), base))
+    return spans
+
+
+def bench_context(sentence: str) -> bool:
+    return bool(_BENCH_CONTEXT.search(sentence))
+
+
+def model_context(sentence: str) -> bool:
+    return bool(_MODEL_CONTEXT.search(sentence))
+
+
+_COINED = re.compile(r"[a-z][A-Z]|\d|[A-Za-z]-[A-Z0-9]|^[A-Z]{2,}")
+
+
+def looks_coined(name: str) -> bool:
+    """Inner capitals, digits or capitalised hyphen parts: ``Mapillary-SLS``, ``GSM8K``."""
+    return bool(_COINED.search(name))
