@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from citegraph.graph.extract import Extractor
-from citegraph.graph.extract import patterns as P
 from citegraph.graph.extract.acronyms import find_pairs
 from citegraph.graph.extract.gazetteer import (
     GazEntry,

@@ -34,6 +34,8 @@ WEAK = 1
 _TRIM_HEAD = re.compile(r"^(?:The|A|An|Our|This|These|Its|Their|In|On|For|To|We|Both|Each)\s+")
 _TRIM_TAIL = re.compile(r"(?:\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-])+$")
 _POSSESSIVE = re.compile(r"['’]s$")
+_SLASH_NUMBER = re.compile(r"/(\d+)\b")
+_TRAILING_NUMBER = re.compile(r"\d+$")
 _TASK_HEADS = {
     "prediction", "generation", "recognition", "detection", "classification", "segmentation",
     "answering", "processing", "understanding", "translation", "summarization", "reasoning",
@@ -57,10 +59,12 @@ _METHODISH_HEADS = {
 }
 _BENCH_WORDS = re.compile(r"(?i)\b(?:benchmarks?|datasets?|corpus|corpora|suite|leaderboard|"
                           r"test ?set|testbed|collection|arena|challenge|evaluation set)\b")
-_MODEL_WORDS = re.compile(r"(?i)\b(?:(?:language |foundation |vision-language |generative |"
-                          r"reward |base |small |multimodal |speech |embedding )?models?|LLMs?|"
-                          r"MLLMs?|VLMs?|SLMs?|checkpoints?|family|assistant|chatbot|judge|"
-                          r"evaluator|series)\b")
+_MODEL_WORDS = re.compile(r"\b(?:(?:[Ll]anguage|[Ff]oundation|[Vv]ision-[Ll]anguage|[Gg]enerative|"
+                          r"[Rr]eward|[Bb]ase|[Cc]hat|[Rr]easoning|[Mm]ultimodal|[Ss]peech|"
+                          r"[Ee]mbedding|[Oo]pen|[Ss]mall|[Ll]arge|[Oo]pen-source|[Pp]retrained|"
+                          r"[Ii]nstruct(?:ion)?-tuned|\d+(?:\.\d+)?[BM]) models?|LLMs?|MLLMs?|"
+                          r"VLMs?|SLMs?|checkpoints?|family of (?:\w+ )?models|assistant|chatbot|"
+                          r"judge|evaluator)\b")
 _METHOD_WORDS = re.compile(r"(?i)\b(?:method|framework|approach|algorithm|technique|strategy|"
                            r"system|architecture|optimizer|loss|paradigm|mechanism|pipeline|"
                            r"scheme|recipe|procedure|attack|protocol|objective|module|"
@@ -178,6 +182,17 @@ class Extractor:
         for m in gaz.find(doc, lower):
             entry = gaz.entries[m.entry]
             start, end, family = m.start, m.end, None
+            if entry.type == "benchmark":
+                tail = P.BENCH_TAIL.match(doc, end)
+                if tail and gaz.lookup(doc[start:tail.end()]) is None:
+                    end = tail.end()
+                slash = _SLASH_NUMBER.match(doc, end)
+                if slash:  # CIFAR-10/100 names CIFAR-100 too
+                    stem = _TRAILING_NUMBER.sub("", m.surface)
+                    other = gaz.lookup(stem + slash.group(1))
+                    if other is not None and stem:
+                        out.append(Mention(end, slash.end(), stem + slash.group(1), signal,
+                                           weight, STRONG, other.type, other, key=other.key))
             if entry.type == "model":
                 tail = P.VARIANT_TAIL.match(doc, end)
                 if tail and tail.end() > end:
@@ -232,7 +247,8 @@ class Extractor:
             if span is None:
                 return None
             surface = doc[span[0]:span[1]]
-            if self._generic(surface) or len(surface) > 80:
+            if self._generic(surface) or len(surface) > 80 or P.size_only(surface) \
+                    or ". " in surface or P.unit_only(surface):
                 return None
             known = self.gaz.lookup(surface)
             mention = Mention(span[0], span[1], surface, signal, weight, tier,
@@ -244,10 +260,19 @@ class Extractor:
             return mention
 
         span = P.title_name(title)
-        if span:
+        if span and (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
+                     or doc.find(doc[span[0]:span[1]], len(title)) > 0):
+            add(*span, "title", 1.0, STRONG, "model" if P.is_report(title) else None,
+                introduced=True)
+        span = P.title_tail_name(title)
+        if span and P.looks_coined(doc[span[0]:span[1]]):
             add(*span, "title", 1.0, STRONG, introduced=True)
-        for s, e in P.intro_names(doc):
+        for s, e in P.our_names(doc):
             add(s, e, "intro", 1.0, STRONG, introduced=True)
+        for s, e in P.intro_names(doc):
+            m = add(s, e, "intro", 1.0, STRONG, introduced=True)
+            if m is not None and m.gaz is not None and m.start > len(title):
+                m.introduced = False  # "we present GPT-4 with ...": a known name is not new
         for s, e in P.appositive_names(doc):
             add(s, e, "intro", 0.8, STRONG, introduced=True)
         for pair in find_pairs(doc):
@@ -272,7 +297,7 @@ class Extractor:
             add(s, e, "coined", 0.5, WEAK)
         starts = [off for off, _ in sents]
         context: dict[int, bool] = {}
-        known = [(m.start, m.end) for m in ms if m.gaz is not None]
+        known = [(m.start, m.end, m.gaz) for m in ms if m.gaz is not None]
         lists: dict[int, list[Mention]] = defaultdict(list)
         for s, e, base in P.list_items(doc):
             idx = bisect.bisect_right(starts, base) - 1
@@ -283,12 +308,21 @@ class Extractor:
                 m = add(s, e, "list", 0.4, WEAK)
                 if m is not None:
                     lists[base].append(m)
-        for items in lists.values():
+        for base, items in lists.items():
             # an enumeration with a known member, or of coined names, is a list of names
-            has_known = any(s < m.end and m.start < e for m in items for s, e in known)
+            # of one kind: the known members' kind, else what the sentence is about
+            kinds = Counter(k.type for m in items for s, e, k in known
+                            if s < m.end and m.start < e)
+            if kinds:
+                kind = kinds.most_common(1)[0][0]
+            else:
+                sent = sents[bisect.bisect_right(starts, base) - 1][1]
+                kind = "benchmark" if P.bench_context(sent) else "model"
             for m in items:
-                if has_known or P.looks_coined(m.surface):
+                if kinds or P.looks_coined(m.surface):
                     m.weight = 1.0
+                if m.gaz is None:
+                    m.type_hint = kind
         return ms
 
     def _long_form_ok(self, long: str) -> bool:
@@ -367,7 +401,9 @@ class Extractor:
             return None
         gaz = next((m.gaz for m in group if m.gaz is not None), None)
         introduced = any(m.introduced for m in group) or any(
-            m.gaz is None and self._in_intro_clause(doc, m) for m in group)
+            m.gaz is None and self._in_intro_clause(doc, m) for m in group) or (
+            gaz is None and any(m.start < tlen for m in group)
+            and any(m.start > tlen for m in group) and P.looks_coined(group[0].surface))
         surfaces = list(dict.fromkeys(m.surface for m in group))
         by_key: dict[str, str] = {}
         for s in surfaces:
@@ -422,18 +458,34 @@ class Extractor:
         return "method"
 
 
+_APPOSITIVE = re.compile(r"^,? (?:which is |that is |is |was |are |, )?(?:a|an|the|our) ")
+
+
 def context_type(doc: str, start: int, end: int) -> str | None:
-    """The type a name's neighbourhood suggests: ``X, a new benchmark`` / ``the X model``."""
-    after = doc[end:end + 60]
-    after = re.split(r"[.;()]", after)[0]
-    before = doc[max(0, start - 40):start]
-    before = re.split(r"[.;()]", before)[-1]
-    best: tuple[int, str] | None = None
-    for text, near_end in ((after, False), (before, True)):
+    """The type a name's neighbourhood suggests: ``X, a new benchmark`` / ``the X model``.
+
+    Looks at the head noun right after the name, then at an appositive (``X, a ...``),
+    then at the few words before it; None when nothing says.
+    """
+    after = re.split(r"[.;()]", doc[end:end + 70])[0]
+    windows = []
+    m = _HEAD_AFTER.match(after)
+    if m:
+        windows.append(m.group(0))
+    if _APPOSITIVE.match(after):
+        windows.append(after)
+    before = re.split(r"[.;(),]", doc[max(0, start - 30):start])[-1]
+    windows.append(before)
+    for text in windows:
+        best: tuple[int, str] | None = None
         for kind, pattern in (("benchmark", _BENCH_WORDS), ("model", _MODEL_WORDS),
                               ("method", _METHOD_WORDS)):
-            for cue in pattern.finditer(text):
-                dist = len(text) - cue.end() if near_end else cue.start()
-                if best is None or dist < best[0]:
-                    best = (dist, kind)
-    return best[1] if best else None
+            cue = pattern.search(text)
+            if cue and (best is None or cue.start() < best[0]):
+                best = (cue.start(), kind)
+        if best:
+            return best[1]
+    return None
+
+
+_HEAD_AFTER = re.compile(r"^ (?:[\w-]+ )?[\w-]+")

@@ -81,8 +81,12 @@ def case_ok(form: str, surface: str) -> bool:
     Lower-case names match in any case; short letter acronyms only exactly (``MATH`` is
     not ``math``); other names need some capital where the known form has one.
     """
-    if form == surface or form.islower() or not any(c.isalpha() for c in form):
+    if form == surface or not any(c.isalpha() for c in form):
         return True
+    if form.islower():  # short lower-case names (o1, t5) only as written
+        return len(form) > 4 or surface.islower()
+    if any(c.isdigit() for c in form) and surface.islower() and len(form) > 4:
+        return True  # llama-2-chat, gpt-4o: unambiguous with the digits
     if _ACRONYM.match(form):
         return surface == form or surface.upper() == form and surface[:-1].isupper()
     if " " in form and not any(c.isupper() for w in form.split() for c in w[1:]):
@@ -186,7 +190,7 @@ class Gazetteer:
 
 _BOUNDARY = re.compile(r"[^\w.+*&/'’-]|[.'’](?=\s|$)|-(?=(?:based|like|style|level|specific|"
                        r"driven|tuned|powered|generated|guided|aware|free|only|sized|scale|"
-                       r"class|type|family|series|inspired|centric|derived|enhanced)\b)")
+                       r"class|type|family|series|inspired|centric|derived|enhanced|as)\b)")
 
 
 def boundary_text(text: str, lower: str | None = None) -> str | None:

@@ -18,7 +18,7 @@ _CONNECTORS = {"of", "for", "with"}
 
 _INTRO_VERB = re.compile(
     r"\b(?:propose|introduce|present|develop|design|release|build|construct|create|curate|"
-    r"contribute|offer|unveil|devise|describe|open-source|launch|train)(?:s|d|ed)?\b")
+    r"contribute|offer|unveil|devise|describe|open-source|launch)(?:s|d|ed)?\b")
 _INTRO_SUBJECT = re.compile(r"\b(?:[Ww]e|paper|work|study|report|article)(?: \w+)?,? $")
 _INTRO_OBJECT = re.compile(
     rf" (?:(?:the|a|an|our|two|three|new|novel)\b[^,.;:()]{{0,80}}?(?:,|:| called| named"
@@ -43,12 +43,19 @@ _MODEL_SHAPE = re.compile(
 )
 # The tail a known model family may carry: versions, sizes and release suffixes.
 VARIANT_TAIL = re.compile(
-    rf"(?:[- ]?(?:v?\d+(?:\.\d+)*[a-z]?|{_SIZE})|[- ](?:Instruct|instruct|Chat|chat|Base|base|"
-    r"it|IT|mini|Mini|Pro|pro|Flash|flash|Turbo|turbo|Large|large|Small|small|Medium|XL|XXL|"
-    r"Tiny|Nano|Ultra|Coder|Math|VL|Omni|Vision|Plus|Max|Lite|Sonnet|Opus|Haiku|Thinking|"
-    r"Preview|Distill|Air|Scout|Maverick|Exp|Reasoner|Code|Hermes|Next|Long|Sft|SFT|DPO|RL|"
-    r"[0-9]+[kK]-[Ii]nstruct|\d+[kK]))+"
+    rf"(?:[- ]?(?:v?\d+(?:\.\d+)*[a-z]?|{_SIZE})(?![\w])|[- ](?:Instruct|Chat|Base|IT|Mini|Pro|"
+    r"Flash|Turbo|Large|Small|Medium|XL|XXL|Tiny|Nano|Ultra|Coder|Math|VL|Omni|Vision|Plus|Max|"
+    r"Lite|Sonnet|Opus|Haiku|Thinking|Preview|Distill|Air|Scout|Maverick|Exp|Reasoner|Code|"
+    r"Next|Long|SFT|DPO|RL|\d+[kK])\b|-(?:instruct|chat|base|it|mini|pro|flash|turbo|large|"
+    r"small|\d+[kK])\b)+"
 )
+# The tail a benchmark may carry: a year or version (AIME 2024, HMMT 25, SQuAD v2).
+BENCH_TAIL = re.compile(r"[- ]?(?:'?\d{2}|\d{4}|v\d+(?:\.\d+)?)(?![\w.%])")
+_SIZE_ONLY = re.compile(r"^(?:\d+(?:\.\d+)?\s?[xX×]\s?)?\d+(?:\.\d+)?\s?[BMKTbm]$")
+_OUR = re.compile(
+    rf"\b[Oo]ur (?:[a-z-]+ ){{0,3}}?(?:[a-z]+, )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
+)
+_TITLE_TAIL = re.compile(rf"(?::|\s-{{1,2}}\s|\s—\s)\s*(?P<name>{TOKEN}(?: {TOKEN})?)$")
 _BENCH_SUFFIXES = ("Bench", "BENCH", "QA", "Eval", "EVAL", "Arena", "Gym")
 _BENCH_SHAPE = re.compile(
     r"(?<![\w-])(?P<name>[A-Z][\w.-]*(?:Bench|BENCH|QA|Eval|EVAL|Arena|Gym)"
@@ -57,7 +64,8 @@ _BENCH_SHAPE = re.compile(
 _HAS_SIZE = re.compile(r"\d(?:\.\d+)?\s?[BMKTbm]\b|\d[xX×]\d")
 _INNER_CAPS = re.compile(
     r"(?<![\w-])(?P<name>(?:[A-Za-z][a-z]+[A-Z][\w+*-]*|[A-Z]{2,}[a-z][\w+*-]*|[A-Z][\w-]*\d[\w.-]*"
-    r"[\w+]|[A-Z][A-Z0-9]*(?:-[A-Z0-9][\w]*)+|[a-z]+-[A-Z][\w-]*)\+*\*?)(?![\w-])"
+    r"[\w+]|[A-Z][A-Z0-9]*(?:-[A-Z0-9][\w]*)+|[a-z]+-[A-Z][\w-]*|[A-Z][a-z]+(?:-[A-Z][\w]*)+)"
+    r"\+*\*?)(?![\w-])"
 )
 _LIST_CUE = re.compile(
     rf"\b(?:on|including|includes|include|such as|like|e\.g\.,?|namely|across|over|and|with|"
@@ -90,6 +98,33 @@ def intro_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def our_names(text: str) -> list[tuple[int, int]]:
+    """``our TinyNet`` / ``our tool, ASTRAL`` — a capitalised name a paper calls its own."""
+    if "our " not in text and "Our " not in text:
+        return []
+    return [m.span("name") for m in _OUR.finditer(text)]
+
+
+def title_tail_name(title: str) -> tuple[int, int] | None:
+    """A short name after the title's colon: ``...: Adaptive-k``."""
+    m = _TITLE_TAIL.search(title)
+    return m.span("name") if m else None
+
+
+_UNIT_ONLY = re.compile(r"^\d[\d.,]*-?(?:x|×|bit|bits|b|fold|shot|way|layer|GB|MB|TB|GHz|ms|s|k|"
+                        r"K|M|B|T|D|d|nd|rd|th|st|h|px|p|%)$")
+
+
+def unit_only(name: str) -> bool:
+    """A number with a unit (``4-bit``, ``2.26x``, ``3D``) is no name."""
+    return bool(_UNIT_ONLY.match(name))
+
+
+def size_only(name: str) -> bool:
+    """A bare parameter count (``7B``, ``15.7M``) is no name."""
+    return bool(_SIZE_ONLY.match(name))
+
+
 def appositive_names(text: str) -> list[tuple[int, int]]:
     """``X, a novel method ...`` — names presented as new."""
     spans = []
@@ -116,9 +151,20 @@ def title_name(title: str) -> tuple[int, int] | None:
     if not re.fullmatch(NAME, name):
         return None
     lowers = [w for w in words if w[0].islower() and w not in _CONNECTORS]
-    if lowers:
+    if lowers or any(w.lower() in _TITLE_STOP for w in words):
         return None
     return m.span("name")
+
+
+_TITLE_STOP = {"your", "you", "our", "we", "is", "are", "can", "do", "does", "the", "a", "an",
+               "part", "towards", "toward", "when", "why", "how", "what", "beyond", "rethinking",
+               "revisiting", "on", "not", "all", "need", "it", "this", "be", "just", "more",
+               "less", "i", "ii", "iii", "my", "me", "let", "make", "making"}
+
+
+def is_report(title: str) -> bool:
+    """``X Technical Report``: X is a model the report presents."""
+    return bool(_TECH_REPORT.match(title))
 
 
 def model_shapes(text: str) -> list[tuple[int, int]]:
