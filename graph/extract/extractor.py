@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from citegraph.graph.extract import patterns as P
 from citegraph.graph.extract.acronyms import find_pairs
 from citegraph.graph.extract.entity import Entity
-from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, load_gazetteer
+from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
 from citegraph.graph.extract.resolve import entity_key, model_family
 from citegraph.graph.extract.text import clean_text, norm_key, singular_key, split_sentences
 
@@ -176,10 +176,10 @@ class Extractor:
         return self._entities(doc, tlen, sents, starts, mentions)
 
     # --- signals -------------------------------------------------------------------
-    def _gaz_mentions(self, gaz: Gazetteer, doc: str, lower: str, weight: float,
+    def _gaz_mentions(self, gaz: Gazetteer, doc: str, padded: str, weight: float,
                       signal: str) -> list[Mention]:
         out = []
-        for m in gaz.find(doc, lower):
+        for m in gaz.find(doc, padded=padded):
             entry = gaz.entries[m.entry]
             start, end, family = m.start, m.end, None
             if entry.type == "benchmark":
@@ -236,10 +236,10 @@ class Extractor:
         return surface.lower() in _COMMON_CAPS or key.isdigit()
 
     def _mentions(self, doc: str, title: str, sents: list[tuple[int, str]]) -> list[Mention]:
-        lower = doc.lower()
-        ms = self._gaz_mentions(self.gaz, doc, lower, 1.0, "gazetteer")
+        padded = boundary_text(doc) or " " + " " * len(doc) + " "
+        ms = self._gaz_mentions(self.gaz, doc, padded, 1.0, "gazetteer")
         if len(self.corpus):
-            ms += self._gaz_mentions(self.corpus, doc, lower, 1.0, "corpus")
+            ms += self._gaz_mentions(self.corpus, doc, padded, 1.0, "corpus")
 
         def add(start: int, end: int, signal: str, weight: float, tier: int,
                 type_hint: str | None = None, introduced: bool = False) -> Mention | None:
@@ -267,9 +267,10 @@ class Extractor:
         span = P.title_tail_name(title)
         if span and P.looks_coined(doc[span[0]:span[1]]):
             add(*span, "title", 1.0, STRONG, introduced=True)
-        for s, e in P.our_names(doc):
+        intro, ours, list_spans = P.cue_spans(doc, padded)
+        for s, e in ours:
             add(s, e, "intro", 1.0, STRONG, introduced=True)
-        for s, e in P.intro_names(doc):
+        for s, e in intro:
             m = add(s, e, "intro", 1.0, STRONG, introduced=True)
             if m is not None and m.gaz is not None and m.start > len(title):
                 m.introduced = False  # "we present GPT-4 with ...": a known name is not new
@@ -299,7 +300,7 @@ class Extractor:
         context: dict[int, bool] = {}
         known = [(m.start, m.end, m.gaz) for m in ms if m.gaz is not None]
         lists: dict[int, list[Mention]] = defaultdict(list)
-        for s, e, base in P.list_items(doc):
+        for s, e, base in list_spans:
             idx = bisect.bisect_right(starts, base) - 1
             if idx not in context:
                 sent = sents[idx][1]

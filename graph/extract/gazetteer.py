@@ -166,7 +166,8 @@ class Gazetteer:
             self._automaton = auto
         return self._automaton
 
-    def find(self, text: str, lower: str | None = None) -> Iterator[Match]:
+    def find(self, text: str, lower: str | None = None,
+             padded: str | None = None) -> Iterator[Match]:
         """Every whole-word, case-compatible hit of an entry in ``text`` (overlaps included).
 
         The automaton runs over :func:`boundary_text`, where keys are padded with spaces,
@@ -175,7 +176,8 @@ class Gazetteer:
         auto = self.automaton
         if not len(auto):
             return
-        padded = boundary_text(text, lower)
+        if padded is None:
+            padded = boundary_text(text, lower)
         if padded is None:
             return
         for end, payload in auto.iter(padded):
@@ -188,17 +190,29 @@ class Gazetteer:
                     break
 
 
-_BOUNDARY = re.compile(r"[^\w.+*&/'’-]|[.'’](?=\s|$)|-(?=(?:based|like|style|level|specific|"
-                       r"driven|tuned|powered|generated|guided|aware|free|only|sized|scale|"
-                       r"class|type|family|series|inspired|centric|derived|enhanced|as)\b)")
+#: Characters that end a word: everything but letters, digits and ``_.+*&/'’-``.
+_SEPARATORS = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) in "_.+*&/'-")}
+_SEPARATORS.update({ord(c): " " for c in "“”‘«»–—…·•×±≤≥→←©®™\u00a0\u2009\u202f"})
+_WORD_END = re.compile(r"[.'’](?= |$)")
+_SUFFIX_HYPHEN = re.compile(r"-(?=(?:based|like|style|level|specific|driven|tuned|powered|"
+                            r"generated|guided|aware|free|only|sized|scale|class|type|family|"
+                            r"series|inspired|centric|derived|enhanced|as)\b)")
 
 
 def boundary_text(text: str, lower: str | None = None) -> str | None:
-    """`` text `` lower-cased, with every word-separating character turned into a space."""
+    """`` text `` lower-cased, with every word-separating character turned into a space.
+
+    Offsets are kept (one character for one), so a hit at ``i`` is ``text[i - 1]``.
+    """
     lower = text.lower() if lower is None else lower
     if len(lower) != len(text):
         return None
-    return " " + _BOUNDARY.sub(" ", lower) + " "
+    out = lower.translate(_SEPARATORS)
+    if ". " in out or "' " in out or "’ " in out or out.endswith((".", "'", "’")):
+        out = _WORD_END.sub(" ", out)
+    if "-" in out:
+        out = _SUFFIX_HYPHEN.sub(" ", out)
+    return " " + out + " "
 
 
 # --- files ---------------------------------------------------------------------------

@@ -7,6 +7,9 @@ extractor weighs them against the gazetteer. All patterns are compiled once.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import ahocorasick
 
 # A name-like token: capitalised, or with an inner capital or digit (GPT-4o, kNN-Embed,
 # SpecDec++, o3-mini), allowing dots, hyphens, plus signs and a trailing star.
@@ -20,6 +23,7 @@ _INTRO_VERB = re.compile(
     r"\b(?:propose|introduce|present|develop|design|release|build|construct|create|curate|"
     r"contribute|offer|unveil|devise|describe|open-source|launch)(?:s|d|ed)?\b")
 _INTRO_SUBJECT = re.compile(r"\b(?:[Ww]e|paper|work|study|report|article)(?: \w+)?,? $")
+# (searched in the few characters before an introduction verb)
 _INTRO_OBJECT = re.compile(
     rf" (?:(?:the|a|an|our|two|three|new|novel)\b[^,.;:()]{{0,80}}?(?:,|:| called| named"
     rf"| termed| dubbed|—| -) ?)?(?P<name>{NAME})"
@@ -213,3 +217,87 @@ _COINED = re.compile(r"[a-z][A-Z]|\d|[A-Za-z]-[A-Z0-9]|^[A-Z]{2,}")
 def looks_coined(name: str) -> bool:
     """Inner capitals, digits or capitalised hyphen parts: ``Mapillary-SLS``, ``GSM8K``."""
     return bool(_COINED.search(name))
+
+
+# --- cue words, found by one automaton pass --------------------------------------------
+
+INTRO, CALLED, OUR, LIST = "intro", "called", "our", "list"
+_CUE_WORDS = {
+    INTRO: [f"{v}{e}" for v in ("propose", "introduce", "present", "develop", "design",
+                                "release", "build", "construct", "create", "curate",
+                                "contribute", "offer", "unveil", "devise", "describe",
+                                "open-source", "launch")
+            for e in ("", "s", "d", "ed")],
+    CALLED: ["called", "named", "termed", "dubbed", "coined", "denoted as", "denoted",
+             "namely", "referred to as", "which we call", "we call it", "we name it",
+             "code-named", "codenamed", "we call", "we name"],
+    OUR: ["our"],
+    LIST: ["on", "including", "include", "includes", "such as", "like", "e.g.", "namely",
+           "across", "over", "with", "than", "outperforms", "outperforming", "surpasses",
+           "surpassing", "against", "versus", "vs.", "vs", "beats", "compared to",
+           "compared with", "benchmarks", "datasets"],
+}
+
+
+@lru_cache(maxsize=1)
+def cue_automaton() -> ahocorasick.Automaton:
+    """Every cue word, space-padded, over the gazetteer's boundary text."""
+    from citegraph.graph.extract.gazetteer import boundary_text
+
+    auto = ahocorasick.Automaton()
+    for kind, words in _CUE_WORDS.items():
+        for word in words:
+            key = boundary_text(word)
+            kinds = auto.get(key)[0] if key in auto else ()
+            auto.add_word(key, ((*kinds, kind) if kind not in kinds else kinds, len(key)))
+    auto.make_automaton()
+    return auto
+
+
+_CALLED_OBJECT = re.compile(rf"\s*[\"“']?(?P<name>{NAME})")
+_OUR_OBJECT = re.compile(
+    rf" (?:[a-z-]+ ){{0,3}}?(?:[a-z]+, )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
+)
+_LIST_AT = re.compile(
+    rf" (?:the |both |popular |standard |several |various |challenging |widely used |\w+ )?"
+    rf"(?:(?:[\w-]+ )?(?:benchmarks?|datasets?|suites?|tasks|models|baselines)"
+    rf"(?: such as| including| like|,|:)? )?"
+    rf"(?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})"
+)
+
+
+def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
+                                                 list[tuple[int, int, int]]]:
+    """Introduced names, ``our`` names and list items, from one pass over the cue words.
+
+    ``padded`` is :func:`~citegraph.graph.extract.gazetteer.boundary_text` of ``text``.
+    Returns ``(intro spans, our spans, list items as (start, end, list start))``.
+    """
+    intro: list[tuple[int, int]] = []
+    ours: list[tuple[int, int]] = []
+    items: list[tuple[int, int, int]] = []
+    for end, (kinds, length) in cue_automaton().iter(padded):
+        pos = end - 1  # the text offset just after the cue word
+        for kind in kinds:
+            if kind == INTRO:
+                word_start = end - length + 1
+                if not _INTRO_SUBJECT.search(text, max(0, word_start - 24), word_start):
+                    continue
+                m = _INTRO_OBJECT.match(text, pos)
+                if m:
+                    intro.append(m.span("name"))
+            elif kind == CALLED:
+                m = _CALLED_OBJECT.match(text, pos)
+                if m:
+                    intro.append(m.span("name"))
+            elif kind == OUR:
+                m = _OUR_OBJECT.match(text, pos)
+                if m:
+                    ours.append(m.span("name"))
+            else:
+                m = _LIST_AT.match(text, pos)
+                if m:
+                    base = m.start("list")
+                    for item in _NAME_RE.finditer(m.group("list")):
+                        items.append((base + item.start(), base + item.end(), base))
+    return intro, ours, items
