@@ -48,6 +48,7 @@ class _Resolver:
     def __init__(self, acronyms: dict[str, str]) -> None:
         self.parent: dict[str, str] = {}
         self.acronyms = acronyms
+        self.canonical: set[str] = set()  # gazetteer keys: they name the merged node
 
     def find(self, key: str) -> str:
         self.parent.setdefault(key, key)
@@ -58,8 +59,11 @@ class _Resolver:
 
     def union(self, keep: str, other: str) -> None:
         a, b = self.find(keep), self.find(other)
-        if a != b:
-            self.parent[b] = a
+        if a == b:
+            return
+        if (b in self.canonical, len(b)) > (a in self.canonical, len(a)):
+            a, b = b, a  # a gazetteer key, else the longer (spelled-out) key, is the root
+        self.parent[b] = a
 
     def add(self, ent: Entity) -> None:
         self.find(ent.key)
@@ -101,6 +105,7 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
 def _add_to_graph(kg: KnowledgeGraph, found: list[tuple[str, list[Entity]]],
                   acronyms: dict[str, str]) -> None:
     resolver = _Resolver(acronyms)
+    resolver.canonical = {ent.key for _, ents in found for ent in ents if ent.canonical}
     for _, ents in found:
         for ent in ents:
             resolver.add(ent)

@@ -283,11 +283,11 @@ class Extractor:
             long = add(pair.long_start, pair.long_end, "acronym", 1.0 if long_ok else 0.3,
                        STRONG)
             if short and long:
-                long.key = short.key = long.gaz.key if long.gaz else (
-                    short.gaz.key if short.gaz else entity_key(long.surface))
-                if short.gaz and not long.gaz:
-                    long.gaz = short.gaz
-                    long.type_hint = short.type_hint
+                # the spelled-out form decides: an acronym the gazetteer knows for another
+                # long form (SFT = supervised / sparse fine-tuning) is this paper's own
+                short.gaz = long.gaz
+                short.type_hint = long.type_hint
+                short.key = long.key
         for s, e in P.model_shapes(doc):
             m = add(s, e, "model-shape", 1.0, STRONG, "model")
             if m is not None and m.family is None:
