@@ -130,6 +130,9 @@ def build(
     gazetteer: Annotated[list[Path] | None, typer.Option(
         help="Extra gazetteer file of entity names (repeatable); see CITEGRAPH_GAZETTEER.",
     )] = None,
+    entity_embeddings: Annotated[bool, typer.Option(
+        help="Use the embedding model to type unknown entity names and merge near-duplicates.",
+    )] = False,
 ) -> None:
     """Read paper listings and build the knowledge graph into --out."""
     import citegraph
@@ -139,7 +142,8 @@ def build(
     report = LoadReport()
     options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
                            citations=citations, model=model, device=device,
-                           gazetteer=[str(p) for p in gazetteer or []])
+                           gazetteer=[str(p) for p in gazetteer or []],
+                           entity_embeddings=entity_embeddings)
     base = citegraph.load(out_dir) if append and (out_dir / "manifest.json").exists() else None
     kg = citegraph.build([str(p) for p in paths], format=fmt, options=options, base=base,
                          report=report, progress=RichProgress(console, enabled=not quiet))

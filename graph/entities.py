@@ -83,8 +83,13 @@ def _label(types: Counter[str]) -> str:
 
 
 def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
-                 gazetteer: Sequence[str] = ()) -> None:
-    """Extract entities from every non-stub paper of ``kg`` and add nodes and edges."""
+                 gazetteer: Sequence[str] = (), embeddings: bool = False,
+                 model: str | None = None, device: str | None = None) -> None:
+    """Extract entities from every non-stub paper of ``kg`` and add nodes and edges.
+
+    With ``embeddings``, a sentence-transformers model types names no signal could type
+    and merges near-duplicate names (see :mod:`citegraph.graph.extract.embed`).
+    """
     papers = [(nid, p.get(S.TITLE, ""), p.get(S.ABSTRACT, ""))
               for nid, p in kg.nodes(S.PAPER) if not p.get(S.STUB)]
     extractor = Extractor(extra_files=list(gazetteer))
@@ -99,16 +104,45 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
         for nid, title, abstract in papers:
             found.append((nid, extractor.extract(title, abstract)))
             stage.advance()
-    _add_to_graph(kg, found, extractor.acronyms)
+    embedder = None
+    if embeddings:
+        from citegraph.graph.extract.embed import EntityEmbedder
+
+        embedder = EntityEmbedder(model, device)
+        with progress.stage("Typing unknown names", total=None):
+            _retype(embedder, [e for _, ents in found for e in ents])
+    _add_to_graph(kg, found, extractor.acronyms, embedder)
+
+
+def _retype(embedder, entities: list[Entity]) -> None:
+    """Give names whose type was only a default the type their context is closest to."""
+    unsure = [e for e in entities if e.typed_by == "default"]
+    types = embedder.type_of([f"{e.name}: {e.evidence[0] if e.evidence else e.name}"
+                              for e in unsure])
+    for ent, kind in zip(unsure, types, strict=True):
+        ent.type, ent.typed_by = kind, "embedding"
+
+
+def _merge_near_duplicates(embedder, resolver: _Resolver, found) -> None:
+    """Union node keys whose names are near-duplicates by spelling and by meaning."""
+    names: dict[str, str] = {}
+    for _, ents in found:
+        for ent in ents:
+            names.setdefault(resolver.find(ent.key), ent.name)
+    keys = list(names)
+    for i, j in embedder.near_duplicates([names[k] for k in keys]):
+        resolver.union(keys[i], keys[j])
 
 
 def _add_to_graph(kg: KnowledgeGraph, found: list[tuple[str, list[Entity]]],
-                  acronyms: dict[str, str]) -> None:
+                  acronyms: dict[str, str], embedder=None) -> None:
     resolver = _Resolver(acronyms)
     resolver.canonical = {ent.key for _, ents in found for ent in ents if ent.canonical}
     for _, ents in found:
         for ent in ents:
             resolver.add(ent)
+    if embedder is not None:
+        _merge_near_duplicates(embedder, resolver, found)
     nodes: dict[str, _Node] = defaultdict(_Node)
     for paper, ents in found:
         for ent in ents:

@@ -32,6 +32,7 @@ class BuildOptions:
     similarity_threshold: float = 0.5
     min_co_mentions: int = 2
     gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
+    entity_embeddings: bool = False  # type unknown names / merge near-duplicates with `model`
     progress: Progress = field(default=SILENT, repr=False)
 
 
@@ -64,5 +65,7 @@ def build_graph(
     if options.entities:
         from citegraph.graph.entities import add_entities
 
-        add_entities(kg, options.progress, options.gazetteer)
+        add_entities(kg, options.progress, options.gazetteer,
+                     embeddings=options.entity_embeddings, model=options.model,
+                     device=options.device)
     return kg

@@ -112,3 +112,23 @@ def test_seeds_corpus_resolves_spelling_variants():
     assert len(llama) == 1 and llama[0][S.PAPER_COUNT] >= 5
     assert any(kg.node(b)[S.KEY] == "llama3"
                for _, b, _, _ in kg.edges(S.VARIANT_OF))
+
+
+def test_fuzzy_pairs_keep_versions_apart():
+    from citegraph.graph.extract.embed import fuzzy_pairs
+
+    names = ["GPT-4", "GPT-4o", "TinyNet", "TinyNets", "Llama 2", "Llama 3"]
+    assert fuzzy_pairs(names) == [(2, 3)]
+
+
+@pytest.mark.slow
+def test_embeddings_type_unknown_names_and_merge_duplicates():
+    from citegraph.graph.extract.embed import EntityEmbedder
+
+    embedder = EntityEmbedder()
+    kinds = embedder.type_of([
+        "Quorvex: we release the Quorvex 7B checkpoints, a chat language model.",
+        "Plimset: a benchmark dataset of 10k questions to evaluate reasoning models.",
+        "Drumfire: a loss function and optimization algorithm for faster training."])
+    assert kinds == ["model", "benchmark", "method"]
+    assert embedder.near_duplicates(["TinyNet", "TinyNets", "GPT-4", "GPT-4o"]) == [(0, 1)]

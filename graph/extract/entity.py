@@ -28,6 +28,7 @@ class Entity:
     sources: list[str] = field(default_factory=list)
     count: int = 1
     score: float = 0.0
+    typed_by: str = ""  # gazetteer | signal | context | default: how sure the type is
 
     def to_json(self) -> dict[str, Any]:
         """The record ``citegraph extract`` writes (the scorer's format)."""

@@ -412,7 +412,7 @@ class Extractor:
         distinct = list(by_key.values())
         name = max(distinct, key=lambda s: (len(s.split()), len(s), -surfaces.index(s)))
         aliases = [s for s in distinct if s != name]
-        etype = self._type(doc, sents, starts, group, gaz)
+        etype, typed_by = self._type(doc, sents, starts, group, gaz)
         evidence, sources = [], []
         for m in group:
             idx = bisect.bisect_right(starts, m.start) - 1
@@ -429,7 +429,8 @@ class Extractor:
             family = None
         return Entity(name=name, type=etype, aliases=aliases, introduced=introduced,
                       evidence=evidence[:3], key=key, canonical=canonical, family=family,
-                      sources=sources, count=len(group), score=round(score, 2))
+                      sources=sources, count=len(group), score=round(score, 2),
+                      typed_by=typed_by)
 
     @staticmethod
     def _in_intro_clause(doc: str, m: Mention) -> bool:
@@ -441,22 +442,23 @@ class Extractor:
                               r"develop|design|release|call|name|term|dub)[sd]?\b", before))
 
     def _type(self, doc: str, sents: list[tuple[int, str]], starts: list[int],
-              group: list[Mention], gaz: GazEntry | None) -> str:
+              group: list[Mention], gaz: GazEntry | None) -> tuple[str, str]:
+        """The entity's type and what decided it."""
         if gaz is not None:
-            return gaz.type
+            return gaz.type, "gazetteer"
         votes: Counter[str] = Counter()
         for m in group:
             if m.type_hint:
                 votes[m.type_hint] += 2
         if votes:
-            return votes.most_common(1)[0][0]
+            return votes.most_common(1)[0][0], "signal"
         for m in group:
             cue = context_type(doc, m.start, m.end)
             if cue:
                 votes[cue] += 1
         if votes:
-            return votes.most_common(1)[0][0]
-        return "method"
+            return votes.most_common(1)[0][0], "context"
+        return "method", "default"
 
 
 _APPOSITIVE = re.compile(r"^,? (?:which is |that is |is |was |are |, )?(?:a|an|the|our) ")
