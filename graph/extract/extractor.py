@@ -247,6 +247,8 @@ class Extractor:
             if span is None:
                 return None
             surface = doc[span[0]:span[1]]
+            if tier == WEAK and span[0] < len(title) and doc.find(surface, len(title)) < 0:
+                return None  # Title Case makes every title word look like a name
             if self._generic(surface) or len(surface) > 80 or P.size_only(surface) \
                     or ". " in surface or P.unit_only(surface):
                 return None
@@ -334,9 +336,11 @@ class Extractor:
             return False
         words = long.lower().replace("-", " ").split()
         head = words[-1] if words else ""
-        if head in _TASK_HEADS or singular_key(head) in _TASK_HEADS:
-            return False
+        if head in _TASK_HEADS or singular_key(head) in _TASK_HEADS or head == "learning":
+            return False  # tasks and areas ("... learning") need the gazetteer's word
         caps = sum(1 for w in long.split() if w[:1].isupper())
+        if len(long.split()) == 1:
+            return caps == 1  # "Microscaling (MX)"
         return head in _METHODISH_HEADS or caps >= max(2, len(long.split()) - 1)
 
     @staticmethod
@@ -371,6 +375,9 @@ class Extractor:
         keys = {m.key for m in mentions}
         for m in mentions:
             uf.find(m.key)
+            surface_key = entity_key(m.surface)
+            if surface_key != m.key:  # "UnMix-TNS" elsewhere joins its acronym pair
+                uf.union(m.key, surface_key)
             sing = singular_key(m.key)
             if sing != m.key and sing in keys:
                 uf.union(sing, m.key)

@@ -93,6 +93,9 @@ def case_ok(form: str, surface: str) -> bool:
         return True  # "Direct Preference Optimization" is often written in lower case
     if form[0].isupper() and not surface[0].isupper() and form[0].isalpha():
         return False
+    if any(c.isupper() for c in form[1:]) and not any(c.isupper() for c in surface[1:]) \
+            and not form[:2].isupper() and " " not in form:
+        return False  # "ComplEx" is not "Complex"; "LLaMA" may be "Llama"
     return any(c.isupper() for c in surface) or not any(c.isupper() for c in form[1:])
 
 

@@ -79,7 +79,7 @@ _LIST_CUE = re.compile(
     rf"(?: such as| including| like|,|:)? )?"
     rf"(?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})"
 )
-_BENCH_CONTEXT = re.compile(r"(?i)\bbenchmark|\bdatasets?\b|\bcorpus|\bcorpora|\bsuites?\b|"
+_BENCH_CONTEXT = re.compile(r"(?i)\bbenchmark|\bdatasets?\b|\bcorpus|\bcorpora|\bsuites?\b|\bexams?\b|"
                             r"\bleaderboard|\btest ?sets?\b|\bevaluat|\bexperiments?\b")
 _MODEL_CONTEXT = re.compile(r"(?i)\bmodels?\b|\bLLMs?\b|\bbaselines?\b|\bcheckpoints?\b|"
                             r"\bVLMs?\b|\bMLLMs?\b|\boutperform|\bsurpass")
@@ -300,4 +300,15 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                     base = m.start("list")
                     for item in _NAME_RE.finditer(m.group("list")):
                         items.append((base + item.start(), base + item.end(), base))
+    colon = text.find(": ")
+    while colon >= 0:  # "three categories: ToyMix, LargeMix and UltraLarge"
+        m = _COLON_LIST.match(text, colon + 1)
+        if m:
+            base = m.start("list")
+            for item in _NAME_RE.finditer(m.group("list")):
+                items.append((base + item.start(), base + item.end(), base))
+        colon = text.find(": ", colon + 2)
     return intro, ours, items
+
+
+_COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})")
