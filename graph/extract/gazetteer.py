@@ -31,7 +31,6 @@ from citegraph.graph.extract.text import norm_key
 ENTITY_KINDS = ("method", "model", "benchmark")
 GENERIC = "generic"
 ENV_VAR = "CITEGRAPH_GAZETTEER"
-DATA_FILES = ("models.txt", "methods.txt", "benchmarks.txt", "generic.txt")
 
 
 class GazetteerError(CitegraphError):
@@ -264,10 +263,11 @@ def load_gazetteer(extra: Iterable[str | Path] = (), builtin: bool = True) -> Ga
     gaz = Gazetteer()
     if builtin:
         data = resources.files("citegraph.graph.extract") / "data"
-        for name in DATA_FILES:
-            text = (data / name).read_text(encoding="utf-8")
-            for entry in parse_lines(text.splitlines(), name):
-                gaz.add(entry)
+        for item in sorted(data.iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".txt"):
+                text = item.read_text(encoding="utf-8")
+                for entry in parse_lines(text.splitlines(), item.name):
+                    gaz.add(entry)
     for path in user_files(extra):
         for entry in load_file(path):
             gaz.add(entry)
