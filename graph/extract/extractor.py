@@ -32,7 +32,12 @@ STRONG = 2  # tier of signals that win overlaps
 WEAK = 1
 
 _TRIM_HEAD = re.compile(r"^(?:The|A|An|Our|This|These|Its|Their|In|On|For|To|We|Both|Each)\s+")
-_TRIM_TAIL = re.compile(r"(?:\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-])+$")
+_TRIM_TAIL = re.compile(r"(?:\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-]|-(?:based|like|style|"
+                        r"level|specific|driven|tuned|powered|generated|guided|aware|free|"
+                        r"only|sized|scale|inspired|centric|derived|enhanced))+$")
+_DISPLAY_SUFFIX = re.compile(r" (?:dataset|benchmark|corpus|data set)$", re.IGNORECASE)
+_BENCH_HEADS = ("bench", "benchmark", "dataset", "corpus", "qa", "eval", "arena", "suite",
+                "leaderboard")
 _POSSESSIVE = re.compile(r"['’]s$")
 _SLASH_NUMBER = re.compile(r"/(\d+)\b")
 _TRAILING_NUMBER = re.compile(r"\d+$")
@@ -419,6 +424,9 @@ class Extractor:
         distinct = list(by_key.values())
         name = max(distinct, key=lambda s: (len(s.split()), len(s), -surfaces.index(s)))
         aliases = [s for s in distinct if s != name]
+        short = _DISPLAY_SUFFIX.sub("", name)
+        if short != name and short and norm_key(short) not in by_key:
+            aliases, name = [name, *aliases], short  # "the Reddit dataset" names Reddit
         etype, typed_by = self._type(doc, sents, starts, group, gaz)
         evidence, sources = [], []
         for m in group:
@@ -453,6 +461,11 @@ class Extractor:
         """The entity's type and what decided it."""
         if gaz is not None:
             return gaz.type, "gazetteer"
+        head = group[0].surface.replace("-", " ").split()[-1].lower()
+        if head.endswith(_BENCH_HEADS) and group[0].surface[-1:].isalpha():
+            return "benchmark", "signal"
+        if head in _METHODISH_HEADS and head not in ("model", "network", "transformer"):
+            return "method", "signal"
         votes: Counter[str] = Counter()
         for m in group:
             if m.type_hint:

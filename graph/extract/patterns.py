@@ -115,7 +115,7 @@ def title_tail_name(title: str) -> tuple[int, int] | None:
     return m.span("name") if m else None
 
 
-_UNIT_ONLY = re.compile(r"^\d[\d.,]*-?(?:x|×|bit|bits|b|fold|shot|way|layer|GB|MB|TB|GHz|ms|s|k|"
+_UNIT_ONLY = re.compile(r"^\d[\d.,]*(?:(?:x|×|times)\d+)?-?(?:x|×|bit|bits|b|fold|shot|way|layer|GB|MB|TB|GHz|ms|s|k|"
                         r"K|M|B|T|D|d|nd|rd|th|st|h|px|p|%)$")
 
 
