@@ -269,8 +269,9 @@ class Extractor:
         span = P.title_name(title)
         if span and (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
                      or doc.find(doc[span[0]:span[1]], len(title)) > 0):
-            add(*span, "title", 1.0, STRONG, "model" if P.is_report(title) else None,
-                introduced=True)
+            hint = "model" if P.is_report(title) else (
+                "benchmark" if P.title_says_benchmark(title[span[1]:]) else None)
+            add(*span, "title", 1.0, STRONG, hint, introduced=True)
         span = P.title_tail_name(title)
         if span and P.looks_coined(doc[span[0]:span[1]]):
             add(*span, "title", 1.0, STRONG, introduced=True)
@@ -363,7 +364,9 @@ class Extractor:
                         k.introduced = k.introduced or m.introduced
                         if m.signal not in k.signal:
                             k.signal += "+" + m.signal
-                        if k.gaz is None and m.gaz is not None:
+                        if m.signal == "acronym":  # the pair in the text decides identity
+                            k.gaz, k.key = m.gaz, m.key
+                        elif k.gaz is None and m.gaz is not None:
                             k.gaz, k.key = m.gaz, m.gaz.key
                         if k.type_hint is None:
                             k.type_hint = m.type_hint
@@ -461,6 +464,9 @@ class Extractor:
         """The entity's type and what decided it."""
         if gaz is not None:
             return gaz.type, "gazetteer"
+        prefix = self.gaz.lookup(re.split(r"[- ]", group[0].surface)[0])
+        if prefix is not None and prefix.type != "method":  # MATH-P-Hard, Llama3-PBM-Nova
+            return prefix.type, "signal"
         head = group[0].surface.replace("-", " ").split()[-1].lower()
         if head.endswith(_BENCH_HEADS) and group[0].surface[-1:].isalpha():
             return "benchmark", "signal"

@@ -161,8 +161,12 @@ class Gazetteer:
                         low = boundary_text(form)
                         if low is None or len(low.strip()) < 2:
                             continue
-                        hits = auto.get(low) if low in auto else []
-                        auto.add_word(low, [*hits, (idx, form)])
+                        keys = [low]
+                        if entry.type == "model":  # Phi-3-mini-4k-instruct: a family, then more
+                            keys.append(low[:-1] + "-")
+                        for key in keys:
+                            hits = auto.get(key) if key in auto else []
+                            auto.add_word(key, [*hits, (idx, form)])
             if len(auto):
                 auto.make_automaton()
             self._automaton = auto

@@ -154,7 +154,7 @@ def title_name(title: str) -> tuple[int, int] | None:
         return None
     if not re.fullmatch(NAME, name):
         return None
-    lowers = [w for w in words if w[0].islower() and w not in _CONNECTORS]
+    lowers = [w for w in words if w.islower() and w not in _CONNECTORS]
     if lowers or any(w.lower() in _TITLE_STOP for w in words):
         return None
     return m.span("name")
@@ -164,6 +164,15 @@ _TITLE_STOP = {"your", "you", "our", "we", "is", "are", "can", "do", "does", "th
                "part", "towards", "toward", "when", "why", "how", "what", "beyond", "rethinking",
                "revisiting", "on", "not", "all", "need", "it", "this", "be", "just", "more",
                "less", "i", "ii", "iii", "my", "me", "let", "make", "making"}
+
+
+_TITLE_BENCH = re.compile(r"(?i)\b(?:benchmark(?:s|ing)?|datasets?|corpus|leaderboard|"
+                          r"evaluation suite|test suite|arena)\b")
+
+
+def title_says_benchmark(title: str) -> bool:
+    """``X: A Benchmark for ...`` / ``X: Benchmarking ...``."""
+    return bool(_TITLE_BENCH.search(title))
 
 
 def is_report(title: str) -> bool:
@@ -254,6 +263,10 @@ def cue_automaton() -> ahocorasick.Automaton:
     return auto
 
 
+_INTRO_MORE = re.compile(
+    rf"(?:,| and| as well as| together with)(?: (?:its|their|our|a|an|the)(?: [a-z-]+){{0,3}})?"
+    rf",? (?P<name>{NAME})"
+)
 _CALLED_OBJECT = re.compile(rf"\s*[\"“']?(?P<name>{NAME})")
 _OUR_OBJECT = re.compile(
     rf" (?:[a-z-]+ ){{0,3}}?(?:[a-z]+, )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
@@ -284,8 +297,9 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                 if not _INTRO_SUBJECT.search(text, max(0, word_start - 24), word_start):
                     continue
                 m = _INTRO_OBJECT.match(text, pos)
-                if m:
+                while m:  # "We introduce AdAdaGrad and its scalar variant AdAdaGradNorm"
                     intro.append(m.span("name"))
+                    m = _INTRO_MORE.match(text, m.end())
             elif kind == CALLED:
                 m = _CALLED_OBJECT.match(text, pos)
                 if m:
