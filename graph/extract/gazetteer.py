@@ -196,8 +196,8 @@ class Gazetteer:
                     break
 
 
-#: Characters that end a word: everything but letters, digits and ``_.+*&/'’-``.
-_SEPARATORS = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) in "_.+*&/'-")}
+#: Characters that end a word: everything but letters, digits and ``_.+*&'’-``.
+_SEPARATORS = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) in "_.+*&'-")}
 _SEPARATORS.update({ord(c): " " for c in "“”‘«»–—…·•×±≤≥→←©®™\u00a0\u2009\u202f"})
 _WORD_END = re.compile(r"[.'’](?= |$)")
 _SUFFIX_HYPHEN = re.compile(r"-(?=(?:based|like|style|level|specific|driven|tuned|powered|"

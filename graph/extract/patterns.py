@@ -54,7 +54,8 @@ VARIANT_TAIL = re.compile(
     r"small|\d+[kK])\b)+"
 )
 # The tail a benchmark may carry: a year or version (AIME 2024, HMMT 25, SQuAD v2).
-BENCH_TAIL = re.compile(r"[- ]?(?:'?\d{2}|\d{4}|v\d+(?:\.\d+)?)(?![\w.%])")
+BENCH_TAIL = re.compile(r"[- ]?(?:'?2\d|(?:19|20)\d\d|v\d+(?:\.\d+)?|\d+ ?(?:x|×|times) ?\d+)"
+                        r"(?![\w.%]| ?%| (?:points|accuracy|score|pass|tasks|problems))")
 _SIZE_ONLY = re.compile(r"^(?:\d+(?:\.\d+)?\s?[xX×]\s?)?\d+(?:\.\d+)?\s?[BMKTbm]$")
 _OUR = re.compile(
     rf"\b[Oo]ur (?:[a-z-]+ ){{0,3}}?(?:[a-z]+, )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
