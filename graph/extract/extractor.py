@@ -300,6 +300,8 @@ class Extractor:
             m = add(s, e, "model-shape", 1.0, STRONG, "model")
             if m is not None and m.family is None:
                 m.family = model_family(m.surface)
+        for s, e in P.paren_names(doc):
+            add(s, e, "coined", 1.0, WEAK)
         for s, e in P.bench_shapes(doc):
             add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
         for s, e in P.inner_caps(doc):

@@ -195,6 +195,15 @@ def bench_shapes(text: str) -> list[tuple[int, int]]:
     return [m.span("name") for m in _BENCH_SHAPE.finditer(text)]
 
 
+_PAREN_NAME = re.compile(rf"\((?P<name>{TOKEN})\)")
+
+
+def paren_names(text: str) -> list[tuple[int, int]]:
+    """Coined names in brackets after a description: ``an audio tokenizer (Foo-Tok)``."""
+    return [m.span("name") for m in _PAREN_NAME.finditer(text)
+            if looks_coined(m.group("name")) and len(m.group("name")) > 5]
+
+
 def inner_caps(text: str) -> list[tuple[int, int]]:
     """Coined-looking tokens: inner capitals or digits (``OverThink``, ``GSM8K``)."""
     return [m.span("name") for m in _INNER_CAPS.finditer(text)]
@@ -240,7 +249,8 @@ _CUE_WORDS = {
             for e in ("", "s", "d", "ed")],
     CALLED: ["called", "named", "termed", "dubbed", "coined", "denoted as", "denoted",
              "namely", "referred to as", "which we call", "we call it", "we name it",
-             "code-named", "codenamed", "we call", "we name"],
+             "code-named", "codenamed", "we call", "we name", "we term", "which we term",
+             "variant", "version", "extension", "variants", "versions"],
     OUR: ["our"],
     LIST: ["on", "including", "include", "includes", "such as", "like", "e.g.", "namely",
            "across", "over", "with", "than", "outperforms", "outperforming", "surpasses",
@@ -268,7 +278,8 @@ _INTRO_MORE = re.compile(
     rf"(?:,| and| as well as| together with)(?: (?:its|their|our|a|an|the)(?: [a-z-]+){{0,3}})?"
     rf",? (?P<name>{NAME})"
 )
-_CALLED_OBJECT = re.compile(rf"\s*[\"“']?(?P<name>{NAME})")
+_CALLED_OBJECT = re.compile(
+    rf"(?: (?:this|it|the|our|them|these)(?: [a-z-]+){{0,3}})?,?\s*[\"“']?(?P<name>{NAME})")
 _OUR_OBJECT = re.compile(
     rf" (?:[a-z-]+ ){{0,3}}?(?:[a-z]+, )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
 )
