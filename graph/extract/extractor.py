@@ -39,6 +39,11 @@ _DISPLAY_SUFFIX = re.compile(r" (?:dataset|benchmark|corpus|data set)$", re.IGNO
 _BENCH_HEADS = ("bench", "benchmark", "dataset", "corpus", "qa", "eval", "arena", "suite",
                 "leaderboard")
 _POSSESSIVE = re.compile(r"['’]s$")
+_INTRO_BEFORE = re.compile(r"\b(?:[Ww]e|paper|work|us to|[Tt]o this end,? we) (?:\w+ )?(?:propose|"
+                           r"introduce|present|develop|design|release|call|name|term|dub)"
+                           r"[sd]?\b")
+_NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,3},? (?:[-—–]+ )?(?:a |an )?$")
+_TITLE_CASE_BEFORE = re.compile(r"[A-Z][\w-]*[\w] $")
 _SLASH_NUMBER = re.compile(r"/(\d+)\b")
 _TRAILING_NUMBER = re.compile(r"\d+$")
 _TASK_HEADS = {
@@ -184,8 +189,13 @@ class Extractor:
     def _gaz_mentions(self, gaz: Gazetteer, doc: str, padded: str, weight: float,
                       signal: str) -> list[Mention]:
         out = []
+        tlen = doc.find("\n")
+        tlen = len(doc) if tlen < 0 else tlen
         for m in gaz.find(doc, padded=padded):
             entry = gaz.entries[m.entry]
+            if m.start < tlen and m.start > 0 and entry.name[:1].islower() \
+                    and _TITLE_CASE_BEFORE.search(doc, 0, m.start):
+                continue  # "Global Proxy-based Hard Mining": part of a longer title-case name
             start, end, family = m.start, m.end, None
             if entry.type == "benchmark":
                 tail = P.BENCH_TAIL.match(doc, end)
@@ -458,8 +468,7 @@ class Extractor:
         before = doc[max(0, m.start - 70):m.start]
         cut = max(before.rfind(". "), before.rfind("\n"), before.rfind(", which"))
         before = before[cut + 1:]
-        return bool(re.search(r"\b(?:[Ww]e|paper|work) (?:\w+ )?(?:propose|introduce|present|"
-                              r"develop|design|release|call|name|term|dub)[sd]?\b", before))
+        return bool(_INTRO_BEFORE.search(before) or _NEW_BEFORE.search(before))
 
     def _type(self, doc: str, sents: list[tuple[int, str]], starts: list[int],
               group: list[Mention], gaz: GazEntry | None) -> tuple[str, str]:
