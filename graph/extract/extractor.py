@@ -35,6 +35,7 @@ _TRIM_HEAD = re.compile(r"^(?:The|A|An|Our|This|These|Its|Their|In|On|For|To|We|
 _TRIM_TAIL = re.compile(r"(?:\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-]|-(?:based|like|style|"
                         r"level|specific|driven|tuned|powered|generated|guided|aware|free|"
                         r"only|sized|scale|inspired|centric|derived|enhanced))+$")
+_DISPLAY_WORDS = ("dataset", "benchmark", "corpus", "data set")
 _DISPLAY_SUFFIX = re.compile(r" (?:dataset|benchmark|corpus|data set)$", re.IGNORECASE)
 _BENCH_HEADS = ("bench", "benchmark", "dataset", "corpus", "qa", "eval", "arena", "suite",
                 "leaderboard")
@@ -365,10 +366,11 @@ class Extractor:
     def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
         """Keep the strongest, then longest span wherever spans overlap."""
         mentions.sort(key=lambda m: (-m.tier, -(m.end - m.start), -m.weight, m.start))
-        taken: list[tuple[int, int]] = []
+        covered: set[int] = set()  # character offsets already inside a kept span
         kept = []
         for m in mentions:
-            if any(m.start < e and s < m.end for s, e in taken):
+            if m.start in covered or (m.end - 1) in covered or any(
+                    i in covered for i in range(m.start, m.end)):
                 # an identical span from another signal still adds its evidence
                 for k in kept:
                     if k.start == m.start and k.end == m.end:
@@ -383,7 +385,7 @@ class Extractor:
                         if k.type_hint is None:
                             k.type_hint = m.type_hint
                 continue
-            taken.append((m.start, m.end))
+            covered.update(range(m.start, m.end))
             kept.append(m)
         kept.sort(key=lambda m: m.start)
         return kept
@@ -439,7 +441,7 @@ class Extractor:
         distinct = list(by_key.values())
         name = max(distinct, key=lambda s: (len(s.split()), len(s), -surfaces.index(s)))
         aliases = [s for s in distinct if s != name]
-        short = _DISPLAY_SUFFIX.sub("", name)
+        short = _DISPLAY_SUFFIX.sub("", name) if name.lower().endswith(_DISPLAY_WORDS) else name
         if short != name and short and norm_key(short) not in by_key:
             aliases, name = [name, *aliases], short  # "the Reddit dataset" names Reddit
         etype, typed_by = self._type(doc, sents, starts, group, gaz)

@@ -204,9 +204,45 @@ def paren_names(text: str) -> list[tuple[int, int]]:
             if looks_coined(m.group("name")) and len(m.group("name")) > 5]
 
 
+_COINED_FULL = re.compile(_INNER_CAPS.pattern[len("(?<![\\w-])"):-len("(?![\\w-])")])
+_INTERESTING = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]|\d|[A-Za-z]-[A-Z]|^[A-Z][A-Z]")
+_STRIP = "()[]{}\"'“”‘’,.;:!?/"
+
+
 def inner_caps(text: str) -> list[tuple[int, int]]:
-    """Coined-looking tokens: inner capitals or digits (``OverThink``, ``GSM8K``)."""
-    return [m.span("name") for m in _INNER_CAPS.finditer(text)]
+    """Coined-looking tokens: inner capitals or digits (``OverThink``, ``GSM8K``).
+
+    Splits on spaces and looks only at tokens that are not all lower case — much cheaper
+    than a regex scan of every character.
+    """
+    spans = []
+    pos = 0
+    for raw in text.replace("\n", " ").split(" "):
+        start = pos
+        pos += len(raw) + 1
+        if raw.islower() or not _INTERESTING.search(raw):
+            continue
+        for part_start, part in _parts(raw):
+            word = part.strip(_STRIP)
+            if not word:
+                continue
+            lead = part.find(word)
+            m = _COINED_FULL.fullmatch(word)
+            if m:
+                s = start + part_start + lead
+                spans.append((s, s + len(word)))
+    return spans
+
+
+def _parts(token: str) -> list[tuple[int, str]]:
+    """A token split at slashes, with offsets (``AdaGrad/Adam``)."""
+    if "/" not in token:
+        return [(0, token)]
+    out, pos = [], 0
+    for piece in token.split("/"):
+        out.append((pos, piece))
+        pos += len(piece) + 1
+    return out
 
 
 _NAME_RE = re.compile(NAME)
