@@ -311,6 +311,16 @@ class Extractor:
             m = add(s, e, "model-shape", 1.0, STRONG, "model")
             if m is not None and m.family is None:
                 m.family = model_family(m.surface)
+        for s, e in P.release_shapes(doc):
+            m = add(s, e, "model-shape", 1.0, STRONG, "model")
+            if m is not None and m.family is None:
+                m.family = model_family(m.surface)
+        for s, e, kind in P.headed_names(doc):
+            m = add(s, e, "headed", 0.6, WEAK, kind)
+            if m is not None and (P.looks_coined(m.surface) or m.start > len(title)):
+                m.weight = 1.0
+        for s, e in P.bench_word_shapes(doc):
+            add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
         for s, e in P.paren_names(doc):
             add(s, e, "coined", 1.0, WEAK)
         for s, e in P.bench_shapes(doc):

@@ -41,6 +41,9 @@ _TECH_REPORT = re.compile(rf"^(?P<name>{NAME}) (?:Technical Report|Tech Report|S
 
 # Model names by shape: a capitalised family, optional version, a parameter count.
 _SIZE = r"\d+(?:\.\d+)?\s?[xX×]\s?\d+(?:\.\d+)?[BbMm]|\d+(?:\.\d+)?[BMKT]\b|\d+(?:\.\d+)?[bm]\b"
+_RELEASE_SHAPE = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][\w.]*(?:-[\w.]+)*-(?:Instruct|Chat|Base|Coder|VL|Vision|Omni|"
+    r"Reasoner|Distill)(?:-v?\d+(?:\.\d+)*)?)(?![\w-])")
 _MODEL_SHAPE = re.compile(
     rf"(?<![\w-])(?P<name>[A-Z][A-Za-z]*[A-Za-z0-9.]*(?:[- ](?:[A-Z][\w.]*|v?\d+(?:\.\d+)*)){{0,3}}"
     rf"[- ](?:{_SIZE})(?:[- ](?:[A-Z][a-z]+|it|v\d+(?:\.\d+)?|\d+[kK]))*)(?![\w-])"
@@ -188,6 +191,52 @@ def model_shapes(text: str) -> list[tuple[int, int]]:
     return [m.span("name") for m in _MODEL_SHAPE.finditer(text)]
 
 
+def release_shapes(text: str) -> list[tuple[int, int]]:
+    """Checkpoint names with a release suffix: ``Palmyra-Fin-128k-Instruct``."""
+    if "-" not in text:
+        return []
+    return [m.span("name") for m in _RELEASE_SHAPE.finditer(text)]
+
+
+_HEAD_NOUN = re.compile(
+    r" (?P<head>model|models|LLM|optimizer|algorithm|framework|method|architecture|loss|"
+    r"dataset|datasets|benchmark|benchmarks|corpus|environments?|suite|leaderboard|test set)\b")
+_HEAD_TYPES = {"model": "model", "models": "model", "LLM": "model", "dataset": "benchmark",
+               "datasets": "benchmark", "benchmark": "benchmark", "benchmarks": "benchmark",
+               "corpus": "benchmark", "environment": "benchmark", "environments": "benchmark",
+               "suite": "benchmark", "leaderboard": "benchmark", "test set": "benchmark"}
+_NAME_ADJECTIVES = {"Bayesian", "Gaussian", "Markov", "Boltzmann", "Euclidean", "Hilbert",
+                    "Lipschitz", "Bernoulli", "Poisson", "Laplacian", "Hessian", "Jacobian",
+                    "Lagrangian", "Riemannian", "Fourier", "Monte", "Carlo", "Newton", "Dirichlet",
+                    "Gibbs", "Kalman", "Wasserstein", "Shapley", "Turing", "Nash", "Pareto",
+                    "English", "Chinese", "Python", "Transformer", "Transformers", "Large",
+                    "Small", "New", "Our", "The", "This", "Each", "Deep", "Neural"}
+_BEFORE_HEAD = re.compile(rf"\b(?:the|a|an|our|their|its)(?: [a-z-]+)? (?P<name>{TOKEN})$")
+
+
+def headed_names(text: str) -> list[tuple[int, int, str]]:
+    """``the Octopus model`` / ``the SM3 optimizer``: ``(start, end, type)``."""
+    out = []
+    for m in _HEAD_NOUN.finditer(text):
+        b = _BEFORE_HEAD.search(text, max(0, m.start() - 50), m.start())
+        if b and b.group("name") not in _NAME_ADJECTIVES:
+            out.append((b.start("name"), b.end("name"),
+                        _HEAD_TYPES.get(m.group("head"), "method")))
+    return out
+
+
+_BENCH_WORD_SHAPE = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][\w.-]*(?: [A-Z][\w.-]*)? (?:Arena|Bench|Benchmark|Leaderboard|"
+    r"Challenge))\b")
+
+
+def bench_word_shapes(text: str) -> list[tuple[int, int]]:
+    """``Judge Arena``, ``Open LLM Leaderboard``: capitalised name plus benchmark word."""
+    if not any(w in text for w in (" Arena", " Bench", " Leaderboard", " Challenge")):
+        return []
+    return [m.span("name") for m in _BENCH_WORD_SHAPE.finditer(text)]
+
+
 def bench_shapes(text: str) -> list[tuple[int, int]]:
     """Spans shaped like benchmark names: ``RewardBench``, ``FreshQA``, ``AlpacaEval``."""
     if not any(suffix in text for suffix in _BENCH_SUFFIXES):
@@ -317,7 +366,10 @@ _INTRO_MORE = re.compile(
 _CALLED_OBJECT = re.compile(
     rf"(?: (?:this|it|the|our|them|these)(?: [a-z-]+){{0,3}})?,?\s*[\"“']?(?P<name>{NAME})")
 _OUR_OBJECT = re.compile(
-    rf" (?:[a-z-]+ ){{0,3}}?(?:[a-z]+, )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
+    rf" (?:(?:new|novel|proposed|final|resulting|best|largest|smallest|open|own) )?"
+    rf"(?:(?:[a-z-]+ ){{0,2}}(?:method|model|framework|approach|system|tool|benchmark|dataset|"
+    rf"algorithm|architecture|agent|pipeline|variant|family|suite|library|technique|recipe|"
+    rf"optimizer|network|corpus|module|solver|planner)s?,? )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
 )
 _LIST_AT = re.compile(
     rf" (?:the |both |popular |standard |several |various |challenging |widely used |\w+ )?"
