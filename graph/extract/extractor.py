@@ -317,8 +317,9 @@ class Extractor:
                 m.family = model_family(m.surface)
         for s, e, kind in P.headed_names(doc):
             m = add(s, e, "headed", 0.6, WEAK, kind)
-            if m is not None and (P.looks_coined(m.surface) or m.start > len(title)):
-                m.weight = 1.0
+            if m is not None and (P.looks_coined(m.surface) or m.start > len(title)) \
+                    and not (len(m.surface) <= 3 and m.surface.isupper()):
+                m.weight = 1.0  # short capitals (the PO model) need another signal
         for s, e in P.bench_word_shapes(doc):
             add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
         for s, e in P.paren_names(doc):
