@@ -43,7 +43,8 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _INTRO_BEFORE = re.compile(r"\b(?:[Ww]e|paper|work|us to|[Tt]o this end,? we) (?:\w+ )?(?:propose|"
                            r"introduce|present|develop|design|release|call|name|term|dub)"
                            r"[sd]?\b")
-_NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,3},? (?:[-—–]+ )?(?:a |an )?$")
+_NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,3},? "
+                         r"(?:[-—–]+ )?(?:a |an )?$")
 _TITLE_CASE_BEFORE = re.compile(r"[A-Z][\w-]*[\w] $")
 _SLASH_NUMBER = re.compile(r"/(\d+)\b")
 _TRAILING_NUMBER = re.compile(r"\d+$")

@@ -83,7 +83,8 @@ _LIST_CUE = re.compile(
     rf"(?: such as| including| like|,|:)? )?"
     rf"(?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})"
 )
-_BENCH_CONTEXT = re.compile(r"(?i)\bbenchmark|\bdatasets?\b|\bcorpus|\bcorpora|\bsuites?\b|\bexams?\b|"
+_BENCH_CONTEXT = re.compile(r"(?i)\bbenchmark|\bdatasets?\b|\bcorpus|\bcorpora|\bsuites?\b|"
+                            r"\bexams?\b|"
                             r"\bleaderboard|\btest ?sets?\b|\bevaluat|\bexperiments?\b")
 _MODEL_CONTEXT = re.compile(r"(?i)\bmodels?\b|\bLLMs?\b|\bbaselines?\b|\bcheckpoints?\b|"
                             r"\bVLMs?\b|\bMLLMs?\b|\boutperform|\bsurpass")
@@ -119,7 +120,8 @@ def title_tail_name(title: str) -> tuple[int, int] | None:
     return m.span("name") if m else None
 
 
-_UNIT_ONLY = re.compile(r"^\d[\d.,]*(?:(?:x|×|times)\d+)?-?(?:x|×|bit|bits|b|fold|shot|way|layer|GB|MB|TB|GHz|ms|s|k|"
+_UNIT_ONLY = re.compile(r"^\d[\d.,]*(?:(?:x|×|times)\d+)?-?(?:x|×|bit|bits|b|fold|shot|way|layer|"
+                        r"GB|MB|TB|GHz|ms|s|k|"
                         r"K|M|B|T|D|d|nd|rd|th|st|h|px|p|%)$")
 
 
