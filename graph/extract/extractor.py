@@ -40,9 +40,10 @@ _DISPLAY_SUFFIX = re.compile(r" (?:dataset|benchmark|corpus|data set)$", re.IGNO
 _BENCH_HEADS = ("bench", "benchmark", "dataset", "corpus", "qa", "eval", "arena", "suite",
                 "leaderboard")
 _POSSESSIVE = re.compile(r"['’]s$")
-_INTRO_BEFORE = re.compile(r"\b(?:[Ww]e|paper|work|us to|[Tt]o this end,? we) (?:\w+ )?(?:propose|"
+_INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we) (?:\w+ )?(?:propose|"
                            r"introduce|present|develop|design|release|call|name|term|dub)"
-                           r"[sd]?\b")
+                           r"(?:s|d|ed)?\b|\b(?:by|[Bb]y) (?:introducing|proposing|developing)\b|"
+                           r"\b(?:called|named|termed|dubbed|coined) $)")
 _NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,3},? "
                          r"(?:[-—–]+ )?(?:a |an )?$")
 _TITLE_CASE_BEFORE = re.compile(r"[A-Z][\w-]*[\w] $")
@@ -169,7 +170,7 @@ class Extractor:
                     continue
                 if norm_key(ent.name) in self.corpus.by_key:
                     continue
-                self.corpus.add(GazEntry(ent.name, ent.type, list(ent.aliases)))
+                self.corpus.add(GazEntry(ent.name, ent.type, list(ent.aliases), corpus=True))
                 learnt += 1
         self.acronyms = {k: c.most_common(1)[0][0] for k, c in long_forms.items()}
         return learnt
@@ -442,9 +443,11 @@ class Extractor:
         if score < THRESHOLD:
             return None
         gaz = next((m.gaz for m in group if m.gaz is not None), None)
+        known = gaz is not None and not gaz.corpus  # a corpus name may be this paper's own
         introduced = any(m.introduced for m in group) or any(
-            m.gaz is None and self._in_intro_clause(doc, m) for m in group) or (
-            gaz is None and any(m.start < tlen for m in group)
+            (m.gaz is None or m.gaz.corpus) and self._in_intro_clause(doc, m)
+            for m in group) or (
+            not known and any(m.start < tlen for m in group)
             and any(m.start > tlen for m in group) and P.looks_coined(group[0].surface))
         surfaces = list(dict.fromkeys(m.surface for m in group))
         by_key: dict[str, str] = {}

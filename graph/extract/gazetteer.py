@@ -45,6 +45,7 @@ class GazEntry:
     type: str
     aliases: list[str] = field(default_factory=list)
     family: str | None = None
+    corpus: bool = False  # learnt from the corpus being extracted, not a shipped fact
 
     @property
     def key(self) -> str:

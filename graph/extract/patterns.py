@@ -26,7 +26,8 @@ _INTRO_SUBJECT = re.compile(r"\b(?:[Ww]e|paper|work|study|report|article)(?: \w+
 # (searched in the few characters before an introduction verb)
 _INTRO_OBJECT = re.compile(
     rf" (?:(?:the|a|an|our|two|three|new|novel)\b[^,.;:()]{{0,80}}?(?:,|:| called| named"
-    rf"| termed| dubbed|—| -) ?)?(?P<name>{NAME})"
+    rf"| termed| dubbed|—| -) ?|(?:the|a|an|our) (?:(?:new|novel|first|large-scale) )?)?"
+    rf"(?P<name>{NAME})"
 )
 _CALLED = re.compile(
     rf"\b(?:called|named|termed|dubbed|coined|denoted(?: as)?|namely|referred to as|which we "
