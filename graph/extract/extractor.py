@@ -251,7 +251,7 @@ class Extractor:
         key = norm_key(surface)
         if not key or key in self.gaz.generic or singular_key(key) in self.gaz.generic:
             return True
-        return surface.lower() in _COMMON_CAPS or key.isdigit()
+        return surface.lower() in _COMMON_CAPS or key.isdigit() or surface in P.NAME_ADJECTIVES
 
     def _mentions(self, doc: str, title: str, sents: list[tuple[int, str]]) -> list[Mention]:
         padded = boundary_text(doc) or " " + " " * len(doc) + " "
@@ -485,7 +485,10 @@ class Extractor:
         before = doc[max(0, m.start - 70):m.start]
         cut = max(before.rfind(". "), before.rfind("\n"), before.rfind(", which"))
         before = before[cut + 1:]
-        return bool(_INTRO_BEFORE.search(before) or _NEW_BEFORE.search(before))
+        if _INTRO_BEFORE.search(before):
+            return True
+        short_caps = len(m.surface) <= 3 and m.surface.isupper()  # "a new MU paradigm"
+        return not short_caps and bool(_NEW_BEFORE.search(before))
 
     def _type(self, doc: str, sents: list[tuple[int, str]], starts: list[int],
               group: list[Mention], gaz: GazEntry | None) -> tuple[str, str]:

@@ -122,7 +122,7 @@ def title_tail_name(title: str) -> tuple[int, int] | None:
 
 
 _UNIT_ONLY = re.compile(r"^\d[\d.,]*(?:(?:x|×|times)\d+)?-?(?:x|×|bit|bits|b|fold|shot|way|layer|"
-                        r"GB|MB|TB|GHz|ms|s|k|"
+                        r"GB|MB|TB|GHz|ms|s|k|parameters?|param|params|token|tokens|"
                         r"K|M|B|T|D|d|nd|rd|th|st|h|px|p|%)$")
 
 
@@ -208,12 +208,15 @@ _HEAD_TYPES = {"model": "model", "models": "model", "LLM": "model", "dataset": "
                "datasets": "benchmark", "benchmark": "benchmark", "benchmarks": "benchmark",
                "corpus": "benchmark", "environment": "benchmark", "environments": "benchmark",
                "suite": "benchmark", "leaderboard": "benchmark", "test set": "benchmark"}
-_NAME_ADJECTIVES = {"Bayesian", "Gaussian", "Markov", "Boltzmann", "Euclidean", "Hilbert",
+NAME_ADJECTIVES = {"Bayesian", "Gaussian", "Markov", "Boltzmann", "Euclidean", "Hilbert",
                     "Lipschitz", "Bernoulli", "Poisson", "Laplacian", "Hessian", "Jacobian",
                     "Lagrangian", "Riemannian", "Fourier", "Monte", "Carlo", "Newton", "Dirichlet",
                     "Gibbs", "Kalman", "Wasserstein", "Shapley", "Turing", "Nash", "Pareto",
                     "English", "Chinese", "Python", "Transformer", "Transformers", "Large",
-                    "Small", "New", "Our", "The", "This", "Each", "Deep", "Neural"}
+                    "Small", "New", "Our", "The", "This", "Each", "Deep", "Neural", "Hamiltonian",
+                   "Gaussian-based", "Boolean", "Cartesian", "Darwinian", "Hebbian", "Stein",
+                   "Hoeffding", "Bregman", "Frobenius", "Kullback", "Leibler", "Shannon",
+                   "Bellman", "Nesterov", "Polyak", "Langevin", "Brownian", "Gumbel"}
 _BEFORE_HEAD = re.compile(rf"\b(?:the|a|an|our|their|its)(?: [a-z-]+)? (?P<name>{TOKEN})$")
 
 
@@ -222,7 +225,7 @@ def headed_names(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _HEAD_NOUN.finditer(text):
         b = _BEFORE_HEAD.search(text, max(0, m.start() - 50), m.start())
-        if b and b.group("name") not in _NAME_ADJECTIVES:
+        if b and b.group("name") not in NAME_ADJECTIVES:
             out.append((b.start("name"), b.end("name"),
                         _HEAD_TYPES.get(m.group("head"), "method")))
     return out
