@@ -378,7 +378,8 @@ class Extractor:
     @staticmethod
     def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
         """Keep the strongest, then longest span wherever spans overlap."""
-        mentions.sort(key=lambda m: (-m.tier, -(m.end - m.start), -m.weight, m.start))
+        mentions.sort(key=lambda m: (-m.tier, -(m.end - m.start), -m.weight,
+                                     -len(m.family or ""), m.start))
         covered: set[int] = set()  # character offsets already inside a kept span
         kept = []
         for m in mentions:

@@ -89,7 +89,8 @@ def case_ok(form: str, surface: str) -> bool:
         return True  # llama-2-chat, gpt-4o: unambiguous with the digits
     if _ACRONYM.match(form):
         return surface == form or surface.upper() == form and surface[:-1].isupper()
-    if " " in form and not any(c.isupper() for w in form.split() for c in w[1:]):
+    if " " in form and not any(c.isupper() for w in form.split() for c in w[1:]) \
+            and not form.startswith("The "):
         return True  # "Direct Preference Optimization" is often written in lower case
     if form[0].isupper() and not surface[0].isupper() and form[0].isalpha():
         return False

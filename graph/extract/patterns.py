@@ -51,7 +51,7 @@ _MODEL_SHAPE = re.compile(
 )
 # The tail a known model family may carry: versions, sizes and release suffixes.
 VARIANT_TAIL = re.compile(
-    rf"(?:[- ]?(?:v?\d+(?:\.\d+)*[a-z]?|{_SIZE})(?![\w])|[- ](?:Instruct|Chat|Base|IT|Mini|Pro|"
+    rf"(?:[- ]?(?:{_SIZE}|v?\d+(?:\.\d+)*[a-z]?)(?![\w])|[- ](?:Instruct|Chat|Base|IT|Mini|Pro|"
     r"Flash|Turbo|Large|Small|Medium|XL|XXL|Tiny|Nano|Ultra|Coder|Math|VL|Omni|Vision|Plus|Max|"
     r"Lite|Sonnet|Opus|Haiku|Thinking|Preview|Distill|Air|Scout|Maverick|Exp|Reasoner|Code|"
     r"Next|Long|SFT|DPO|RL|\d+[kK])\b|-(?:instruct|chat|base|it|mini|pro|flash|turbo|large|"
