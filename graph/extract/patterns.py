@@ -126,9 +126,15 @@ _UNIT_ONLY = re.compile(r"^\d[\d.,]*(?:(?:x|×|times)\d+)?-?(?:x|×|bit|bits|b|f
                         r"K|M|B|T|D|d|nd|rd|th|st|h|px|p|%)$")
 
 
+_NUMBERED_WORD = re.compile(
+    r"^(?:\d[\d.,]*\s?[A-Za-z]{0,2}-[a-z]+|(?:[Ss]tep|[Ss]tage|[Pp]hase|[Pp]art|[Ss]ection|"
+    r"[Tt]able|[Ff]igure|[Ff]ig|[Ee]q|[Ee]quation|[Aa]ppendix|[Ll]evel|[Rr]ound|[Tt]ask|"
+    r"[Ee]xperiment|[Tt]heorem|[Ll]emma|[Aa]lgorithm)\.? ?\d+)$")
+
+
 def unit_only(name: str) -> bool:
-    """A number with a unit (``4-bit``, ``2.26x``, ``3D``) is no name."""
-    return bool(_UNIT_ONLY.match(name))
+    """A number with a unit (``4-bit``, ``2.26x``, ``7B-parameter``) or ``Step 1`` is no name."""
+    return bool(_UNIT_ONLY.match(name) or _NUMBERED_WORD.match(name))
 
 
 def size_only(name: str) -> bool:
