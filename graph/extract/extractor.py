@@ -81,7 +81,8 @@ _MODEL_WORDS = re.compile(r"\b(?:(?:[Ll]anguage|[Ff]oundation|[Vv]ision-[Ll]angu
 _METHOD_WORDS = re.compile(r"(?i)\b(?:method|framework|approach|algorithm|technique|strategy|"
                            r"system|architecture|optimizer|loss|paradigm|mechanism|pipeline|"
                            r"scheme|recipe|procedure|attack|protocol|objective|module|"
-                           r"regularizer|library|toolkit|engine|agent)\b")
+                           r"regularizer|library|toolkit|engine|agent|scheduler|sampler|"
+                           r"estimator|solver|planner|operator|layer)\b")
 _COMMON_CAPS = {
     "we", "our", "the", "this", "these", "however", "moreover", "furthermore", "finally",
     "additionally", "in", "on", "to", "for", "a", "an", "it", "its", "they", "while", "and",
@@ -535,15 +536,17 @@ def context_type(doc: str, start: int, end: int) -> str | None:
         windows.append(m.group(0))
     if _APPOSITIVE.match(after):
         windows.append(after)
-    before = re.split(r"[.;(),]", doc[max(0, start - 30):start])[-1]
-    windows.append(before)
-    for text in windows:
+    before = re.split(r"[.;(),\n]", doc[max(0, start - 30):start])[-1]
+    before = " ".join(before.split()[-3:])  # only the words right before the name
+    for text, nearest_last in [(w, False) for w in windows] + [(before, True)]:
         best: tuple[int, str] | None = None
         for kind, pattern in (("benchmark", _BENCH_WORDS), ("model", _MODEL_WORDS),
                               ("method", _METHOD_WORDS)):
-            cue = pattern.search(text)
-            if cue and (best is None or cue.start() < best[0]):
-                best = (cue.start(), kind)
+            for cue in pattern.finditer(text):
+                # after a name the first cue is its head; before it, the last one is
+                pos = -cue.end() if nearest_last else cue.start()
+                if best is None or pos < best[0]:
+                    best = (pos, kind)
         if best:
             return best[1]
     return None
