@@ -40,8 +40,8 @@ _DISPLAY_SUFFIX = re.compile(r" (?:dataset|benchmark|corpus|data set)$", re.IGNO
 _BENCH_HEADS = ("bench", "benchmark", "dataset", "corpus", "qa", "eval", "arena", "suite",
                 "leaderboard")
 _POSSESSIVE = re.compile(r"['’]s$")
-_INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we) (?:\w+ )?(?:propose|"
-                           r"introduce|present|develop|design|release|call|name|term|dub)"
+_INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we) (?:\w+ )?"
+                           r"(?:propose|introduce|present|develop|design|release|call|name|term|dub)"
                            r"(?:s|d|ed)?\b|\b(?:by|[Bb]y) (?:introducing|proposing|developing)\b|"
                            r"\b(?:called|named|termed|dubbed|coined) $)")
 _NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,3},? "
