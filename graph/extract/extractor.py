@@ -148,7 +148,7 @@ class Extractor:
     def __init__(self, gazetteer: Gazetteer | None = None,
                  extra_files: Iterable[str] = ()) -> None:
         self.gaz = gazetteer if gazetteer is not None else load_gazetteer(extra_files)
-        self.corpus = Gazetteer()
+        self.corpus = Gazetteer(exact_case=True)
         self.acronyms: dict[str, str] = {}  # short key -> corpus-majority long form
 
     # --- the corpus pass ---------------------------------------------------------
@@ -167,8 +167,9 @@ class Extractor:
                         long_forms[norm_key(alias)][ent.name] += 1
                 if not ent.introduced or ent.canonical is not None:
                     continue
-                if not any(c.isupper() or c.isdigit() for c in ent.name):
-                    continue
+                if not (P.looks_coined(ent.name) or ent.aliases or " " not in ent.name) \
+                        or not any(c.isupper() or c.isdigit() for c in ent.name):
+                    continue  # "Long Context" is a phrase, not a name to look for elsewhere
                 if norm_key(ent.name) in self.corpus.by_key:
                     continue
                 self.corpus.add(GazEntry(ent.name, ent.type, list(ent.aliases), corpus=True))

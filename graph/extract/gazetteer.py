@@ -66,7 +66,7 @@ def surface_forms(name: str, plural: bool = False) -> set[str]:
         forms.add(name.replace("-", " "))
         forms.add(name.replace(" ", "-"))
         forms.add(re.sub(r"(?<=[A-Za-z])[- ](?=\d)", "", name))
-    if re.search(r"[A-Za-z]\d", name):
+    if re.search(r"[A-Za-z]\d", name) and len(name) > 3:
         forms.add(re.sub(r"(?<=[A-Za-z])(?=\d)", "-", name))
         forms.add(re.sub(r"(?<=[A-Za-z])(?=\d)", " ", name))
     if plural and name[-1:].isalpha() and not name.endswith("s") and (
@@ -113,7 +113,8 @@ class Match:
 class Gazetteer:
     """Entries plus an automaton over their lower-cased spellings."""
 
-    def __init__(self, entries: Iterable[GazEntry] = ()) -> None:
+    def __init__(self, entries: Iterable[GazEntry] = (), exact_case: bool = False) -> None:
+        self.exact_case = exact_case  # names learnt from a corpus match only as spelled
         self.entries: list[GazEntry] = []
         self.by_key: dict[str, int] = {}
         self.generic: set[str] = set()
@@ -192,8 +193,11 @@ class Gazetteer:
             length = len(payload[0][1])
             start = end - length - 1  # key = " form ": last char at padded end - 1
             surface = text[start:start + length]
+            if not _SURFACE_OK.match(surface):
+                continue  # "o(1)" is not o1: brackets or commas inside are no name
             for idx, form in payload:
-                if case_ok(form, surface):
+                if (surface == form or surface == form + "s") if self.exact_case \
+                        else case_ok(form, surface):
                     yield Match(start, start + length, surface, idx)
                     break
 
@@ -201,6 +205,7 @@ class Gazetteer:
 #: Characters that end a word: everything but letters, digits and ``_.+*&'’-``.
 _SEPARATORS = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) in "_.+*&'-")}
 _SEPARATORS.update({ord(c): " " for c in "“”‘«»–—…·•×±≤≥→←©®™\u00a0\u2009\u202f"})
+_SURFACE_OK = re.compile(r"^[\w .+*&'’/×-]+$")
 _WORD_END = re.compile(r"[.'’](?= |$)")
 _SUFFIX_HYPHEN = re.compile(r"-(?=(?:based|like|style|level|specific|driven|tuned|powered|"
                             r"generated|guided|aware|free|only|sized|scale|class|type|family|"
