@@ -167,7 +167,7 @@ class Extractor:
                         long_forms[norm_key(alias)][ent.name] += 1
                 if not ent.introduced or ent.canonical is not None:
                     continue
-                if not (P.looks_coined(ent.name) or ent.aliases or " " not in ent.name) \
+                if not (P.looks_coined(ent.name) or (ent.aliases and " " in ent.name)) \
                         or not any(c.isupper() or c.isdigit() for c in ent.name):
                     continue  # "Long Context" is a phrase, not a name to look for elsewhere
                 if norm_key(ent.name) in self.corpus.by_key:
