@@ -127,7 +127,7 @@ _UNIT_ONLY = re.compile(r"^\d[\d.,]*(?:(?:x|×|times)\d+)?-?(?:x|×|bit|bits|b|f
 
 
 _NUMBERED_WORD = re.compile(
-    r"^(?:\d[\d.,]*\s?[A-Za-z]{0,2}-[a-z]+|(?:[Ss]tep|[Ss]tage|[Pp]hase|[Pp]art|[Ss]ection|"
+    r"^(?:\d[\d.,]*\s?[A-Za-z]{0,2}-[a-z]+(?:-[a-z]+)*(?: [\w-]+)?|(?:[Ss]tep|[Ss]tage|[Pp]hase|[Pp]art|[Ss]ection|"
     r"[Tt]able|[Ff]igure|[Ff]ig|[Ee]q|[Ee]quation|[Aa]ppendix|[Ll]evel|[Rr]ound|[Tt]ask|"
     r"[Ee]xperiment|[Tt]heorem|[Ll]emma|[Aa]lgorithm)\.? ?\d+)$")
 
