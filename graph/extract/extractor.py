@@ -290,7 +290,7 @@ class Extractor:
         span = P.title_tail_name(title)
         if span and P.looks_coined(doc[span[0]:span[1]]):
             add(*span, "title", 1.0, STRONG, introduced=True)
-        intro, ours, list_spans = P.cue_spans(doc, padded)
+        intro, ours, list_spans, headed = P.cue_spans(doc, padded)
         for s, e in ours:
             add(s, e, "intro", 1.0, STRONG, introduced=True)
         for s, e in intro:
@@ -319,7 +319,7 @@ class Extractor:
             m = add(s, e, "model-shape", 1.0, STRONG, "model")
             if m is not None and m.family is None:
                 m.family = model_family(m.surface)
-        for s, e, kind in P.headed_names(doc):
+        for s, e, kind in headed:
             m = add(s, e, "headed", 0.6, WEAK, kind)
             if m is not None and (P.looks_coined(m.surface) or m.start > len(title)) \
                     and not (len(m.surface) <= 3 and m.surface.isupper()):

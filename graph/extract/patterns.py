@@ -127,8 +127,8 @@ _UNIT_ONLY = re.compile(r"^\d[\d.,]*(?:(?:x|×|times)\d+)?-?(?:x|×|bit|bits|b|f
 
 
 _NUMBERED_WORD = re.compile(
-    r"^(?:\d[\d.,]*\s?[A-Za-z]{0,2}-[a-z]+(?:-[a-z]+)*(?: [\w-]+)?|(?:[Ss]tep|[Ss]tage|[Pp]hase|[Pp]art|[Ss]ection|"
-    r"[Tt]able|[Ff]igure|[Ff]ig|[Ee]q|[Ee]quation|[Aa]ppendix|[Ll]evel|[Rr]ound|[Tt]ask|"
+    r"^(?:\d[\d.,]*\s?[A-Za-z]{0,2}-[a-z]+(?:-[a-z]+)*(?: [\w-]+)?|"
+    r"(?:[Ss]tep|[Ss]tage|[Pp]hase|[Pp]art|[Ss]ection|[Tt]able|[Ff]igure|[Ff]ig|[Ee]q|[Ee]quation|[Aa]ppendix|[Ll]evel|[Rr]ound|[Tt]ask|"
     r"[Ee]xperiment|[Tt]heorem|[Ll]emma|[Aa]lgorithm)\.? ?\d+)$")
 
 
@@ -200,9 +200,13 @@ def model_shapes(text: str) -> list[tuple[int, int]]:
     return [m.span("name") for m in _MODEL_SHAPE.finditer(text)]
 
 
+_RELEASE_SUFFIXES = ("-Instruct", "-Chat", "-Base", "-Coder", "-VL", "-Vision", "-Omni",
+                     "-Reasoner", "-Distill")
+
+
 def release_shapes(text: str) -> list[tuple[int, int]]:
     """Checkpoint names with a release suffix: ``Palmyra-Fin-128k-Instruct``."""
-    if "-" not in text:
+    if not any(suffix in text for suffix in _RELEASE_SUFFIXES):
         return []
     return [m.span("name") for m in _RELEASE_SHAPE.finditer(text)]
 
@@ -226,14 +230,29 @@ NAME_ADJECTIVES = {"Bayesian", "Gaussian", "Markov", "Boltzmann", "Euclidean", "
 _BEFORE_HEAD = re.compile(rf"\b(?:the|a|an|our|their|its)(?: [a-z-]+)? (?P<name>{TOKEN})$")
 
 
-def headed_names(text: str) -> list[tuple[int, int, str]]:
-    """``the Octopus model`` / ``the SM3 optimizer``: ``(start, end, type)``."""
+_TOKEN_RE = re.compile(TOKEN)
+_DETERMINERS = {"the", "a", "an", "our", "their", "its"}
+
+
+def headed_names(text: str, heads: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """``the Octopus model`` / ``the SM3 optimizer``: ``(start, end, type)``.
+
+    ``heads`` are ``(start of the head noun, head noun)`` pairs from the cue automaton; the
+    name is the token right before the head, after a determiner (and at most one word).
+    """
     out = []
-    for m in _HEAD_NOUN.finditer(text):
-        b = _BEFORE_HEAD.search(text, max(0, m.start() - 50), m.start())
-        if b and b.group("name") not in NAME_ADJECTIVES:
-            out.append((b.start("name"), b.end("name"),
-                        _HEAD_TYPES.get(m.group("head"), "method")))
+    for head_start, head in heads:
+        end = head_start - 1
+        if end <= 0 or text[end] != " ":
+            continue
+        start = text.rfind(" ", 0, end) + 1
+        name = text[start:end]
+        if not name or name in NAME_ADJECTIVES or not _TOKEN_RE.fullmatch(name):
+            continue
+        words = text[max(0, start - 30):start].split()[-2:]
+        if not any(w.lower() in _DETERMINERS for w in words):
+            continue
+        out.append((start, end, _HEAD_TYPES.get(head, "method")))
     return out
 
 
@@ -337,7 +356,7 @@ def looks_coined(name: str) -> bool:
 
 # --- cue words, found by one automaton pass --------------------------------------------
 
-INTRO, CALLED, OUR, LIST = "intro", "called", "our", "list"
+INTRO, CALLED, OUR, LIST, HEAD = "intro", "called", "our", "list", "head"
 _CUE_WORDS = {
     INTRO: [f"{v}{e}" for v in ("propose", "introduce", "present", "develop", "design",
                                 "release", "build", "construct", "create", "curate",
@@ -353,6 +372,9 @@ _CUE_WORDS = {
            "across", "over", "with", "than", "outperforms", "outperforming", "surpasses",
            "surpassing", "against", "versus", "vs.", "vs", "beats", "compared to",
            "compared with", "benchmarks", "datasets"],
+    HEAD: ["model", "models", "LLM", "optimizer", "algorithm", "framework", "method",
+           "architecture", "loss", "dataset", "datasets", "benchmark", "benchmarks", "corpus",
+           "environment", "environments", "suite", "leaderboard", "test set"],
 }
 
 
@@ -392,12 +414,15 @@ _LIST_AT = re.compile(
 
 
 def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
-                                                 list[tuple[int, int, int]]]:
+                                                 list[tuple[int, int, int]],
+                                                 list[tuple[int, int, str]]]:
     """Introduced names, ``our`` names and list items, from one pass over the cue words.
 
     ``padded`` is :func:`~citegraph.graph.extract.gazetteer.boundary_text` of ``text``.
-    Returns ``(intro spans, our spans, list items as (start, end, list start))``.
+    Returns ``(intro spans, our spans, list items as (start, end, list start), headed
+    names as (start, end, type))``.
     """
+    heads: list[tuple[int, str]] = []
     intro: list[tuple[int, int]] = []
     ours: list[tuple[int, int]] = []
     items: list[tuple[int, int, int]] = []
@@ -416,6 +441,12 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                 m = _CALLED_OBJECT.match(text, pos)
                 if m:
                     intro.append(m.span("name"))
+            elif kind == HEAD:
+                word_start = end - length + 1
+                head = text[word_start:end - 1]
+                if head in _HEAD_TYPES or head in ("optimizer", "algorithm", "framework",
+                                                   "method", "architecture", "loss"):
+                    heads.append((word_start, head))
             elif kind == OUR:
                 m = _OUR_OBJECT.match(text, pos)
                 if m:
@@ -434,7 +465,7 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
             for item in _NAME_RE.finditer(m.group("list")):
                 items.append((base + item.start(), base + item.end(), base))
         colon = text.find(": ", colon + 2)
-    return intro, ours, items
+    return intro, ours, items, headed_names(text, heads)
 
 
 _COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})")
