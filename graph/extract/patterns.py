@@ -195,9 +195,17 @@ def is_report(title: str) -> bool:
 
 def model_shapes(text: str) -> list[tuple[int, int]]:
     """Spans shaped like a sized model checkpoint: ``Meerkat-7B``, ``Mixtral 8x7B``."""
-    if not _HAS_SIZE.search(text):
-        return []
-    return [m.span("name") for m in _MODEL_SHAPE.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for size in _HAS_SIZE.finditer(text):  # look only around parameter counts
+        if spans and size.start() < spans[-1][1]:
+            continue
+        for m in _MODEL_SHAPE.finditer(text, max(0, size.start() - 60),
+                                       min(len(text), size.end() + 40)):
+            if m.start("name") <= size.start() < m.end("name") and (
+                    not spans or m.start("name") >= spans[-1][1]):
+                spans.append(m.span("name"))
+                break
+    return spans
 
 
 _RELEASE_SUFFIXES = ("-Instruct", "-Chat", "-Base", "-Coder", "-VL", "-Vision", "-Omni",

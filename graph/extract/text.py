@@ -20,14 +20,14 @@ _TEX_GREEK = {
 }
 _TEX_SYMBOL = re.compile(r"\\([A-Za-z]+)")
 _TEX_ESCAPE = re.compile(r"\\([&%$#_{}])")
-_SPACES = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
     """Unicode-normalise and strip TeX markup, keeping the words a reader would see."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     if "\\" in text or "$" in text:
         for _ in range(3):  # nested \emph{\textbf{X}}
             new = _TEX_CMD_ARG.sub(r"\1", text)
@@ -37,7 +37,7 @@ def clean_text(text: str) -> str:
         text = _TEX_ESCAPE.sub(r"\1", text)
         text = _TEX_SYMBOL.sub(lambda m: _TEX_GREEK.get(m.group(1), m.group(1)), text)
         text = text.replace("$", "")
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 # A sentence ends at . ! ? followed by space and a capital, digit or opening bracket; the
