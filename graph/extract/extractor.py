@@ -44,7 +44,7 @@ _INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we)
                            r"(?:propose|introduce|present|develop|design|release|call|name|term|dub)"
                            r"(?:s|d|ed)?\b|\b(?:by|[Bb]y) (?:introducing|proposing|developing)\b|"
                            r"\b(?:called|named|termed|dubbed|coined) $)")
-_NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,3},? "
+_NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,8},? "
                          r"(?:[-—–]+ )?(?:a |an )?$")
 _TITLE_CASE_BEFORE = re.compile(r"[A-Z][\w-]*[\w] $")
 _SLASH_NUMBER = re.compile(r"/(\d+)\b")
