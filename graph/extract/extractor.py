@@ -46,6 +46,14 @@ _INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we)
                            r"\b(?:called|named|termed|dubbed|coined) $)")
 _NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,8},? "
                          r"(?:[-—–]+ )?(?:a |an )?$")
+_NEXT_WORD = re.compile(r" (\w+)")
+_HEAD_KIND = {"dataset": "benchmark", "datasets": "benchmark", "benchmark": "benchmark",
+              "corpus": "benchmark", "leaderboard": "benchmark", "suite": "benchmark",
+              "model": "model", "models": "model", "llm": "model", "checkpoint": "model",
+              "checkpoints": "model", "method": "method", "framework": "method",
+              "algorithm": "method", "technique": "method", "strategy": "method",
+              "scheduler": "method", "optimizer": "method", "loss": "method",
+              "approach": "method", "mechanism": "method", "attack": "method"}
 _TITLE_CASE_BEFORE = re.compile(r"[A-Z][\w-]*[\w] $")
 _SLASH_NUMBER = re.compile(r"/(\d+)\b")
 _TRAILING_NUMBER = re.compile(r"\d+$")
@@ -498,6 +506,10 @@ class Extractor:
         """The entity's type and what decided it."""
         if gaz is not None:
             return gaz.type, "gazetteer"
+        for m in group:  # "the VoiceAssistant-400K dataset": the head noun decides
+            head = _NEXT_WORD.match(doc, m.end)
+            if head and head.group(1).lower() in _HEAD_KIND:
+                return _HEAD_KIND[head.group(1).lower()], "signal"
         prefix = self.gaz.lookup(re.split(r"[- ]", group[0].surface)[0])
         if prefix is not None and prefix.type != "method":  # MATH-P-Hard, Llama3-PBM-Nova
             return prefix.type, "signal"
