@@ -179,8 +179,14 @@ def test_acronym_and_long_form_are_one_entity(extractor):
 def test_corpus_pass_recognises_introduced_names_elsewhere():
     ex = Extractor()
     papers = [("FrobNet: Faster Mixing", "We propose FrobNet, a sampler."),
-              ("A comparison", "We compare against FrobNet and Gibbs sampling.")]
+              ("A comparison", "Results of FrobNet beat Gibbs sampling.")]
     assert "FrobNet" not in by_name(ex.extract(*papers[1]))
     assert ex.learn(papers) >= 1
     ents = by_name(ex.extract(*papers[1]))
     assert "FrobNet" in ents and not ents["FrobNet"].introduced
+
+
+def test_coined_name_coordinated_with_known_name(extractor):
+    ents = by_name(extractor.extract("Optimizers", "We compare AdaGrad and ZorbGradNorm."))
+    assert ents["ZorbGradNorm"].type == "method"
+    assert "ZorbGradNorm" not in by_name(extractor.extract("Optimizers", "We like ZorbGradNorm."))

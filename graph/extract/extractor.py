@@ -46,6 +46,8 @@ _INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we)
                            r"\b(?:called|named|termed|dubbed|coined) $)")
 _NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,8},? "
                          r"(?:[-—–]+ )?(?:a |an )?$")
+_COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
+_COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
 _NEXT_WORD = re.compile(r" (\w+)")
 _HEAD_KIND = {"dataset": "benchmark", "datasets": "benchmark", "benchmark": "benchmark",
               "corpus": "benchmark", "leaderboard": "benchmark", "suite": "benchmark",
@@ -330,7 +332,7 @@ class Extractor:
         for s, e, kind in headed:
             m = add(s, e, "headed", 0.6, WEAK, kind)
             if m is not None and (P.looks_coined(m.surface) or m.start > len(title)) \
-                    and not (len(m.surface) <= 3 and m.surface.isupper()):
+                    and not (len(m.surface) <= 3 and m.surface.isalpha() and m.surface.isupper()):
                 m.weight = 1.0  # short capitals (the PO model) need another signal
         for s, e in P.bench_word_shapes(doc):
             add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
@@ -338,8 +340,21 @@ class Extractor:
             add(s, e, "coined", 1.0, WEAK)
         for s, e in P.bench_shapes(doc):
             add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
+        known_at = {}
+        for k in ms:
+            if k.gaz is not None:
+                known_at[k.start] = known_at[k.end] = k.gaz.type
         for s, e in P.inner_caps(doc):
-            add(s, e, "coined", 0.5, WEAK)
+            m = add(s, e, "coined", 0.5, WEAK)
+            if m is None:
+                continue
+            # "AdaGrad and AdaGradNorm": coordinated with a known name, it is a name too
+            after = _COORD_AFTER.match(doc, m.end)
+            before = _COORD_BEFORE.search(doc, max(0, m.start - 7), m.start)
+            kind = (known_at.get(after.end()) if after else None) or (
+                known_at.get(before.start()) if before else None)
+            if kind:
+                m.weight, m.type_hint = 1.0, m.type_hint or kind
         starts = [off for off, _ in sents]
         context: dict[int, bool] = {}
         known = [(m.start, m.end, m.gaz) for m in ms if m.gaz is not None]

@@ -70,7 +70,7 @@ def surface_forms(name: str, plural: bool = False) -> set[str]:
         forms.add(re.sub(r"(?<=[A-Za-z])(?=\d)", "-", name))
         forms.add(re.sub(r"(?<=[A-Za-z])(?=\d)", " ", name))
     if plural and name[-1:].isalpha() and not name.endswith("s") and (
-            _ACRONYM.match(name) or " " in name or "-" in name):
+            _ACRONYM.match(name) or " " in name or "-" in name or name[-1].isupper()):
         forms |= {f + "s" for f in forms}
     return {f for f in forms if len(f) >= 2}
 

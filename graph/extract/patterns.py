@@ -258,9 +258,11 @@ def headed_names(text: str, heads: list[tuple[int, str]]) -> list[tuple[int, int
         if not name or name in NAME_ADJECTIVES or not _TOKEN_RE.fullmatch(name):
             continue
         words = text[max(0, start - 30):start].split()[-2:]
-        if not any(w.lower() in _DETERMINERS for w in words):
+        kind = _HEAD_TYPES.get(head, "method")
+        allowed = _DETERMINERS | ({"on", "in", "across"} if kind == "benchmark" else set())
+        if not any(w.lower() in allowed for w in words):
             continue
-        out.append((start, end, _HEAD_TYPES.get(head, "method")))
+        out.append((start, end, kind))
     return out
 
 
