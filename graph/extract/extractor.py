@@ -35,6 +35,9 @@ _TRIM_HEAD = re.compile(r"^(?:The|A|An|Our|This|These|Its|Their|In|On|For|To|We|
 _TRIM_TAIL = re.compile(r"(?:\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-]|-(?:based|like|style|"
                         r"level|specific|driven|tuned|powered|generated|guided|aware|free|"
                         r"only|sized|scale|inspired|centric|derived|enhanced))+$")
+_MODIFIER_SUFFIX = re.compile(r"(?<=[A-Z0-9])[\w.]*-(?:based|like|style|driven|powered|guided|"
+                              r"trained|pretrained|finetuned|fine-tuned|tuned|generated|"
+                              r"enhanced|inspired)\b")
 _DISPLAY_WORDS = ("dataset", "benchmark", "corpus", "data set")
 _DISPLAY_SUFFIX = re.compile(r" (?:dataset|benchmark|corpus|data set)$", re.IGNORECASE)
 _BENCH_HEADS = ("bench", "benchmark", "dataset", "corpus", "qa", "eval", "arena", "suite",
@@ -247,6 +250,10 @@ class Extractor:
     def _span(self, doc: str, start: int, end: int) -> tuple[int, int] | None:
         """Trim determiners, trailing connectors and possessives off a captured name."""
         text = doc[start:end]
+        m = _MODIFIER_SUFFIX.search(text)
+        if m:  # "StarCoder-based LLM" names StarCoder
+            end = start + text.index("-", m.start())
+            text = doc[start:end]
         m = _TRIM_HEAD.match(text)
         if m:
             start += m.end()

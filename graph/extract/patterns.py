@@ -203,6 +203,9 @@ def model_shapes(text: str) -> list[tuple[int, int]]:
                                        min(len(text), size.end() + 40)):
             if m.start("name") <= size.start() < m.end("name") and (
                     not spans or m.start("name") >= spans[-1][1]):
+                first = m.group("name").split()[0]
+                if first[1:].islower() and first.endswith(("ing", "ed", "ly", "es")):
+                    break  # "Deriving 8B and 4B models": a sentence opener, not a family
                 spans.append(m.span("name"))
                 break
     return spans

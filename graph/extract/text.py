@@ -35,8 +35,9 @@ def clean_text(text: str) -> str:
                 break
             text = new
         text = _TEX_ESCAPE.sub(r"\1", text)
-        text = _TEX_SYMBOL.sub(lambda m: _TEX_GREEK.get(m.group(1), m.group(1)), text)
-        text = text.replace("$", "")
+        # known symbols become characters; other commands (\scriptsize, \it) vanish
+        text = _TEX_SYMBOL.sub(lambda m: _TEX_GREEK.get(m.group(1), ""), text)
+        text = text.replace("$", "").replace("{", "").replace("}", "")
     return " ".join(text.split())
 
 
