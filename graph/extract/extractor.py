@@ -489,6 +489,10 @@ class Extractor:
         distinct = list(by_key.values())
         name = max(distinct, key=lambda s: (len(s.split()), len(s), -surfaces.index(s)))
         aliases = [s for s in distinct if s != name]
+        if gaz is not None and name.endswith("s"):  # "LoRAs" names LoRA
+            spellings = {norm_key(a) for a in [gaz.name, *gaz.aliases]}
+            if norm_key(name) not in spellings and norm_key(name[:-1]) in spellings:
+                aliases, name = [name, *aliases], name[:-1]
         short = _DISPLAY_SUFFIX.sub("", name) if name.lower().endswith(_DISPLAY_WORDS) else name
         if short != name and short and norm_key(short) not in by_key:
             aliases, name = [name, *aliases], short  # "the Reddit dataset" names Reddit
