@@ -127,6 +127,7 @@ class Mention:
     introduced: bool = False
     key: str = ""
     family: str | None = None
+    list_hint: str | None = None
 
 
 @dataclass
@@ -388,8 +389,8 @@ class Extractor:
             for m in items:
                 if kinds or P.looks_coined(m.surface):
                     m.weight = 1.0
-                if m.gaz is None:
-                    m.type_hint = kind
+                if m.gaz is None and m.type_hint is None:
+                    m.list_hint = kind  # weaker than what the words around the name say
         return ms
 
     def _long_form_ok(self, long: str) -> bool:
@@ -556,6 +557,11 @@ class Extractor:
                 votes[cue] += 1
         if votes:
             return votes.most_common(1)[0][0], "context"
+        for m in group:
+            if m.list_hint:
+                votes[m.list_hint] += 1
+        if votes:
+            return votes.most_common(1)[0][0], "signal"
         return "method", "default"
 
 
