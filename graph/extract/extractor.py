@@ -362,7 +362,7 @@ class Extractor:
             kind = (known_at.get(after.end()) if after else None) or (
                 known_at.get(before.start()) if before else None)
             if kind:
-                m.weight, m.type_hint = 1.0, m.type_hint or kind
+                m.weight, m.list_hint = 1.0, kind
         starts = [off for off, _ in sents]
         context: dict[int, bool] = {}
         known = [(m.start, m.end, m.gaz) for m in ms if m.gaz is not None]
