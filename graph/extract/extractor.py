@@ -90,7 +90,7 @@ _MODEL_WORDS = re.compile(r"\b(?:(?:[Ll]anguage|[Ff]oundation|[Vv]ision-[Ll]angu
                           r"[Ee]mbedding|[Oo]pen|[Ss]mall|[Ll]arge|[Oo]pen-source|[Pp]retrained|"
                           r"[Ii]nstruct(?:ion)?-tuned|\d+(?:\.\d+)?[BM]) models?|LLMs?|MLLMs?|"
                           r"VLMs?|SLMs?|checkpoints?|family of (?:\w+ )?models|assistant|chatbot|"
-                          r"judge|evaluator)\b")
+                          r"judge|evaluator|[a-z]+ models?(?![-\w]))\b")
 _METHOD_WORDS = re.compile(r"(?i)\b(?:method|framework|approach|algorithm|technique|strategy|"
                            r"system|architecture|optimizer|loss|paradigm|mechanism|pipeline|"
                            r"scheme|recipe|procedure|attack|protocol|objective|module|"
