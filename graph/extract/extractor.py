@@ -317,6 +317,7 @@ class Extractor:
                 m.introduced = False  # "we present GPT-4 with ...": a known name is not new
         for s, e in P.appositive_names(doc):
             add(s, e, "intro", 0.8, STRONG, introduced=True)
+        defined: dict[str, Mention] = {}  # acronyms this paper spells out
         for pair in find_pairs(doc):
             long_ok = self._long_form_ok(pair.long)
             short = add(pair.short_start, pair.short_end, "acronym", 1.0 if long_ok else 0.3,
@@ -329,6 +330,11 @@ class Extractor:
                 short.gaz = long.gaz
                 short.type_hint = long.type_hint
                 short.key = long.key
+                defined[entity_key(short.surface)] = long
+        for m in ms:  # the paper's own expansion of an acronym beats the gazetteer's
+            long = defined.get(entity_key(m.surface))
+            if long is not None and m.key != long.key:
+                m.key, m.gaz, m.type_hint = long.key, long.gaz, long.type_hint
         for s, e in P.model_shapes(doc):
             m = add(s, e, "model-shape", 1.0, STRONG, "model")
             if m is not None and m.family is None:
@@ -479,10 +485,11 @@ class Extractor:
         gaz = next((m.gaz for m in group if m.gaz is not None), None)
         known = gaz is not None and not gaz.corpus  # a corpus name may be this paper's own
         introduced = any(m.introduced for m in group) or any(
-            (m.gaz is None or m.gaz.corpus) and self._in_intro_clause(doc, m)
+            (m.gaz is None or m.gaz.corpus) and self.gaz.lookup(m.surface) is None
+            and self._in_intro_clause(doc, m)
             for m in group) or (
             not known and any(m.start < tlen for m in group)
-            and any(m.start > tlen for m in group) and P.looks_coined(group[0].surface))
+            and any(m.start > tlen and P.looks_coined(m.surface) for m in group))
         surfaces = list(dict.fromkeys(m.surface for m in group))
         by_key: dict[str, str] = {}
         for s in surfaces:
