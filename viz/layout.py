@@ -1,11 +1,13 @@
 """Node positions computed in Python, for views too big for the browser's live physics.
 
 vis-network simulates every node pair while it stabilises, which stalls a page of a few
-thousand nodes (see ``PHYSICS_LIMIT`` in :mod:`citegraph.viz.page`). Above that size the
-page gets fixed positions from here and physics off. A full force layout of thousands of
-nodes is slow in Python too, so this lays out the most important ``core`` nodes with a
-vectorised force simulation, then places every other node beside the neighbours already
-placed (breadth first), and puts what is unconnected to the core on a spiral around it.
+thousand nodes (see ``PHYSICS_LIMIT`` in :mod:`citegraph.viz.views`). Above that size the
+page gets fixed positions from here and physics off.
+
+Each connected component is laid out on its own: a vectorised force simulation for up to
+``CORE_SIZE`` of its most important nodes, the rest placed beside neighbours already
+placed (breadth first). Components are then packed, biggest first, outwards along a
+spiral, so a paper and its few entities stay together instead of being strewn apart.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 import networkx as nx
 import numpy as np
 
-#: Nodes laid out by the force simulation; the rest are placed next to their neighbours.
+#: Nodes of one component laid out by the force simulation; the rest go beside neighbours.
 CORE_SIZE = 500
 #: Distance in screen pixels between neighbouring nodes at zoom 1.
 SPACING = 60.0
@@ -28,7 +30,7 @@ def force_layout(graph: nx.Graph, nodes: Sequence[str], iterations: int = 60,
     """Fruchterman–Reingold positions of ``nodes`` in the unit square, all pairs at once."""
     n = len(nodes)
     rng = np.random.default_rng(seed)
-    pos = rng.random((n, 2))
+    pos = rng.random((n, 2)).astype(np.float32)
     if n < 2:
         return pos
     index = {nid: i for i, nid in enumerate(nodes)}
@@ -36,7 +38,6 @@ def force_layout(graph: nx.Graph, nodes: Sequence[str], iterations: int = 60,
     for u, v in graph.subgraph(nodes).edges():
         adj[index[u], index[v]] = adj[index[v], index[u]] = 1.0
     k = np.float32(1.0 / math.sqrt(n))
-    pos = pos.astype(np.float32)
     temperature = 0.1
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
@@ -67,30 +68,29 @@ def _pull_in_outliers(pos: np.ndarray, quantile: float = 0.9, slack: float = 1.2
 
 def _typical_gap(pos: np.ndarray) -> float:
     """The median distance from a node to its nearest neighbour."""
-    if len(pos) < 2:
-        return 1.0
     delta = pos[:, None, :] - pos[None, :, :]
     dist = np.sqrt(np.einsum("ijk,ijk->ij", delta, delta))
     np.fill_diagonal(dist, np.inf)
     return max(float(np.median(dist.min(axis=1))), 1e-9)
 
 
-def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> dict[str, tuple[int, int]]:
-    """Pixel positions for every node of ``graph``; ``order`` lists nodes by importance."""
+def component_layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> np.ndarray:
+    """Pixel positions, centred on 0, of one connected component (``order``: by importance)."""
+    n = len(order)
+    if n == 1:
+        return np.zeros((1, 2))
+    if n == 2:
+        return np.array([[-SPACING / 2, 0.0], [SPACING / 2, 0.0]])
+    core = list(order[:CORE_SIZE])
+    raw = force_layout(graph, core, seed=seed).astype(np.float64)
+    raw -= raw.mean(axis=0)
+    # between "nearest neighbours SPACING apart" (spreads dense centres, but lets outliers
+    # fly far) and "the whole core in a disc of sqrt(n) * SPACING"
+    by_gap = SPACING / _typical_gap(raw)
+    by_extent = SPACING * math.sqrt(len(core)) / max(float(np.abs(raw).max()), 1e-9)
+    raw = _pull_in_outliers(raw * math.sqrt(by_gap * by_extent))
+    pos = {nid: raw[i] for i, nid in enumerate(core)}
     rng = np.random.default_rng(seed)
-    connected = [nid for nid in order if graph.degree(nid) > 0]
-    core = connected[:CORE_SIZE]
-    pos: dict[str, np.ndarray] = {}
-    if core:
-        raw = force_layout(graph, core, seed=seed)
-        raw -= raw.mean(axis=0)
-        # between "nearest neighbours SPACING apart" (spreads dense centres, but lets
-        # outliers fly far) and "the whole core in a disc of sqrt(n) * SPACING"
-        by_gap = SPACING / _typical_gap(raw)
-        by_extent = SPACING * math.sqrt(len(core)) / max(float(np.abs(raw).max()), 1e-9)
-        scale = math.sqrt(by_gap * by_extent)
-        raw = _pull_in_outliers(raw * scale)
-        pos = {nid: raw[i] for i, nid in enumerate(core)}
     queue = deque(core)
     while queue:
         nid = queue.popleft()
@@ -102,34 +102,44 @@ def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> dict[str, tu
             offset = np.array([math.cos(angle), math.sin(angle)]) * SPACING * (0.6 + rng.random())
             pos[other] = np.mean(placed, axis=0) + offset
             queue.append(other)
-    rest = [nid for nid in order if nid not in pos]
-    if rest:
-        pos.update(_spiral(rest, pos, graph))
-    return {nid: (int(round(p[0])), int(round(p[1]))) for nid, p in pos.items()}
+    out = np.array([pos[nid] for nid in order])
+    return out - out.mean(axis=0)
 
 
-def _spiral(rest: Sequence[str], pos: dict[str, np.ndarray],
-            graph: nx.Graph) -> dict[str, np.ndarray]:
-    """Evenly spaced places (a sunflower spiral) outside the laid-out part, in ``rest`` order.
+def _pack(radii: Sequence[float]) -> np.ndarray:
+    """Centres for circles of ``radii`` (biggest first): the first at 0, each next one at
+    the first free place further out along a spiral, so the result stays round and dense."""
+    centres = np.zeros((len(radii), 2))
+    if not radii:
+        return centres
+    step = SPACING / 2
+    theta = 0.0
+    placed_r = np.array([radii[0]])
+    for i in range(1, len(radii)):
+        r = radii[i]
+        while True:
+            # Archimedean spiral whose turns are SPACING apart, walked in ~step long arcs
+            radius = SPACING * theta / (2 * math.pi)
+            point = np.array([radius * math.cos(theta), radius * math.sin(theta)])
+            gaps = np.linalg.norm(centres[:i] - point, axis=1) - placed_r - r
+            if (gaps >= SPACING * 0.5).all():
+                break
+            theta += step / max(radius, step)
+        centres[i] = point
+        placed_r = np.append(placed_r, r)
+    return centres
 
-    Components not joined to the core keep their own nodes side by side along the spiral.
-    """
-    inner = max((float(np.linalg.norm(p)) for p in pos.values()), default=0.0)
-    inner = inner + SPACING * 2 if pos else 0.0
-    golden = math.pi * (3 - math.sqrt(5))
-    taken = set(pos)
-    ordered: list[str] = []
-    for nid in rest:
-        if nid in taken:
-            continue
-        for member in nx.node_connected_component(graph, nid) if graph.degree(nid) else [nid]:
-            if member not in taken:
-                taken.add(member)
-                ordered.append(member)
-    start = (inner / SPACING) ** 2  # the spiral index whose radius is ``inner``
-    out: dict[str, np.ndarray] = {}
-    for i, nid in enumerate(ordered):
-        j = start + i
-        radius = SPACING * math.sqrt(j)
-        out[nid] = np.array([radius * math.cos(j * golden), radius * math.sin(j * golden)])
+
+def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> dict[str, tuple[int, int]]:
+    """Pixel positions for every node of ``graph``; ``order`` lists nodes by importance."""
+    rank = {nid: i for i, nid in enumerate(order)}
+    components = [sorted(c, key=rank.__getitem__) for c in nx.connected_components(graph)]
+    components.sort(key=lambda c: (-len(c), rank[c[0]]))
+    shapes = [component_layout(graph, comp, seed=seed) for comp in components]
+    radii = [float(np.linalg.norm(s, axis=1).max()) + SPACING / 4 for s in shapes]
+    centres = _pack(radii)
+    out: dict[str, tuple[int, int]] = {}
+    for comp, shape, centre in zip(components, shapes, centres, strict=True):
+        for nid, p in zip(comp, shape + centre, strict=True):
+            out[nid] = (int(round(p[0])), int(round(p[1])))
     return out
