@@ -66,6 +66,32 @@ def _pull_in_outliers(pos: np.ndarray, quantile: float = 0.9, slack: float = 1.2
     return pos
 
 
+def _spread(pos: np.ndarray, min_gap: float = SPACING / 2, rounds: int = 60,
+            seed: int = 7) -> np.ndarray:
+    """Push apart nodes closer than ``min_gap`` pixels, so crowded centres stay legible
+    and every node can be hovered. Near pairs come from a k-d tree: O(n log n) a round."""
+    try:
+        from scipy.spatial import cKDTree
+    except ImportError:  # scipy comes with networkx' PageRank; without it, skip this polish
+        return pos
+    rng = np.random.default_rng(seed)
+    pos = pos.astype(np.float64, copy=True)
+    for _ in range(rounds):
+        pairs = cKDTree(pos).query_pairs(min_gap, output_type="ndarray")
+        if not len(pairs):
+            break
+        i, j = pairs[:, 0], pairs[:, 1]
+        delta = pos[i] - pos[j]
+        dist = np.linalg.norm(delta, axis=1)
+        same = dist < 1e-6
+        delta[same] = rng.normal(size=(int(same.sum()), 2))
+        dist[same] = np.linalg.norm(delta[same], axis=1)
+        move = delta / dist[:, None] * ((min_gap - dist) / 3)[:, None]
+        np.add.at(pos, i, move)
+        np.add.at(pos, j, -move)
+    return pos
+
+
 def _typical_gap(pos: np.ndarray) -> float:
     """The median distance from a node to its nearest neighbour."""
     delta = pos[:, None, :] - pos[None, :, :]
@@ -102,7 +128,7 @@ def component_layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> np
             offset = np.array([math.cos(angle), math.sin(angle)]) * SPACING * (0.6 + rng.random())
             pos[other] = np.mean(placed, axis=0) + offset
             queue.append(other)
-    out = np.array([pos[nid] for nid in order])
+    out = _spread(np.array([pos[nid] for nid in order]))
     return out - out.mean(axis=0)
 
 

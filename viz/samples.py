@@ -40,6 +40,8 @@ def _key(name: str) -> str:
 def with_entities(kg: KnowledgeGraph, hostile: bool = True) -> KnowledgeGraph:
     """Add entities named in the papers' text, MENTIONS/INTRODUCES/CO_MENTIONED edges,
     SIMILAR_TO between papers sharing entities, and (optionally) a paper with a hostile title.
+
+    For graphs built before entity extraction existed; real builds have their own.
     """
     mentioned: dict[str, list[str]] = {}
     papers = list(kg.nodes(S.PAPER))
@@ -71,13 +73,22 @@ def with_entities(kg: KnowledgeGraph, hostile: bool = True) -> KnowledgeGraph:
             if a != b:
                 kg.add_edge(S.SIMILAR_TO, a, b, score=0.71)
     if hostile:
-        bad = kg.add_node(S.PAPER, "hostile", **{
-            S.TITLE: HOSTILE_TITLE, S.YEAR: 2024, S.UPVOTES: 999,
-            S.ABSTRACT: "An abstract with <b>markup</b> & <!-- a comment --> and \u2028."})
-        for entity in entities[:3]:
-            kg.add_edge(S.MENTIONS, bad, entity, count=1,
-                        evidence=["<script>alert(3)</script> in evidence"])
+        add_hostile_paper(kg)
     return kg
+
+
+def add_hostile_paper(kg: KnowledgeGraph) -> str:
+    """A paper whose title, abstract and edge evidence are markup and script, joined to
+    the three most mentioned entities (if any): what a view must show as plain text."""
+    bad = kg.add_node(S.PAPER, "hostile", **{
+        S.TITLE: HOSTILE_TITLE, S.YEAR: 2024, S.UPVOTES: 999,
+        S.ABSTRACT: "An abstract with <b>markup</b> & <!-- a comment --> and \u2028."})
+    entities = [nid for label in S.ENTITY_NODE_LABELS for nid, _ in kg.nodes(label)]
+    entities.sort(key=lambda nid: -kg.g.degree(nid))
+    for entity in entities[:3]:
+        kg.add_edge(S.MENTIONS, bad, entity, count=1,
+                    evidence=["<script>alert(3)</script> in evidence"])
+    return bad
 
 
 def synthetic(n_nodes: int = 5000, seed: int = 1) -> KnowledgeGraph:
