@@ -19,10 +19,10 @@ from citegraph.viz.page import GraphView, render
 from citegraph.viz.select import ViewError, display_name
 
 #: Largest view drawn with vis-network's live physics; bigger views get a Python layout.
-#: Measured with ``bench/bench_view.py`` on a shared 2-core machine (two runs, different
-#: load): physics stabilisation took 0.9-1.0 s at 250 nodes, 1.5-2.4 s at 500, 3.3-4.7 s
-#: at 1,000 and 9-19 s at 2,000, while precomputed positions draw 1,000 nodes in 0.7 s and
-#: 5,000 in 1.2-1.8 s. 500 keeps physics views within about 2.5 s.
+#: Measured with ``bench/bench_view.py`` on a shared 2-core machine (three runs, varying
+#: load): physics stabilisation took 0.9-1.2 s at 250 nodes, 1.5-2.6 s at 500,
+#: 3.3-6.6 s at 1,000 and 9-19 s at 2,000, while precomputed positions draw 1,000 nodes in
+#: 0.6-0.7 s and 5,000 in 1.2-1.8 s. 500 keeps physics views within about 2.5 s.
 PHYSICS_LIMIT = 500
 #: Most nodes one page shows; the rest are left out, most important kept, with a note.
 MAX_NODES = 5000
