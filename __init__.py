@@ -1,1 +1,69 @@
-"""citegraph: paper listings in, a citation and relationship knowledge graph out."""
+"""citegraph: paper listings in, a citation and relationship knowledge graph out.
+
+The Python API mirrors the ``citegraph`` command one to one::
+
+    import citegraph
+    kg = citegraph.build(["papers/"])      # load, merge, extract, relate
+    kg.stats(); kg.save("out/graph")
+    kg = citegraph.load("out/graph")
+
+Heavy libraries (torch, sentence-transformers, rdflib, pyvis) load only when a function
+that needs them runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from citegraph.errors import CitegraphError
+
+if TYPE_CHECKING:
+    from citegraph.graph.model import KnowledgeGraph
+    from citegraph.graph.pipeline import BuildOptions
+    from citegraph.graph.progress import Progress
+    from citegraph.loaders.problems import LoadReport
+
+__version__ = "0.1.0"
+
+
+def build(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    format: str | None = None,
+    options: BuildOptions | None = None,
+    base: KnowledgeGraph | None = None,
+    report: LoadReport | None = None,
+    progress: Progress | None = None,
+) -> KnowledgeGraph:
+    """Read every paper under ``paths`` and build the knowledge graph.
+
+    ``format`` forces one loader; ``options`` switches stages on and off; ``base`` is a
+    graph to extend (its papers are kept, derived edges recomputed); ``report`` collects
+    what could not be read. Raises :class:`CitegraphError` when nothing could be read.
+    """
+    from citegraph.graph.pipeline import BuildOptions, build_graph
+    from citegraph.loaders import InputError, LoadReport, iter_records
+
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    options = options or BuildOptions()
+    if progress is not None:
+        options.progress = progress
+    report = report if report is not None else LoadReport()
+    records = list(iter_records(paths, fmt=format, report=report))
+    if not records and base is None:
+        problems = "; ".join(str(i) for i in report.errors[:3])
+        raise InputError("no papers found" + (f" ({problems})" if problems else ""))
+    return build_graph(records, options, base=base)
+
+
+def load(directory: str | Path) -> KnowledgeGraph:
+    """Read a graph saved with ``kg.save(directory)`` or ``citegraph build --out``."""
+    from citegraph.graph.model import KnowledgeGraph
+
+    return KnowledgeGraph.load(directory)
+
+
+__all__ = ["CitegraphError", "build", "load", "__version__"]

@@ -40,6 +40,7 @@ EVALUATED_ON = "EVALUATED_ON"  # Model -> Benchmark
 # every node
 KEY = "key"  # unique per label; the identity every store merges on
 LABEL = "label"  # the node's label, kept on the networkx node
+TYPE = "type"  # the relationship type, kept on the networkx edge
 
 # papers
 TITLE = "title"

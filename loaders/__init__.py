@@ -6,11 +6,12 @@ import glob
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from citegraph.errors import CitegraphError
 from citegraph.loaders.problems import LoadIssue, LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance, Reference
 
 
-class InputError(Exception):
+class InputError(CitegraphError):
     """A path the user gave cannot be read at all (missing, unreadable, unknown format)."""
 
 

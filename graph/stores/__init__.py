@@ -1,1 +1,1 @@
-"""graph/stores."""
+"""Where a graph lives outside memory: files (the embedded default), Neo4j, RDF, exchange."""

@@ -1,0 +1,165 @@
+"""The ``citegraph`` command: a thin layer over the Python API, one command per function.
+
+Expected failures (:class:`CitegraphError`) print one line and exit with status 1; usage
+errors exit with status 2 as usual.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from citegraph.errors import CitegraphError
+from rich.console import Console
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from citegraph.graph.model import KnowledgeGraph
+    from citegraph.loaders.problems import LoadReport
+
+app = typer.Typer(
+    name="citegraph",
+    help="Turn paper listings into a citation and relationship knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+#: How many problems the build summary lists before counting the rest.
+PROBLEMS_SHOWN = 8
+
+
+class RichProgress:
+    """Progress bars on stderr, one per build stage."""
+
+    def __init__(self, console: Console, enabled: bool = True) -> None:
+        self.console = console
+        self.enabled = enabled
+
+    @contextmanager
+    def stage(self, name: str, total: int | None = None) -> Iterator[_RichStage]:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        columns = [SpinnerColumn(), TextColumn("{task.description:<22}"), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn()]
+        with Progress(*columns, console=self.console, transient=False,
+                      disable=not self.enabled) as bar:
+            task = bar.add_task(name, total=total)
+            yield _RichStage(bar, task)
+            if total is None:
+                bar.update(task, total=bar.tasks[0].completed)
+
+
+class _RichStage:
+    def __init__(self, bar, task) -> None:
+        self.bar, self.task = bar, task
+
+    def advance(self, n: int = 1) -> None:
+        self.bar.advance(self.task, n)
+
+
+def fail(message: str) -> None:
+    """Print one error line and exit non-zero."""
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _where(issue) -> str:
+    return f"{issue.path}:{issue.location}" if issue.location else issue.path
+
+
+def print_problems(report: LoadReport) -> None:
+    """Every skipped file and record, briefly; warnings counted."""
+    errors, warnings = report.errors, report.warnings
+    for issue in errors[:PROBLEMS_SHOWN]:
+        console.print("[yellow]skipped[/] "
+                      f"{escape(_where(issue))}: {escape(issue.message)}",
+                      highlight=False, soft_wrap=True)
+    if len(errors) > PROBLEMS_SHOWN:
+        console.print(f"… and {len(errors) - PROBLEMS_SHOWN} more skipped")
+    for issue in warnings[:PROBLEMS_SHOWN]:
+        console.print("[dim]warning[/] "
+                      f"{escape(_where(issue))}: {escape(issue.message)}",
+                      highlight=False, soft_wrap=True)
+    if len(warnings) > PROBLEMS_SHOWN:
+        console.print(f"… and {len(warnings) - PROBLEMS_SHOWN} more warnings")
+
+
+def print_stats(kg: KnowledgeGraph, title: str) -> None:
+    """Counts per node label and relationship type as one small table."""
+    from rich.table import Table
+
+    stats = kg.stats()
+    table = Table(title=title, show_header=True, header_style="bold")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for label, n in stats["nodes"].items():
+        table.add_row(f"({label})", str(n))
+    for rel, n in stats["edges"].items():
+        table.add_row(f"[{rel}]", str(n))
+    out.print(table)
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path], typer.Argument(help="Files, directories or glob patterns.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Graph directory to write.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="Force one input format.")] = None,
+    append: Annotated[bool, typer.Option(help="Extend the graph already in --out.")] = False,
+    entities: Annotated[bool, typer.Option(help="Extract methods, models, benchmarks.")] = True,
+    similarity: Annotated[bool, typer.Option(help="Embedding similarity edges.")] = True,
+    co_mention: Annotated[bool, typer.Option(help="Entity co-mention edges.")] = True,
+    citations: Annotated[bool, typer.Option(help="Inferred citation edges.")] = True,
+    model: Annotated[str | None, typer.Option(help="sentence-transformers model or path.")] = None,
+    device: Annotated[str | None, typer.Option(help="Torch device, e.g. cuda or cpu.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Read paper listings and build the knowledge graph into --out."""
+    import citegraph
+    from citegraph.graph.pipeline import BuildOptions
+    from citegraph.loaders import LoadReport
+
+    report = LoadReport()
+    options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
+                           citations=citations, model=model, device=device)
+    base = citegraph.load(out_dir) if append and (out_dir / "manifest.json").exists() else None
+    kg = citegraph.build([str(p) for p in paths], format=fmt, options=options, base=base,
+                         report=report, progress=RichProgress(console, enabled=not quiet))
+    kg.save(out_dir)
+    print_problems(report)
+    files = len(report.records_read)
+    print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
+    if report.total_skipped or report.files_skipped:
+        console.print(f"{report.total_skipped} record(s) and {len(report.files_skipped)} "
+                      "file(s) skipped; see above.")
+
+
+@app.command()
+def stats(directory: Annotated[Path, typer.Argument(help="A graph directory.")]) -> None:
+    """Counts of nodes and relationships in a saved graph."""
+    import citegraph
+
+    print_stats(citegraph.load(directory), str(directory))
+
+
+def main() -> None:
+    """Entry point: run the app, turning expected errors into one line."""
+    try:
+        app()
+    except CitegraphError as exc:
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(1)

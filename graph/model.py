@@ -1,0 +1,157 @@
+"""The knowledge graph in memory: a networkx multigraph plus the paper embeddings.
+
+Every store reads and writes this one model, so it is the single place where node ids and
+edge identities are decided: a node is ``Label:key``; an edge is identified by its start,
+end, type and an optional discriminator (two CITES edges between one pair would be one).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+from citegraph.errors import CitegraphError
+from citegraph.graph import schema as S
+from citegraph.graph.vectors import PaperVectors
+
+if TYPE_CHECKING:
+    from citegraph.queries import Queries
+
+Props = dict[str, Any]
+
+
+class GraphError(CitegraphError):
+    """A graph operation that cannot be done as asked (unknown label, missing node, …)."""
+
+
+def _clean(props: Props) -> Props:
+    """Drop empty values and turn tuples into lists, so equal graphs compare equal."""
+    out: Props = {}
+    for name, value in props.items():
+        if value is None or value == [] or value == ():
+            continue
+        out[name] = list(value) if isinstance(value, tuple | set | frozenset) else value
+    return out
+
+
+class KnowledgeGraph:
+    """Papers, entities and authors with their relationships; see :mod:`citegraph.graph.schema`."""
+
+    def __init__(self, graph: nx.MultiDiGraph | None = None) -> None:
+        self.g: nx.MultiDiGraph = graph if graph is not None else nx.MultiDiGraph()
+        self.embeddings: PaperVectors | None = None
+        self._query: Queries | None = None
+
+    # --- building -----------------------------------------------------------------
+    def add_node(self, label: str, key: str, **props: Any) -> str:
+        """Add a node or update its properties; returns its id."""
+        if label not in S.NODE_KIND_BY_LABEL:
+            raise GraphError(f"unknown node label {label!r}")
+        if not key:
+            raise GraphError(f"a {label} node needs a non-empty key")
+        nid = S.node_id(label, key)
+        attrs = self.g.nodes[nid] if nid in self.g else None
+        if attrs is None:
+            self.g.add_node(nid, **{S.LABEL: label, S.KEY: key})
+            attrs = self.g.nodes[nid]
+        attrs.update(_clean(props))
+        return nid
+
+    def add_edge(
+        self, rel_type: str, start: str, end: str, discriminator: str = "", **props: Any
+    ) -> tuple[str, str, str]:
+        """Add an edge or update its properties; returns ``(start, end, edge key)``.
+
+        Symmetric kinds are stored once, from the smaller node id to the larger.
+        """
+        kind = S.REL_KIND_BY_TYPE.get(rel_type)
+        if kind is None:
+            raise GraphError(f"unknown relationship type {rel_type!r}")
+        for nid in (start, end):
+            if nid not in self.g:
+                raise GraphError(f"{rel_type} edge names a missing node {nid!r}")
+        if kind.symmetric and end < start:
+            start, end = end, start
+        ekey = f"{rel_type}|{discriminator}" if discriminator else rel_type
+        if self.g.has_edge(start, end, ekey):
+            self.g.edges[start, end, ekey].update(_clean(props))
+        else:
+            self.g.add_edge(start, end, key=ekey, **{S.TYPE: rel_type}, **_clean(props))
+        return start, end, ekey
+
+    # --- reading ------------------------------------------------------------------
+    def has_node(self, nid: str) -> bool:
+        return nid in self.g
+
+    def node(self, nid: str) -> Props:
+        """The properties of one node (its label under ``schema.LABEL``)."""
+        try:
+            return self.g.nodes[nid]
+        except KeyError:
+            raise GraphError(f"no node {nid!r}") from None
+
+    def nodes(self, label: str | None = None) -> Iterator[tuple[str, Props]]:
+        """``(node id, properties)`` of every node, or of every node with one label."""
+        for nid, attrs in self.g.nodes(data=True):
+            if label is None or attrs[S.LABEL] == label:
+                yield nid, attrs
+
+    def edges(self, rel_type: str | None = None) -> Iterator[tuple[str, str, str, Props]]:
+        """``(start, end, type, properties)`` of every edge, or of one type."""
+        for start, end, attrs in self.g.edges(data=True):
+            if rel_type is None or attrs[S.TYPE] == rel_type:
+                yield start, end, attrs[S.TYPE], attrs
+
+    @property
+    def papers(self) -> list[Props]:
+        """Every paper node's properties, in insertion order."""
+        return [attrs for _, attrs in self.nodes(S.PAPER)]
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Node counts per label and edge counts per type (every schema kind, zeros too)."""
+        labels = Counter(attrs[S.LABEL] for _, attrs in self.g.nodes(data=True))
+        types = Counter(attrs[S.TYPE] for _, _, attrs in self.g.edges(data=True))
+        return {
+            "nodes": {label: labels.get(label, 0) for label in S.LABELS},
+            "edges": {rel: types.get(rel, 0) for rel in S.REL_TYPES},
+        }
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A copy of the graph as a networkx MultiDiGraph, free to modify."""
+        return self.g.copy()
+
+    # --- persistence ----------------------------------------------------------------
+    def save(self, directory: str | Path) -> Path:
+        """Write the graph to a directory in the versioned citegraph format."""
+        from citegraph.graph.stores.files import save_graph
+
+        return save_graph(self, Path(directory))
+
+    @classmethod
+    def load(cls, directory: str | Path) -> KnowledgeGraph:
+        """Read a graph written by :meth:`save`."""
+        from citegraph.graph.stores.files import load_graph
+
+        return load_graph(Path(directory))
+
+    # --- comparison -------------------------------------------------------------------
+    def _signature(self) -> tuple[dict[str, Props], dict[tuple[str, str, str], Props]]:
+        nodes = {nid: dict(attrs) for nid, attrs in self.g.nodes(data=True)}
+        edges = {(u, v, k): dict(attrs) for u, v, k, attrs in self.g.edges(keys=True, data=True)}
+        return nodes, edges
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, KnowledgeGraph):
+            return NotImplemented
+        return self._signature() == other._signature() and self.embeddings == other.embeddings
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"<KnowledgeGraph {self.g.number_of_nodes()} nodes, "
+            f"{self.g.number_of_edges()} edges>"
+        )

@@ -1,0 +1,94 @@
+"""Paper, author and explicit-citation nodes and edges from merged records.
+
+This is the first build stage; entity extraction and relationship edges build on the paper
+nodes it leaves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citegraph.graph import schema as S
+from citegraph.graph.identity import PaperIndex
+from citegraph.graph.model import KnowledgeGraph
+from citegraph.loaders.records import PaperRecord, Provenance, normalize_title
+
+#: Record identifier kinds and the paper properties that hold them.
+ID_PROPERTY = {"doi": S.DOI, "arxiv": S.ARXIV_ID, "s2": S.S2_ID, "openalex": S.OPENALEX_ID}
+
+
+def paper_properties(record: PaperRecord) -> dict[str, Any]:
+    """The node properties of a merged record (empty values are left out by the model)."""
+    props: dict[str, Any] = {
+        S.TITLE: record.title,
+        S.ABSTRACT: record.abstract or None,
+        S.AUTHORS: record.authors,
+        S.AUTHORS_COUNT: record.authors_count,
+        S.DATE: record.date,
+        S.YEAR: record.year,
+        S.ORGANIZATION: record.organization,
+        S.ORGANIZATION_HANDLE: record.organization_handle,
+        S.UPVOTES: record.upvotes,
+        S.VENUE: record.venue,
+        S.PROVENANCE: [str(p) for p in record.provenance],
+        S.SOURCES: record.sources,
+        S.STUB: True if record.stub else None,
+    }
+    for kind, prop in ID_PROPERTY.items():
+        props[prop] = record.ids.get(kind)
+    return props
+
+
+def record_from_paper(props: dict[str, Any]) -> PaperRecord:
+    """The record a paper node was made from, so a saved graph can be extended."""
+    provenance = []
+    for text in props.get(S.PROVENANCE, []):
+        source, sep, location = text.rpartition(":")
+        provenance.append(Provenance(source, location) if sep else Provenance(text))
+    return PaperRecord(
+        title=props.get(S.TITLE, ""),
+        abstract=props.get(S.ABSTRACT, ""),
+        authors=list(props.get(S.AUTHORS, [])),
+        authors_count=props.get(S.AUTHORS_COUNT),
+        date=props.get(S.DATE),
+        year=props.get(S.YEAR),
+        organization=props.get(S.ORGANIZATION),
+        organization_handle=props.get(S.ORGANIZATION_HANDLE),
+        upvotes=props.get(S.UPVOTES),
+        venue=props.get(S.VENUE),
+        ids={kind: props[prop] for kind, prop in ID_PROPERTY.items() if props.get(prop)},
+        provenance=provenance,
+        sources=list(props.get(S.SOURCES, [])),
+        stub=bool(props.get(S.STUB, False)),
+    )
+
+
+def author_key(name: str) -> str:
+    """The identity of an author name: accent-, case- and punctuation-folded words."""
+    return normalize_title(name)
+
+
+def add_papers(kg: KnowledgeGraph, index: PaperIndex) -> None:
+    """Add a Paper node per merged record, its authors, and its explicit citations."""
+    for record in index.records:
+        kg.add_node(S.PAPER, record.key, **paper_properties(record))
+    for record in list(index.records):
+        paper = S.node_id(S.PAPER, record.key)
+        for position, name in enumerate(record.authors, start=1):
+            key = author_key(name)
+            if key:
+                author = kg.add_node(S.AUTHOR, key, **{S.NAME: name})
+                kg.add_edge(S.AUTHORED, author, paper, **{S.POSITION: position})
+        for ref in record.references:
+            idx = index.resolve(ref)
+            if idx is None:
+                if not ref.ids and not ref.title:
+                    continue
+                stub = PaperRecord(title=ref.title or "", ids=dict(ref.ids), year=ref.year,
+                                   stub=True)
+                idx = index.add(stub)
+                kg.add_node(S.PAPER, stub.key, **paper_properties(stub))
+            cited = S.node_id(S.PAPER, index.records[idx].key)
+            if cited != paper:
+                kg.add_edge(S.CITES, paper, cited, **{S.INFERRED: False,
+                                                      S.SOURCE: ",".join(record.sources)})
