@@ -114,8 +114,10 @@ def batches(rows: list[Row], size: int) -> Iterator[list[Row]]:
         yield rows[i : i + size]
 
 
-def _run_batch(tx, statement: str, rows: list[Row]) -> None:
-    tx.run(statement, rows=rows).consume()
+def _run_batch(tx, statement: str, rows: list[Row]) -> tuple[int, int]:
+    """Run one batch; returns the nodes and relationships it created."""
+    counters = tx.run(statement, rows=rows).consume().counters
+    return counters.nodes_created, counters.relationships_created
 
 
 # --- write / read ----------------------------------------------------------------------
@@ -131,7 +133,10 @@ def write_graph(
     clear: bool = False,
     on_batch: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
-    """Merge ``kg`` into Neo4j; returns ``{"nodes": n, "relationships": m}`` written.
+    """Merge ``kg`` into Neo4j; returns rows written and what was new.
+
+    The result holds ``nodes`` and ``relationships`` (rows merged) and ``nodes_created`` and
+    ``relationships_created`` (what the database did not hold yet).
 
     Additive: properties of existing nodes and edges are updated, nothing is removed
     unless ``clear`` is set, which first deletes every citegraph node of the database.
@@ -152,7 +157,15 @@ def _write(
     from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired
     from neo4j.exceptions import Neo4jError as DriverNeo4jError
 
-    done = {"nodes": 0, "relationships": 0}
+    done = {"nodes": 0, "relationships": 0, "nodes_created": 0, "relationships_created": 0}
+
+    def run(session, statement: str, chunk: list[Row], kind: str) -> int:
+        nodes, rels = session.execute_write(_run_batch, statement, chunk)
+        done[kind] += len(chunk)
+        done["nodes_created"] += nodes
+        done["relationships_created"] += rels
+        return len(chunk)
+
     try:
         ensure_schema(driver, config.database)
         if clear:
@@ -161,16 +174,12 @@ def _write(
             written = 0
             for label, rows in node_rows(kg).items():
                 for chunk in batches(rows, batch_size):
-                    session.execute_write(_run_batch, node_statement(label), chunk)
-                    written += len(chunk)
-                    done["nodes"] += len(chunk)
+                    written += run(session, node_statement(label), chunk, "nodes")
                     if on_batch:
                         on_batch(written)
             for group, rows in sorted(edge_rows(kg).items()):
                 for chunk in batches(rows, batch_size):
-                    session.execute_write(_run_batch, edge_statement(group), chunk)
-                    written += len(chunk)
-                    done["relationships"] += len(chunk)
+                    written += run(session, edge_statement(group), chunk, "relationships")
                     if on_batch:
                         on_batch(written)
     except (ServiceUnavailable, SessionExpired) as exc:
