@@ -8,12 +8,17 @@ import subprocess
 import time
 from pathlib import Path
 
+import neo4j_support
 import pytest
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.neo4j_conn import Neo4jSettings, Neo4jUnavailable, connect
 from citegraph.graph.stores.neo4j_store import read_graph, write_graph
-from neo4j_support import db_counts, neo4j_config, neo4j_driver, sample_graph  # noqa: F401
+from neo4j_support import db_counts, sample_graph
+
+# fixtures shared with the other Neo4j test modules
+neo4j_config = neo4j_support.neo4j_config
+neo4j_driver = neo4j_support.neo4j_driver
 
 needs_neo4j = pytest.mark.neo4j
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from itertools import product
 
+import neo4j_support
 import pytest
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
@@ -23,7 +24,11 @@ from citegraph.queries import (
     Queries,
     QueryError,
 )
-from neo4j_support import neo4j_config, neo4j_driver, sample_graph  # noqa: F401
+from neo4j_support import sample_graph
+
+# fixtures shared with the other Neo4j test modules
+neo4j_config = neo4j_support.neo4j_config
+neo4j_driver = neo4j_support.neo4j_driver
 
 #: PageRank runs in GDS on Neo4j and in numpy in memory; scores agree to this (relative).
 SCORE_TOLERANCE = 1e-4
@@ -90,7 +95,7 @@ def same_rows(helper: Helper, a: list[dict], b: list[dict]) -> bool:
 
 
 @pytest.fixture()
-def both(neo4j_config, neo4j_driver):  # noqa: F811
+def both(neo4j_config, neo4j_driver):
     kg = sample_graph()
     write_graph(kg, neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
     backend = Neo4jBackend(connect(neo4j_config), neo4j_config.database)

@@ -26,7 +26,8 @@ from typing import Any
 
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
-from citegraph.graph.stores.neo4j_conn import Neo4jError
+from citegraph.graph.stores.neo4j_conn import Neo4jError, connect, settings
+from citegraph.graph.stores.neo4j_schema import ensure_schema
 from citegraph.graph.stores.neo4j_store import edge_discriminator
 
 #: Separates array elements inside one CSV field (ASCII unit separator: never in text).
@@ -205,13 +206,15 @@ def bulk_import(
     manage_server: bool = False,
     admin: Sequence[str] | None = None,
     workdir: str | Path | None = None,
+    uri: str | None = None,
+    auth: tuple[str, str] | None = None,
 ) -> dict[str, int]:
     """Replace ``database`` with ``kg`` through ``neo4j-admin database import full``.
 
     The server must be stopped; with ``manage_server`` the project's ``scripts/neo4j``
-    stops it first and starts it again afterwards. Constraints and indexes are created
-    by the next :func:`~citegraph.graph.stores.neo4j_store.write_graph` or
-    :func:`~citegraph.graph.stores.neo4j_schema.ensure_schema`.
+    stops it first, starts it again afterwards and the constraints and indexes are
+    created over ``uri``/``auth`` (default: the NEO4J_* environment). Otherwise the next
+    :func:`~citegraph.graph.stores.neo4j_store.write_graph` creates them.
     Returns the node and relationship counts imported.
     """
     command = list(admin) if admin is not None else admin_command()
@@ -228,4 +231,11 @@ def bulk_import(
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         raise Neo4jError(f"neo4j-admin import into {database!r} failed:\n{tail}")
+    if manage_server:
+        config = settings(uri, auth, database)
+        driver = connect(config)
+        try:
+            ensure_schema(driver, config.database)
+        finally:
+            driver.close()
     return {"nodes": kg.g.number_of_nodes(), "relationships": kg.g.number_of_edges()}
