@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
 from citegraph.errors import CitegraphError
 from citegraph.queries.backends import QueryError
 from citegraph.queries.registry import HELPERS, Helper, Row
