@@ -64,6 +64,16 @@ class Queries:
         return f"<Queries on {self.backend.name}>"
 
 
+def connect(
+    uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None
+) -> Queries:
+    """Helpers over a Neo4j database (settings default from the NEO4J_* environment).
+
+    Close it with ``queries.backend.close()`` when done.
+    """
+    return Queries(Neo4jBackend.connect(uri, auth, database))
+
+
 def _method(helper: Helper):
     def method(self: Queries, *args: Any, **kwargs: Any) -> list[Row]:
         return run_helper(helper, self.backend, helper.bind(args, kwargs))
@@ -85,5 +95,5 @@ for _helper in HELPERS.values():
 
 __all__ = [
     "HELPERS", "EmbeddedBackend", "Helper", "NeedsNeo4j", "Neo4jBackend", "Param", "Queries",
-    "QueryError", "Row", "run_helper",
+    "QueryError", "Row", "connect", "run_helper",
 ]
