@@ -118,15 +118,32 @@ def edge_statement(group: EdgeGroup) -> str:
     )
 
 
-def create_statement(group: EdgeGroup) -> str:
-    """Plain CREATE, for a group none of whose edges can exist yet (see :func:`_group_is_new`)."""
+def known_edge_properties(rel_type: str) -> tuple[str, ...]:
+    """Edge properties named by the schema (plus the discriminator the store adds)."""
+    return (*S.REL_KIND_BY_TYPE[rel_type].properties, S.DISCRIMINATOR)
+
+
+def create_statement(group: EdgeGroup, extra: bool = False) -> str:
+    """Plain CREATE, for a group none of whose edges can exist yet (see :func:`_group_is_new`).
+
+    Schema properties are set one by one: a map SET could touch the ``key`` the endpoint
+    lookups read, which makes Cypher buffer every row (Eager) first. Only a group with
+    properties the schema does not name (``extra``) also gets the map SET.
+    """
     rel_type, s_label, e_label, _ = group
+    sets = ", ".join(f"r.`{p}` = row.props.`{p}`" for p in known_edge_properties(rel_type))
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:`{s_label}` {{`{S.KEY}`: row.s}}) "
         f"MATCH (b:`{e_label}` {{`{S.KEY}`: row.e}}) "
-        f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props"
+        f"CREATE (a)-[r:`{rel_type}`]->(b) SET {sets}"
+        + (" SET r += row.props" if extra else "")
     )
+
+
+def has_extra_properties(group: EdgeGroup, rows: list[Row]) -> bool:
+    known = set(known_edge_properties(group[0]))
+    return any(not known.issuperset(row["props"]) for row in rows)
 
 
 def _group_is_new(tx, group: EdgeGroup) -> bool:
@@ -213,7 +230,10 @@ def _write(
                 # as fast as MERGE; a re-run after an interruption finds some and merges.
                 # (Nodes likewise, per label.) This assumes one writer at a time.
                 fresh = session.execute_read(_group_is_new, group)
-                statement = create_statement(group) if fresh else edge_statement(group)
+                statement = (
+                    create_statement(group, has_extra_properties(group, rows)) if fresh
+                    else edge_statement(group)
+                )
                 for chunk in batches(rows, batch_size):
                     written += run(session, statement, chunk, "relationships")
                     if on_batch:
