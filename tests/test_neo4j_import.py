@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import neo4j_support
+import numpy as np
 import pytest
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
@@ -29,12 +30,12 @@ def small_graph() -> KnowledgeGraph:
     p = kg.add_node(S.PAPER, "p1", **{S.TITLE: 'A "quoted", comma title', S.YEAR: 2024,
                                       S.AUTHORS: ["Ann", "Bo, Jr."], S.STUB: True,
                                       S.ABSTRACT: "two\nlines"})
-    q = kg.add_node(S.PAPER, "p2", **{S.TITLE: "", S.UPVOTES: 3})
+    q = kg.add_node(S.PAPER, "p2", **{S.TITLE: "", S.UPVOTES: np.int64(3)})
     m = kg.add_node(S.MODEL, "gpt-4", **{S.NAME: "GPT-4", S.ALIASES: ["GPT4"]})
     kg.add_edge(S.MENTIONS, p, m, **{S.COUNT: 2, S.EVIDENCE: ["x"]})
     kg.add_edge(S.CITES, p, q, **{S.INFERRED: False})
     kg.add_edge(S.CITES, p, q, discriminator="via-gpt-4", **{S.INFERRED: True, S.VIA: "gpt-4"})
-    kg.add_edge(S.SIMILAR_TO, p, q, **{S.SCORE: 0.75})
+    kg.add_edge(S.SIMILAR_TO, p, q, **{S.SCORE: np.float32(0.75)})
     return kg
 
 
@@ -45,6 +46,7 @@ def test_csv_files_use_the_admin_import_header_format(tmp_path):
     assert header[:2] == [f"{S.KEY}:ID({S.PAPER})", ":LABEL"]
     assert f"{S.YEAR}:long" in header and f"{S.AUTHORS}:string[]" in header
     assert f"{S.STUB}:boolean" in header and f"{S.TITLE}:string" in header
+    assert f"{S.UPVOTES}:long" in header  # a numpy integer
     assert f'"Ann{ARRAY_DELIMITER}Bo, Jr."' in papers
     assert '"A ""quoted"", comma title"' in papers
     cites = files.relationships[S.CITES][0].read_text(encoding="utf-8").splitlines()

@@ -55,7 +55,15 @@ class ImportFiles:
 # --- typing columns -----------------------------------------------------------------------
 
 
+def _native(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (the model accepts both)."""
+    if not isinstance(value, str | list | bool | int | float) and hasattr(value, "item"):
+        return value.item()
+    return value
+
+
 def _scalar_type(value: Any) -> str:
+    value = _native(value)
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -86,6 +94,7 @@ def _column_type(values: Iterable[Any]) -> str:
 
 def _cell(value: Any) -> str:
     """One CSV field: strings quoted (so an empty string stays one), missing left empty."""
+    value = _native(value)
     if value is None:
         return ""
     if isinstance(value, list):
@@ -102,6 +111,7 @@ def _cell(value: Any) -> str:
 
 
 def _plain(value: Any) -> str:
+    value = _native(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
