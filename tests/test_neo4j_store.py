@@ -219,3 +219,25 @@ def test_settings_come_from_the_environment_and_hide_the_password(monkeypatch):
     assert (config.uri, config.user, config.password, config.database) == (
         "bolt://example.invalid:7999", "reader", "hunter2-secret", "papers")
     assert "hunter2-secret" not in repr(config)
+
+
+@needs_neo4j
+def test_progress_advances_to_every_row_written(neo4j_config, neo4j_driver):
+    from contextlib import contextmanager
+
+    seen: list[tuple[str, int | None, int]] = []
+
+    class Recorder:
+        @contextmanager
+        def stage(self, name: str, total: int | None = None):
+            class Stage:
+                def advance(self, n: int = 1) -> None:
+                    seen.append((name, total, n))
+
+            yield Stage()
+
+    kg = sample_graph(max_papers=80)
+    _write(kg, neo4j_config, batch_size=100, progress=Recorder())
+    rows = kg.g.number_of_nodes() + kg.g.number_of_edges()
+    assert {(name, total) for name, total, _ in seen} == {("Writing to Neo4j", rows)}
+    assert sum(n for _, _, n in seen) == rows and len(seen) > 2

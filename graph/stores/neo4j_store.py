@@ -20,6 +20,7 @@ from typing import Any
 
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.progress import SILENT, Progress
 from citegraph.graph.stores.neo4j_conn import (
     Neo4jError,
     Neo4jSettings,
@@ -177,6 +178,7 @@ def write_graph(
     batch_size: int = DEFAULT_BATCH_SIZE,
     clear: bool = False,
     on_batch: Callable[[int], None] | None = None,
+    progress: Progress = SILENT,
 ) -> dict[str, int]:
     """Merge ``kg`` into Neo4j; returns rows written and what was new.
 
@@ -185,12 +187,23 @@ def write_graph(
 
     Additive: properties of existing nodes and edges are updated, nothing is removed
     unless ``clear`` is set, which first deletes every citegraph node of the database.
-    ``on_batch`` is called with the running row count after each committed batch.
+    ``on_batch`` is called with the running row count after each committed batch;
+    ``progress`` shows one "Writing to Neo4j" stage advancing by rows.
     """
     config = settings(uri, auth, database)
     driver = connect(config)
     try:
-        return _write(driver, config, kg, batch_size, clear, on_batch)
+        total = kg.g.number_of_nodes() + kg.g.number_of_edges()
+        with progress.stage("Writing to Neo4j", total=total) as stage:
+            shown = [0]
+
+            def advance(rows: int) -> None:
+                stage.advance(rows - shown[0])
+                shown[0] = rows
+                if on_batch is not None:
+                    on_batch(rows)
+
+            return _write(driver, config, kg, batch_size, clear, advance)
     finally:
         driver.close()
 
