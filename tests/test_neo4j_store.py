@@ -181,7 +181,7 @@ def test_server_killed_mid_ingest_then_rerun_equals_an_uninterrupted_write(
     calls: list[int] = []
     try:
         with pytest.raises(Neo4jUnavailable):
-            _write(kg, neo4j_config, batch_size=100, on_batch=kill_after_two)
+            _write(kg, neo4j_config, batch_size=100, on_batch=kill_after_two, retry_seconds=3)
     finally:
         subprocess.run([str(ROOT / "scripts" / "neo4j"), "start"], check=True)
     _write(kg, neo4j_config, batch_size=100)

@@ -68,14 +68,19 @@ def describe(exc: BaseException) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def connect(config: Neo4jSettings) -> Driver:
-    """An open driver whose server answered and accepted the credentials."""
+def connect(config: Neo4jSettings, retry_seconds: float | None = None) -> Driver:
+    """An open driver whose server answered and accepted the credentials.
+
+    ``retry_seconds`` bounds how long a transaction function is retried after transient
+    failures (a lost server, a deadlock); the driver's default is 30 seconds.
+    """
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, DriverError
     from neo4j.exceptions import Neo4jError as DriverNeo4jError
 
     try:
-        driver = GraphDatabase.driver(config.uri, auth=config.auth)
+        options = {} if retry_seconds is None else {"max_transaction_retry_time": retry_seconds}
+        driver = GraphDatabase.driver(config.uri, auth=config.auth, **options)
     except (ValueError, DriverError) as exc:
         raise Neo4jUnavailable(f"cannot reach Neo4j at {config.uri}: {describe(exc)}") from None
     try:

@@ -179,6 +179,7 @@ def write_graph(
     clear: bool = False,
     on_batch: Callable[[int], None] | None = None,
     progress: Progress = SILENT,
+    retry_seconds: float | None = None,
 ) -> dict[str, int]:
     """Merge ``kg`` into Neo4j; returns rows written and what was new.
 
@@ -188,10 +189,11 @@ def write_graph(
     Additive: properties of existing nodes and edges are updated, nothing is removed
     unless ``clear`` is set, which first deletes every citegraph node of the database.
     ``on_batch`` is called with the running row count after each committed batch;
-    ``progress`` shows one "Writing to Neo4j" stage advancing by rows.
+    ``progress`` shows one "Writing to Neo4j" stage advancing by rows; ``retry_seconds``
+    bounds the retries of one batch after transient failures (driver default: 30 s).
     """
     config = settings(uri, auth, database)
-    driver = connect(config)
+    driver = connect(config, retry_seconds)
     try:
         total = kg.g.number_of_nodes() + kg.g.number_of_edges()
         with progress.stage("Writing to Neo4j", total=total) as stage:
