@@ -80,3 +80,12 @@ def test_query_command_on_neo4j(saved, neo4j_config, neo4j_driver, monkeypatch):
     rows, columns = run_query("cypher", ["MATCH (m:Model {key: $k}) RETURN m.name AS name",
                                          "k=clip"], neo4j=neo4j_config.uri)
     assert rows == [{"name": "CLIP"}] and columns == ["name"]
+
+
+def test_query_on_a_down_server_is_one_clear_line():
+    from citegraph.graph.stores.neo4j_conn import Neo4jUnavailable
+
+    with pytest.raises(Neo4jUnavailable) as err:
+        run_query("top_entities", [], neo4j="bolt://127.0.0.1:9")
+    assert str(err.value).startswith("cannot reach Neo4j at bolt://127.0.0.1:9: ")
+    assert "\n" not in str(err.value)

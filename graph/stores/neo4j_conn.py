@@ -25,7 +25,7 @@ class Neo4jUnavailable(CitegraphError):
     """The Neo4j server cannot be reached or refuses the credentials."""
 
 
-class Neo4jError(CitegraphError):
+class Neo4jStoreError(CitegraphError):
     """A Neo4j operation failed after the connection was made."""
 
 

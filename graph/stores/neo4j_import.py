@@ -26,7 +26,7 @@ from typing import Any
 
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
-from citegraph.graph.stores.neo4j_conn import Neo4jError, connect, settings
+from citegraph.graph.stores.neo4j_conn import Neo4jStoreError, connect, settings
 from citegraph.graph.stores.neo4j_schema import ensure_schema
 from citegraph.graph.stores.neo4j_store import edge_discriminator
 
@@ -102,7 +102,7 @@ def _cell(value: Any) -> str:
         for item in value:
             text = _plain(item)
             if ARRAY_DELIMITER in text:
-                raise Neo4jError("a list value contains the array delimiter U+001F")
+                raise Neo4jStoreError("a list value contains the array delimiter U+001F")
             parts.append(text)
         return _quote(ARRAY_DELIMITER.join(parts))
     if isinstance(value, str):
@@ -191,7 +191,9 @@ def admin_command() -> list[str]:
     found = shutil.which("neo4j-admin")
     if found:
         return [found]
-    raise Neo4jError("no neo4j-admin: run `scripts/neo4j install` or set CITEGRAPH_NEO4J_ADMIN")
+    raise Neo4jStoreError(
+        "no neo4j-admin: run `scripts/neo4j install` or set CITEGRAPH_NEO4J_ADMIN"
+    )
 
 
 def import_arguments(files: ImportFiles, database: str) -> list[str]:
@@ -206,7 +208,8 @@ def import_arguments(files: ImportFiles, database: str) -> list[str]:
 def _server(action: str) -> None:
     proc = subprocess.run([str(project_script()), action], capture_output=True, text=True)
     if proc.returncode != 0:
-        raise Neo4jError(f"scripts/neo4j {action} failed: {(proc.stderr or proc.stdout).strip()}")
+        reason = (proc.stderr or proc.stdout).strip()
+        raise Neo4jStoreError(f"scripts/neo4j {action} failed: {reason}")
 
 
 def bulk_import(
@@ -240,7 +243,7 @@ def bulk_import(
                 _server("start")
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise Neo4jError(f"neo4j-admin import into {database!r} failed:\n{tail}")
+        raise Neo4jStoreError(f"neo4j-admin import into {database!r} failed:\n{tail}")
     if manage_server:
         config = settings(uri, auth, database)
         driver = connect(config)

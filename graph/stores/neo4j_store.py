@@ -22,8 +22,8 @@ from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.progress import SILENT, Progress
 from citegraph.graph.stores.neo4j_conn import (
-    Neo4jError,
     Neo4jSettings,
+    Neo4jStoreError,
     Neo4jUnavailable,
     connect,
     describe,
@@ -256,7 +256,7 @@ def _write(
     except (ServiceUnavailable, SessionExpired) as exc:
         raise Neo4jUnavailable(f"lost Neo4j at {config.uri}: {describe(exc)}") from None
     except (DriverNeo4jError, DriverError) as exc:
-        raise Neo4jError(f"writing to Neo4j at {config.uri} failed: {describe(exc)}") from None
+        raise Neo4jStoreError(f"writing to Neo4j at {config.uri} failed: {describe(exc)}") from None
     return done
 
 
@@ -320,7 +320,7 @@ def read_with_driver(driver, database: str, uri: str = "") -> KnowledgeGraph:
     except (ServiceUnavailable, SessionExpired) as exc:
         raise Neo4jUnavailable(f"lost Neo4j at {uri}: {describe(exc)}") from None
     except (DriverNeo4jError, DriverError) as exc:
-        raise Neo4jError(f"reading from Neo4j at {uri} failed: {describe(exc)}") from None
+        raise Neo4jStoreError(f"reading from Neo4j at {uri} failed: {describe(exc)}") from None
     return kg
 
 
