@@ -11,7 +11,6 @@ from typing import Any
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.queries.common import (
-    ENTITY_LABELS,
     entity_match,
     entity_type,
     entity_type_labels,
@@ -316,4 +315,3 @@ register(Helper(
     ),
 ))
 
-__all__ = ["ENTITY_LABELS"]
