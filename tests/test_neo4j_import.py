@@ -57,6 +57,7 @@ def test_csv_files_use_the_admin_import_header_format(tmp_path):
     args = import_arguments(files, "neo4j")
     assert args[:4] == ["database", "import", "full", "neo4j"]
     assert "--overwrite-destination=true" in args
+    assert f"--report-file={tmp_path / 'import.report'}" in args  # never the working dir
     assert sum(a.startswith("--nodes=") for a in args) == 2
     assert sum(a.startswith("--relationships=") for a in args) == 3
 

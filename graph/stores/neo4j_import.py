@@ -201,6 +201,7 @@ def import_arguments(files: ImportFiles, database: str) -> list[str]:
         "database", "import", "full", database, "--overwrite-destination=true",
         f"--array-delimiter={ARRAY_DELIMITER_OPTION}", "--multiline-fields=true",
         "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
+        f"--report-file={files.directory / 'import.report'}",  # not into the working dir
         *files.arguments(),
     ]
 
