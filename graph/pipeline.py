@@ -32,6 +32,8 @@ class BuildOptions:
     similarity_top_k: int = 10
     similarity_threshold: float = 0.5
     min_co_mentions: int = 2
+    gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
+    entity_embeddings: bool = False  # type unknown names / merge near-duplicates with `model`
     progress: Progress = field(default=SILENT, repr=False)
 
 
@@ -70,4 +72,10 @@ def build_graph(
                         kg.g.add_node(nid, **base.node(nid))
                 kg.add_edge(S.CITES, start, end, **{k: v for k, v in props.items() if k != S.TYPE})
     add_papers(kg, index)
+    if options.entities:
+        from citegraph.graph.entities import add_entities
+
+        add_entities(kg, options.progress, options.gazetteer,
+                     embeddings=options.entity_embeddings, model=options.model,
+                     device=options.device)
     return kg
