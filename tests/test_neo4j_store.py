@@ -241,3 +241,18 @@ def test_progress_advances_to_every_row_written(neo4j_config, neo4j_driver):
     rows = kg.g.number_of_nodes() + kg.g.number_of_edges()
     assert {(name, total) for name, total, _ in seen} == {("Writing to Neo4j", rows)}
     assert sum(n for _, _, n in seen) == rows and len(seen) > 2
+
+
+@needs_neo4j
+def test_a_graph_built_by_the_pipeline_round_trips(neo4j_config, neo4j_driver):
+    from citegraph.graph.pipeline import BuildOptions, build_graph
+    from citegraph.loaders import iter_records
+    from neo4j_support import SEEDS
+
+    if not SEEDS.is_dir():
+        pytest.skip(f"the example corpus ({SEEDS}) is not beside this checkout")
+    kg = build_graph(iter_records([SEEDS]), BuildOptions(similarity=False))
+    assert kg.g.number_of_edges() > 0
+    _write(kg, neo4j_config)
+    assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
+    assert _read(neo4j_config) == kg
