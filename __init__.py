@@ -80,4 +80,13 @@ def load(directory: str | Path) -> KnowledgeGraph:
     return KnowledgeGraph.load(directory)
 
 
-__all__ = ["CitegraphError", "build", "extract", "load", "__version__"]
+def from_neo4j(
+    uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None
+) -> KnowledgeGraph:
+    """Read the whole graph back from Neo4j (settings default from the NEO4J_* variables)."""
+    from citegraph.graph.stores.neo4j_store import read_graph
+
+    return read_graph(uri, auth, database)
+
+
+__all__ = ["CitegraphError", "build", "extract", "from_neo4j", "load", "__version__"]

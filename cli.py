@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from citegraph.errors import CitegraphError
+from citegraph.queries.cli_commands import query_command
 from rich.console import Console
 from rich.markup import escape
 
@@ -139,6 +140,13 @@ def build(
     entity_embeddings: Annotated[bool, typer.Option(
         help="Use the embedding model to type unknown entity names and merge near-duplicates.",
     )] = False,
+    neo4j: Annotated[str | None, typer.Option(
+        help="Also write the graph to this Neo4j URI (batched, idempotent; password from "
+        "NEO4J_PASSWORD).")] = None,
+    neo4j_import: Annotated[bool, typer.Option(
+        help="Bulk-load into the local server's database with neo4j-admin import; "
+        "REPLACES that database.")] = False,
+    database: Annotated[str | None, typer.Option(help="Neo4j database (NEO4J_DATABASE).")] = None,
 ) -> None:
     """Read paper listings and build the knowledge graph into --out."""
     import citegraph
@@ -154,6 +162,17 @@ def build(
     kg = citegraph.build([str(p) for p in paths], format=fmt, options=options, base=base,
                          report=report, progress=RichProgress(console, enabled=not quiet))
     kg.save(out_dir)
+    if neo4j is not None:
+        from citegraph.graph.stores.neo4j_store import write_graph
+
+        created = write_graph(kg, neo4j, None, database, progress=RichProgress(
+            console, enabled=not quiet))
+        console.print(f"Neo4j: {_created_summary(created)}", highlight=False)
+    if neo4j_import:
+        from citegraph.graph.stores.neo4j_import import bulk_import
+
+        bulk_import(kg, database=database or "neo4j", manage_server=True)
+        console.print("Neo4j: database replaced by bulk import", highlight=False)
     print_problems(report)
     files = len(report.records_read)
     print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
@@ -184,6 +203,14 @@ def extract(
         console.print(f"… and {len(result.problems) - PROBLEMS_SHOWN} more skipped")
     console.print(f"{result.papers} paper(s), {result.entities} entities → {out_file}",
                   highlight=False)
+
+
+def _created_summary(created: dict) -> str:
+    parts = [f"{n} {kind}" for kind, n in created.items() if n]
+    return ("created " + ", ".join(parts)) if parts else "already up to date"
+
+
+app.command("query")(query_command)
 
 
 @app.command()

@@ -144,6 +144,35 @@ class KnowledgeGraph:
 
         return load_graph(Path(directory))
 
+    # --- querying and Neo4j -----------------------------------------------------------
+    @property
+    def query(self) -> Queries:
+        """The named query helpers over this graph in memory (``kg.query.<helper>(...)``).
+
+        The same :class:`~citegraph.queries.Queries` type answers over Neo4j, from
+        ``citegraph.queries.connect(...)``.
+        """
+        if self._query is None:
+            from citegraph.queries import EmbeddedBackend, Queries
+
+            self._query = Queries(EmbeddedBackend(self))
+        return self._query
+
+    def to_neo4j(
+        self,
+        uri: str | None = None,
+        auth: tuple[str, str] | None = None,
+        database: str | None = None,
+        **options: Any,
+    ) -> dict[str, int]:
+        """Write the graph into Neo4j with batched, idempotent MERGEs; returns what was new.
+
+        Settings default from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.
+        """
+        from citegraph.graph.stores.neo4j_store import write_graph
+
+        return write_graph(self, uri, auth, database, **options)
+
     # --- viewing --------------------------------------------------------------------
     def view(
         self,

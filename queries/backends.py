@@ -65,7 +65,6 @@ class Neo4jBackend:
     def cypher(self, query: str, params: dict[str, Any]) -> list[Row]:
         """Rows of a read query as plain dicts (a write query is rejected by the session)."""
         from citegraph.graph.stores.neo4j_conn import Neo4jUnavailable, describe
-
         from neo4j import READ_ACCESS
         from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
@@ -81,7 +80,6 @@ class Neo4jBackend:
     def write(self, query: str, params: dict[str, Any]) -> list[Row]:
         """Rows of a query allowed to write (GDS catalog calls need a write session)."""
         from citegraph.graph.stores.neo4j_conn import describe
-
         from neo4j.exceptions import DriverError, Neo4jError
 
         try:

@@ -154,6 +154,8 @@ def query_command(
     database: Annotated[str | None, typer.Option(help="Neo4j database.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
     list_helpers: Annotated[bool, typer.Option("--list", help="List the helpers.")] = False,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Also write an interactive page of the result's nodes.")] = None,
 ) -> None:
     """Run a named query helper (or raw Cypher) on a saved graph or on Neo4j."""
     if list_helpers or helper is None:
@@ -166,6 +168,26 @@ def query_command(
     except TypeError as exc:  # a helper's own argument check
         raise QueryError(str(exc)) from None
     typer.echo(format_rows(rows, columns, fmt))
+    if html is not None:
+        write_result_page(rows, html, f"{helper} {' '.join(args or [])}".strip(), graph, neo4j,
+                          database)
+
+
+def write_result_page(
+    rows: list[Row], path: Path, title: str, graph: Path | None, neo4j: str | None,
+    database: str | None,
+) -> None:
+    """The nodes a query returned, with the edges between them, as an offline page."""
+    from citegraph.graph.model import KnowledgeGraph
+
+    if graph is not None and neo4j is None:
+        kg = KnowledgeGraph.load(graph)
+    else:
+        from citegraph.graph.stores.neo4j_store import read_graph
+
+        kg = read_graph(neo4j, None, database)
+    kg.view(nodes=rows, title=title).save(path)
+    typer.echo(f"page: {path}", err=True)
 
 
 __all__ = ["CitegraphError", "format_rows", "helper_list", "parse_arguments", "query_command",
