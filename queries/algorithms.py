@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-import numpy as np
-
 DAMPING = 0.85
 MAX_ITERATIONS = 100
 TOLERANCE = 1e-9
@@ -24,6 +22,8 @@ def pagerank(
     tolerance: float = TOLERANCE,
 ) -> dict[Hashable, float]:
     """PageRank of an undirected multigraph given as a node list and an edge list."""
+    import numpy as np
+
     index = {node: i for i, node in enumerate(nodes)}
     pairs = [(index[a], index[b]) for a, b in edges if a in index and b in index and a != b]
     n = len(nodes)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from citegraph.graph import schema as S
-from citegraph.graph.model import KnowledgeGraph
 from citegraph.queries import algorithms
 from citegraph.queries.backends import Neo4jBackend
 from citegraph.queries.common import ENTITY_LABELS, entity_type, entity_type_labels
 from citegraph.queries.registry import Helper, Param, Row, optional, register
+
+if TYPE_CHECKING:
+    from citegraph.graph.model import KnowledgeGraph
 
 #: PageRank runs over papers and entities joined by mentions and co-mentions, undirected.
 RANK_LABELS: tuple[str, ...] = (S.PAPER, *ENTITY_LABELS)
@@ -264,6 +265,8 @@ def _path_rows(steps: list[list[Any]]) -> list[Row]:
 
 
 def shortest_path(kg: KnowledgeGraph, source: str, target: str) -> list[Row]:
+    import networkx as nx
+
     graph = nx.Graph(kg.g)
     best: tuple[int, list[str]] | None = None
     for s in _find_nodes(kg, source):

@@ -8,10 +8,12 @@ backends find the same nodes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citegraph.graph import schema as S
-from citegraph.graph.model import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from citegraph.graph.model import KnowledgeGraph
 
 ENTITY_LABELS: tuple[str, ...] = S.ENTITY_NODE_LABELS
 

@@ -6,10 +6,9 @@ same way on both backends (ties broken by key) so answers compare equal.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citegraph.graph import schema as S
-from citegraph.graph.model import KnowledgeGraph
 from citegraph.queries.common import (
     entity_match,
     entity_type,
@@ -21,6 +20,9 @@ from citegraph.queries.common import (
     paper_match,
 )
 from citegraph.queries.registry import Helper, Param, Row, optional, register
+
+if TYPE_CHECKING:
+    from citegraph.graph.model import KnowledgeGraph
 
 P = f"`{S.PAPER}`"
 
