@@ -137,6 +137,10 @@ def build(
     options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
                            citations=citations, model=model, device=device)
     base = citegraph.load(out_dir) if append and (out_dir / "manifest.json").exists() else None
+    if base is None and out_dir.is_dir():
+        from citegraph.graph.vectors import PaperVectors
+
+        options.vector_cache = PaperVectors.load(out_dir)  # a rebuild embeds only changes
     kg = citegraph.build([str(p) for p in paths], format=fmt, options=options, base=base,
                          report=report, progress=RichProgress(console, enabled=not quiet))
     kg.save(out_dir)
