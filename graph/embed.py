@@ -67,6 +67,7 @@ def _go_offline() -> None:
     """Forbid downloads; must happen before huggingface_hub reads its settings."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # the build draws its own
     constants = sys.modules.get("huggingface_hub.constants")
     if constants is not None:  # imported earlier by someone else: flip the flag it read
         constants.HF_HUB_OFFLINE = True
@@ -87,6 +88,8 @@ def resolve_model(name: str | None) -> tuple[str, str]:
     if path.exists():
         resolved = str(path.resolve())
         return resolved, resolved
+    if name.startswith((".", "~", os.sep)):  # meant as a path: fail before loading torch
+        raise ModelError(f"embedding model {name!r}: no such directory")
     return name, name
 
 
@@ -164,7 +167,8 @@ def embed_papers(
             known.update(cache.by_hash())
     papers = embeddable_papers(kg)
     hashes = [content_hash(text) for _, text in papers]
-    missing = sorted({h: text for h, (_, text) in zip(hashes, papers, strict=True) if h not in known}.items())
+    texts = dict(zip(hashes, (text for _, text in papers), strict=True))
+    missing = sorted((h, text) for h, text in texts.items() if h not in known)
     if missing:
         encoder = load_encoder(model, device)
         fresh = encode_sorted(encoder, [text for _, text in missing], progress)
