@@ -101,3 +101,17 @@ def test_append_embeds_only_the_new_papers(
 def test_search_needs_embeddings() -> None:
     with pytest.raises(CitegraphError, match="no paper embeddings"):
         search_similar(KnowledgeGraph(), "graphs")
+
+
+def test_cli_reports_a_missing_model_in_one_line(seed_files: list[Path], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "citegraph", "build", str(seed_files[0]), "--out",
+         str(tmp_path / "g"), "--model", "./no/such/model", "-q"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 1
+    assert run.stderr.strip() == "error: embedding model './no/such/model': no such directory"
+    assert not (tmp_path / "g").exists()
