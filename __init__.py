@@ -54,7 +54,7 @@ def build(
     report = report if report is not None else LoadReport()
     records = list(iter_records(paths, fmt=format, report=report))
     if not records and base is None:
-        problems = "; ".join(str(i) for i in report.errors[:3])
+        problems = "; ".join(f"{i.path}: {i.message}" for i in report.errors[:3])
         raise InputError("no papers found" + (f" ({problems})" if problems else ""))
     return build_graph(records, options, base=base)
 

@@ -74,7 +74,7 @@ class _RichStage:
 
 def fail(message: str) -> None:
     """Print one error line and exit non-zero."""
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -100,17 +100,20 @@ def print_problems(report: LoadReport) -> None:
 
 
 def print_stats(kg: KnowledgeGraph, title: str) -> None:
-    """Counts per node label and relationship type as one small table."""
+    """Counts per node label and relationship type, side by side in one small table."""
+    from itertools import zip_longest
+
     from rich.table import Table
 
     stats = kg.stats()
-    table = Table(title=title, show_header=True, header_style="bold")
-    table.add_column("kind")
-    table.add_column("count", justify="right")
-    for label, n in stats["nodes"].items():
-        table.add_row(f"({label})", str(n))
-    for rel, n in stats["edges"].items():
-        table.add_row(f"[{rel}]", str(n))
+    out.print(title, highlight=False)
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
+    for name, justify in (("nodes", "left"), ("", "right"), ("relationships", "left"),
+                          (" ", "right")):
+        table.add_column(name, justify=justify)
+    rows = zip_longest(stats["nodes"].items(), stats["edges"].items(), fillvalue=("", ""))
+    for (label, n), (rel, m) in rows:
+        table.add_row(label, str(n), rel, str(m))
     out.print(table)
 
 
@@ -165,5 +168,5 @@ def main() -> None:
     try:
         app()
     except CitegraphError as exc:
-        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(1)

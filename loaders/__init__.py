@@ -15,6 +15,10 @@ class InputError(CitegraphError):
     """A path the user gave cannot be read at all (missing, unreadable, unknown format)."""
 
 
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files named by paths, directories (recursively, sorted) and glob patterns.
 
@@ -27,7 +31,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             files.extend(
                 p for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file() and not _hidden(p.relative_to(path))
             )
         elif path.is_file():
             files.append(path)

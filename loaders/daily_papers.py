@@ -278,7 +278,8 @@ def _apply_trailer(
             continue
         month, day = _MONTHS[m["mon"]], int(m["day"])
         paper_year = int(m["year"]) if m["year"] else year
-        if not m["year"] and paper_year is not None and page.listing and (month, day) > page.listing:
+        after_listing = page.listing is not None and (month, day) > page.listing
+        if not m["year"] and paper_year is not None and after_listing:
             paper_year -= 1
         if m["upvotes"]:
             record.upvotes = int(m["upvotes"])

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real embedding model, loaded once per test session."""
+"""Shared fixtures: the example corpus and small listing files written per test."""
 
 from __future__ import annotations
 
@@ -6,20 +6,58 @@ from pathlib import Path
 
 import pytest
 
-SEEDS = Path("/work/shared/seeds")
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+
+HEADER = (
+    "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+    "byAK and the research community\n\n{listing}\n\n"
+)
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The example corpus of five Daily Papers listings."""
+    if not SEEDS.is_dir():
+        pytest.skip("the example corpus (../shared/seeds) is not beside this checkout")
+    return SEEDS
+
+
+def listing(*blocks: str, listing_date: str = "Mar 12") -> str:
+    """A layout (a)/(b) page: header, then blocks separated by blank lines."""
+    return HEADER.format(listing=listing_date) + "\n\n".join(blocks) + "\n"
+
+
+ABSTRACT_1 = (
+    "We study how small language models scale when trained with a warmup-stable-decay "
+    "schedule. Our experiments cover dozens of runs and show that careful data mixing "
+    "matters more than model size for downstream reasoning tasks. We release code and "
+    "checkpoints so that others can reproduce every figure of the paper."
+)
+ABSTRACT_2 = (
+    "Retrieval pipelines often fail on long documents. We present a routing method that "
+    "chooses between retrieval and long-context reading per query, and we evaluate it on "
+    "four question answering datasets, where it improves accuracy while cutting cost by "
+    "half compared to always reading the full context."
+)
+ABSTRACT_3 = (
+    "Pruning removes weights from trained networks. We analyse when iterative pruning "
+    "keeps accuracy, derive a simple criterion for the pruning rate, and show on image "
+    "classification benchmarks that the criterion predicts the best schedule in practice "
+    "across architectures and training budgets."
+)
 
 
 @pytest.fixture(scope="session")
 def encoder():
-    """The default model, loaded once; the build's own loader returns this same object."""
+    """The default embedding model, loaded once; the build's own loader returns this object."""
     from citegraph.graph.embed import load_encoder
 
     return load_encoder()
 
 
 @pytest.fixture(scope="session")
-def seed_files() -> list[Path]:
-    files = sorted(SEEDS.glob("*.txt"))
-    if len(files) < 5:
-        pytest.skip(f"the example corpus is not at {SEEDS}")
-    return files
+def seed_files(seeds_dir: Path) -> list[Path]:
+    """The example corpus' listing files, in name order."""
+    return sorted(seeds_dir.glob("*.txt"))

@@ -120,11 +120,9 @@ def load_graph(directory: Path) -> KnowledgeGraph:
 
 
 def _read_lines(path: Path):
-    try:
-        fh = open(path, encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(f"{path}: {exc.strerror or exc}") from None
-    with fh:
+    if not path.exists():
+        raise StoreError(f"{path}: missing from the graph directory")
+    with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, start=1):
             if line.strip():
                 try:
