@@ -44,7 +44,7 @@ def build(
     what could not be read. Raises :class:`CitegraphError` when nothing could be read.
     """
     from citegraph.graph.pipeline import BuildOptions, build_graph
-    from citegraph.loaders import InputError, LoadReport, iter_records
+    from citegraph.loaders import InputError, LoadReport, RecordStream
 
     if isinstance(paths, str | Path):
         paths = [paths]
@@ -52,8 +52,9 @@ def build(
     if progress is not None:
         options.progress = progress
     report = report if report is not None else LoadReport()
-    records = list(iter_records(paths, fmt=format, report=report))
-    if not records and base is None:
+    # streamed, not listed: a large file never sits in memory as records and merged papers
+    records = RecordStream(paths, fmt=format, report=report)
+    if base is None and records.peek() is None:
         problems = "; ".join(f"{i.path}: {i.message}" for i in report.errors[:3])
         raise InputError("no papers found" + (f" ({problems})" if problems else ""))
     return build_graph(records, options, base=base)

@@ -97,6 +97,9 @@ def print_problems(report: LoadReport) -> None:
                       highlight=False, soft_wrap=True)
     if len(warnings) > PROBLEMS_SHOWN:
         console.print(f"… and {len(warnings) - PROBLEMS_SHOWN} more warnings")
+    not_kept = sum(report.issues_not_kept.values())
+    if not_kept:
+        console.print(f"… and {not_kept} more problems in files with too many to list")
 
 
 def print_stats(kg: KnowledgeGraph, title: str) -> None:
@@ -161,6 +164,26 @@ def stats(directory: Annotated[Path, typer.Argument(help="A graph directory.")])
     import citegraph
 
     print_stats(citegraph.load(directory), str(directory))
+
+
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="A graph directory.")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="File to write (a directory "
+                                            "for csv).")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="ttl, nt, jsonld, graphml, gexf or csv (default: by suffix).",
+    )] = None,
+    base: Annotated[str | None, typer.Option(help="IRI prefix of nodes and edges in RDF.")]
+    = None,
+) -> None:
+    """Write a saved graph as RDF (Turtle, N-Triples, JSON-LD), GraphML, GEXF or Neo4j CSV."""
+    import citegraph
+
+    kg = citegraph.load(directory)
+    written = kg.export(out_path, fmt, base=base)
+    console.print(f"{kg.g.number_of_nodes()} nodes, {kg.g.number_of_edges()} edges → "
+                  f"{escape(str(written))}", highlight=False)
 
 
 def main() -> None:

@@ -1,13 +1,18 @@
 """One paper, one record: merging what several files (or one file twice) say about a paper.
 
 Two records are the same paper when they share an identifier of the same kind (DOI, arXiv
-id, Semantic Scholar id, OpenAlex id), or when neither identifier contradicts the other and
-their normalised titles are equal with compatible years (equal, or one unknown).
+id, Semantic Scholar id, OpenAlex id), or when no identifier kind contradicts the other and
+their normalised titles are equal with compatible years (equal, one unknown, or one year
+apart: a preprint and its publication). Sameness is transitive: a record that links two
+papers already merged separately (an S2 record with the DOI of one and the arXiv id of the
+other) folds them into one, so the order records arrive in never changes the result.
 
 Conflicting fields are resolved by one rule: the first source to give a value keeps it,
 except that the longer abstract and the longer author list win (a fuller export beats a
-listing snippet), the highest upvote count wins, and a real record replaces a stub.
-Provenance, sources and identifiers are unions.
+listing snippet), the highest upvote count wins, and a real record replaces a stub (its
+title and fields win over what a reference list said). Provenance, sources, identifiers,
+references and citing works are unions; when two sources give different identifiers of one
+kind the first is kept as the paper's, and both still find the paper.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from citegraph.loaders.records import ID_KINDS, PaperRecord, Reference, normaliz
 _FIRST_WINS = (
     "authors_count", "date", "year", "organization", "organization_handle", "venue",
 )
+#: Preprint and published version of a paper are often dated a year apart.
+YEAR_TOLERANCE = 1
 
 
 def _compatible_ids(a: dict[str, str], b: dict[str, str]) -> bool:
@@ -26,44 +33,91 @@ def _compatible_ids(a: dict[str, str], b: dict[str, str]) -> bool:
 
 
 def _compatible_years(a: int | None, b: int | None) -> bool:
-    return a is None or b is None or a == b
+    return a is None or b is None or abs(a - b) <= YEAR_TOLERANCE
 
 
 class PaperIndex:
-    """Merged records, findable by any identifier or by normalised title."""
+    """Merged records, findable by any identifier or by normalised title.
+
+    Slots are numbered in order of first sight; a slot folded into another forwards to it.
+    """
 
     def __init__(self) -> None:
-        self.records: list[PaperRecord] = []
+        self._slots: list[PaperRecord | None] = []
+        self._forward: dict[int, int] = {}
         self._by_id: dict[tuple[str, str], int] = {}
         self._by_title: dict[str, list[int]] = {}
 
-    def find(self, ids: dict[str, str], title: str | None, year: int | None = None) -> int | None:
-        """The index of the merged record these identifiers or this title name, if any."""
-        for kind in ID_KINDS:
-            if kind in ids and (kind, ids[kind]) in self._by_id:
-                return self._by_id[(kind, ids[kind])]
-        if title:
-            for idx in self._by_title.get(normalize_title(title), []):
-                rec = self.records[idx]
-                if _compatible_ids(rec.ids, ids) and _compatible_years(rec.year, year):
-                    return idx
-        return None
+    @property
+    def records(self) -> list[PaperRecord]:
+        """Every merged paper, in order of first sight."""
+        return [r for r in self._slots if r is not None]
 
-    def add(self, record: PaperRecord) -> int:
-        """Merge a record into the index; returns the index of the paper it became part of."""
-        idx = self.find(record.ids, record.title, record.year)
-        if idx is None:
-            idx = len(self.records)
-            self.records.append(record)
-        else:
-            merge_into(self.records[idx], record)
-        self._register(idx)
+    def __len__(self) -> int:
+        return len(self._slots) - len(self._forward)
+
+    def slots(self) -> list[int]:
+        """The slot of every merged paper, in order of first sight."""
+        return [i for i, r in enumerate(self._slots) if r is not None]
+
+    def get(self, idx: int) -> PaperRecord:
+        """The merged record of a slot (following merges)."""
+        record = self._slots[self._root(idx)]
+        assert record is not None
+        return record
+
+    def _root(self, idx: int) -> int:
+        while idx in self._forward:
+            idx = self._forward[idx]
         return idx
 
-    def _register(self, idx: int) -> None:
-        rec = self.records[idx]
-        for kind, value in rec.ids.items():
-            self._by_id.setdefault((kind, value), idx)
+    def _matches(self, ids: dict[str, str], title: str | None, year: int | None) -> list[int]:
+        found: list[int] = []
+        for kind, value in ids.items():
+            slot = self._by_id.get((kind, value))
+            if slot is not None and (root := self._root(slot)) not in found:
+                found.append(root)
+        if not found and title:
+            for slot in self._by_title.get(normalize_title(title), []):
+                root = self._root(slot)
+                rec = self._slots[root]
+                if rec is not None and root not in found and _compatible_ids(rec.ids, ids) \
+                        and _compatible_years(rec.year, year):
+                    found.append(root)
+                    break
+        return sorted(found)
+
+    def find(self, ids: dict[str, str], title: str | None, year: int | None = None) -> int | None:
+        """The slot of the merged record these identifiers or this title name, if any."""
+        found = self._matches(ids, title, year)
+        return found[0] if found else None
+
+    def add(self, record: PaperRecord) -> int:
+        """Merge a record into the index; returns the slot of the paper it became part of."""
+        found = self._matches(record.ids, record.title, record.year)
+        if not found:
+            idx = len(self._slots)
+            self._slots.append(record)
+        else:
+            idx = found[0]
+            target = self._slots[idx]
+            assert target is not None
+            merge_into(target, record)
+            for other in found[1:]:  # the record links papers merged apart so far
+                folded = self._slots[other]
+                assert folded is not None
+                merge_into(target, folded)
+                self._slots[other] = None
+                self._forward[other] = idx
+        self._register(idx, record.ids)
+        return idx
+
+    def _register(self, idx: int, extra_ids: dict[str, str]) -> None:
+        rec = self._slots[idx]
+        assert rec is not None
+        for ids in (rec.ids, extra_ids):
+            for kind, value in ids.items():
+                self._by_id.setdefault((kind, value), idx)
         title_key = normalize_title(rec.title)
         if title_key:
             slots = self._by_title.setdefault(title_key, [])
@@ -71,14 +125,23 @@ class PaperIndex:
                 slots.append(idx)
 
     def resolve(self, ref: Reference) -> int | None:
-        """The corpus paper a reference points at, if it is in the index."""
+        """The slot of the paper a reference points at, if it is in the index."""
         return self.find(ref.ids, ref.title, ref.year)
+
+
+def _ref_key(ref: Reference) -> tuple[tuple[tuple[str, str], ...], str | None]:
+    return tuple(sorted(ref.ids.items())), ref.title
 
 
 def merge_into(target: PaperRecord, other: PaperRecord) -> None:
     """Fold ``other`` into ``target`` by the rule in this module's docstring."""
+    if not target.title and other.title:  # a stub first known by id alone
+        target.title = other.title
     if target.stub and not other.stub:
         target.title, target.stub = other.title, False
+        for name in _FIRST_WINS:  # a reference list's year or venue yields to the paper's
+            if getattr(other, name) is not None:
+                setattr(target, name, getattr(other, name))
     if len(other.abstract) > len(target.abstract):
         target.abstract = other.abstract
     if len(other.authors) > len(target.authors):
@@ -96,10 +159,13 @@ def merge_into(target: PaperRecord, other: PaperRecord) -> None:
     for source in other.sources:
         if source not in target.sources:
             target.sources.append(source)
-    known = {(tuple(sorted(r.ids.items())), r.title) for r in target.references}
-    for ref in other.references:
-        if (tuple(sorted(ref.ids.items())), ref.title) not in known:
-            target.references.append(ref)
+    for mine, theirs in ((target.references, other.references),
+                         (target.cited_by, other.cited_by)):
+        known = {_ref_key(r) for r in mine}
+        for ref in theirs:
+            if _ref_key(ref) not in known:
+                known.add(_ref_key(ref))
+                mine.append(ref)
 
 
 def merge_records(records: Iterable[PaperRecord]) -> PaperIndex:

@@ -19,6 +19,7 @@ from citegraph.graph.vectors import PaperVectors
 
 if TYPE_CHECKING:
     from citegraph.queries import Queries
+    from rdflib import Graph as RdfGraph
 
 Props = dict[str, Any]
 
@@ -31,7 +32,7 @@ def _clean(props: Props) -> Props:
     """Drop empty values and turn tuples into lists, so equal graphs compare equal."""
     out: Props = {}
     for name, value in props.items():
-        if value is None or value == [] or value == ():
+        if value is None or (isinstance(value, list | tuple | set | frozenset) and not value):
             continue
         out[name] = list(value) if isinstance(value, tuple | set | frozenset) else value
     return out
@@ -44,6 +45,7 @@ class KnowledgeGraph:
         self.g: nx.MultiDiGraph = graph if graph is not None else nx.MultiDiGraph()
         self.embeddings: PaperVectors | None = None
         self._query: Queries | None = None
+        self._rdf: RdfGraph | None = None  # the SPARQL view, built on first use
 
     # --- building -----------------------------------------------------------------
     def add_node(self, label: str, key: str, **props: Any) -> str:
@@ -58,6 +60,7 @@ class KnowledgeGraph:
             self.g.add_node(nid, **{S.LABEL: label, S.KEY: key})
             attrs = self.g.nodes[nid]
         attrs.update(_clean(props))
+        self._rdf = None
         return nid
 
     def add_edge(
@@ -80,6 +83,7 @@ class KnowledgeGraph:
             self.g.edges[start, end, ekey].update(_clean(props))
         else:
             self.g.add_edge(start, end, key=ekey, **{S.TYPE: rel_type}, **_clean(props))
+        self._rdf = None
         return start, end, ekey
 
     # --- reading ------------------------------------------------------------------
@@ -136,6 +140,73 @@ class KnowledgeGraph:
         from citegraph.graph.stores.files import load_graph
 
         return load_graph(Path(directory))
+
+    # --- linked data and exchange formats -------------------------------------------
+    def to_rdf(self, path: str | Path, format: str | None = None, *,
+               base: str | None = None) -> Path:
+        """Write the graph as RDF: ``ttl``, ``nt`` or ``jsonld`` (default: by suffix).
+
+        ``base`` is the IRI prefix of nodes and edges. Embeddings are not written.
+        """
+        from citegraph.graph.stores.rdf import write_rdf
+        from citegraph.graph.stores.rdf_vocab import DEFAULT_BASE
+
+        return write_rdf(self, path, format, base or DEFAULT_BASE)
+
+    def to_rdflib(self, base: str | None = None) -> RdfGraph:
+        """A new rdflib Graph of the whole graph (see :mod:`citegraph.graph.stores.rdf`)."""
+        from citegraph.graph.stores.rdf import to_rdflib
+        from citegraph.graph.stores.rdf_vocab import DEFAULT_BASE
+
+        return to_rdflib(self, base or DEFAULT_BASE)
+
+    @classmethod
+    def from_rdf(cls, source: str | Path | RdfGraph, format: str | None = None) -> KnowledgeGraph:
+        """Read a graph written by :meth:`to_rdf` (a file, or an rdflib Graph)."""
+        from citegraph.graph.stores.rdf import read_rdf
+
+        return read_rdf(source, format)
+
+    def sparql(self, query: str, **params: Any) -> list[dict[str, Any]] | bool:
+        """Run SPARQL over the RDF view; ``params`` bind ``?name`` variables to values.
+
+        The view is built on the first query and rebuilt after :meth:`add_node` or
+        :meth:`add_edge`; call :meth:`refresh_rdf` after changing ``self.g`` directly.
+        """
+        from citegraph.graph.stores.sparql import run_sparql
+
+        if self._rdf is None:
+            self._rdf = self.to_rdflib()
+        return run_sparql(self._rdf, query, **params)
+
+    def refresh_rdf(self) -> None:
+        """Forget the cached SPARQL view (needed only after editing ``self.g`` directly)."""
+        self._rdf = None
+
+    def to_graphml(self, path: str | Path) -> Path:
+        """Write GraphML for Gephi, Cytoscape and networkx (lists JSON-encoded)."""
+        from citegraph.graph.stores.exchange import write_graphml
+
+        return write_graphml(self, Path(path))
+
+    def to_gexf(self, path: str | Path) -> Path:
+        """Write GEXF 1.2 for Gephi (lists JSON-encoded)."""
+        from citegraph.graph.stores.exchange import write_gexf
+
+        return write_gexf(self, Path(path))
+
+    def to_csv(self, directory: str | Path) -> Path:
+        """Write ``neo4j-admin database import`` CSV files into a directory."""
+        from citegraph.graph.stores.exchange import write_csv
+
+        return write_csv(self, Path(directory))
+
+    def export(self, path: str | Path, format: str | None = None, *,
+               base: str | None = None) -> Path:
+        """Write the graph in any export format (``ttl nt jsonld graphml gexf csv``)."""
+        from citegraph.graph.stores.exchange import export_graph
+
+        return export_graph(self, Path(path), format, base)
 
     # --- comparison -------------------------------------------------------------------
     def _signature(self) -> tuple[dict[str, Props], dict[tuple[str, str, str], Props]]:

@@ -11,7 +11,8 @@ from typing import Any
 from citegraph.graph import schema as S
 from citegraph.graph.identity import PaperIndex
 from citegraph.graph.model import KnowledgeGraph
-from citegraph.loaders.records import PaperRecord, Provenance, normalize_title
+from citegraph.loaders import names
+from citegraph.loaders.records import PaperRecord, Provenance
 
 #: Record identifier kinds and the paper properties that hold them.
 ID_PROPERTY = {"doi": S.DOI, "arxiv": S.ARXIV_ID, "s2": S.S2_ID, "openalex": S.OPENALEX_ID}
@@ -64,31 +65,58 @@ def record_from_paper(props: dict[str, Any]) -> PaperRecord:
 
 
 def author_key(name: str) -> str:
-    """The identity of an author name: accent-, case- and punctuation-folded words."""
-    return normalize_title(name)
+    """The identity of an author name: "Smith, John A." and "John A. Smith" are one key.
+
+    Order, LaTeX accents, mojibake, case, accents and punctuation are folded away
+    (see :func:`citegraph.loaders.names.author_key`).
+    """
+    return names.author_key(name)
+
+
+def _resolve_all(index: PaperIndex) -> list[tuple[int, list[int], list[int]]]:
+    """Each paper's cited and citing slots, adding a stub for every work not in the corpus.
+
+    All stubs are added before any node is made: a later reference may give a stub the DOI
+    an earlier one lacked, and the node must carry the key the finished merge gives it.
+    """
+    links = []
+    for slot in index.slots():
+        record = index.get(slot)
+        cited, citing = [], []
+        for refs, out in ((record.references, cited), (record.cited_by, citing)):
+            for ref in refs:
+                if not ref.ids and not ref.title:
+                    continue
+                # known or not, the work gains what the reference says of it (a stub its
+                # title and ids, a corpus paper the ids its source lacked)
+                idx = index.add(PaperRecord(title=ref.title or "", ids=dict(ref.ids),
+                                            year=ref.year, stub=True))
+                out.append(idx)
+        links.append((slot, cited, citing))
+    return links
 
 
 def add_papers(kg: KnowledgeGraph, index: PaperIndex) -> None:
-    """Add a Paper node per merged record, its authors, and its explicit citations."""
+    """Add a Paper node per merged record, its authors, and its explicit citations.
+
+    A cited (or citing) work that is not in the corpus becomes a stub paper (``stub``:
+    true) with whatever title and identifiers the reference gave, so citation counts and
+    co-citation see it.
+    """
+    links = _resolve_all(index)
     for record in index.records:
         kg.add_node(S.PAPER, record.key, **paper_properties(record))
-    for record in list(index.records):
+    for slot, cited, citing in links:
+        record = index.get(slot)  # a reference may have folded it into another paper
         paper = S.node_id(S.PAPER, record.key)
         for position, name in enumerate(record.authors, start=1):
             key = author_key(name)
             if key:
                 author = kg.add_node(S.AUTHOR, key, **{S.NAME: name})
                 kg.add_edge(S.AUTHORED, author, paper, **{S.POSITION: position})
-        for ref in record.references:
-            idx = index.resolve(ref)
-            if idx is None:
-                if not ref.ids and not ref.title:
-                    continue
-                stub = PaperRecord(title=ref.title or "", ids=dict(ref.ids), year=ref.year,
-                                   stub=True)
-                idx = index.add(stub)
-                kg.add_node(S.PAPER, stub.key, **paper_properties(stub))
-            cited = S.node_id(S.PAPER, index.records[idx].key)
-            if cited != paper:
-                kg.add_edge(S.CITES, paper, cited, **{S.INFERRED: False,
-                                                      S.SOURCE: ",".join(record.sources)})
+        source = ",".join(record.sources)
+        edges = [(paper, S.node_id(S.PAPER, index.get(i).key)) for i in cited]
+        edges += [(S.node_id(S.PAPER, index.get(i).key), paper) for i in citing]
+        for start, end in edges:
+            if start != end:
+                kg.add_edge(S.CITES, start, end, **{S.INFERRED: False, S.SOURCE: source})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from citegraph.graph import schema as S
 from citegraph.graph.citations import add_inferred_citations
@@ -52,13 +53,22 @@ def build_graph(
     previous: list[PaperRecord] = []
     if base is not None:
         previous = [record_from_paper(p) for p in base.papers if not p.get(S.STUB)]
-    with options.progress.stage("Merging records") as stage:
+    # ``records`` may be a lazy stream over large files: it is consumed once, never listed,
+    # so only the merged papers stay in memory. A stream that knows its size in bytes
+    # (:class:`citegraph.loaders.RecordStream`) drives the bar by bytes read.
+    total = getattr(records, "total_bytes", None)
+    name = "Reading files (bytes)" if total is not None else "Reading records"
+    with options.progress.stage(name, total=total) as stage:
+        if total is not None:
+            records.on_bytes = stage.advance  # type: ignore[attr-defined]
+
         def counted(items: Iterable[PaperRecord]) -> Iterable[PaperRecord]:
             for item in items:
                 stage.advance()
                 yield item
 
-        index = merge_records(counted([*previous, *records]))
+        stream = records if total is not None else counted(records)
+        index = merge_records(chain(previous, stream))
     kg = KnowledgeGraph()
     if base is not None:
         for start, end, _, props in base.edges(S.CITES):

@@ -9,11 +9,30 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from citegraph.loaders import daily_papers
+from citegraph.loaders import (
+    arxiv_atom,
+    arxiv_json,
+    bibtex,
+    csv_export,
+    daily_papers,
+    openalex,
+    ris,
+    s2,
+)
 from citegraph.loaders.textio import head
 
 #: Loaders in the order they are asked; the first whose ``sniff`` accepts a file reads it.
-LOADERS: tuple[ModuleType, ...] = (daily_papers,)
+#: Content decides, most specific first: JSON shapes are told apart by their keys
+#: (OpenAlex ``openalex.org/W`` ids, S2 ``paperId``, arXiv ``authors_parsed``), XML by the
+#: Atom namespace, RIS by ``TY  -``, BibTeX by ``@type{``, CSV by a known header row.
+LOADERS: tuple[ModuleType, ...] = (
+    openalex, s2, arxiv_json, arxiv_atom, ris, bibtex, csv_export, daily_papers,
+)
+
+#: When content is ambiguous (no loader, or a short file), the extension decides.
+BY_EXTENSION: dict[str, ModuleType] = {
+    ".bib": bibtex, ".bibtex": bibtex, ".ris": ris, ".atom": arxiv_atom,
+}
 
 LOADER_BY_FORMAT: dict[str, ModuleType] = {m.FORMAT: m for m in LOADERS}
 
@@ -29,4 +48,7 @@ def detect_format(path: Path) -> str | None:
     for loader in LOADERS:
         if loader.sniff(path, text):
             return loader.FORMAT
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    if suffixes and suffixes[-1] in BY_EXTENSION and text.strip():
+        return BY_EXTENSION[suffixes[-1]].FORMAT
     return None

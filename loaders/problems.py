@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ERROR = "error"  # the record or file was skipped
+#: Issues kept per file; beyond this they are only counted, so a file with a bad byte on
+#: every one of a million lines costs a counter, not a million messages.
+MAX_ISSUES_PER_FILE = 1000
 WARNING = "warning"  # read, but something was repaired or guessed
 
 
@@ -37,16 +40,25 @@ class LoadReport:
     records_skipped: Counter[str] = field(default_factory=Counter)  # per file
     files_skipped: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)  # file -> format name
+    issues_per_file: Counter[str] = field(default_factory=Counter)
+    issues_not_kept: Counter[str] = field(default_factory=Counter)  # per file, over the cap
+
+    def _keep(self, issue: LoadIssue) -> None:
+        self.issues_per_file[issue.path] += 1
+        if self.issues_per_file[issue.path] <= MAX_ISSUES_PER_FILE:
+            self.issues.append(issue)
+        else:
+            self.issues_not_kept[issue.path] += 1
 
     def error(self, path: str | Path, location: str, message: str) -> None:
         """Report a skipped record (or file, with an empty location)."""
-        self.issues.append(LoadIssue(str(path), location, message, ERROR))
+        self._keep(LoadIssue(str(path), location, message, ERROR))
         if location:
             self.records_skipped[str(path)] += 1
 
     def warning(self, path: str | Path, location: str, message: str) -> None:
         """Report something read with a repair or a guess."""
-        self.issues.append(LoadIssue(str(path), location, message, WARNING))
+        self._keep(LoadIssue(str(path), location, message, WARNING))
 
     def skip_file(self, path: str | Path, message: str) -> None:
         """Report a whole file that was not read."""

@@ -39,8 +39,12 @@ class Reference:
 class PaperRecord:
     """A paper as a loader read it.
 
-    ``title`` and ``abstract`` keep the source's text exactly; normalisation happens only in
-    keys. ``ids`` maps an :data:`ID_KINDS` name to a normalised identifier.
+    ``title`` and ``abstract`` hold the text the source means: LaTeX decoded, mojibake
+    repaired, runs of whitespace squashed, and nothing else (case and punctuation are kept);
+    folding for identity happens only in keys. ``authors`` are display names in "Given
+    Family" order. ``ids`` maps an :data:`ID_KINDS` name to a normalised identifier.
+    ``references`` are works this one cites; ``cited_by`` works that cite it (Semantic
+    Scholar lists both).
     """
 
     title: str
@@ -55,6 +59,7 @@ class PaperRecord:
     venue: str | None = None
     ids: dict[str, str] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
+    cited_by: list[Reference] = field(default_factory=list)  # works citing this one
     provenance: list[Provenance] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # loader format names
     stub: bool = False
@@ -73,6 +78,7 @@ _ARXIV_VERSION = re.compile(r"v\d+$")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
 _ARXIV_OLD = re.compile(r"^[a-z\-]+(?:\.[A-Z]{2})?/\d{7}$", re.IGNORECASE)
 _OPENALEX_PREFIX = re.compile(r"^(?:https?://openalex\.org/)", re.IGNORECASE)
+_OPENALEX_WORK = re.compile(r"W\d+")
 
 
 def normalize_doi(doi: str) -> str | None:
@@ -94,7 +100,7 @@ def normalize_arxiv(arxiv_id: str) -> str | None:
 def normalize_openalex(openalex_id: str) -> str | None:
     """OpenAlex work id (``W123``) without URL prefix."""
     value = _OPENALEX_PREFIX.sub("", openalex_id.strip()).strip().upper()
-    return value if re.fullmatch(r"W\d+", value) else None
+    return value if _OPENALEX_WORK.fullmatch(value) else None
 
 
 def normalize_id(kind: str, value: str) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +20,25 @@ _BOMS = (b"\xef\xbb\xbf",)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
+#: Files open for reading, by path: how far a loader has got, for progress bars.
+_OPEN: weakref.WeakValueDictionary[str, io.BufferedReader] = weakref.WeakValueDictionary()
+
+
+def bytes_read(path: Path) -> int | None:
+    """How many bytes of ``path`` (as stored, i.e. compressed) have been read so far."""
+    raw = _OPEN.get(str(path))
+    if raw is None or raw.closed:
+        return None
+    try:
+        return raw.tell()
+    except (OSError, ValueError):
+        return None
+
+
 def open_binary(path: Path) -> io.BufferedIOBase:
     """Open a file for reading bytes, gunzipping it when its content is gzip."""
     raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    _OPEN[str(path)] = raw
     if raw.peek(2)[:2] == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     return raw
@@ -59,7 +76,14 @@ def iter_lines(path: Path, report: LoadReport | None = None) -> Iterator[tuple[i
     with open_binary(path) as fh:
         first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
         if first.startswith(_UTF16_BOMS):
-            text = fh.read().decode("utf-16")
+            data = fh.read()
+            try:
+                text = data.decode("utf-16")
+            except UnicodeDecodeError as exc:
+                if report is not None:
+                    report.warning(path, "", f"not valid UTF-16 ({exc.reason} at byte "
+                                   f"{exc.start}); undecodable bytes replaced")
+                text = data.decode("utf-16", errors="replace")
             for lineno, line in enumerate(text.splitlines(), start=1):
                 yield lineno, line
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from citegraph.loaders import LoadReport, PaperRecord, iter_records
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -47,6 +48,29 @@ ABSTRACT_3 = (
     "classification benchmarks that the criterion predicts the best schedule in practice "
     "across architectures and training budgets."
 )
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def load(*paths: str | Path, fmt: str | None = None) -> tuple[list[PaperRecord], LoadReport]:
+    """Every record of the named fixtures (relative to ``tests/fixtures``) and the report."""
+    report = LoadReport()
+    files = [p if Path(p).is_absolute() else FIXTURES / p for p in paths]
+    return list(iter_records(files, fmt=fmt, report=report)), report
+
+
+def by_title(records: list[PaperRecord]) -> dict[str, PaperRecord]:
+    return {r.title: r for r in records}
+
+
+def messages(report: LoadReport) -> list[str]:
+    return [str(i) for i in report.issues]
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
 
 
 @pytest.fixture(scope="session")
