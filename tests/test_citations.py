@@ -9,6 +9,7 @@ from citegraph.graph.citations import (
     add_inferred_citations,
     arxiv_order,
     not_later,
+    title_names,
 )
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.pipeline import BuildOptions, add_relationships
@@ -125,3 +126,60 @@ def test_switched_off() -> None:
     assert kg.stats()["edges"][S.CITES] == 0
     add_relationships(kg, BuildOptions(similarity=False, co_mention=False))
     assert kg.stats()["edges"][S.CITES] == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "names", "expected"),
+    [
+        ("Batch Normalization: Accelerating Deep Network Training", ["Batch Normalization"], True),
+        ("Phi-3 Technical Report: A Highly Capable Language Model", ["Phi-3"], True),
+        ("Proximal Policy Optimization Algorithms", ["Proximal Policy Optimization"], True),
+        ("WebApp1K - A Practical Code-Generation Benchmark", ["webapp1k"], True),
+        ("Orca 2: Teaching Small Language Models How to Reason", ["Orca"], False),
+        ("Distilling Step-by-Step! Outperforming Larger Models", ["Distilling"], False),
+        ("LaRA: Benchmarking Retrieval and Long-Context", ["long context"], False),
+        ("", ["Orca"], False),
+    ],
+)
+def test_title_names(title: str, names: list[str], expected: bool) -> None:
+    assert title_names(title, names) is expected
+
+
+def undated_corpus(mention: str, b_title: str, b_date: str | None = None,
+                   a_date: str | None = None) -> KnowledgeGraph:
+    kg = KnowledgeGraph()
+    a = kg.add_node(S.PAPER, "a", **{S.TITLE: "Some later work", S.DATE: a_date})
+    b = kg.add_node(S.PAPER, "b", **{S.TITLE: b_title, S.DATE: b_date})
+    e = kg.add_node(S.METHOD, "batchnormalization",
+                    **{S.NAME: "Batch Normalization", S.ALIASES: ["BN"]})
+    kg.add_edge(S.INTRODUCES, b, e, **{S.EVIDENCE: [b_title]})
+    kg.add_edge(S.MENTIONS, a, e, **{S.EVIDENCE: [mention]})
+    return kg
+
+
+def test_undated_papers_are_ordered_by_the_title_that_names_the_entity() -> None:
+    kg = undated_corpus("We add batch-normalization to every layer.",
+                        "Batch Normalization: Accelerating Deep Network Training")
+    assert add_inferred_citations(kg) == 1
+    props = cites(kg)[("a", "b")]
+    assert props[S.SOURCE] == "entities/title"
+    assert props[S.VIA] == ["batchnormalization"]
+    assert props[S.EVIDENCE] == ["We add batch-normalization to every layer.",
+                                 "Batch Normalization: Accelerating Deep Network Training"]
+
+
+def test_title_rule_needs_the_name_in_a_title_and_spelled_out_by_the_citing_paper() -> None:
+    assert add_inferred_citations(undated_corpus(
+        "We add batch normalization.", "Training deep networks faster")) == 0
+    assert add_inferred_citations(undated_corpus(
+        "A recent SQ lower bound for BN.", "Batch Normalization: Accelerating Training")) == 0
+
+
+def test_dates_overrule_the_title() -> None:
+    kg = undated_corpus("We add batch normalization.", "Batch Normalization: A Method",
+                        b_date="2024-05-01", a_date="2023-01-01")
+    assert add_inferred_citations(kg) == 0
+    kg = undated_corpus("We add batch normalization.", "Training deep networks faster",
+                        b_date="2015-02-11", a_date="2016-07-21")
+    assert add_inferred_citations(kg) == 1
+    assert cites(kg)[("a", "b")][S.SOURCE] == "entities/dates"
