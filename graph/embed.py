@@ -31,7 +31,7 @@ _DEFAULT_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
 
 #: Texts per ``encode`` call. Texts are sorted by length first (as ``encode`` itself does),
 #: so splitting into chunks for the progress bar adds no padding and costs almost nothing.
-CHUNK_SIZE = 256
+CHUNK_SIZE = 128
 BATCH_SIZE = 32
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from citegraph.loaders import LoadReport, PaperRecord, iter_records
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-SEEDS = SHARED / "seeds"
+SEEDS = Path(os.environ.get("CITEGRAPH_SEEDS") or SHARED / "seeds")  # a worktree sets it
 
 HEADER = (
     "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"

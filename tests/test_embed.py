@@ -115,3 +115,28 @@ def test_cli_reports_a_missing_model_in_one_line(seed_files: list[Path], tmp_pat
     assert run.returncode == 1
     assert run.stderr.strip() == "error: embedding model './no/such/model': no such directory"
     assert not (tmp_path / "g").exists()
+
+
+def test_cli_similarity_options_and_rebuild_cache(
+    encoder, seed_files: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from citegraph.cli import app
+    from typer.testing import CliRunner
+
+    out = tmp_path / "g"
+    common = ["build", str(seed_files[0]), "--out", str(out), "-q", "--no-entities"]
+    first = CliRunner().invoke(app, [*common, "--similarity-threshold", "0.8",
+                                     "--similarity-top-k", "2"])
+    assert first.exit_code == 0, first.output
+    strict = KnowledgeGraph.load(out)
+    scores = [p[S.SCORE] for _, _, _, p in strict.edges(S.SIMILAR_TO)]
+    papers = len(strict.embeddings)
+    assert scores and min(scores) >= 0.8 and len(scores) <= 2 * papers
+
+    counting = Counting(monkeypatch, encoder)  # the rebuild reuses the vectors in --out
+    second = CliRunner().invoke(app, [*common, "--similarity-threshold", "0.3"])
+    assert second.exit_code == 0, second.output
+    assert counting.texts == []
+    loose = KnowledgeGraph.load(out)
+    assert loose.embeddings == strict.embeddings
+    assert loose.stats()["edges"][S.SIMILAR_TO] > len(scores)
