@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from citegraph.errors import CitegraphError
 
 if TYPE_CHECKING:
+    from citegraph.graph.extract import Entity
     from citegraph.graph.model import KnowledgeGraph
     from citegraph.graph.pipeline import BuildOptions
     from citegraph.graph.progress import Progress
@@ -60,6 +61,18 @@ def build(
     return build_graph(records, options, base=base)
 
 
+def extract(title: str, abstract: str = "",
+            gazetteer: Iterable[str | Path] = ()) -> list[Entity]:
+    """The methods, models and benchmarks a title and abstract name (see GUIDELINES).
+
+    Each :class:`~citegraph.graph.extract.Entity` has ``name``, ``type``, ``aliases``,
+    ``introduced`` and ``evidence``; ``gazetteer`` adds user gazetteer files.
+    """
+    from citegraph.graph.extract import extract as _extract
+
+    return _extract(title, abstract, gazetteer=list(gazetteer))
+
+
 def load(directory: str | Path) -> KnowledgeGraph:
     """Read a graph saved with ``kg.save(directory)`` or ``citegraph build --out``."""
     from citegraph.graph.model import KnowledgeGraph
@@ -67,4 +80,4 @@ def load(directory: str | Path) -> KnowledgeGraph:
     return KnowledgeGraph.load(directory)
 
 
-__all__ = ["CitegraphError", "build", "load", "__version__"]
+__all__ = ["CitegraphError", "build", "extract", "load", "__version__"]

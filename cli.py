@@ -139,6 +139,12 @@ def build(
     min_co_mentions: Annotated[int, typer.Option(
         min=1, help="Papers two entities must share for a co-mention edge.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    gazetteer: Annotated[list[Path] | None, typer.Option(
+        help="Extra gazetteer file of entity names (repeatable); see CITEGRAPH_GAZETTEER.",
+    )] = None,
+    entity_embeddings: Annotated[bool, typer.Option(
+        help="Use the embedding model to type unknown entity names and merge near-duplicates.",
+    )] = False,
 ) -> None:
     """Read paper listings and build the knowledge graph into --out."""
     import citegraph
@@ -149,7 +155,9 @@ def build(
     options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
                            citations=citations, model=model, device=device,
                            similarity_top_k=top_k, similarity_threshold=threshold,
-                           min_co_mentions=min_co_mentions)
+                           min_co_mentions=min_co_mentions,
+                           gazetteer=[str(p) for p in gazetteer or []],
+                           entity_embeddings=entity_embeddings)
     base = citegraph.load(out_dir) if append and (out_dir / "manifest.json").exists() else None
     if base is None and out_dir.is_dir():
         from citegraph.graph.vectors import PaperVectors
@@ -164,6 +172,30 @@ def build(
     if report.total_skipped or report.files_skipped:
         console.print(f"{report.total_skipped} record(s) and {len(report.files_skipped)} "
                       "file(s) skipped; see above.")
+
+
+@app.command()
+def extract(
+    in_file: Annotated[Path, typer.Argument(help="JSON Lines with title and abstract.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="JSON Lines to write.")],
+    gazetteer: Annotated[list[Path] | None, typer.Option(
+        help="Extra gazetteer file of entity names (repeatable); see CITEGRAPH_GAZETTEER.",
+    )] = None,
+    corpus: Annotated[bool, typer.Option(
+        help="First learn the names the whole file introduces.")] = True,
+) -> None:
+    """Extract methods, models and benchmarks from each line's title and abstract."""
+    from citegraph.graph.extract.jsonl import extract_jsonl
+
+    result = extract_jsonl(in_file, out_file, gazetteer=[str(p) for p in gazetteer or []],
+                           corpus=corpus)
+    for lineno, message in result.problems[:PROBLEMS_SHOWN]:
+        console.print(f"[yellow]skipped[/] {escape(str(in_file))}:{lineno}: {escape(message)}",
+                      highlight=False, soft_wrap=True)
+    if len(result.problems) > PROBLEMS_SHOWN:
+        console.print(f"… and {len(result.problems) - PROBLEMS_SHOWN} more skipped")
+    console.print(f"{result.papers} paper(s), {result.entities} entities → {out_file}",
+                  highlight=False)
 
 
 @app.command()

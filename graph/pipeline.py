@@ -37,6 +37,8 @@ class BuildOptions:
     similarity_top_k: int = 10
     similarity_threshold: float = 0.5
     min_co_mentions: int = 2
+    gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
+    entity_embeddings: bool = False  # type unknown names / merge near-duplicates with `model`
     #: Vectors of an earlier build of the same output (not extended, rebuilt): reused by
     #: content hash like the vectors of ``base``, so a rebuild embeds only changed papers.
     vector_cache: PaperVectors | None = field(default=None, repr=False)
@@ -78,6 +80,12 @@ def build_graph(
                         kg.g.add_node(nid, **base.node(nid))
                 kg.add_edge(S.CITES, start, end, **{k: v for k, v in props.items() if k != S.TYPE})
     add_papers(kg, index)
+    if options.entities:
+        from citegraph.graph.entities import add_entities
+
+        add_entities(kg, options.progress, options.gazetteer,
+                     embeddings=options.entity_embeddings, model=options.model,
+                     device=options.device)
     add_relationships(kg, options, base)
     return kg
 

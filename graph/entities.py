@@ -1,0 +1,205 @@
+"""The entity stage of the build: Method, Model and Benchmark nodes and their edges.
+
+Runs the extractor over every paper twice — once to learn the names the corpus introduces,
+once to extract — then resolves spellings corpus-wide so each entity is one node:
+
+* a key folds case, spacing and punctuation (``LLaMA`` = ``Llama``);
+* an acronym goes to the long form the corpus most often spells it out as
+  (``DPO`` → ``direct preference optimization``), and every alias a paper pairs with a
+  name goes to that name's node;
+* a model variant gets a VARIANT_OF edge to its family (``Llama-3-8B`` → ``Llama 3``).
+
+A model and a benchmark named in the same sentence of a paper give EVALUATED_ON.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from citegraph.graph import schema as S
+from citegraph.graph.extract import Entity, Extractor
+from citegraph.graph.extract.resolve import entity_key
+from citegraph.graph.extract.text import norm_key
+from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.progress import SILENT, Progress
+
+MAX_EVIDENCE = 3
+
+
+@dataclass
+class _Node:
+    """What the corpus says about one resolved entity."""
+
+    names: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+    aliases: set[str] = field(default_factory=set)
+    papers: set[str] = field(default_factory=set)
+    introduced: bool = False
+    canonical: str | None = None
+    family: str | None = None
+    family_evidence: list[str] = field(default_factory=list)
+
+
+class _Resolver:
+    """Maps every spelling key to one node key (union-find, long forms win over acronyms)."""
+
+    def __init__(self, acronyms: dict[str, str]) -> None:
+        self.parent: dict[str, str] = {}
+        self.acronyms = acronyms
+        self.canonical: set[str] = set()  # gazetteer keys: they name the merged node
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, keep: str, other: str) -> None:
+        a, b = self.find(keep), self.find(other)
+        if a == b:
+            return
+        if (b in self.canonical, len(b)) > (a in self.canonical, len(a)):
+            a, b = b, a  # a gazetteer key, else the longer (spelled-out) key, is the root
+        self.parent[b] = a
+
+    def add(self, ent: Entity) -> None:
+        self.find(ent.key)
+        for alias in ent.aliases:
+            akey = norm_key(alias)
+            if not akey:
+                continue
+            majority = self.acronyms.get(akey)
+            if majority is None or entity_key(majority) == ent.key or ent.canonical:
+                self.union(ent.key, akey)
+        if ent.key in self.acronyms:  # an acronym used alone: its corpus long form
+            self.union(entity_key(self.acronyms[ent.key]), ent.key)
+
+
+def _label(types: Counter[str]) -> str:
+    return S.ENTITY_LABELS[types.most_common(1)[0][0]]
+
+
+def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
+                 gazetteer: Sequence[str] = (), embeddings: bool = False,
+                 model: str | None = None, device: str | None = None) -> None:
+    """Extract entities from every non-stub paper of ``kg`` and add nodes and edges.
+
+    With ``embeddings``, a sentence-transformers model types names no signal could type
+    and merges near-duplicate names (see :mod:`citegraph.graph.extract.embed`).
+    """
+    papers = [(nid, p.get(S.TITLE, ""), p.get(S.ABSTRACT, ""))
+              for nid, p in kg.nodes(S.PAPER) if not p.get(S.STUB)]
+    extractor = Extractor(extra_files=list(gazetteer))
+    with progress.stage("Learning entity names", total=len(papers)) as stage:
+        def counted():
+            for _, title, abstract in papers:
+                stage.advance()
+                yield title, abstract
+        extractor.learn(counted())
+    found: list[tuple[str, list[Entity]]] = []
+    with progress.stage("Extracting entities", total=len(papers)) as stage:
+        for nid, title, abstract in papers:
+            found.append((nid, extractor.extract(title, abstract)))
+            stage.advance()
+    embedder = None
+    if embeddings:
+        from citegraph.graph.extract.embed import EntityEmbedder
+
+        embedder = EntityEmbedder(model, device)
+        with progress.stage("Typing unknown names", total=None):
+            _retype(embedder, [e for _, ents in found for e in ents])
+    _add_to_graph(kg, found, extractor.acronyms, embedder)
+
+
+def _retype(embedder, entities: list[Entity]) -> None:
+    """Give names whose type was only a default the type their context is closest to."""
+    unsure = [e for e in entities if e.typed_by == "default"]
+    types = embedder.type_of([f"{e.name}: {e.evidence[0] if e.evidence else e.name}"
+                              for e in unsure])
+    for ent, kind in zip(unsure, types, strict=True):
+        ent.type, ent.typed_by = kind, "embedding"
+
+
+def _merge_near_duplicates(embedder, resolver: _Resolver, found) -> None:
+    """Union node keys whose names are near-duplicates by spelling and by meaning."""
+    names: dict[str, str] = {}
+    for _, ents in found:
+        for ent in ents:
+            names.setdefault(resolver.find(ent.key), ent.name)
+    keys = list(names)
+    for i, j in embedder.near_duplicates([names[k] for k in keys]):
+        resolver.union(keys[i], keys[j])
+
+
+def _add_to_graph(kg: KnowledgeGraph, found: list[tuple[str, list[Entity]]],
+                  acronyms: dict[str, str], embedder=None) -> None:
+    resolver = _Resolver(acronyms)
+    resolver.canonical = {ent.key for _, ents in found for ent in ents if ent.canonical}
+    for _, ents in found:
+        for ent in ents:
+            resolver.add(ent)
+    if embedder is not None:
+        _merge_near_duplicates(embedder, resolver, found)
+    nodes: dict[str, _Node] = defaultdict(_Node)
+    for paper, ents in found:
+        for ent in ents:
+            node = nodes[resolver.find(ent.key)]
+            node.names[ent.canonical or ent.name] += 1
+            node.types[ent.type] += 1
+            node.aliases.update([ent.name, *ent.aliases])
+            node.papers.add(paper)
+            node.introduced |= ent.introduced
+            node.canonical = node.canonical or ent.canonical
+            if ent.family and ent.type == "model":
+                node.family = node.family or ent.family
+                node.family_evidence.extend(ent.evidence[:1])
+    ids: dict[str, str] = {}
+    for key, node in nodes.items():
+        name = node.canonical or node.names.most_common(1)[0][0]
+        aliases = sorted(a for a in node.aliases if norm_key(a) != norm_key(name))
+        ids[key] = kg.add_node(_label(node.types), key, **{
+            S.NAME: name, S.ALIASES: aliases, S.ENTITY_TYPE: node.types.most_common(1)[0][0],
+            S.INTRODUCED: node.introduced, S.PAPER_COUNT: len(node.papers)})
+    for key, node in nodes.items():
+        if not node.family or _label(node.types) != S.MODEL:
+            continue
+        fkey = resolver.find(entity_key(node.family))
+        if fkey == key:
+            continue
+        if fkey not in ids:
+            ids[fkey] = kg.add_node(S.MODEL, fkey, **{
+                S.NAME: node.family, S.ENTITY_TYPE: "model", S.INTRODUCED: False,
+                S.PAPER_COUNT: 0})
+        elif kg.node(ids[fkey])[S.LABEL] != S.MODEL:
+            continue
+        kg.add_edge(S.VARIANT_OF, ids[key], ids[fkey],
+                    **{S.EVIDENCE: node.family_evidence[:MAX_EVIDENCE]})
+    evaluated: dict[tuple[str, str], list] = defaultdict(lambda: [0, []])
+    for paper, ents in found:
+        mentioned: dict[str, Entity] = {}
+        for ent in ents:
+            mentioned.setdefault(resolver.find(ent.key), ent)
+        for key, ent in mentioned.items():
+            nid = ids[key]
+            sources = ",".join(s for s in ("title", "abstract") if s in ent.sources)
+            kg.add_edge(S.MENTIONS, paper, nid, **{S.COUNT: ent.count,
+                        S.EVIDENCE: ent.evidence[:MAX_EVIDENCE], S.SOURCE: sources})
+            if ent.introduced:
+                kg.add_edge(S.INTRODUCES, paper, nid, **{S.EVIDENCE: ent.evidence[:1]})
+        for mkey, model in mentioned.items():
+            if kg.node(ids[mkey])[S.LABEL] != S.MODEL:
+                continue
+            for bkey, bench in mentioned.items():
+                if kg.node(ids[bkey])[S.LABEL] != S.BENCHMARK:
+                    continue
+                shared = [s for s in model.evidence if s in bench.evidence]
+                if shared:
+                    slot = evaluated[(ids[mkey], ids[bkey])]
+                    slot[0] += 1
+                    slot[1].extend(s for s in shared if s not in slot[1])
+    for (model_id, bench_id), (count, evidence) in evaluated.items():
+        kg.add_edge(S.EVALUATED_ON, model_id, bench_id,
+                    **{S.COUNT: count, S.EVIDENCE: evidence[:MAX_EVIDENCE]})

@@ -1,0 +1,607 @@
+"""The extractor: every signal proposes spans, weights decide, groups become entities.
+
+Signals and their weights (a group of spans is kept when its score reaches
+:data:`THRESHOLD`):
+
+* gazetteer hit (known name, with a model family's version/size tail) — 1.0
+* introduction (``we propose X``, ``called X``, title ``X: ...``) — 1.0, sets ``introduced``
+* acronym–definition pair whose long form looks like a technique or a name — 1.0
+* sized model shape (``Meerkat-7B``) — 1.0
+* a corpus name (introduced by another paper of the corpus) — 0.9
+* benchmark shape (``FreshQA``), coined token (``OverThink``), list item — 0.4–0.6,
+  each repeat or a title occurrence adds a little.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from citegraph.graph.extract import patterns as P
+from citegraph.graph.extract.acronyms import find_pairs
+from citegraph.graph.extract.entity import Entity
+from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
+from citegraph.graph.extract.resolve import entity_key, model_family
+from citegraph.graph.extract.text import clean_text, norm_key, singular_key, split_sentences
+
+THRESHOLD = 1.0
+STRONG = 2  # tier of signals that win overlaps
+WEAK = 1
+
+_TRIM_HEAD = re.compile(r"^(?:The|A|An|Our|This|These|Its|Their|In|On|For|To|We|Both|Each)\s+")
+_TRIM_TAIL = re.compile(r"(?:\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-]|-(?:based|like|style|"
+                        r"level|specific|driven|tuned|powered|generated|guided|aware|free|"
+                        r"only|sized|scale|inspired|centric|derived|enhanced))+$")
+_MODIFIER_SUFFIX = re.compile(r"(?<=[A-Z0-9])[\w.]*-(?:based|like|style|driven|powered|guided|"
+                              r"trained|pretrained|finetuned|fine-tuned|tuned|generated|"
+                              r"enhanced|inspired)\b")
+_DISPLAY_WORDS = ("dataset", "benchmark", "corpus", "data set")
+_DISPLAY_SUFFIX = re.compile(r" (?:dataset|benchmark|corpus|data set)$", re.IGNORECASE)
+_BENCH_HEADS = ("bench", "benchmark", "dataset", "corpus", "qa", "eval", "arena", "suite",
+                "leaderboard")
+_POSSESSIVE = re.compile(r"['’]s$")
+_INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we) (?:\w+ )?"
+                           r"(?:propose|introduce|present|develop|design|release|call|name|term|dub)"
+                           r"(?:s|d|ed)?\b|\b(?:by|[Bb]y) (?:introducing|proposing|developing)\b|"
+                           r"\b(?:called|named|termed|dubbed|coined) $)")
+_NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,8},? "
+                         r"(?:[-—–]+ )?(?:a |an )?$")
+_COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
+_COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
+_NEXT_WORD = re.compile(r" (\w+)")
+_HEAD_KIND = {"dataset": "benchmark", "datasets": "benchmark", "benchmark": "benchmark",
+              "corpus": "benchmark", "leaderboard": "benchmark", "suite": "benchmark",
+              "model": "model", "models": "model", "llm": "model", "checkpoint": "model",
+              "checkpoints": "model", "method": "method", "framework": "method",
+              "algorithm": "method", "technique": "method", "strategy": "method",
+              "scheduler": "method", "optimizer": "method", "loss": "method",
+              "approach": "method", "mechanism": "method", "attack": "method"}
+_TITLE_CASE_BEFORE = re.compile(r"[A-Z][\w-]*[\w] $")
+_SLASH_NUMBER = re.compile(r"/(\d+)\b")
+_TRAILING_NUMBER = re.compile(r"\d+$")
+_TASK_HEADS = {
+    "prediction", "generation", "recognition", "detection", "classification", "segmentation",
+    "answering", "processing", "understanding", "translation", "summarization", "reasoning",
+    "tasks", "task", "problems", "problem", "models", "systems", "agents", "languages",
+    "vision", "intelligence", "science", "analysis", "estimation", "modeling", "modelling",
+    "retrieval", "captioning", "completion", "synthesis", "parsing", "tagging", "forecasting",
+    "rate", "ratio", "score", "error", "accuracy", "metric", "size", "length", "time",
+    "networks", "methods", "algorithms", "techniques", "data", "parameters", "units",
+}
+_METHODISH_HEADS = {
+    "optimization", "algorithm", "method", "attention", "decoding", "sampling", "tuning",
+    "finetuning", "fine-tuning", "regression", "search", "distillation", "normalization",
+    "descent", "adaptation", "loss", "transformer", "encoder", "decoder", "framework",
+    "learning", "training", "pruning", "quantization", "regularization", "dropout",
+    "embedding", "embeddings", "network", "inference", "alignment", "prompting", "policy",
+    "process", "propagation", "mechanism", "architecture", "scheduler", "estimator",
+    "autoencoder", "machine", "clustering", "aggregation", "augmentation", "merging",
+    "game", "scaling", "model", "memory", "splitting", "approach", "system", "strategy",
+    "technique", "pipeline", "operator", "kernel", "filter", "feedback", "masking",
+    "compression", "routing", "experts", "gradient", "gradients", "solver", "protocol",
+}
+_BENCH_WORDS = re.compile(r"(?i)\b(?:benchmarks?|datasets?|corpus|corpora|suite|leaderboard|"
+                          r"test ?set|testbed|collection|arena|challenge|evaluation set)\b")
+_MODEL_WORDS = re.compile(r"\b(?:(?:[Ll]anguage|[Ff]oundation|[Vv]ision-[Ll]anguage|[Gg]enerative|"
+                          r"[Rr]eward|[Bb]ase|[Cc]hat|[Rr]easoning|[Mm]ultimodal|[Ss]peech|"
+                          r"[Ee]mbedding|[Oo]pen|[Ss]mall|[Ll]arge|[Oo]pen-source|[Pp]retrained|"
+                          r"[Ii]nstruct(?:ion)?-tuned|\d+(?:\.\d+)?[BM]) models?|LLMs?|MLLMs?|"
+                          r"VLMs?|SLMs?|checkpoints?|family of (?:\w+ )?models|assistant|chatbot|"
+                          r"judge|evaluator|[a-z]+ models?(?![-\w]))\b")
+_METHOD_WORDS = re.compile(r"(?i)\b(?:method|framework|approach|algorithm|technique|strategy|"
+                           r"system|architecture|optimizer|loss|paradigm|mechanism|pipeline|"
+                           r"scheme|recipe|procedure|attack|protocol|objective|module|"
+                           r"regularizer|library|toolkit|engine|agent|scheduler|sampler|"
+                           r"estimator|solver|planner|operator|layer)\b")
+_COMMON_CAPS = {
+    "we", "our", "the", "this", "these", "however", "moreover", "furthermore", "finally",
+    "additionally", "in", "on", "to", "for", "a", "an", "it", "its", "they", "while", "and",
+    "extensive", "experiments", "results", "code", "github", "huggingface", "hugging face",
+    "pytorch", "tensorflow", "jax", "python", "openai", "google", "meta", "microsoft", "nvidia",
+    "deepmind", "anthropic", "arxiv", "ai", "ml", "nlp", "cv", "sota", "api", "apis", "gpu",
+    "gpus", "cpu", "cpus", "tpu", "tpus", "url", "llm", "llms", "mllm", "mllms", "vlm", "vlms",
+    "lm", "lms", "slm", "slms", "dnn", "dnns", "cnn", "cnns", "rnn", "rnns", "gnn", "gnns",
+    "english", "chinese", "ii", "iii", "iv", "part", "section", "appendix", "table", "figure",
+    "specifically", "notably", "existing", "recent", "recently", "despite",
+    "although", "as", "by", "with", "from", "at", "is", "are", "can", "all", "both",
+    "each", "first", "second", "third", "one", "two", "three", "new", "novel", "large",
+    "small", "open", "deep", "neural", "language", "model", "models", "learning", "using",
+    "based", "via", "towards", "toward", "beyond", "when", "what", "how", "why", "does",
+    "do", "not", "no", "yes", "fig", "eq", "et", "al", "usa", "us", "uk", "eu",
+}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    surface: str
+    signal: str
+    weight: float
+    tier: int
+    type_hint: str | None = None
+    gaz: GazEntry | None = None
+    introduced: bool = False
+    key: str = ""
+    family: str | None = None
+    list_hint: str | None = None
+
+
+@dataclass
+class _Group:
+    mentions: list[Mention] = field(default_factory=list)
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+class Extractor:
+    """Finds methods, models and benchmarks in a title and abstract.
+
+    ``gazetteer`` defaults to the shipped one plus user files; ``corpus`` holds names
+    other papers of the same corpus introduced (see :meth:`learn`).
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None,
+                 extra_files: Iterable[str] = ()) -> None:
+        self.gaz = gazetteer if gazetteer is not None else load_gazetteer(extra_files)
+        self.corpus = Gazetteer(exact_case=True)
+        self.acronyms: dict[str, str] = {}  # short key -> corpus-majority long form
+
+    # --- the corpus pass ---------------------------------------------------------
+    def learn(self, papers: Iterable[tuple[str, str]]) -> int:
+        """Remember names the corpus introduces, so every paper recognises them.
+
+        Returns how many new names were learnt.
+        """
+        long_forms: dict[str, Counter[str]] = defaultdict(Counter)
+        learnt = 0
+        for title, abstract in papers:
+            for ent in self.extract(title, abstract):
+                for alias in ent.aliases:
+                    if alias.isupper() or (sum(c.isupper() for c in alias) >= 2
+                                           and len(alias) <= 8):
+                        long_forms[norm_key(alias)][ent.name] += 1
+                if not ent.introduced or ent.canonical is not None:
+                    continue
+                if not (P.looks_coined(ent.name) or (ent.aliases and " " in ent.name)) \
+                        or not any(c.isupper() or c.isdigit() for c in ent.name):
+                    continue  # "Long Context" is a phrase, not a name to look for elsewhere
+                if norm_key(ent.name) in self.corpus.by_key:
+                    continue
+                self.corpus.add(GazEntry(ent.name, ent.type, list(ent.aliases), corpus=True))
+                learnt += 1
+        self.acronyms = {k: c.most_common(1)[0][0] for k, c in long_forms.items()}
+        return learnt
+
+    # --- one paper ---------------------------------------------------------------
+    def extract(self, title: str, abstract: str = "") -> list[Entity]:
+        """The entities of one paper, in order of first mention."""
+        title = clean_text(title)
+        abstract = clean_text(abstract)
+        doc = f"{title}\n{abstract}" if abstract else title
+        tlen = len(title)
+        sents = [(0, title)] + [(tlen + 1 + off, s) for off, s in split_sentences(abstract)]
+        starts = [s for s, _ in sents]
+        mentions = self._mentions(doc, title, sents)
+        mentions = self._resolve_overlaps(mentions)
+        return self._entities(doc, tlen, sents, starts, mentions)
+
+    # --- signals -------------------------------------------------------------------
+    def _gaz_mentions(self, gaz: Gazetteer, doc: str, padded: str, weight: float,
+                      signal: str) -> list[Mention]:
+        out = []
+        tlen = doc.find("\n")
+        tlen = len(doc) if tlen < 0 else tlen
+        for m in gaz.find(doc, padded=padded):
+            entry = gaz.entries[m.entry]
+            if m.start < tlen and m.start > 0 and entry.name[:1].islower() \
+                    and _TITLE_CASE_BEFORE.search(doc, 0, m.start):
+                continue  # "Global Proxy-based Hard Mining": part of a longer title-case name
+            start, end, family = m.start, m.end, None
+            if entry.type == "benchmark":
+                tail = P.BENCH_TAIL.match(doc, end)
+                if tail and gaz.lookup(doc[start:tail.end()]) is None:
+                    end = tail.end()
+                slash = _SLASH_NUMBER.match(doc, end)
+                if slash:  # CIFAR-10/100 names CIFAR-100 too
+                    stem = _TRAILING_NUMBER.sub("", m.surface)
+                    other = gaz.lookup(stem + slash.group(1))
+                    if other is not None and stem:
+                        out.append(Mention(end, slash.end(), stem + slash.group(1), signal,
+                                           weight, STRONG, other.type, other, key=other.key))
+            if entry.type == "model":
+                tail = P.VARIANT_TAIL.match(doc, end)
+                if tail and tail.end() > end:
+                    end = tail.end()
+                    while end > m.end and doc[end - 1] in ".-":
+                        end -= 1
+                    family = entry.family or entry.name
+                else:
+                    family = entry.family
+            surface = doc[start:end]
+            if end != m.end:
+                known = gaz.lookup(surface)
+                if known is not None:
+                    entry, family = known, known.family
+            key = entity_key(surface) if end != m.end and gaz.lookup(surface) is None \
+                else entry.key
+            out.append(Mention(start, end, surface, signal, weight, STRONG, entry.type,
+                               entry if end == m.end or gaz.lookup(surface) else None,
+                               key=key, family=family))
+        return out
+
+    def _span(self, doc: str, start: int, end: int) -> tuple[int, int] | None:
+        """Trim determiners, trailing connectors and possessives off a captured name."""
+        text = doc[start:end]
+        m = _MODIFIER_SUFFIX.search(text)
+        if m:  # "StarCoder-based LLM" names StarCoder
+            end = start + text.index("-", m.start())
+            text = doc[start:end]
+        m = _TRIM_HEAD.match(text)
+        if m:
+            start += m.end()
+        text = doc[start:end]
+        m = _TRIM_TAIL.search(text)
+        if m:
+            end = start + m.start()
+        m = _POSSESSIVE.search(doc[start:end])
+        if m:
+            end = start + m.start()
+        return (start, end) if end - start >= 2 else None
+
+    def _generic(self, surface: str) -> bool:
+        key = norm_key(surface)
+        if not key or key in self.gaz.generic or singular_key(key) in self.gaz.generic:
+            return True
+        return surface.lower() in _COMMON_CAPS or key.isdigit() or surface in P.NAME_ADJECTIVES
+
+    def _mentions(self, doc: str, title: str, sents: list[tuple[int, str]]) -> list[Mention]:
+        padded = boundary_text(doc) or " " + " " * len(doc) + " "
+        ms = self._gaz_mentions(self.gaz, doc, padded, 1.0, "gazetteer")
+        if len(self.corpus):
+            ms += self._gaz_mentions(self.corpus, doc, padded, 1.0, "corpus")
+
+        def add(start: int, end: int, signal: str, weight: float, tier: int,
+                type_hint: str | None = None, introduced: bool = False) -> Mention | None:
+            span = self._span(doc, start, end)
+            if span is None:
+                return None
+            surface = doc[span[0]:span[1]]
+            if tier == WEAK and span[0] < len(title) and doc.find(surface, len(title)) < 0:
+                return None  # Title Case makes every title word look like a name
+            if self._generic(surface) or len(surface) > 80 or P.size_only(surface) \
+                    or ". " in surface or P.unit_only(surface):
+                return None
+            known = self.gaz.lookup(surface)
+            mention = Mention(span[0], span[1], surface, signal, weight, tier,
+                              known.type if known else type_hint, known,
+                              introduced=introduced,
+                              key=known.key if known else entity_key(surface),
+                              family=known.family if known else None)
+            ms.append(mention)
+            return mention
+
+        span = P.title_name(title)
+        if span and (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
+                     or doc.find(doc[span[0]:span[1]], len(title)) > 0):
+            hint = "model" if P.is_report(title) else (
+                "benchmark" if P.title_says_benchmark(title[span[1]:]) else None)
+            add(*span, "title", 1.0, STRONG, hint, introduced=True)
+        span = P.title_tail_name(title)
+        if span and P.looks_coined(doc[span[0]:span[1]]):
+            add(*span, "title", 1.0, STRONG, introduced=True)
+        intro, ours, list_spans, headed = P.cue_spans(doc, padded)
+        for s, e in ours:
+            add(s, e, "intro", 1.0, STRONG, introduced=True)
+        for s, e in intro:
+            m = add(s, e, "intro", 1.0, STRONG, introduced=True)
+            if m is not None and m.gaz is not None and m.start > len(title):
+                m.introduced = False  # "we present GPT-4 with ...": a known name is not new
+        for s, e in P.appositive_names(doc):
+            add(s, e, "intro", 0.8, STRONG, introduced=True)
+        defined: dict[str, Mention] = {}  # acronyms this paper spells out
+        for pair in find_pairs(doc):
+            long_ok = self._long_form_ok(pair.long)
+            short = add(pair.short_start, pair.short_end, "acronym", 1.0 if long_ok else 0.3,
+                        STRONG)
+            long = add(pair.long_start, pair.long_end, "acronym", 1.0 if long_ok else 0.3,
+                       STRONG)
+            if short and long:
+                # the spelled-out form decides: an acronym the gazetteer knows for another
+                # long form (SFT = supervised / sparse fine-tuning) is this paper's own
+                short.gaz = long.gaz
+                short.type_hint = long.type_hint
+                short.key = long.key
+                defined[entity_key(short.surface)] = long
+        for m in ms:  # the paper's own expansion of an acronym beats the gazetteer's
+            long = defined.get(entity_key(m.surface))
+            if long is not None and m.key != long.key:
+                m.key, m.gaz, m.type_hint = long.key, long.gaz, long.type_hint
+        for s, e in P.model_shapes(doc):
+            m = add(s, e, "model-shape", 1.0, STRONG, "model")
+            if m is not None and m.family is None:
+                m.family = model_family(m.surface)
+        for s, e in P.release_shapes(doc):
+            m = add(s, e, "model-shape", 1.0, STRONG, "model")
+            if m is not None and m.family is None:
+                m.family = model_family(m.surface)
+        for s, e, kind in headed:
+            m = add(s, e, "headed", 0.6, WEAK, kind)
+            if m is not None and (P.looks_coined(m.surface) or m.start > len(title)) \
+                    and not (len(m.surface) <= 3 and m.surface.isalpha() and m.surface.isupper()):
+                m.weight = 1.0  # short capitals (the PO model) need another signal
+        for s, e in P.bench_word_shapes(doc):
+            add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
+        for s, e in P.paren_names(doc):
+            add(s, e, "coined", 1.0, WEAK)
+        for s, e in P.bench_shapes(doc):
+            add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
+        known_at = {}
+        for k in ms:
+            if k.gaz is not None:
+                known_at[k.start] = known_at[k.end] = k.gaz.type
+        for s, e in P.inner_caps(doc):
+            m = add(s, e, "coined", 0.5, WEAK)
+            if m is None:
+                continue
+            # "AdaGrad and AdaGradNorm": coordinated with a known name, it is a name too
+            after = _COORD_AFTER.match(doc, m.end)
+            before = _COORD_BEFORE.search(doc, max(0, m.start - 7), m.start)
+            kind = (known_at.get(after.end()) if after else None) or (
+                known_at.get(before.start()) if before else None)
+            if kind:
+                m.weight, m.list_hint = 1.0, kind
+        starts = [off for off, _ in sents]
+        context: dict[int, bool] = {}
+        known = [(m.start, m.end, m.gaz) for m in ms if m.gaz is not None]
+        lists: dict[int, list[Mention]] = defaultdict(list)
+        for s, e, base in list_spans:
+            idx = bisect.bisect_right(starts, base) - 1
+            if idx not in context:
+                sent = sents[idx][1]
+                context[idx] = P.bench_context(sent) or P.model_context(sent)
+            if context[idx]:
+                m = add(s, e, "list", 0.4, WEAK)
+                if m is not None:
+                    lists[base].append(m)
+        for base, items in lists.items():
+            # an enumeration with a known member, or of coined names, is a list of names
+            # of one kind: the known members' kind, else what the sentence is about
+            kinds = Counter(k.type for m in items for s, e, k in known
+                            if s < m.end and m.start < e)
+            if kinds:
+                kind = kinds.most_common(1)[0][0]
+            else:
+                sent = sents[bisect.bisect_right(starts, base) - 1][1]
+                kind = "benchmark" if P.bench_context(sent) else "model"
+            for m in items:
+                if kinds or P.looks_coined(m.surface):
+                    m.weight = 1.0
+                if m.gaz is None and m.type_hint is None:
+                    m.list_hint = kind  # weaker than what the words around the name say
+        return ms
+
+    def _long_form_ok(self, long: str) -> bool:
+        """Whether an acronym's long form names a technique, model or benchmark."""
+        if self.gaz.lookup(long) is not None:
+            return True
+        if self._generic(long):
+            return False
+        words = long.lower().replace("-", " ").split()
+        head = words[-1] if words else ""
+        if head in _TASK_HEADS or singular_key(head) in _TASK_HEADS or head == "learning":
+            return False  # tasks and areas ("... learning") need the gazetteer's word
+        caps = sum(1 for w in long.split() if w[:1].isupper())
+        if len(long.split()) == 1:
+            return caps == 1  # "Microscaling (MX)"
+        return head in _METHODISH_HEADS or caps >= max(2, len(long.split()) - 1)
+
+    @staticmethod
+    def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+        """Keep the strongest, then longest span wherever spans overlap."""
+        mentions.sort(key=lambda m: (-m.tier, -(m.end - m.start), -m.weight,
+                                     -len(m.family or ""), m.start))
+        covered: set[int] = set()  # character offsets already inside a kept span
+        kept = []
+        for m in mentions:
+            if m.start in covered or (m.end - 1) in covered or any(
+                    i in covered for i in range(m.start, m.end)):
+                # an identical span from another signal still adds its evidence
+                for k in kept:
+                    if k.start == m.start and k.end == m.end:
+                        k.weight = max(k.weight, m.weight) + 0.0
+                        k.introduced = k.introduced or m.introduced
+                        if m.signal not in k.signal:
+                            k.signal += "+" + m.signal
+                        if m.signal == "acronym":  # the pair in the text decides identity
+                            k.gaz, k.key = m.gaz, m.key
+                        elif k.gaz is None and m.gaz is not None:
+                            k.gaz, k.key = m.gaz, m.gaz.key
+                        if k.type_hint is None:
+                            k.type_hint = m.type_hint
+                continue
+            covered.update(range(m.start, m.end))
+            kept.append(m)
+        kept.sort(key=lambda m: m.start)
+        return kept
+
+    # --- grouping -------------------------------------------------------------------
+    def _entities(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
+                  mentions: list[Mention]) -> list[Entity]:
+        uf = _UnionFind()
+        keys = {m.key for m in mentions}
+        for m in mentions:
+            uf.find(m.key)
+            surface_key = entity_key(m.surface)
+            if surface_key != m.key:  # "UnMix-TNS" elsewhere joins its acronym pair
+                uf.union(m.key, surface_key)
+            sing = singular_key(m.key)
+            if sing != m.key and sing in keys:
+                uf.union(sing, m.key)
+            if m.gaz is not None:
+                uf.union(m.gaz.key, m.key)
+            elif m.key in self.acronyms:
+                long_key = entity_key(self.acronyms[m.key])
+                if long_key in keys:
+                    uf.union(long_key, m.key)
+        groups: dict[str, list[Mention]] = defaultdict(list)
+        for m in mentions:
+            groups[uf.find(m.key)].append(m)
+        entities = []
+        for group in groups.values():
+            ent = self._entity(doc, tlen, sents, starts, group)
+            if ent is not None:
+                entities.append(ent)
+        return entities
+
+    def _entity(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
+                group: list[Mention]) -> Entity | None:
+        best: dict[str, float] = {}
+        for m in group:
+            best[m.signal] = max(best.get(m.signal, 0.0), m.weight)
+        score = max(best.values()) + 0.15 * (len(group) - 1) + 0.1 * (len(best) - 1)
+        if any(m.start < tlen for m in group):
+            score += 0.3
+        if score < THRESHOLD:
+            return None
+        gaz = next((m.gaz for m in group if m.gaz is not None), None)
+        known = gaz is not None and not gaz.corpus  # a corpus name may be this paper's own
+        introduced = any(m.introduced for m in group) or any(
+            (m.gaz is None or m.gaz.corpus) and self.gaz.lookup(m.surface) is None
+            and self._in_intro_clause(doc, m)
+            for m in group) or (
+            not known and any(m.start < tlen for m in group)
+            and any(m.start > tlen and P.looks_coined(m.surface) for m in group))
+        surfaces = list(dict.fromkeys(m.surface for m in group))
+        by_key: dict[str, str] = {}
+        for s in surfaces:
+            by_key.setdefault(norm_key(s), s)
+        distinct = list(by_key.values())
+        name = max(distinct, key=lambda s: (len(s.split()), len(s), -surfaces.index(s)))
+        aliases = [s for s in distinct if s != name]
+        if gaz is not None and name.endswith("s"):  # "LoRAs" names LoRA
+            spellings = {norm_key(a) for a in [gaz.name, *gaz.aliases]}
+            if norm_key(name) not in spellings and norm_key(name[:-1]) in spellings:
+                aliases, name = [name, *aliases], name[:-1]
+        short = _DISPLAY_SUFFIX.sub("", name) if name.lower().endswith(_DISPLAY_WORDS) else name
+        if short != name and short and norm_key(short) not in by_key:
+            aliases, name = [name, *aliases], short  # "the Reddit dataset" names Reddit
+        etype, typed_by = self._type(doc, sents, starts, group, gaz)
+        evidence, sources = [], []
+        for m in group:
+            idx = bisect.bisect_right(starts, m.start) - 1
+            sent = sents[idx][1]
+            if sent not in evidence:
+                evidence.append(sent)
+            src = "title" if m.start < tlen else "abstract"
+            if src not in sources:
+                sources.append(src)
+        family = next((m.family for m in group if m.family), None)
+        canonical = gaz.name if gaz is not None else None
+        key = gaz.key if gaz is not None else entity_key(name)
+        if family and norm_key(family) == key:
+            family = None
+        return Entity(name=name, type=etype, aliases=aliases, introduced=introduced,
+                      evidence=evidence[:3], key=key, canonical=canonical, family=family,
+                      sources=sources, count=len(group), score=round(score, 2),
+                      typed_by=typed_by)
+
+    @staticmethod
+    def _in_intro_clause(doc: str, m: Mention) -> bool:
+        """A new name right after ``we propose/introduce ...`` in the same clause."""
+        before = doc[max(0, m.start - 70):m.start]
+        cut = max(before.rfind(". "), before.rfind("\n"), before.rfind(", which"))
+        before = before[cut + 1:]
+        if _INTRO_BEFORE.search(before):
+            return True
+        short_caps = len(m.surface) <= 3 and m.surface.isupper()  # "a new MU paradigm"
+        return not short_caps and bool(_NEW_BEFORE.search(before))
+
+    def _type(self, doc: str, sents: list[tuple[int, str]], starts: list[int],
+              group: list[Mention], gaz: GazEntry | None) -> tuple[str, str]:
+        """The entity's type and what decided it."""
+        if gaz is not None:
+            return gaz.type, "gazetteer"
+        for m in group:  # "the VoiceAssistant-400K dataset": the head noun decides
+            head = _NEXT_WORD.match(doc, m.end)
+            if head and head.group(1).lower() in _HEAD_KIND:
+                return _HEAD_KIND[head.group(1).lower()], "signal"
+        prefix = self.gaz.lookup(re.split(r"[- ]", group[0].surface)[0])
+        if prefix is not None and prefix.type != "method":  # MATH-P-Hard, Llama3-PBM-Nova
+            return prefix.type, "signal"
+        head = group[0].surface.replace("-", " ").split()[-1].lower()
+        if head.endswith(_BENCH_HEADS) and group[0].surface[-1:].isalpha():
+            return "benchmark", "signal"
+        if head in _METHODISH_HEADS and head not in ("model", "network", "transformer"):
+            return "method", "signal"
+        votes: Counter[str] = Counter()
+        for m in group:
+            if m.type_hint:
+                votes[m.type_hint] += 2
+        if votes:
+            return votes.most_common(1)[0][0], "signal"
+        for m in group:
+            cue = context_type(doc, m.start, m.end)
+            if cue:
+                votes[cue] += 1
+        if votes:
+            return votes.most_common(1)[0][0], "context"
+        for m in group:
+            if m.list_hint:
+                votes[m.list_hint] += 1
+        if votes:
+            return votes.most_common(1)[0][0], "signal"
+        return "method", "default"
+
+
+_APPOSITIVE = re.compile(r"^,? (?:which is |that is |is |was |are |, )?(?:a|an|the|our) ")
+
+
+def context_type(doc: str, start: int, end: int) -> str | None:
+    """The type a name's neighbourhood suggests: ``X, a new benchmark`` / ``the X model``.
+
+    Looks at the head noun right after the name, then at an appositive (``X, a ...``),
+    then at the few words before it; None when nothing says.
+    """
+    after = re.split(r"[.;()]", doc[end:end + 70])[0]
+    windows = []
+    m = _HEAD_AFTER.match(after)
+    if m:
+        windows.append(m.group(0))
+    if _APPOSITIVE.match(after):
+        windows.append(after)
+    before = re.split(r"[.;(),\n]", doc[max(0, start - 30):start])[-1]
+    before = " ".join(before.split()[-3:])  # only the words right before the name
+    for text, nearest_last in [(w, False) for w in windows] + [(before, True)]:
+        best: tuple[int, str] | None = None
+        for kind, pattern in (("benchmark", _BENCH_WORDS), ("model", _MODEL_WORDS),
+                              ("method", _METHOD_WORDS)):
+            for cue in pattern.finditer(text):
+                # after a name the first cue is its head; before it, the last one is
+                pos = -cue.end() if nearest_last else cue.start()
+                if best is None or pos < best[0]:
+                    best = (pos, kind)
+        if best:
+            return best[1]
+    return None
+
+
+_HEAD_AFTER = re.compile(r"^ (?:[\w-]+ )?[\w-]+")

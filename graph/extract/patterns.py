@@ -1,0 +1,485 @@
+"""Surface signals that need no dictionary: introductions, name shapes, benchmark lists.
+
+Each function takes cleaned text and yields ``(start, end)`` spans with a hint; the
+extractor weighs them against the gazetteer. All patterns are compiled once.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import ahocorasick
+
+# A name-like token: capitalised, or with an inner capital or digit (GPT-4o, kNN-Embed,
+# SpecDec++, o3-mini), allowing dots, hyphens, plus signs and a trailing star.
+UP = "A-ZÀ-ÖØ-ÞΑ-Ω"  # capitals, Latin-1 and Greek included (Über-Net, Δ-Net)
+TOKEN = (rf"(?:[{UP}][\w.'’+*-]*[\w+*]|[{UP}]|[a-z]+[{UP}0-9][\w.+*-]*[\w+*]|"
+         rf"\d[\w.-]*[A-Za-z][\w.+-]*)")
+NAME = rf"{TOKEN}(?:(?: | of | for | with )?(?:{TOKEN}|v?\d+(?:\.\d+)*\b)){{0,5}}"
+_CONNECTORS = {"of", "for", "with"}
+
+_INTRO_VERB = re.compile(
+    r"\b(?:propose|introduce|present|develop|design|release|build|construct|create|curate|"
+    r"contribute|offer|unveil|devise|describe|open-source|launch)(?:s|d|ed)?\b")
+_INTRO_SUBJECT = re.compile(r"\b(?:[Ww]e|paper|work|study|report|article)(?: \w+)?,? $")
+# (searched in the few characters before an introduction verb)
+_INTRO_OBJECT = re.compile(
+    rf" (?:(?:the|a|an|our|two|three|new|novel)\b[^,.;:()]{{0,80}}?(?:,|:| called| named"
+    rf"| termed| dubbed|—| -) ?|(?:the|a|an|our) (?:(?:new|novel|first|large-scale) )?)?"
+    rf"(?P<name>{NAME})"
+)
+_CALLED = re.compile(
+    rf"\b(?:called|named|termed|dubbed|coined|denoted(?: as)?|namely|referred to as|which we "
+    rf"call|we call it|we name it|code-?named)\s+[\"“']?(?P<name>{NAME})"
+)
+_APPOSITIVE_CUE = re.compile(
+    r",? (?:a|an) (?:novel|new|simple|general|unified|efficient|lightweight)\b"
+)
+_NAME_AT_END = re.compile(rf"(?<![\w-])(?P<name>{TOKEN}(?: {TOKEN}){{0,3}})$")
+_TITLE_NAME = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*(?::|\s-{1,2}\s|\s—\s)\s*\S")
+_TECH_REPORT = re.compile(rf"^(?P<name>{NAME}) (?:Technical Report|Tech Report|System Card)\b")
+
+# Model names by shape: a capitalised family, optional version, a parameter count.
+_SIZE = r"\d+(?:\.\d+)?\s?[xX×]\s?\d+(?:\.\d+)?[BbMm]|\d+(?:\.\d+)?[BMKT]\b|\d+(?:\.\d+)?[bm]\b"
+_RELEASE_SHAPE = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][\w.]*(?:-[\w.]+)*-(?:Instruct|Chat|Base|Coder|VL|Vision|Omni|"
+    r"Reasoner|Distill)(?:-v?\d+(?:\.\d+)*)?)(?![\w-])")
+_MODEL_SHAPE = re.compile(
+    rf"(?<![\w-])(?P<name>[A-Z][A-Za-z]*[A-Za-z0-9.]*(?:[- ](?:[A-Z][\w.]*|v?\d+(?:\.\d+)*)){{0,3}}"
+    rf"[- ](?:{_SIZE})(?:[- ](?:[A-Z][a-z]+|it|v\d+(?:\.\d+)?|\d+[kK]))*)(?![\w-])"
+)
+# The tail a known model family may carry: versions, sizes and release suffixes.
+VARIANT_TAIL = re.compile(
+    rf"(?:[- ]?(?:{_SIZE}|v?\d+(?:\.\d+)*[a-z]?)(?![\w])|[- ](?:Instruct|Chat|Base|IT|Mini|Pro|"
+    r"Flash|Turbo|Large|Small|Medium|XL|XXL|Tiny|Nano|Ultra|Coder|Math|VL|Omni|Vision|Plus|Max|"
+    r"Lite|Sonnet|Opus|Haiku|Thinking|Preview|Distill|Air|Scout|Maverick|Exp|Reasoner|Code|"
+    r"Next|Long|SFT|DPO|RL|\d+[kK])\b|-(?:instruct|chat|base|it|mini|pro|flash|turbo|large|"
+    r"small|\d+[kK])\b)+"
+)
+# The tail a benchmark may carry: a year or version (AIME 2024, HMMT 25, SQuAD v2).
+BENCH_TAIL = re.compile(r"[- ]?(?:'?2\d|(?:19|20)\d\d|v\d+(?:\.\d+)?|\d+ ?(?:x|×|times) ?\d+)"
+                        r"(?![\w.%]| ?%| (?:points|accuracy|score|pass|tasks|problems))")
+_SIZE_ONLY = re.compile(r"^(?:\d+(?:\.\d+)?\s?[xX×]\s?)?\d+(?:\.\d+)?\s?[BMKTbm]$")
+_OUR = re.compile(
+    rf"\b[Oo]ur (?:[a-z-]+ ){{0,3}}?(?:[a-z]+, )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
+)
+_TITLE_TAIL = re.compile(rf"(?::|\s-{{1,2}}\s|\s—\s)\s*(?P<name>{TOKEN}(?: {TOKEN})?)$")
+_BENCH_SUFFIXES = ("Bench", "BENCH", "QA", "Eval", "EVAL", "Arena", "Gym")
+_BENCH_SHAPE = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][\w.-]*(?:Bench|BENCH|QA|Eval|EVAL|Arena|Gym)"
+    r"(?:[- ]?v?\d+(?:\.\d+)?)?)(?![\w-])"
+)
+_HAS_SIZE = re.compile(r"\d(?:\.\d+)?\s?[BMKTbm]\b|\d[xX×]\d")
+_INNER_CAPS = re.compile(
+    r"(?<![\w-])(?P<name>(?:[A-Za-z][a-z]+[A-Z][\w+*-]*|[A-Z]{2,}[a-z][\w+*-]*|[A-Z][\w-]*\d[\w.-]*"
+    r"[\w+]|[A-Z][A-Z0-9]*(?:-[A-Z0-9][\w]*)+|[a-z]+-[A-Z][\w-]*|[A-Z][a-z]+(?:-[A-Z][\w]*)+)"
+    r"\+*\*?)(?![\w-])"
+)
+_LIST_CUE = re.compile(
+    rf"\b(?:on|including|includes|include|such as|like|e\.g\.,?|namely|across|over|and|with|"
+    rf"than|outperforms|surpass(?:es|ing)?|outperforming|against|versus|vs\.?|from|to)"
+    rf" (?:the |both |popular |standard |several |various |challenging |widely used |\w+ )?"
+    rf"(?:(?:[\w-]+ )?(?:benchmarks?|datasets?|suites?|tasks|models|baselines)"
+    rf"(?: such as| including| like|,|:)? )?"
+    rf"(?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})"
+)
+_BENCH_CONTEXT = re.compile(r"(?i)\bbenchmark|\bdatasets?\b|\bcorpus|\bcorpora|\bsuites?\b|"
+                            r"\bexams?\b|"
+                            r"\bleaderboard|\btest ?sets?\b|\bevaluat|\bexperiments?\b")
+_MODEL_CONTEXT = re.compile(r"(?i)\bmodels?\b|\bLLMs?\b|\bbaselines?\b|\bcheckpoints?\b|"
+                            r"\bVLMs?\b|\bMLLMs?\b|\boutperform|\bsurpass")
+
+
+def intro_names(text: str) -> list[tuple[int, int]]:
+    """Spans of names a paper says it proposes, introduces or calls something.
+
+    Verbs are found first (rare, cheap), then the subject before and the name after.
+    """
+    spans = []
+    for verb in _INTRO_VERB.finditer(text):
+        if not _INTRO_SUBJECT.search(text, max(0, verb.start() - 24), verb.start()):
+            continue
+        m = _INTRO_OBJECT.match(text, verb.end())
+        if m:
+            spans.append(m.span("name"))
+    if "call" in text or "name" in text or "term" in text or "dub" in text or "coin" in text:
+        spans.extend(m.span("name") for m in _CALLED.finditer(text))
+    return spans
+
+
+def our_names(text: str) -> list[tuple[int, int]]:
+    """``our TinyNet`` / ``our tool, ASTRAL`` — a capitalised name a paper calls its own."""
+    if "our " not in text and "Our " not in text:
+        return []
+    return [m.span("name") for m in _OUR.finditer(text)]
+
+
+def title_tail_name(title: str) -> tuple[int, int] | None:
+    """A short name after the title's colon: ``...: Adaptive-k``."""
+    m = _TITLE_TAIL.search(title)
+    return m.span("name") if m else None
+
+
+_UNIT_ONLY = re.compile(r"^\d[\d.,]*(?:(?:x|×|times)\d+)?-?(?:x|×|bit|bits|b|fold|shot|way|layer|"
+                        r"GB|MB|TB|GHz|ms|s|k|parameters?|param|params|token|tokens|"
+                        r"K|M|B|T|D|d|nd|rd|th|st|h|px|p|%)$")
+
+
+_NUMBERED_WORD = re.compile(
+    r"^(?:\d[\d.,]*\s?[A-Za-z]{0,2}-[a-z]+(?:-[a-z]+)*(?: [\w-]+)?|"
+    r"(?:[Ss]tep|[Ss]tage|[Pp]hase|[Pp]art|[Ss]ection|[Tt]able|[Ff]igure|[Ff]ig|[Ee]q|[Ee]quation|[Aa]ppendix|[Ll]evel|[Rr]ound|[Tt]ask|"
+    r"[Ee]xperiment|[Tt]heorem|[Ll]emma|[Aa]lgorithm)\.? ?\d+)$")
+
+
+def unit_only(name: str) -> bool:
+    """A number with a unit (``4-bit``, ``2.26x``, ``7B-parameter``) or ``Step 1`` is no name."""
+    return bool(_UNIT_ONLY.match(name) or _NUMBERED_WORD.match(name))
+
+
+def size_only(name: str) -> bool:
+    """A bare parameter count (``7B``, ``15.7M``) is no name."""
+    return bool(_SIZE_ONLY.match(name))
+
+
+def appositive_names(text: str) -> list[tuple[int, int]]:
+    """``X, a novel method ...`` — names presented as new."""
+    spans = []
+    for cue in _APPOSITIVE_CUE.finditer(text):
+        lo = max(0, cue.start() - 60)
+        m = _NAME_AT_END.search(text, lo, cue.start())
+        if m:
+            spans.append(m.span("name"))
+    return spans
+
+
+def title_name(title: str) -> tuple[int, int] | None:
+    """The name before a title's colon (``MiniCPM: ...``) or before "Technical Report"."""
+    m = _TECH_REPORT.match(title)
+    if m:
+        return m.span("name")
+    m = _TITLE_NAME.match(title)
+    if not m:
+        return None
+    name = m.group("name")
+    words = name.split()
+    if len(words) > 5:
+        return None
+    if not re.fullmatch(NAME, name):
+        return None
+    lowers = [w for w in words if w.islower() and w not in _CONNECTORS]
+    if lowers or any(w.lower() in _TITLE_STOP for w in words):
+        return None
+    return m.span("name")
+
+
+_TITLE_STOP = {"your", "you", "our", "we", "is", "are", "can", "do", "does", "the", "a", "an",
+               "part", "towards", "toward", "when", "why", "how", "what", "beyond", "rethinking",
+               "revisiting", "on", "not", "all", "need", "it", "this", "be", "just", "more",
+               "less", "i", "ii", "iii", "my", "me", "let", "make", "making"}
+
+
+_TITLE_BENCH = re.compile(r"(?i)\b(?:benchmark(?:s|ing)?|datasets?|corpus|leaderboard|"
+                          r"evaluation suite|test suite|arena)\b")
+
+
+def title_says_benchmark(title: str) -> bool:
+    """``X: A Benchmark for ...`` / ``X: Benchmarking ...``."""
+    return bool(_TITLE_BENCH.search(title))
+
+
+def is_report(title: str) -> bool:
+    """``X Technical Report``: X is a model the report presents."""
+    return bool(_TECH_REPORT.match(title))
+
+
+def model_shapes(text: str) -> list[tuple[int, int]]:
+    """Spans shaped like a sized model checkpoint: ``Meerkat-7B``, ``Mixtral 8x7B``."""
+    spans: list[tuple[int, int]] = []
+    for size in _HAS_SIZE.finditer(text):  # look only around parameter counts
+        if spans and size.start() < spans[-1][1]:
+            continue
+        for m in _MODEL_SHAPE.finditer(text, max(0, size.start() - 60),
+                                       min(len(text), size.end() + 40)):
+            if m.start("name") <= size.start() < m.end("name") and (
+                    not spans or m.start("name") >= spans[-1][1]):
+                first = m.group("name").split()[0]
+                if first[1:].islower() and first.endswith(("ing", "ed", "ly", "es")):
+                    break  # "Deriving 8B and 4B models": a sentence opener, not a family
+                spans.append(m.span("name"))
+                break
+    return spans
+
+
+_RELEASE_SUFFIXES = ("-Instruct", "-Chat", "-Base", "-Coder", "-VL", "-Vision", "-Omni",
+                     "-Reasoner", "-Distill")
+
+
+def release_shapes(text: str) -> list[tuple[int, int]]:
+    """Checkpoint names with a release suffix: ``Palmyra-Fin-128k-Instruct``."""
+    if not any(suffix in text for suffix in _RELEASE_SUFFIXES):
+        return []
+    return [m.span("name") for m in _RELEASE_SHAPE.finditer(text)]
+
+
+_HEAD_NOUN = re.compile(
+    r" (?P<head>model|models|LLM|optimizer|algorithm|framework|method|architecture|loss|"
+    r"dataset|datasets|benchmark|benchmarks|corpus|environments?|suite|leaderboard|test set)\b")
+_HEAD_TYPES = {"model": "model", "models": "model", "LLM": "model", "dataset": "benchmark",
+               "datasets": "benchmark", "benchmark": "benchmark", "benchmarks": "benchmark",
+               "corpus": "benchmark", "environment": "benchmark", "environments": "benchmark",
+               "suite": "benchmark", "leaderboard": "benchmark", "test set": "benchmark"}
+NAME_ADJECTIVES = {"Bayesian", "Gaussian", "Markov", "Boltzmann", "Euclidean", "Hilbert",
+                    "Lipschitz", "Bernoulli", "Poisson", "Laplacian", "Hessian", "Jacobian",
+                    "Lagrangian", "Riemannian", "Fourier", "Monte", "Carlo", "Newton", "Dirichlet",
+                    "Gibbs", "Kalman", "Wasserstein", "Shapley", "Turing", "Nash", "Pareto",
+                    "English", "Chinese", "Python", "Transformer", "Transformers", "Large",
+                    "Small", "New", "Our", "The", "This", "Each", "Deep", "Neural", "Hamiltonian",
+                   "Gaussian-based", "Boolean", "Cartesian", "Darwinian", "Hebbian", "Stein",
+                   "Hoeffding", "Bregman", "Frobenius", "Kullback", "Leibler", "Shannon",
+                   "Bellman", "Nesterov", "Polyak", "Langevin", "Brownian", "Gumbel"}
+_BEFORE_HEAD = re.compile(rf"\b(?:the|a|an|our|their|its)(?: [a-z-]+)? (?P<name>{TOKEN})$")
+
+
+_TOKEN_RE = re.compile(TOKEN)
+_DETERMINERS = {"the", "a", "an", "our", "their", "its"}
+
+
+def headed_names(text: str, heads: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """``the Octopus model`` / ``the SM3 optimizer``: ``(start, end, type)``.
+
+    ``heads`` are ``(start of the head noun, head noun)`` pairs from the cue automaton; the
+    name is the token right before the head, after a determiner (and at most one word).
+    """
+    out = []
+    for head_start, head in heads:
+        end = head_start - 1
+        if end <= 0 or text[end] != " ":
+            continue
+        start = text.rfind(" ", 0, end) + 1
+        name = text[start:end]
+        if not name or name in NAME_ADJECTIVES or not _TOKEN_RE.fullmatch(name):
+            continue
+        words = text[max(0, start - 30):start].split()[-2:]
+        kind = _HEAD_TYPES.get(head, "method")
+        allowed = _DETERMINERS | ({"on", "in", "across"} if kind == "benchmark" else set())
+        if not any(w.lower() in allowed for w in words):
+            continue
+        out.append((start, end, kind))
+    return out
+
+
+_BENCH_WORD_SHAPE = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][\w.-]*(?: [A-Z][\w.-]*)? (?:Arena|Bench|Benchmark|Leaderboard|"
+    r"Challenge))\b")
+
+
+def bench_word_shapes(text: str) -> list[tuple[int, int]]:
+    """``Judge Arena``, ``Open LLM Leaderboard``: capitalised name plus benchmark word."""
+    if not any(w in text for w in (" Arena", " Bench", " Leaderboard", " Challenge")):
+        return []
+    return [m.span("name") for m in _BENCH_WORD_SHAPE.finditer(text)]
+
+
+def bench_shapes(text: str) -> list[tuple[int, int]]:
+    """Spans shaped like benchmark names: ``RewardBench``, ``FreshQA``, ``AlpacaEval``."""
+    if not any(suffix in text for suffix in _BENCH_SUFFIXES):
+        return []
+    return [m.span("name") for m in _BENCH_SHAPE.finditer(text)]
+
+
+_PAREN_NAME = re.compile(rf"\((?P<name>{TOKEN})\)")
+
+
+def paren_names(text: str) -> list[tuple[int, int]]:
+    """Coined names in brackets after a description: ``an audio tokenizer (Foo-Tok)``."""
+    return [m.span("name") for m in _PAREN_NAME.finditer(text)
+            if looks_coined(m.group("name")) and len(m.group("name")) > 5]
+
+
+_COINED_FULL = re.compile(_INNER_CAPS.pattern[len("(?<![\\w-])"):-len("(?![\\w-])")])
+_INTERESTING = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]|\d|[A-Za-z]-[A-Z]|^[A-Z][A-Z]")
+_STRIP = "()[]{}\"'“”‘’,.;:!?/"
+
+
+def inner_caps(text: str) -> list[tuple[int, int]]:
+    """Coined-looking tokens: inner capitals or digits (``OverThink``, ``GSM8K``).
+
+    Splits on spaces and looks only at tokens that are not all lower case — much cheaper
+    than a regex scan of every character.
+    """
+    spans = []
+    pos = 0
+    for raw in text.replace("\n", " ").split(" "):
+        start = pos
+        pos += len(raw) + 1
+        if raw.islower() or not _INTERESTING.search(raw):
+            continue
+        for part_start, part in _parts(raw):
+            word = part.strip(_STRIP)
+            if not word:
+                continue
+            lead = part.find(word)
+            m = _COINED_FULL.fullmatch(word)
+            if m:
+                s = start + part_start + lead
+                spans.append((s, s + len(word)))
+    return spans
+
+
+def _parts(token: str) -> list[tuple[int, str]]:
+    """A token split at slashes, with offsets (``AdaGrad/Adam``)."""
+    if "/" not in token:
+        return [(0, token)]
+    out, pos = [], 0
+    for piece in token.split("/"):
+        out.append((pos, piece))
+        pos += len(piece) + 1
+    return out
+
+
+_NAME_RE = re.compile(NAME)
+
+
+def list_items(text: str) -> list[tuple[int, int, int]]:
+    """Items of enumerations (``on A, B and C``): ``(start, end, list start)``."""
+    spans = []
+    for m in _LIST_CUE.finditer(text):
+        base = m.start("list")
+        for item in _NAME_RE.finditer(m.group("list")):
+            spans.append((base + item.start(), base + item.end(), base))
+    return spans
+
+
+def bench_context(sentence: str) -> bool:
+    return bool(_BENCH_CONTEXT.search(sentence))
+
+
+def model_context(sentence: str) -> bool:
+    return bool(_MODEL_CONTEXT.search(sentence))
+
+
+_COINED = re.compile(r"[a-z][A-Z]|\d|[A-Za-z]-[A-Z0-9]|^[A-Z]{2,}")
+
+
+def looks_coined(name: str) -> bool:
+    """Inner capitals, digits or capitalised hyphen parts: ``Mapillary-SLS``, ``GSM8K``."""
+    return bool(_COINED.search(name))
+
+
+# --- cue words, found by one automaton pass --------------------------------------------
+
+INTRO, CALLED, OUR, LIST, HEAD = "intro", "called", "our", "list", "head"
+_CUE_WORDS = {
+    INTRO: [f"{v}{e}" for v in ("propose", "introduce", "present", "develop", "design",
+                                "release", "build", "construct", "create", "curate",
+                                "contribute", "offer", "unveil", "devise", "describe",
+                                "open-source", "launch")
+            for e in ("", "s", "d", "ed")],
+    CALLED: ["called", "named", "termed", "dubbed", "coined", "denoted as", "denoted",
+             "namely", "referred to as", "which we call", "we call it", "we name it",
+             "code-named", "codenamed", "we call", "we name", "we term", "which we term",
+             "variant", "version", "extension", "variants", "versions"],
+    OUR: ["our"],
+    LIST: ["on", "including", "include", "includes", "such as", "like", "e.g.", "namely",
+           "across", "over", "with", "than", "outperforms", "outperforming", "surpasses",
+           "surpassing", "against", "versus", "vs.", "vs", "beats", "compared to",
+           "compared with", "comparing to", "comparing with", "compare to", "compare with",
+           "benchmarks", "datasets", "baselines", "including both"],
+    HEAD: ["model", "models", "LLM", "optimizer", "algorithm", "framework", "method",
+           "architecture", "loss", "dataset", "datasets", "benchmark", "benchmarks", "corpus",
+           "environment", "environments", "suite", "leaderboard", "test set"],
+}
+
+
+@lru_cache(maxsize=1)
+def cue_automaton() -> ahocorasick.Automaton:
+    """Every cue word, space-padded, over the gazetteer's boundary text."""
+    from citegraph.graph.extract.gazetteer import boundary_text
+
+    auto = ahocorasick.Automaton()
+    for kind, words in _CUE_WORDS.items():
+        for word in words:
+            key = boundary_text(word)
+            kinds = auto.get(key)[0] if key in auto else ()
+            auto.add_word(key, ((*kinds, kind) if kind not in kinds else kinds, len(key)))
+    auto.make_automaton()
+    return auto
+
+
+_INTRO_MORE = re.compile(
+    rf"(?:,| and| as well as| together with)(?: (?:its|their|our|a|an|the)(?: [a-z-]+){{0,3}})?"
+    rf",? (?P<name>{NAME})"
+)
+_CALLED_OBJECT = re.compile(
+    rf"(?: (?:this|it|the|our|them|these)(?: [a-z-]+){{0,3}})?,?\s*[\"“']?(?P<name>{NAME})")
+_OUR_OBJECT = re.compile(
+    rf" (?:(?:new|novel|proposed|final|resulting|best|largest|smallest|open|own) )?"
+    rf"(?:(?:[a-z-]+ ){{0,2}}(?:method|model|framework|approach|system|tool|benchmark|dataset|"
+    rf"algorithm|architecture|agent|pipeline|variant|family|suite|library|technique|recipe|"
+    rf"optimizer|network|corpus|module|solver|planner)s?,? )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
+)
+_LIST_AT = re.compile(
+    rf" (?:the |both |popular |standard |several |various |challenging |widely used |\w+ )?"
+    rf"(?:(?:[\w-]+ )?(?:benchmarks?|datasets?|suites?|tasks|models|baselines)"
+    rf"(?: such as| including| like|,|:)? )?"
+    rf"(?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})"
+)
+
+
+def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
+                                                 list[tuple[int, int, int]],
+                                                 list[tuple[int, int, str]]]:
+    """Introduced names, ``our`` names and list items, from one pass over the cue words.
+
+    ``padded`` is :func:`~citegraph.graph.extract.gazetteer.boundary_text` of ``text``.
+    Returns ``(intro spans, our spans, list items as (start, end, list start), headed
+    names as (start, end, type))``.
+    """
+    heads: list[tuple[int, str]] = []
+    intro: list[tuple[int, int]] = []
+    ours: list[tuple[int, int]] = []
+    items: list[tuple[int, int, int]] = []
+    for end, (kinds, length) in cue_automaton().iter(padded):
+        pos = end - 1  # the text offset just after the cue word
+        for kind in kinds:
+            if kind == INTRO:
+                word_start = end - length + 1
+                if not _INTRO_SUBJECT.search(text, max(0, word_start - 24), word_start):
+                    continue
+                m = _INTRO_OBJECT.match(text, pos)
+                while m:  # "We introduce AdAdaGrad and its scalar variant AdAdaGradNorm"
+                    intro.append(m.span("name"))
+                    m = _INTRO_MORE.match(text, m.end())
+            elif kind == CALLED:
+                m = _CALLED_OBJECT.match(text, pos)
+                if m:
+                    intro.append(m.span("name"))
+            elif kind == HEAD:
+                word_start = end - length + 1
+                head = text[word_start:end - 1]
+                if head in _HEAD_TYPES or head in ("optimizer", "algorithm", "framework",
+                                                   "method", "architecture", "loss"):
+                    heads.append((word_start, head))
+            elif kind == OUR:
+                m = _OUR_OBJECT.match(text, pos)
+                if m:
+                    ours.append(m.span("name"))
+            else:
+                m = _LIST_AT.match(text, pos)
+                if m:
+                    base = m.start("list")
+                    for item in _NAME_RE.finditer(m.group("list")):
+                        items.append((base + item.start(), base + item.end(), base))
+    colon = text.find(": ")
+    while colon >= 0:  # "three categories: ToyMix, LargeMix and UltraLarge"
+        m = _COLON_LIST.match(text, colon + 1)
+        if m:
+            base = m.start("list")
+            for item in _NAME_RE.finditer(m.group("list")):
+                items.append((base + item.start(), base + item.end(), base))
+        colon = text.find(": ", colon + 2)
+    return intro, ours, items, headed_names(text, heads)
+
+
+_COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})")
