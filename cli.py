@@ -207,6 +207,27 @@ def stats(directory: Annotated[Path, typer.Argument(help="A graph directory.")])
 
 
 @app.command()
+def view(
+    directory: Annotated[Path, typer.Argument(help="A graph directory.")],
+    output: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
+    focus: Annotated[str | None, typer.Option(
+        help="Paper title, entity name or alias (case-insensitive), or a node id.")] = None,
+    depth: Annotated[int, typer.Option(min=0, help="Hops around --focus.")] = 1,
+    max_nodes: Annotated[int | None, typer.Option(
+        min=1, help="Most nodes shown; the most central are kept.")] = None,
+) -> None:
+    """Write an interactive, offline HTML view: the overview or a --focus neighbourhood."""
+    import citegraph
+
+    page = citegraph.load(directory).view(focus=focus, depth=depth, max_nodes=max_nodes)
+    page.save(output)
+    if page.note:
+        console.print(escape(page.note), highlight=False)
+    console.print(f"{page.counts['nodes']:,} nodes, {page.counts['edges']:,} edges → "
+                  f"{escape(str(output))}", highlight=False)
+
+
+@app.command()
 def export(
     directory: Annotated[Path, typer.Argument(help="A graph directory.")],
     out_path: Annotated[Path, typer.Option("--out", "-o", help="File to write (a directory "

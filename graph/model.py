@@ -18,7 +18,10 @@ from citegraph.graph import schema as S
 from citegraph.graph.vectors import PaperVectors
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from citegraph.queries import Queries
+    from citegraph.viz import GraphView
     from rdflib import Graph as RdfGraph
 
 Props = dict[str, Any]
@@ -140,6 +143,27 @@ class KnowledgeGraph:
         from citegraph.graph.stores.files import load_graph
 
         return load_graph(Path(directory))
+
+    # --- viewing --------------------------------------------------------------------
+    def view(
+        self,
+        focus: str | None = None,
+        depth: int = 1,
+        nodes: Iterable[Any] | None = None,
+        expand: int = 0,
+        max_nodes: int | None = None,
+        title: str | None = None,
+    ) -> GraphView:
+        """An interactive offline HTML view; shows inline in Jupyter, ``.save(path)`` writes it.
+
+        No arguments: the overview. ``focus``: a paper title, entity name/alias or node id,
+        with everything ``depth`` hops around it. ``nodes``: node ids or a query helper's
+        rows, with the edges between them (and ``expand`` hops of context).
+        """
+        from citegraph.viz import MAX_NODES, view
+
+        return view(self, focus=focus, depth=depth, nodes=nodes, expand=expand,
+                    max_nodes=max_nodes or MAX_NODES, title=title)
 
     # --- linked data and exchange formats -------------------------------------------
     def to_rdf(self, path: str | Path, format: str | None = None, *,

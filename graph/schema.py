@@ -82,6 +82,7 @@ STRENGTH = "strength"
 INFERRED = "inferred"
 POSITION = "position"  # author order, 1-based
 VIA = "via"  # the entity key an inferred citation goes through
+DISCRIMINATOR = "discriminator"  # tells apart edges of one type between one pair (stores)
 
 
 @dataclass(frozen=True)

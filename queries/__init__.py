@@ -1,1 +1,99 @@
-"""queries."""
+"""Query helpers: one API whether the graph is in memory or in Neo4j.
+
+``Queries(EmbeddedBackend(kg))`` and ``Queries(Neo4jBackend(driver, database))`` expose the
+same methods, one per registered helper (see :data:`HELPERS`), and return the same plain
+rows: lists of dicts with fixed columns in a deterministic order::
+
+    q = Queries(EmbeddedBackend(kg))
+    q.papers_mentioning("LoRA", limit=5)
+    q.run("top_entities", type="model")
+    q.cypher("MATCH (n) RETURN count(n) AS n")   # Neo4j backend only
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citegraph.queries import analytics, lookups  # noqa: F401  (registers the helpers)
+from citegraph.queries.backends import (
+    EmbeddedBackend,
+    NeedsNeo4j,
+    Neo4jBackend,
+    QueryError,
+)
+from citegraph.queries.common import common_params
+from citegraph.queries.registry import HELPERS, Helper, Param, Row
+
+
+def run_helper(helper: Helper, backend: EmbeddedBackend | Neo4jBackend, values: dict) -> list[Row]:
+    """Answer one helper on one backend with a complete parameter dict."""
+    if isinstance(backend, EmbeddedBackend):
+        return helper.embedded(backend.kg, **values)
+    if helper.neo4j is not None:
+        return helper.neo4j(backend, **values)
+    params = {**common_params(), **values}
+    if helper.extra_params is not None:
+        params.update(helper.extra_params(values))
+    rows = backend.cypher(helper.cypher or "", params)
+    return helper.post(rows, values) if helper.post is not None else rows
+
+
+class Queries:
+    """The named query helpers over one backend; ``kg.query`` is one of these."""
+
+    def __init__(self, backend: EmbeddedBackend | Neo4jBackend) -> None:
+        self.backend = backend
+
+    @property
+    def backend_name(self) -> str:
+        return self.backend.name
+
+    def run(self, name: str, *args: Any, **kwargs: Any) -> list[Row]:
+        """Run the helper called ``name`` (see :data:`HELPERS`)."""
+        helper = HELPERS.get(name)
+        if helper is None:
+            known = ", ".join(sorted(HELPERS))
+            raise QueryError(f"no query helper {name!r} (known: {known}, cypher)")
+        return run_helper(helper, self.backend, helper.bind(args, kwargs))
+
+    def cypher(self, query: str, **params: Any) -> list[Row]:
+        """Rows of any read-only Cypher query; values go in ``params``. Needs Neo4j."""
+        return self.backend.cypher(query, params)
+
+    def __repr__(self) -> str:
+        return f"<Queries on {self.backend.name}>"
+
+
+def connect(
+    uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None
+) -> Queries:
+    """Helpers over a Neo4j database (settings default from the NEO4J_* environment).
+
+    Close it with ``queries.backend.close()`` when done.
+    """
+    return Queries(Neo4jBackend.connect(uri, auth, database))
+
+
+def _method(helper: Helper):
+    def method(self: Queries, *args: Any, **kwargs: Any) -> list[Row]:
+        return run_helper(helper, self.backend, helper.bind(args, kwargs))
+
+    params = ", ".join(
+        p.name if p.required else f"{p.name}={p.default!r}" for p in helper.params
+    )
+    method.__name__ = helper.name
+    method.__qualname__ = f"Queries.{helper.name}"
+    method.__doc__ = (
+        f"{helper.doc}\n\n{helper.name}({params}) -> rows with columns "
+        f"{', '.join(helper.columns)}"
+    )
+    return method
+
+
+for _helper in HELPERS.values():
+    setattr(Queries, _helper.name, _method(_helper))
+
+__all__ = [
+    "HELPERS", "EmbeddedBackend", "Helper", "NeedsNeo4j", "Neo4jBackend", "Param", "Queries",
+    "QueryError", "Row", "connect", "run_helper",
+]

@@ -1,0 +1,395 @@
+"""Whole-graph helpers: PageRank, communities, shortest paths and full-text search.
+
+On Neo4j, PageRank and communities run in the Graph Data Science plugin when it is
+installed (``scripts/neo4j install`` adds it) and otherwise in Python over the nodes and
+relationships read from the database; the embedded backend runs the same Python code.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+from citegraph.graph import schema as S
+from citegraph.graph.model import KnowledgeGraph
+from citegraph.queries import algorithms
+from citegraph.queries.backends import Neo4jBackend
+from citegraph.queries.common import ENTITY_LABELS, entity_type, entity_type_labels
+from citegraph.queries.registry import Helper, Param, Row, optional, register
+
+#: PageRank runs over papers and entities joined by mentions and co-mentions, undirected.
+RANK_LABELS: tuple[str, ...] = (S.PAPER, *ENTITY_LABELS)
+RANK_TYPES: tuple[str, ...] = (S.MENTIONS, S.CO_MENTIONED)
+#: Communities are found among entities joined by co-mentions.
+COMMUNITY_LABELS: tuple[str, ...] = ENTITY_LABELS
+COMMUNITY_TYPES: tuple[str, ...] = (S.CO_MENTIONED,)
+#: Longest path ``shortest_path`` looks for (hops).
+MAX_PATH_LENGTH = 12
+#: Decimals PageRank scores are rounded to, so near-equal scores tie and sort by key.
+SCORE_DECIMALS = 6
+
+
+# --- reading a projection ------------------------------------------------------------
+
+
+def _embedded_projection(
+    kg: KnowledgeGraph, labels: tuple[str, ...], types: tuple[str, ...]
+) -> tuple[list[str], list[tuple[str, str]], dict[str, Any]]:
+    nodes, names = [], {}
+    for nid, a in kg.nodes():
+        if a[S.LABEL] in labels:
+            nodes.append(nid)
+            names[nid] = a.get(S.NAME, a.get(S.TITLE))
+    edges = [(u, v) for u, v, t, _ in kg.edges() if t in types]
+    return nodes, edges, names
+
+
+def _neo4j_projection(
+    backend: Neo4jBackend, labels: tuple[str, ...], types: tuple[str, ...]
+) -> tuple[list[str], list[tuple[str, str]], dict[str, Any]]:
+    params = {"labels": list(labels), "types": list(types)}
+    node_rows = backend.cypher(
+        "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels)"
+        " RETURN [l IN labels(n) WHERE l IN $labels][0] AS label,"
+        f" n.`{S.KEY}` AS key, coalesce(n.`{S.NAME}`, n.`{S.TITLE}`) AS name",
+        params,
+    )
+    names = {S.node_id(r["label"], r["key"]): r["name"] for r in node_rows}
+    edge_rows = backend.cypher(
+        "MATCH (a)-[r]->(b) WHERE type(r) IN $types"
+        " AND any(l IN labels(a) WHERE l IN $labels) AND any(l IN labels(b) WHERE l IN $labels)"
+        " RETURN [l IN labels(a) WHERE l IN $labels][0] AS sl, a.`" + S.KEY + "` AS s,"
+        " [l IN labels(b) WHERE l IN $labels][0] AS el, b.`" + S.KEY + "` AS e",
+        params,
+    )
+    edges = [(S.node_id(r["sl"], r["s"]), S.node_id(r["el"], r["e"])) for r in edge_rows]
+    return list(names), edges, names
+
+
+def _run_gds(
+    backend: Neo4jBackend, labels: tuple[str, ...], types: tuple[str, ...], stream: str,
+    column: str, config: dict[str, Any],
+) -> list[Row] | None:
+    """Rows of a GDS stream procedure over a throw-away undirected projection.
+
+    Returns None when GDS is not installed or the database lacks the projected kinds
+    (then the caller computes in Python).
+    """
+    if not backend.has_gds():
+        return None
+    present = {r["label"] for r in backend.cypher("CALL db.labels() YIELD label", {})}
+    rels = {r["t"] for r in backend.cypher(
+        "CALL db.relationshipTypes() YIELD relationshipType AS t", {})}
+    node_labels = [label for label in labels if label in present]
+    rel_projection = {t: {"orientation": "UNDIRECTED"} for t in types if t in rels}
+    if not node_labels or not rel_projection:
+        return None
+    name = f"citegraph_{uuid.uuid4().hex}"
+    backend.write(
+        "CALL gds.graph.project($name, $labels, $rels) YIELD graphName RETURN graphName",
+        {"name": name, "labels": node_labels, "rels": rel_projection},
+    )
+    try:
+        return _stream(backend, stream, column, name, config, node_labels)
+    finally:
+        backend.write("CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName",
+                      {"name": name})
+
+
+def _stream(
+    backend: Neo4jBackend, stream: str, column: str, name: str, config: dict[str, Any],
+    labels: list[str],
+) -> list[Row]:
+    """``label, key, name, value`` of every projected node; ``column`` is the yielded value."""
+    return backend.cypher(
+        f"CALL {stream}($name, $config) YIELD nodeId, {column}"
+        f" WITH gds.util.asNode(nodeId) AS n, {column} AS value"
+        " RETURN [l IN labels(n) WHERE l IN $labels][0] AS label,"
+        f" n.`{S.KEY}` AS key, coalesce(n.`{S.NAME}`, n.`{S.TITLE}`) AS name, value",
+        {"name": name, "config": config, "labels": labels},
+    )
+
+
+# --- PageRank --------------------------------------------------------------------------
+
+
+def _rank_rows(
+    scores: dict[str, float], names: dict[str, Any], type: str | None, limit: int | None
+) -> list[Row]:
+    labels = set(entity_type_labels(type))
+    rows = []
+    for nid, score in scores.items():
+        label, key = S.split_node_id(nid)
+        if label in labels:
+            rows.append({"type": entity_type(label), "key": key, "name": names.get(nid),
+                         "score": round(score, SCORE_DECIMALS)})
+    rows.sort(key=lambda r: (-r["score"], r["key"], r["type"]))
+    return rows if limit is None else rows[: max(int(limit), 0)]
+
+
+def top_entities_by_pagerank(
+    kg: KnowledgeGraph, type: str | None = None, limit: int = 10
+) -> list[Row]:
+    nodes, edges, names = _embedded_projection(kg, RANK_LABELS, RANK_TYPES)
+    return _rank_rows(algorithms.pagerank(nodes, edges), names, type, limit)
+
+
+def _pagerank_neo4j(backend: Neo4jBackend, type: str | None = None, limit: int = 10) -> list[Row]:
+    entity_type_labels(type)  # reject a bad type before any work
+    config = {"dampingFactor": algorithms.DAMPING, "maxIterations": algorithms.MAX_ITERATIONS,
+              "tolerance": algorithms.TOLERANCE}
+    rows = _run_gds(backend, RANK_LABELS, RANK_TYPES, "gds.pageRank.stream", "score",
+                    config)
+    if rows is None:
+        nodes, edges, names = _neo4j_projection(backend, RANK_LABELS, RANK_TYPES)
+        return _rank_rows(algorithms.pagerank(nodes, edges), names, type, limit)
+    scores = {S.node_id(r["label"], r["key"]): r["value"] for r in rows}
+    names = {S.node_id(r["label"], r["key"]): r["name"] for r in rows}
+    return _rank_rows(scores, names, type, limit)
+
+
+register(Helper(
+    name="top_entities_by_pagerank",
+    doc=(
+        "Entities of a type (or all) ranked by PageRank over papers and entities joined by "
+        "MENTIONS and CO_MENTIONED (undirected, damping 0.85; GDS scale, not normalised)."
+    ),
+    params=(optional("type", "entity_type", "method, model or benchmark; all when omitted"),
+            optional("limit", "int", "at most this many rows", 10)),
+    columns=("type", "key", "name", "score"),
+    embedded=top_entities_by_pagerank,
+    neo4j=_pagerank_neo4j,
+    approximate=("score",),
+))
+
+
+# --- communities -----------------------------------------------------------------------
+
+
+def _community_rows(
+    assignment: dict[str, Any], names: dict[str, Any], type: str | None, min_size: int
+) -> list[Row]:
+    groups: dict[Any, list[str]] = defaultdict(list)
+    for nid, community in assignment.items():
+        groups[community].append(nid)
+    ordered = sorted(groups.values(), key=lambda members: (-len(members), min(members)))
+    labels = set(entity_type_labels(type))
+    rows = []
+    for number, members in enumerate(ordered, start=1):
+        if len(members) < max(int(min_size), 1):
+            continue
+        for nid in sorted(members):
+            label, key = S.split_node_id(nid)
+            if label in labels:
+                rows.append({"community": number, "size": len(members),
+                             "type": entity_type(label), "key": key, "name": names.get(nid)})
+    return rows
+
+
+def communities(kg: KnowledgeGraph, type: str | None = None, min_size: int = 2) -> list[Row]:
+    nodes, edges, names = _embedded_projection(kg, COMMUNITY_LABELS, COMMUNITY_TYPES)
+    return _community_rows(algorithms.louvain(nodes, edges), names, type, min_size)
+
+
+def _communities_neo4j(
+    backend: Neo4jBackend, type: str | None = None, min_size: int = 2
+) -> list[Row]:
+    entity_type_labels(type)
+    rows = _run_gds(backend, COMMUNITY_LABELS, COMMUNITY_TYPES, "gds.louvain.stream",
+                    "communityId", {})
+    if rows is None:
+        nodes, edges, names = _neo4j_projection(backend, COMMUNITY_LABELS, COMMUNITY_TYPES)
+        return _community_rows(algorithms.louvain(nodes, edges), names, type, min_size)
+    assignment = {S.node_id(r["label"], r["key"]): r["value"] for r in rows}
+    names = {S.node_id(r["label"], r["key"]): r["name"] for r in rows}
+    return _community_rows(assignment, names, type, min_size)
+
+
+register(Helper(
+    name="communities",
+    doc=(
+        "Communities of entities (Louvain over CO_MENTIONED), largest first; numbered from 1, "
+        "communities smaller than min_size left out."
+    ),
+    params=(optional("type", "entity_type", "only list entities of this type"),
+            optional("min_size", "int", "smallest community listed", 2)),
+    columns=("community", "size", "type", "key", "name"),
+    embedded=communities,
+    neo4j=_communities_neo4j,
+))
+
+
+# --- shortest path ---------------------------------------------------------------------
+
+
+def _split_ref(ref: str) -> tuple[str | None, str]:
+    """``Label:key`` node ids name one node; anything else is matched by key or name."""
+    label, sep, key = ref.partition(":")
+    if sep and label in S.NODE_KIND_BY_LABEL:
+        return label, key
+    return None, ref
+
+
+def _find_nodes(kg: KnowledgeGraph, ref: str) -> list[str]:
+    label, key = _split_ref(ref)
+    if label is not None:
+        nid = S.node_id(label, key)
+        return [nid] if kg.has_node(nid) else []
+    wanted = ref.lower()
+    found = []
+    for nid, a in kg.nodes():
+        texts = [a.get(S.NAME), a.get(S.TITLE), *a.get(S.ALIASES, [])]
+        if a[S.KEY] == ref or any(isinstance(t, str) and t.lower() == wanted for t in texts):
+            found.append(nid)
+    return found
+
+
+def _node_match(var: str, param: str) -> str:
+    return (
+        f"MATCH ({var}) WHERE any(l IN labels({var}) WHERE l IN $schema_labels) AND ("
+        f"(${param}_label IS NOT NULL AND ${param}_label IN labels({var}) "
+        f"AND {var}.`{S.KEY}` = ${param}_key) OR (${param}_label IS NULL AND ("
+        f"{var}.`{S.KEY}` = ${param} OR toLower({var}.`{S.NAME}`) = toLower(${param}) "
+        f"OR toLower({var}.`{S.TITLE}`) = toLower(${param}) "
+        f"OR any(x IN coalesce({var}.`{S.ALIASES}`, []) WHERE toLower(x) = toLower(${param})))))"
+    )
+
+
+def _path_rows(steps: list[list[Any]]) -> list[Row]:
+    return [{"step": i, "label": label, "key": key, "name": name}
+            for i, (label, key, name) in enumerate(steps)]
+
+
+def shortest_path(kg: KnowledgeGraph, source: str, target: str) -> list[Row]:
+    graph = nx.Graph(kg.g)
+    best: tuple[int, list[str]] | None = None
+    for s in _find_nodes(kg, source):
+        for t in _find_nodes(kg, target):
+            if s == t:
+                continue
+            try:
+                for path in nx.all_shortest_paths(graph, s, t):
+                    if len(path) - 1 > MAX_PATH_LENGTH:
+                        break
+                    candidate = (len(path), path)
+                    if best is None or candidate < best:
+                        best = candidate
+            except nx.NetworkXNoPath:
+                continue
+    if best is None:
+        return []
+    steps = []
+    for nid in best[1]:
+        a = kg.node(nid)
+        steps.append([a[S.LABEL], a[S.KEY], a.get(S.NAME, a.get(S.TITLE))])
+    return _path_rows(steps)
+
+
+def _path_params(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("source", "target"):
+        label, key = _split_ref(values[name])
+        out[f"{name}_label"], out[f"{name}_key"] = label, key
+    return out
+
+
+register(Helper(
+    name="shortest_path",
+    doc=(
+        "A shortest path between two nodes over every relationship, either direction "
+        f"(up to {MAX_PATH_LENGTH} hops). Nodes are given as Label:key or by key, name, title "
+        "or alias; among equally short paths the one with the smallest node ids is returned."
+    ),
+    params=(Param("source", "node", "Label:key, or a key, name, title or alias"),
+            Param("target", "node", "Label:key, or a key, name, title or alias")),
+    columns=("step", "label", "key", "name"),
+    embedded=shortest_path,
+    extra_params=_path_params,
+    cypher=(
+        _node_match("a", "source") + " " + _node_match("b", "target")
+        + f" WITH a, b WHERE a <> b MATCH p = allShortestPaths((a)-[*..{MAX_PATH_LENGTH}]-(b))"
+        " WITH p, [n IN nodes(p) | [[l IN labels(n) WHERE l IN $schema_labels][0],"
+        f" n.`{S.KEY}`, coalesce(n.`{S.NAME}`, n.`{S.TITLE}`)]] AS steps"
+        " RETURN steps ORDER BY length(p), [s IN steps | s[0] + ':' + s[1]] LIMIT 1"
+    ),
+    post=lambda rows, values: _path_rows(rows[0]["steps"]) if rows else [],
+))
+
+
+# --- full-text search ------------------------------------------------------------------
+
+#: Words as the Lucene standard analyzer sees them (letters/digits, joined by . or ').
+_WORD = re.compile(r"\w+(?:[.'’]\w+)*")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _search_labels(label: str | None) -> tuple[str, ...]:
+    kinds = [k for k in S.NODE_KINDS if k.fulltext]
+    if not label:
+        return tuple(k.label for k in kinds)
+    for kind in kinds:
+        if label.lower() in (kind.label.lower(), S.ENTITY_TYPES.get(kind.label, "")):
+            return (kind.label,)
+    from citegraph.queries.backends import QueryError
+
+    choices = ", ".join(k.label for k in kinds)
+    raise QueryError(f"no full-text index for {label!r} (one of: {choices})")
+
+
+def search(kg: KnowledgeGraph, text: str, label: str | None = None, limit: int = 20) -> list[Row]:
+    terms = set(words(text))
+    if not terms:
+        return []
+    rows = []
+    for lab in _search_labels(label):
+        fields = S.NODE_KIND_BY_LABEL[lab].fulltext
+        for _, a in kg.nodes(lab):
+            found: set[str] = set()
+            for field in fields:
+                value = a.get(field)
+                if isinstance(value, str):
+                    found.update(words(value))
+            if terms <= found:
+                rows.append({"label": lab, "key": a[S.KEY],
+                             "name": a.get(S.NAME, a.get(S.TITLE))})
+    rows.sort(key=lambda r: (r["label"], r["key"]))
+    return rows[: max(int(limit), 0)]
+
+
+def _search_params(values: dict[str, Any]) -> dict[str, Any]:
+    from citegraph.graph.stores.neo4j_schema import fulltext_index_name
+
+    terms = sorted(set(words(values["text"])))
+    return {
+        "lucene": " ".join(f"+{term}" for term in terms),
+        "indexes": [{"label": lab, "name": fulltext_index_name(lab)}
+                    for lab in _search_labels(values.get("label"))],
+    }
+
+
+register(Helper(
+    name="search",
+    doc=(
+        "Full-text search of paper titles and abstracts and of entity and author names: "
+        "nodes containing every word of the text, by label and key."
+    ),
+    params=(Param("text", "text", "words that must all occur"),
+            optional("label", "text", "only this label (Paper, Author, Method, Model, ...)"),
+            optional("limit", "int", "at most this many rows", 20)),
+    columns=("label", "key", "name"),
+    embedded=search,
+    extra_params=_search_params,
+    cypher=(
+        "UNWIND $indexes AS ix WITH ix WHERE $lucene <> ''"
+        " CALL db.index.fulltext.queryNodes(ix.name, $lucene) YIELD node"
+        f" RETURN ix.label AS label, node.`{S.KEY}` AS key,"
+        f" coalesce(node.`{S.NAME}`, node.`{S.TITLE}`) AS name"
+        " ORDER BY label, key LIMIT $limit"
+    ),
+))

@@ -1,0 +1,172 @@
+"""``citegraph query HELPER ARGS...``: every registered helper from the command line.
+
+The command is generic over :data:`~citegraph.queries.HELPERS`: arguments are given in
+parameter order or as ``name=value``, converted by parameter kind, and the rows printed as
+a table, JSON or CSV. ``--graph DIR`` queries a saved graph in memory; otherwise (or with
+``--neo4j URI``) the Neo4j database from the NEO4J_* environment. ``cypher`` runs raw
+Cypher on Neo4j with ``name=value`` parameters.
+
+Register with ``app.command("query")(query_command)``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from citegraph.errors import CitegraphError
+from citegraph.queries.backends import QueryError
+from citegraph.queries.registry import HELPERS, Helper, Row
+
+FORMATS = ("table", "json", "csv")
+
+
+def parse_arguments(helper: Helper, raw: list[str]) -> dict[str, Any]:
+    """Positional and ``name=value`` command-line words as helper arguments."""
+    by_name = {p.name: p for p in helper.params}
+    given: dict[str, str] = {}
+    positional: list[str] = []
+    for word in raw:
+        name, sep, text = word.partition("=")
+        if sep and name in by_name:
+            given[name] = text
+        else:
+            positional.append(word)
+    free = [p.name for p in helper.params if p.name not in given]
+    if len(positional) > len(free):
+        raise QueryError(f"{helper.name}: too many arguments (usage: {usage(helper)})")
+    given.update(zip(free, positional, strict=False))
+    values: dict[str, Any] = {}
+    for name, text in given.items():
+        try:
+            values[name] = by_name[name].convert(text)
+        except ValueError:
+            raise QueryError(f"{helper.name}: {name} must be a whole number, "
+                             f"not {text!r}") from None
+    missing = [p.name for p in helper.params if p.required and p.name not in values]
+    if missing:
+        raise QueryError(f"{helper.name}: missing {', '.join(missing)} "
+                         f"(usage: {usage(helper)})")
+    return values
+
+
+def parse_cypher_parameters(raw: list[str]) -> dict[str, Any]:
+    """``name=value`` words; values are read as JSON when they parse, else as text."""
+    params: dict[str, Any] = {}
+    for word in raw:
+        name, sep, text = word.partition("=")
+        if not sep or not name:
+            raise QueryError(f"cypher parameters are name=value, not {word!r}")
+        try:
+            params[name] = json.loads(text)
+        except ValueError:
+            params[name] = text
+    return params
+
+
+def usage(helper: Helper) -> str:
+    words = [p.name.upper() if p.required else f"[{p.name}=…]" for p in helper.params]
+    return " ".join([helper.name, *words])
+
+
+def helper_list() -> str:
+    """One line per helper: usage and what it answers."""
+    lines = [f"{usage(h):<48} {h.doc}" for _, h in sorted(HELPERS.items())]
+    lines.append(f"{'cypher QUERY [name=value…]':<48} Any read-only Cypher (Neo4j only).")
+    return "\n".join(lines)
+
+
+def format_rows(rows: list[Row], columns: tuple[str, ...] | list[str], fmt: str) -> str:
+    """Rows as ``table`` (aligned text), ``json`` (a list) or ``csv`` (with header)."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue().rstrip("\n")
+    if not rows:
+        return "(no rows)"
+    cells = [[_text(row.get(c)) for c in columns] for row in rows]
+    widths = [min(max(len(c), *(len(r[i]) for r in cells)), 60) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in cells:
+        lines.append("  ".join(v[:w].ljust(w) for v, w in zip(r, widths, strict=True)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return " ".join(str(value).split())
+
+
+def run_query(
+    name: str,
+    raw: list[str],
+    graph: Path | None = None,
+    neo4j: str | None = None,
+    database: str | None = None,
+) -> tuple[list[Row], tuple[str, ...] | list[str]]:
+    """Run helper ``name`` (or ``cypher``) with command-line words; rows and their columns."""
+    from citegraph.queries import EmbeddedBackend, Neo4jBackend, Queries
+
+    if name != "cypher" and name not in HELPERS:
+        raise QueryError(f"no query helper {name!r}; `citegraph query --list` shows them")
+    if graph is not None and neo4j is None:
+        from citegraph.graph.model import KnowledgeGraph
+
+        backend: Any = EmbeddedBackend(KnowledgeGraph.load(graph))
+    else:
+        backend = Neo4jBackend.connect(neo4j, None, database)
+    try:
+        queries = Queries(backend)
+        if name == "cypher":
+            if not raw:
+                raise QueryError("cypher needs a query")
+            rows = queries.cypher(raw[0], **parse_cypher_parameters(raw[1:]))
+            columns: tuple[str, ...] | list[str] = list(rows[0]) if rows else []
+            return rows, columns
+        helper = HELPERS[name]
+        return queries.run(name, **parse_arguments(helper, raw)), helper.columns
+    finally:
+        if isinstance(backend, Neo4jBackend):
+            backend.close()
+
+
+def query_command(
+    helper: Annotated[str | None, typer.Argument(help="Helper name; --list shows them.")] = None,
+    args: Annotated[list[str] | None, typer.Argument(
+        help="Helper arguments, in order or as name=value.")] = None,
+    graph: Annotated[Path | None, typer.Option(
+        "--graph", "-g", help="Query a saved graph directory in memory.")] = None,
+    neo4j: Annotated[str | None, typer.Option(
+        "--neo4j", help="Query this Neo4j URI (default NEO4J_URI); password from "
+        "NEO4J_PASSWORD.")] = None,
+    database: Annotated[str | None, typer.Option(help="Neo4j database.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    list_helpers: Annotated[bool, typer.Option("--list", help="List the helpers.")] = False,
+) -> None:
+    """Run a named query helper (or raw Cypher) on a saved graph or on Neo4j."""
+    if list_helpers or helper is None:
+        typer.echo(helper_list())
+        return
+    if fmt not in FORMATS:
+        raise QueryError(f"--format must be one of {', '.join(FORMATS)}")
+    try:
+        rows, columns = run_query(helper, list(args or []), graph, neo4j, database)
+    except TypeError as exc:  # a helper's own argument check
+        raise QueryError(str(exc)) from None
+    typer.echo(format_rows(rows, columns, fmt))
+
+
+__all__ = ["CitegraphError", "format_rows", "helper_list", "parse_arguments", "query_command",
+           "run_query"]

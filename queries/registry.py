@@ -1,0 +1,87 @@
+"""The registry of query helpers: what each one is called, takes, returns and means.
+
+A helper is one Cypher text (run on Neo4j) plus one Python function over the in-memory
+graph (the embedded backend), both returning the same plain rows. The CLI, the
+:class:`~citegraph.queries.Queries` object and the parity test all iterate this registry,
+so a helper added here is exposed and tested on both backends without further wiring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Row = dict[str, Any]
+
+#: What a parameter names; the CLI converts by it and the parity test picks values by it.
+PARAM_KINDS = ("entity", "model", "benchmark", "paper", "node", "text", "entity_type", "int")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One helper parameter; ``default`` of ``REQUIRED`` means it must be given."""
+
+    name: str
+    kind: str
+    help: str
+    default: Any = None
+    required: bool = True
+
+    def convert(self, raw: str) -> Any:
+        """A command-line string as the value the helper expects."""
+        return int(raw) if self.kind == "int" else raw
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A named, documented query with an implementation per backend.
+
+    ``cypher`` runs with the helper's parameters (plus ``extra_params``) on Neo4j;
+    ``post`` turns its raw records into the final rows when they need shaping in Python.
+    ``neo4j`` replaces the single-statement path (for algorithms run through GDS).
+    """
+
+    name: str
+    doc: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    embedded: Callable[..., list[Row]]
+    cypher: str | None = None
+    extra_params: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    post: Callable[[list[Row], dict[str, Any]], list[Row]] | None = None
+    neo4j: Callable[..., list[Row]] | None = None
+    approximate: tuple[str, ...] = field(default_factory=tuple)
+
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Positional and keyword arguments as a complete parameter dict, checked."""
+        names = [p.name for p in self.params]
+        if len(args) > len(names):
+            raise TypeError(f"{self.name}() takes {len(names)} arguments, got {len(args)}")
+        values = dict(zip(names, args, strict=False))
+        for key, value in kwargs.items():
+            if key not in names:
+                raise TypeError(f"{self.name}() got an unexpected argument {key!r}")
+            if key in values:
+                raise TypeError(f"{self.name}() got two values for {key!r}")
+            values[key] = value
+        for p in self.params:
+            if p.name not in values:
+                if p.required:
+                    raise TypeError(f"{self.name}() needs the argument {p.name!r}")
+                values[p.name] = p.default
+        return values
+
+
+HELPERS: dict[str, Helper] = {}
+
+
+def register(helper: Helper) -> Helper:
+    if helper.name in HELPERS:
+        raise ValueError(f"query helper {helper.name!r} registered twice")
+    HELPERS[helper.name] = helper
+    return helper
+
+
+def optional(name: str, kind: str, help: str, default: Any = None) -> Param:
+    return Param(name, kind, help, default, required=False)

@@ -1,0 +1,172 @@
+"""Shared by the Neo4j tests: the server fixture and a sample graph with every kind.
+
+The server is the real one started by ``scripts/neo4j start``. When it cannot be reached
+the tests skip, unless ``CITEGRAPH_REQUIRE_NEO4J=1`` (as in CI), when they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from citegraph.graph import schema as S
+from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.stores.neo4j_conn import Neo4jSettings, Neo4jUnavailable, connect
+
+REPO = Path(__file__).resolve().parents[1]
+#: The example corpus: ``shared/seeds`` beside the checkout, or CITEGRAPH_SEEDS.
+SEEDS = Path(os.environ.get("CITEGRAPH_SEEDS", REPO.parent / "shared" / "seeds"))
+TEST_PASSWORD = "citegraph-test"
+
+
+def test_settings() -> Neo4jSettings:
+    return Neo4jSettings(
+        uri=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+        user=os.environ.get("NEO4J_USERNAME", "neo4j"),
+        password=os.environ.get("NEO4J_PASSWORD", TEST_PASSWORD),
+        database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+    )
+
+
+def wipe(driver, database: str) -> None:
+    """Empty the database: community edition has one user database, so tests share it."""
+    with driver.session(database=database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+                    ).consume()
+
+
+@pytest.fixture(scope="session")
+def neo4j_config() -> Iterator[Neo4jSettings]:
+    config = test_settings()
+    try:
+        driver = connect(config)
+    except Neo4jUnavailable as exc:
+        if os.environ.get("CITEGRAPH_REQUIRE_NEO4J") == "1":
+            pytest.fail(f"Neo4j required but unavailable: {exc}")
+        pytest.skip(f"Neo4j unavailable: {exc}")
+    driver.close()
+    yield config
+
+
+@pytest.fixture()
+def neo4j_driver(neo4j_config: Neo4jSettings):
+    """A driver on an emptied database (emptied again afterwards)."""
+    driver = connect(neo4j_config)
+    wipe(driver, neo4j_config.database)
+    yield driver
+    wipe(driver, neo4j_config.database)
+    driver.close()
+
+
+def db_counts(driver, database: str) -> dict[str, dict[str, int]]:
+    """Counts per schema label and type, shaped like ``KnowledgeGraph.stats()``."""
+    with driver.session(database=database) as session:
+        nodes = {
+            label: session.run(f"MATCH (n:`{label}`) RETURN count(n) AS c").single()["c"]
+            for label in S.LABELS
+        }
+        edges = {
+            rel: session.run(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS c").single()["c"]
+            for rel in S.REL_TYPES
+        }
+    return {"nodes": nodes, "edges": edges}
+
+
+# --- sample graph ------------------------------------------------------------------------
+
+#: (label, key, name, aliases, cluster); clusters become CO_MENTIONED cliques.
+ENTITIES = [
+    (S.METHOD, "lora", "LoRA", ["Low-Rank Adaptation"], 0),
+    (S.METHOD, "rlhf", "RLHF", ["reinforcement learning from human feedback"], 0),
+    (S.METHOD, "dpo", "DPO", ["Direct Preference Optimization"], 0),
+    (S.MODEL, "llama", "LLaMA", ["Llama"], 0),
+    (S.MODEL, "gpt-4", "GPT-4", ["GPT4"], 0),
+    (S.BENCHMARK, "mmlu", "MMLU", [], 0),
+    (S.BENCHMARK, "gsm8k", "GSM8K", [], 0),
+    (S.METHOD, "diffusion", "diffusion", ["diffusion model"], 1),
+    (S.MODEL, "clip", "CLIP", [], 1),
+    (S.MODEL, "stable-diffusion", "Stable Diffusion", ["SD"], 1),
+    (S.BENCHMARK, "coco", "COCO", ["MS-COCO"], 1),
+    (S.BENCHMARK, "imagenet", "ImageNet", [], 1),
+    (S.METHOD, "transformer", "Transformer", ["transformers"], 2),
+    (S.METHOD, "moe", "Mixture of Experts", ["MoE"], 2),
+    (S.MODEL, "mistral", "Mistral", [], 2),
+    (S.METHOD, "chain-of-thought", "Chain-of-Thought", ["CoT"], 2),
+    (S.MODEL, "minicpm", "MiniCPM", [], 3),
+]
+
+
+def _mentions(text: str, names: list[str]) -> bool:
+    low = text.lower()
+    return any(re.search(r"(?<!\w)" + re.escape(n.lower()) + r"(?!\w)", low) for n in names)
+
+
+def sample_graph(max_papers: int | None = None) -> KnowledgeGraph:
+    """Papers of the example corpus plus entities, authors and an edge of every type."""
+    from citegraph.graph.pipeline import BuildOptions, build_graph
+    from citegraph.loaders import iter_records
+
+    if not SEEDS.is_dir():
+        pytest.skip(f"the example corpus ({SEEDS}) is not beside this checkout")
+    # papers and authors only: the derived kinds are added by hand below, deterministically
+    only_papers = BuildOptions(entities=False, similarity=False, co_mention=False,
+                               citations=False)
+    kg = build_graph(iter_records([SEEDS]), only_papers)
+    papers = sorted(kg.nodes(S.PAPER), key=lambda item: item[0])
+    if max_papers is not None:
+        for nid, _ in papers[max_papers:]:
+            kg.g.remove_node(nid)
+        papers = papers[:max_papers]
+    entity_ids = {}
+    for label, key, name, aliases, _ in ENTITIES:
+        entity_ids[key] = kg.add_node(label, key, **{
+            S.NAME: name, S.ALIASES: aliases, S.ENTITY_TYPE: S.ENTITY_TYPES[label]})
+    mentioned_in: dict[str, list[str]] = {k: [] for k in entity_ids}
+    for pid, attrs in papers:
+        text = f"{attrs.get(S.TITLE, '')} {attrs.get(S.ABSTRACT, '')}"
+        for _label, key, name, aliases, _ in ENTITIES:
+            if _mentions(text, [name, *aliases]):
+                kg.add_edge(S.MENTIONS, pid, entity_ids[key], **{S.COUNT: 1, S.SOURCE: "abstract"})
+                mentioned_in[key].append(pid)
+    for key, pids in mentioned_in.items():
+        kg.node(entity_ids[key])[S.PAPER_COUNT] = len(pids)
+        name = kg.node(entity_ids[key])[S.NAME]
+        introducers = [p for p in pids if _mentions(kg.node(p).get(S.TITLE, ""), [name])]
+        if introducers:
+            kg.add_edge(S.INTRODUCES, introducers[0], entity_ids[key],
+                        **{S.EVIDENCE: ["named in the title"]})
+            kg.node(entity_ids[key])[S.INTRODUCED] = True
+    clusters: dict[int, list[str]] = {}
+    for _, key, _, _, cluster in ENTITIES:
+        clusters.setdefault(cluster, []).append(key)
+    for members in clusters.values():
+        for a, b in combinations(members, 2):
+            shared = len(set(mentioned_in[a]) & set(mentioned_in[b]))
+            kg.add_edge(S.CO_MENTIONED, entity_ids[a], entity_ids[b],
+                        **{S.COUNT: shared + 1, S.STRENGTH: round(1 / (1 + len(members)), 4)})
+    kg.add_edge(S.CO_MENTIONED, entity_ids["gpt-4"], entity_ids["clip"], **{S.COUNT: 1})
+    for model in ("llama", "gpt-4", "mistral", "minicpm"):
+        for bench in ("mmlu", "gsm8k"):
+            kg.add_edge(S.EVALUATED_ON, entity_ids[model], entity_ids[bench], **{S.COUNT: 2})
+    kg.add_edge(S.EVALUATED_ON, entity_ids["clip"], entity_ids["imagenet"], **{S.COUNT: 1})
+    kg.add_edge(S.EVALUATED_ON, entity_ids["clip"], entity_ids["coco"], **{S.COUNT: 3})
+    kg.add_edge(S.VARIANT_OF, entity_ids["mistral"], entity_ids["llama"],
+                **{S.EVIDENCE: ["same architecture"]})
+    for i in range(0, min(len(papers), 60) - 1, 2):
+        a, b = papers[i][0], papers[i + 1][0]
+        kg.add_edge(S.SIMILAR_TO, a, b, **{S.SCORE: round(0.5 + (i % 7) / 20, 3)})
+        kg.add_edge(S.CITES, b, a, **{S.INFERRED: False, S.SOURCE: "test"})
+    if len(papers) > 2:
+        # two CITES between one pair, told apart by a discriminator
+        a, b = papers[0][0], papers[2][0]
+        kg.add_edge(S.CITES, a, b, **{S.INFERRED: False, S.SOURCE: "test"})
+        kg.add_edge(S.CITES, a, b, discriminator="lora", **{S.INFERRED: True, S.VIA: "lora"})
+    for i, (pid, _) in enumerate(papers[:40]):
+        for position, name in enumerate((f"Author {i % 9}", f"Author {(i + 3) % 11}"), start=1):
+            author = kg.add_node(S.AUTHOR, name.lower().replace(" ", "-"), **{S.NAME: name})
+            kg.add_edge(S.AUTHORED, author, pid, **{S.POSITION: position})
+    return kg

@@ -1,0 +1,192 @@
+"""Every registered query helper answers the same on both backends.
+
+Arguments are chosen by parameter kind from the sample graph, so a helper added to the
+registry is covered here without touching this file.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import product
+
+import neo4j_support
+import pytest
+from citegraph.graph import schema as S
+from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.stores.neo4j_conn import connect
+from citegraph.graph.stores.neo4j_store import write_graph
+from citegraph.queries import (
+    HELPERS,
+    EmbeddedBackend,
+    Helper,
+    NeedsNeo4j,
+    Neo4jBackend,
+    Queries,
+    QueryError,
+)
+from neo4j_support import sample_graph
+
+# fixtures shared with the other Neo4j test modules
+neo4j_config = neo4j_support.neo4j_config
+neo4j_driver = neo4j_support.neo4j_driver
+
+#: PageRank runs in GDS on Neo4j and in numpy in memory; scores agree to this (relative).
+SCORE_TOLERANCE = 1e-4
+
+
+def candidates(kg: KnowledgeGraph) -> dict[str, list]:
+    """Argument values per parameter kind: hits in several spellings, and misses."""
+    papers = sorted(nid for nid, _ in kg.nodes(S.PAPER))
+    linked = [p for p in papers if kg.g.degree(p) > 0]
+    similar = sorted({u for u, _, t, _ in kg.edges(S.SIMILAR_TO)})
+    first = kg.node(linked[0])
+    return {
+        "entity": ["lora", "LLaMA", "gpt4", "MOE", "transformer", "ImageNet", "minicpm",
+                   "no such entity"],
+        "model": ["llama", "CLIP", "GPT4", "mmlu"],
+        "benchmark": ["MMLU", "coco", "ms-coco", "clip"],
+        "paper": [kg.node(linked[0])[S.KEY], first[S.TITLE].upper(),
+                  kg.node(similar[0])[S.KEY], kg.node(linked[-1])[S.KEY], "no-such-paper"],
+        "node": ["LoRA", "ImageNet", f"{S.PAPER}:{kg.node(similar[0])[S.KEY]}",
+                 "Author:author-1", "Mistral", "nothing at all"],
+        "text": ["language model", "diffusion", "LLaMA", "Mixture of Experts", "zzqx"],
+        "entity_type": [None, "model", "Method", "benchmark"],
+        "int": [None, 3, 1000],
+    }
+
+
+def argument_sets(helper: Helper, values: dict[str, list]) -> list[dict]:
+    """Required parameters crossed over their candidates; optional ones varied one at a time."""
+    required = [p for p in helper.params if p.required]
+    optional = [p for p in helper.params if not p.required]
+    pools = [values[p.kind] for p in required]
+    if len(required) > 1:  # pairs of distinct values, not the full cross product
+        base = [dict(zip([p.name for p in required], combo, strict=True))
+                for combo in product(*pools) if len(set(combo)) == len(combo)][:12]
+    else:
+        base = [dict(zip([p.name for p in required], combo, strict=True))
+                for combo in product(*pools)]
+    sets = list(base)
+    for p in optional:
+        pool = values[p.kind] if p.name != "label" else [None, "Paper", "model", "Method"]
+        for value in pool:
+            if value is not None:
+                sets.extend({**b, p.name: value} for b in base[:3])
+    return sets
+
+
+def same_rows(helper: Helper, a: list[dict], b: list[dict]) -> bool:
+    if not helper.approximate:
+        return a == b
+    if len(a) != len(b):
+        return False
+
+    def exact(row: dict) -> dict:
+        return {k: v for k, v in row.items() if k not in helper.approximate}
+
+    by_key_a = {tuple(sorted(exact(r).items(), key=str)): r for r in a}
+    by_key_b = {tuple(sorted(exact(r).items(), key=str)): r for r in b}
+    if by_key_a.keys() != by_key_b.keys():
+        return False
+    return all(
+        math.isclose(by_key_a[k][c], by_key_b[k][c], rel_tol=SCORE_TOLERANCE)
+        for k in by_key_a for c in helper.approximate
+    )
+
+
+@pytest.fixture()
+def both(neo4j_config, neo4j_driver):
+    kg = sample_graph()
+    write_graph(kg, neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
+    backend = Neo4jBackend(connect(neo4j_config), neo4j_config.database)
+    yield kg, Queries(EmbeddedBackend(kg)), Queries(backend)
+    backend.close()
+
+
+@pytest.mark.neo4j
+def test_every_helper_answers_the_same_on_both_backends(both):
+    kg, embedded, neo4j = both
+    values = candidates(kg)
+    checked, non_empty = 0, set()
+    for name, helper in sorted(HELPERS.items()):
+        for args in argument_sets(helper, values):
+            mine = embedded.run(name, **args)
+            theirs = neo4j.run(name, **args)
+            assert same_rows(helper, mine, theirs), (name, args, mine[:5], theirs[:5])
+            for row in mine:
+                assert tuple(row) == helper.columns, (name, row)
+            checked += 1
+            if mine:
+                non_empty.add(name)
+    assert non_empty == set(HELPERS), f"helpers never answered: {set(HELPERS) - non_empty}"
+    assert checked > 3 * len(HELPERS)
+
+
+@pytest.mark.neo4j
+def test_python_fallback_without_gds_matches_gds(both):
+    kg, embedded, neo4j = both
+    without = Neo4jBackend(neo4j.backend.driver, neo4j.backend.database)
+    without._gds = False
+    assert neo4j.backend.has_gds(), "scripts/neo4j install puts GDS into plugins/"
+    for name in ("top_entities_by_pagerank", "communities"):
+        helper = HELPERS[name]
+        assert same_rows(helper, Queries(without).run(name), neo4j.run(name))
+        assert same_rows(helper, embedded.run(name), neo4j.run(name))
+
+
+@pytest.mark.neo4j
+def test_cypher_passes_values_as_parameters(both):
+    kg, _, neo4j = both
+    hostile = "x' OR 1=1 //"
+    assert neo4j.cypher("RETURN $v AS v", v=hostile) == [{"v": hostile}]
+    n = neo4j.cypher(f"MATCH (p:`{S.PAPER}`) RETURN count(p) AS n")[0]["n"]
+    assert n == kg.stats()["nodes"][S.PAPER]
+    with pytest.raises(QueryError):
+        neo4j.cypher("MATCH (n) DETACH DELETE n")  # read-only session refuses writes
+    assert neo4j.cypher(f"MATCH (p:`{S.PAPER}`) RETURN count(p) AS n")[0]["n"] == n
+
+
+def test_embedded_cypher_says_it_needs_neo4j():
+    q = Queries(EmbeddedBackend(KnowledgeGraph()))
+    with pytest.raises(NeedsNeo4j, match="needs Neo4j"):
+        q.cypher("RETURN 1")
+
+
+def test_helpers_have_docs_columns_and_both_implementations():
+    assert len(HELPERS) >= 13
+    for helper in HELPERS.values():
+        assert helper.doc and helper.columns
+        assert helper.embedded is not None
+        assert (helper.cypher is None) != (helper.neo4j is None), helper.name
+        assert hasattr(Queries, helper.name)
+
+
+def test_bad_arguments_are_clear_errors():
+    q = Queries(EmbeddedBackend(sample_graph(max_papers=20)))
+    with pytest.raises(QueryError, match="unknown entity type"):
+        q.top_entities(type="gadget")
+    with pytest.raises(TypeError, match="needs the argument 'entity'"):
+        q.papers_mentioning()
+    with pytest.raises(QueryError, match="no query helper"):
+        q.run("no_such_helper")
+
+
+def test_embedded_answers_on_a_hand_built_graph():
+    kg = KnowledgeGraph()
+    p1 = kg.add_node(S.PAPER, "p1", **{S.TITLE: "LoRA for all", S.DATE: "2024-01-05"})
+    p2 = kg.add_node(S.PAPER, "p2", **{S.TITLE: "More adapters", S.DATE: "2024-03-01"})
+    lora = kg.add_node(S.METHOD, "lora", **{S.NAME: "LoRA", S.ALIASES: ["low-rank adaptation"]})
+    kg.add_edge(S.MENTIONS, p1, lora)
+    kg.add_edge(S.MENTIONS, p2, lora)
+    kg.add_edge(S.INTRODUCES, p1, lora)
+    q = Queries(EmbeddedBackend(kg))
+    assert [r["key"] for r in q.papers_mentioning("LOW-RANK ADAPTATION")] == ["p2", "p1"]
+    assert [r["key"] for r in q.introducing("lora")] == ["p1"]
+    assert q.timeline("LoRA") == [{"month": "2024-01", "papers": 1},
+                                  {"month": "2024-03", "papers": 1}]
+    assert q.shortest_path("p1", "p2") == [
+        {"step": 0, "label": S.PAPER, "key": "p1", "name": "LoRA for all"},
+        {"step": 1, "label": S.METHOD, "key": "lora", "name": "LoRA"},
+        {"step": 2, "label": S.PAPER, "key": "p2", "name": "More adapters"},
+    ]
+    assert [r["key"] for r in q.search("lora")] == ["lora", "p1"]

@@ -1,0 +1,141 @@
+"""Which nodes a view shows: the most important part, a neighbourhood, or a query result.
+
+Every function returns node ids of the :class:`KnowledgeGraph`; edges are whatever joins
+the chosen nodes, so all views share one way of turning a node set into a page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+from citegraph.errors import CitegraphError
+from citegraph.graph import schema as S
+from citegraph.graph.model import KnowledgeGraph
+
+
+class ViewError(CitegraphError):
+    """A view that cannot be drawn as asked (no such focus, an ambiguous name, …)."""
+
+
+def simple_graph(kg: KnowledgeGraph) -> nx.Graph:
+    """The graph without direction or parallel edges: what "near" and "central" mean here."""
+    return nx.Graph(kg.g)
+
+
+def importance(kg: KnowledgeGraph, graph: nx.Graph | None = None) -> dict[str, float]:
+    """PageRank of every node, so hubs are drawn large and kept first when the view is capped.
+
+    Ties (common when a corpus has few edges) are broken by upvotes and then degree, so
+    the kept part of a sparse graph is still the part people care about.
+    """
+    graph = graph if graph is not None else simple_graph(kg)
+    if graph.number_of_nodes() == 0:
+        return {}
+    if graph.number_of_edges():
+        rank = nx.pagerank(graph, tol=1e-6, max_iter=200)
+    else:
+        rank = dict.fromkeys(graph, 1.0 / graph.number_of_nodes())
+    n = graph.number_of_nodes()
+    for nid in rank:
+        upvotes = kg.g.nodes[nid].get(S.UPVOTES) or 0
+        rank[nid] += (1e-3 * min(upvotes, 1000) / 1000 + 1e-4 * graph.degree(nid)) / n
+    return rank
+
+
+def top_nodes(rank: Mapping[str, float], limit: int) -> list[str]:
+    """The ``limit`` most important node ids, most important first."""
+    return sorted(rank, key=lambda nid: (-rank[nid], nid))[:limit]
+
+
+def neighbourhood(graph: nx.Graph, center: str, depth: int) -> set[str]:
+    """Every node within ``depth`` hops of ``center``, ignoring edge direction."""
+    if depth < 0:
+        raise ViewError("depth must be 0 or more")
+    return set(nx.single_source_shortest_path_length(graph, center, cutoff=depth))
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _short(text: str, limit: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def display_name(props: Mapping[str, Any]) -> str:
+    """The human name of a node: a paper's title, anything else's name, or its key."""
+    return str(props.get(S.TITLE) or props.get(S.NAME) or props.get(S.KEY) or "")
+
+
+def resolve_focus(kg: KnowledgeGraph, name: str) -> str:
+    """The one node whose paper title or entity name/alias is ``name`` (case-insensitive).
+
+    A node id (``Label:key``) is accepted as is. No match or several matches raise
+    :class:`ViewError` with a one-line message naming the candidates.
+    """
+    if kg.has_node(name):
+        return name
+    wanted = _fold(name)
+    if not wanted:
+        raise ViewError("--focus needs a paper title or an entity name")
+    entity_labels = set(S.ENTITY_NODE_LABELS)
+    matches: list[str] = []
+    for nid, props in kg.nodes():
+        label = props[S.LABEL]
+        if label == S.PAPER:
+            names = [props.get(S.TITLE, "")]
+        elif label in entity_labels:
+            names = [props.get(S.NAME, ""), *props.get(S.ALIASES, [])]
+        else:
+            continue
+        if any(_fold(str(n)) == wanted for n in names if n):
+            matches.append(nid)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = "; ".join(f"{kg.node(m)[S.LABEL]} {_short(display_name(kg.node(m)))!r}"
+                          for m in matches[:4])
+        more = f" and {len(matches) - 4} more" if len(matches) > 4 else ""
+        raise ViewError(f"{name!r} is ambiguous: it names {shown}{more}; "
+                        "pass the node id (Label:key) instead")
+    hints = [_short(display_name(p)) for _, p in kg.nodes()
+             if wanted in _fold(display_name(p))][:3]
+    hint = f"; did you mean {' / '.join(repr(h) for h in hints)}?" if hints else ""
+    raise ViewError(f"no paper title or entity name matches {name!r}{hint}")
+
+
+def _values(row: Any) -> Iterable[Any]:
+    if isinstance(row, Mapping):
+        for value in row.values():
+            yield from _values(value)
+    elif isinstance(row, list | tuple | set | frozenset):
+        for value in row:
+            yield from _values(value)
+    else:
+        yield row
+
+
+def nodes_from_rows(kg: KnowledgeGraph, rows: Iterable[Any]) -> list[str]:
+    """The node ids named anywhere in query rows (dicts, lists) or given directly.
+
+    A string counts when it is a node id, the key of a node under any label, or else
+    exactly (case-insensitively) a paper title or an entity/author name or alias; other
+    values (counts, scores, years) are ignored, so a helper's rows can be passed unchanged.
+    """
+    by_key: dict[str, list[str]] = {}
+    by_name: dict[str, list[str]] = {}
+    for nid, props in kg.nodes():
+        by_key.setdefault(str(props[S.KEY]), []).append(nid)
+        for name in (display_name(props), *props.get(S.ALIASES, [])):
+            by_name.setdefault(_fold(str(name)), []).append(nid)
+    found: dict[str, None] = {}
+    for value in _values(list(rows)):
+        if not isinstance(value, str):
+            continue
+        exact = [value] if kg.has_node(value) else []
+        found.update(dict.fromkeys(exact or by_key.get(value) or by_name.get(_fold(value), [])))
+    return list(found)
