@@ -133,6 +133,12 @@ def build(
     citations: Annotated[bool, typer.Option(help="Inferred citation edges.")] = True,
     model: Annotated[str | None, typer.Option(help="sentence-transformers model or path.")] = None,
     device: Annotated[str | None, typer.Option(help="Torch device, e.g. cuda or cpu.")] = None,
+    top_k: Annotated[int, typer.Option(
+        "--similarity-top-k", min=1, help="Similar papers kept per paper.")] = 10,
+    threshold: Annotated[float, typer.Option(
+        "--similarity-threshold", min=-1.0, max=1.0, help="Least cosine similarity.")] = 0.5,
+    min_co_mentions: Annotated[int, typer.Option(
+        min=1, help="Papers two entities must share for a co-mention edge.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     gazetteer: Annotated[list[Path] | None, typer.Option(
         help="Extra gazetteer file of entity names (repeatable); see CITEGRAPH_GAZETTEER.",
@@ -156,9 +162,15 @@ def build(
     report = LoadReport()
     options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
                            citations=citations, model=model, device=device,
+                           similarity_top_k=top_k, similarity_threshold=threshold,
+                           min_co_mentions=min_co_mentions,
                            gazetteer=[str(p) for p in gazetteer or []],
                            entity_embeddings=entity_embeddings)
     base = citegraph.load(out_dir) if append and (out_dir / "manifest.json").exists() else None
+    if base is None and out_dir.is_dir():
+        from citegraph.graph.vectors import PaperVectors
+
+        options.vector_cache = PaperVectors.load(out_dir)  # a rebuild embeds only changes
     kg = citegraph.build([str(p) for p in paths], format=fmt, options=options, base=base,
                          report=report, progress=RichProgress(console, enabled=not quiet))
     kg.save(out_dir)

@@ -12,10 +12,15 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from citegraph.graph import schema as S
+from citegraph.graph.citations import add_inferred_citations
+from citegraph.graph.comention import add_co_mention_edges
+from citegraph.graph.embed import embed_papers
 from citegraph.graph.identity import merge_records
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.papers import add_papers, record_from_paper
 from citegraph.graph.progress import SILENT, Progress
+from citegraph.graph.similarity import add_similarity_edges
+from citegraph.graph.vectors import PaperVectors
 from citegraph.loaders.records import PaperRecord
 
 
@@ -34,6 +39,9 @@ class BuildOptions:
     min_co_mentions: int = 2
     gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
     entity_embeddings: bool = False  # type unknown names / merge near-duplicates with `model`
+    #: Vectors of an earlier build of the same output (not extended, rebuilt): reused by
+    #: content hash like the vectors of ``base``, so a rebuild embeds only changed papers.
+    vector_cache: PaperVectors | None = field(default=None, repr=False)
     progress: Progress = field(default=SILENT, repr=False)
 
 
@@ -78,4 +86,24 @@ def build_graph(
         add_entities(kg, options.progress, options.gazetteer,
                      embeddings=options.entity_embeddings, model=options.model,
                      device=options.device)
+    add_relationships(kg, options, base)
     return kg
+
+
+def add_relationships(
+    kg: KnowledgeGraph, options: BuildOptions, base: KnowledgeGraph | None = None
+) -> None:
+    """The corpus-wide edge stages, after papers and entities: embeddings and SIMILAR_TO,
+    CO_MENTIONED, inferred CITES. Switching similarity off skips the model entirely."""
+    if options.similarity:
+        caches = (base.embeddings if base is not None else None, options.vector_cache)
+        kg.embeddings = embed_papers(kg, options.model, options.device, caches,
+                                     options.progress)
+        add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
+                             options.similarity_threshold, progress=options.progress)
+    if options.co_mention:
+        with options.progress.stage("Co-mentions") as stage:
+            stage.advance(add_co_mention_edges(kg, options.min_co_mentions))
+    if options.citations:
+        with options.progress.stage("Inferring citations") as stage:
+            stage.advance(add_inferred_citations(kg))

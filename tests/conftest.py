@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from citegraph.loaders import LoadReport, PaperRecord, iter_records
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-SEEDS = SHARED / "seeds"
+SEEDS = Path(os.environ.get("CITEGRAPH_SEEDS") or SHARED / "seeds")  # a worktree sets it
 
 HEADER = (
     "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
@@ -71,3 +72,17 @@ def messages(report: LoadReport) -> list[str]:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The default embedding model, loaded once; the build's own loader returns this object."""
+    from citegraph.graph.embed import load_encoder
+
+    return load_encoder()
+
+
+@pytest.fixture(scope="session")
+def seed_files(seeds_dir: Path) -> list[Path]:
+    """The example corpus' listing files, in name order."""
+    return sorted(seeds_dir.glob("*.txt"))

@@ -1,0 +1,97 @@
+"""Top-k nearest neighbours of every row of a matrix of unit vectors (cosine = dot).
+
+Two ways, one result shape:
+
+- **exact** (default up to :data:`EXACT_MAX_ROWS` rows): blocked matrix products with
+  numpy; every neighbour is the true one; time grows with n².
+- **approximate** above that: a faiss HNSW graph index (inner product); time grows about
+  with n·log n; recall@10 against exact search was 1.0 in the tests and benchmark.
+
+Why the switch sits where it does (``bench/bench_knn.py`` on the 2-core project machine,
+384 dimensions, top 10): exact search costs about 0.6 s at 5,000 rows, 1 s at 10,000 and
+2.5-5.5 s at 20,000, so up to there it is fast enough and never misses a neighbour; beyond
+it the n² term takes over (40,000 rows: 11-26 s; 100,000 rows: 164 s), while HNSW needs
+about 20 s for 100,000 rows with recall@10 of 1.0 on clustered data. Pass ``method`` to
+force either. HNSW results may differ slightly between runs (multi-threaded inserts).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+#: Largest row count searched exactly when ``method="auto"``; see the module docstring.
+EXACT_MAX_ROWS = 20_000
+
+#: HNSW parameters: graph degree, build-time and query-time beam widths.
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 64
+
+#: Scores per block of the exact search, to bound memory (float32: 4 bytes each).
+_BLOCK_CELLS = 16_000_000
+
+Method = Literal["auto", "exact", "approximate"]
+
+
+def choose_method(n: int, method: Method = "auto") -> Literal["exact", "approximate"]:
+    """Which search :func:`nearest_neighbours` runs for ``n`` rows."""
+    if method != "auto":
+        return method
+    return "exact" if n <= EXACT_MAX_ROWS else "approximate"
+
+
+def nearest_neighbours(
+    matrix: np.ndarray, k: int, method: Method = "auto"
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(indices, scores)``, both ``(n, k)``: each row's ``k`` most similar other rows,
+    best first. Missing neighbours (fewer than ``k + 1`` rows) are index -1, score -inf."""
+    x = np.ascontiguousarray(matrix, dtype=np.float32)
+    n = x.shape[0]
+    k = max(0, min(k, n - 1))
+    if n == 0 or k == 0:
+        return np.full((n, 0), -1, dtype=np.int64), np.zeros((n, 0), dtype=np.float32)
+    if choose_method(n, method) == "exact":
+        return _exact(x, k)
+    return _hnsw(x, k)
+
+
+def _exact(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    n = x.shape[0]
+    indices = np.empty((n, k), dtype=np.int64)
+    scores = np.empty((n, k), dtype=np.float32)
+    block = max(1, _BLOCK_CELLS // n)
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        sims = x[start:stop] @ x.T
+        sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not its own neighbour
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top_scores = np.take_along_axis(sims, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        indices[start:stop] = np.take_along_axis(top, order, axis=1)
+        scores[start:stop] = np.take_along_axis(top_scores, order, axis=1)
+    return indices, scores
+
+
+def _hnsw(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    import faiss
+
+    index = faiss.IndexHNSWFlat(x.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.add(x)
+    index.hnsw.efSearch = max(HNSW_EF_SEARCH, 2 * (k + 1))
+    scores, found = index.search(x, k + 1)
+    return _drop_self(found, scores, k)
+
+
+def _drop_self(
+    found: np.ndarray, scores: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Remove each row from its own result list (wherever it landed) and keep ``k``."""
+    keep = (found != np.arange(found.shape[0])[:, None]) & (found >= 0)
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :k]  # kept entries first, in order
+    kept = np.take_along_axis(keep, order, axis=1)
+    indices = np.where(kept, np.take_along_axis(found, order, axis=1), -1).astype(np.int64)
+    out_scores = np.where(kept, np.take_along_axis(scores, order, axis=1), -np.inf)
+    return indices, out_scores.astype(np.float32)
