@@ -49,6 +49,7 @@ _INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we)
                            r"\b(?:called|named|termed|dubbed|coined) $)")
 _NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,8},? "
                          r"(?:[-—–]+ )?(?:a |an )?$")
+_COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")
 _COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
 _COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
 _NEXT_WORD = re.compile(r" (\w+)")
@@ -317,6 +318,11 @@ class Extractor:
                 m.introduced = False  # "we present GPT-4 with ...": a known name is not new
         for s, e in P.appositive_names(doc):
             add(s, e, "intro", 0.8, STRONG, introduced=True)
+        for s, e in P.lower_intro_names(doc):
+            m = add(s, e, "intro", 1.0, STRONG, introduced=True)
+            if m is not None and m.gaz is not None and not _COINED_BEFORE.search(
+                    doc, max(0, m.start - 20), m.start):
+                m.introduced = False  # a known name is not new, unless the paper coins it
         defined: dict[str, Mention] = {}  # acronyms this paper spells out
         for pair in find_pairs(doc):
             long_ok = self._long_form_ok(pair.long)
@@ -324,6 +330,10 @@ class Extractor:
                         STRONG)
             long = add(pair.long_start, pair.long_end, "acronym", 1.0 if long_ok else 0.3,
                        STRONG)
+            fuller = next((m for m in ms if m.signal == "intro" and m.end == pair.long_end
+                           and m.start < pair.long_start), None)
+            if fuller is not None:  # "termed proximal Lagrangian ... Algorithm (LV-HBA)"
+                long = fuller
             if short and long:
                 # the spelled-out form decides: an acronym the gazetteer knows for another
                 # long form (SFT = supervised / sparse fine-tuning) is this paper's own
@@ -502,7 +512,8 @@ class Extractor:
             if norm_key(name) not in spellings and norm_key(name[:-1]) in spellings:
                 aliases, name = [name, *aliases], name[:-1]
         short = _DISPLAY_SUFFIX.sub("", name) if name.lower().endswith(_DISPLAY_WORDS) else name
-        if short != name and short and norm_key(short) not in by_key:
+        if short != name and short and norm_key(short) not in by_key \
+                and not short.rsplit(" ", 1)[-1].islower():
             aliases, name = [name, *aliases], short  # "the Reddit dataset" names Reddit
         etype, typed_by = self._type(doc, sents, starts, group, gaz)
         evidence, sources = [], []

@@ -483,3 +483,93 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
 
 
 _COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})")
+
+
+# --- contributions named in lower case or described by their parts ------------------
+
+_LOWER_STOP = r"(?=\s*(?:\(|, which|, that|, where|, to |[.;:]|$| to | for | that | which ))"
+_TERMED_LOWER = re.compile(
+    rf"\b(?:termed|dubbed|coined|which we call|we call it|we term)(?: as)?\s+[\"“']?"
+    rf"(?P<name>(?!(?:a|an|the|this|it|as|by|for|in)\b)[a-z][\w-]*(?:,? [\w'-]+){{0,7}}?)"
+    rf"{_LOWER_STOP}")
+_CONCEPT = re.compile(
+    r"\b(?:propos|introduc|present|develop)(?:e|es|ed|ing) the (?:concept|notion|idea) of "
+    r"(?P<name>[a-z][\w-]*(?: [a-z][\w-]*){0,3})(?=[,.;(]| to | that | which )")
+_LOWER_KIND_WORDS = (r"method|algorithm|technique|framework|approach|strategy|scheme|"
+                     r"paradigm|regularizer|mechanism")
+_LOWER_METHOD = re.compile(
+    rf"\b[Ww]e (?:also |further |then |first )?(?:propose|develop|introduce|design|devise|"
+    rf"present)(?:s|d|ed)? (?:a|an) (?:(?:novel|new|simple|principled|efficient|general)\s)?"
+    rf"(?P<name>[a-z]+-[a-z]+ [a-z][a-z-]+) (?:{_LOWER_KIND_WORDS})\b")
+_GENERIC_LOWER_HEADS = {"training", "learning", "fine-tuning", "finetuning", "inference",
+                        "data", "model", "models", "based", "level", "stage", "step"}
+_RELEASE_DATA = re.compile(
+    r"\b[Ww]e (?:also |further )?(?:release|open[- ]source|construct|build|curate|collect|"
+    r"create|introduce|present)(?:s|d|ed)? (?:a|an) (?:(?:new|novel|large|large-scale|public|"
+    r"first|real-world)\s)*"
+    r"(?P<name>[A-Z][\w-]*(?: [\w-]+){0,2}? (?:dataset|benchmark|corpus))\b")
+_PARTS_CUE = re.compile(
+    r"\b[Ww]e (?:also |further )?(?:propose|develop|introduce|design|present|devise)(?:s|d|ed)? "
+    r"(?:two|three|four|several) (?:new |novel |key |main )?(?:techniques|components|methods|"
+    r"strategies|modules|algorithms|mechanisms|variants): ")
+_PARTS_END = re.compile(r"[.;(]| which | that | to | for ")
+_PARTS_SPLIT = re.compile(r", and |, | and ")
+_ENUM_HEADING = re.compile(
+    r"\((?:i|ii|iii|iv|v|1|2|3|4)\) (?P<name>[A-Z][\w-]*(?: (?!(?:is|are|the|we|a|an|to|"
+    r"that|which)\b)[\w-]+){1,4})[.:](?= [A-Z])")
+_KIND_BEFORE = re.compile(rf"\b(?:{_LOWER_KIND_WORDS}|procedure|recipe|optimizer|loss|model)s?\b")
+_PARTS_BEFORE = re.compile(r"\b(?:ingredients|components|parts|modules|stages|steps|techniques|"
+                           r"innovations|designs|elements)\b[^.]{0,40}: $")
+_PART_WORD = re.compile(r"^[a-zA-Z][\w-]*(?: [a-z][\w-]*){1,4}$")
+
+
+def lower_intro_names(text: str) -> list[tuple[int, int]]:
+    """Contributions named in lower case or listed as parts: ``termed prune first, then
+    unlearn``, ``we develop a sparsity-aware unlearning method``, ``the concept of
+    compressed experts``, ``we release a large Twitter follow-graph dataset``, ``we
+    develop two techniques: A and B``, ``(i) Cross-split label correction.``.
+
+    Capitalised names are left to :func:`cue_spans`; these need their own boundaries.
+    """
+    spans: list[tuple[int, int]] = []
+    if "term" in text or "dub" in text or "coin" in text or "call" in text:
+        for m in _TERMED_LOWER.finditer(text):
+            # "a concern termed hallucination" names a phenomenon; "a paradigm, termed
+            # prune first, then unlearn" a technique
+            if (" " in m.group("name") or "-" in m.group("name")) and _KIND_BEFORE.search(
+                    text, max(0, m.start() - 50), m.start()):
+                spans.append(m.span("name"))
+    if " the concept of " in text or " the notion of " in text or " the idea of " in text:
+        spans.extend(m.span("name") for m in _CONCEPT.finditer(text))
+    for m in _LOWER_METHOD.finditer(text):
+        last = m.group("name").rsplit(" ", 1)[-1]
+        first = m.group("name").split("-", 1)[0]
+        mod = m.group("name").split(" ", 1)[0].rsplit("-", 1)[-1]
+        if last in _GENERIC_LOWER_HEADS or first in _COUNT_PREFIXES or mod in _DESCRIPTIVE \
+                or last.endswith(("ic", "al", "ive")) or _NAMED_AFTER.match(text, m.end()):
+            continue  # "a learning-based testing method, termed X": X is the name
+        spans.append(m.span("name"))
+    spans.extend(m.span("name") for m in _RELEASE_DATA.finditer(text))
+    for m in _PARTS_CUE.finditer(text):
+        end = _PARTS_END.search(text, m.end())
+        stop = end.start() if end else len(text)
+        pos = m.end()
+        for part in _PARTS_SPLIT.split(text[pos:stop]):
+            at = text.find(part, pos, stop)
+            if at >= 0 and _PART_WORD.match(part):
+                spans.append((at, at + len(part)))
+                pos = at + len(part)
+    if "(i) " in text or "(1) " in text:
+        for m in _ENUM_HEADING.finditer(text):
+            first = max(text.rfind("(i) ", 0, m.end()), text.rfind("(1) ", 0, m.end()))
+            # headings of the parts a method combines, not of its benefits or of problems
+            if first >= 0 and _PARTS_BEFORE.search(text, max(0, first - 80), first):
+                spans.append(m.span("name"))
+    return spans
+
+
+_DESCRIPTIVE = {"based", "driven", "guided", "level", "stage", "scale", "step", "like", "style",
+                "specific", "agnostic", "oriented", "centric", "wise"}
+_NAMED_AFTER = re.compile(r",? (?:termed|called|named|dubbed|coined)\b|,? [A-Z]")
+_COUNT_PREFIXES = {"two", "three", "four", "multi", "single", "one", "end", "two-stage",
+                   "high", "low", "well", "self", "semi", "non", "fine", "pre", "post"}
