@@ -49,6 +49,9 @@ _INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we)
                            r"\b(?:called|named|termed|dubbed|coined) $)")
 _NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,8},? "
                          r"(?:[-—–]+ )?(?:a |an )?$")
+_DERIVED_TAIL = re.compile(r"(?:-[A-Z][a-z]+[A-Za-z]*){2,}(?![\w-])")
+_PASSIVE_INTRO = re.compile(r"\)? (?:has|have) been (?:\w+ )?(?:designed|proposed|introduced|"
+                            r"developed|built|constructed|created|curated)\b")
 _COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")
 _COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
 _COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
@@ -230,6 +233,15 @@ class Extractor:
                                            weight, STRONG, other.type, other, key=other.key))
             if entry.type == "model":
                 tail = P.VARIANT_TAIL.match(doc, end)
+                derived = _DERIVED_TAIL.match(doc, end)
+                if derived and not (tail and tail.end() >= derived.end()) \
+                        and gaz.lookup(doc[start:derived.end()]) is None:
+                    # "Baichuan-Audio-Tokenizer": a new name built on a family's, not the family
+                    surface = doc[start:derived.end()]
+                    out.append(Mention(start, derived.end(), surface, signal, weight, STRONG,
+                                       None, None, key=entity_key(surface),
+                                       family=entry.family or entry.name))
+                    continue
                 if tail and tail.end() > end:
                     end = tail.end()
                     while end > m.end and doc[end - 1] in ".-":
@@ -538,6 +550,8 @@ class Extractor:
     @staticmethod
     def _in_intro_clause(doc: str, m: Mention) -> bool:
         """A new name right after ``we propose/introduce ...`` in the same clause."""
+        if _PASSIVE_INTRO.match(doc, m.end):  # "an audio tokenizer (X) has been designed"
+            return True
         before = doc[max(0, m.start - 70):m.start]
         cut = max(before.rfind(". "), before.rfind("\n"), before.rfind(", which"))
         before = before[cut + 1:]

@@ -419,6 +419,8 @@ _OUR_OBJECT = re.compile(
     rf"algorithm|architecture|agent|pipeline|variant|family|suite|library|technique|recipe|"
     rf"optimizer|network|corpus|module|solver|planner)s?,? )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
 )
+_PLURAL_HEAD = re.compile(r" (?:methods|approaches|techniques|models|algorithms|frameworks|"
+                         r"systems|baselines|tasks|problems|variants)\b")
 _LIST_AT = re.compile(
     rf" (?:the |both |popular |standard |several |various |challenging |widely used |\w+ )?"
     rf"(?:(?:[\w-]+ )?(?:benchmarks?|datasets?|suites?|tasks|models|baselines)"
@@ -463,7 +465,7 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                     heads.append((word_start, head))
             elif kind == OUR:
                 m = _OUR_OBJECT.match(text, pos)
-                if m:
+                if m and not _PLURAL_HEAD.match(text, m.end()):  # "our proposed MU methods"
                     ours.append(m.span("name"))
             else:
                 m = _LIST_AT.match(text, pos)
