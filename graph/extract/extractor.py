@@ -52,6 +52,7 @@ _NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,8},? "
 _DERIVED_TAIL = re.compile(r"(?:-[A-Z][a-z]+[A-Za-z]*){2,}(?![\w-])")
 _PASSIVE_INTRO = re.compile(r"\)? (?:has|have) been (?:\w+ )?(?:designed|proposed|introduced|"
                             r"developed|built|constructed|created|curated)\b")
+_VARIANT_OF_OWN = re.compile(r"[- ](?:[A-Z][\w.]*|v?\d[\w.]*)")
 _COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")
 _COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
 _COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
@@ -419,6 +420,18 @@ class Extractor:
                     m.weight = 1.0
                 if m.gaz is None and m.type_hint is None:
                     m.list_hint = kind  # weaker than what the words around the name say
+        own = {m.surface for m in ms if m.introduced and m.gaz is None and len(m.surface) > 3}
+        if own:
+            for m in ms:  # "WhisperLite-Tiny" after "we introduce WhisperLite": a variant of it
+                if m.gaz is None and not m.introduced:
+                    for name in own:
+                        if m.surface.startswith(name) and _VARIANT_OF_OWN.fullmatch(
+                                m.surface, len(name)):
+                            m.weight, m.introduced = max(m.weight, 1.0), True
+                            m.type_hint = m.type_hint or next(
+                                (k.type_hint for k in ms if k.surface == name and k.type_hint),
+                                None)
+                            break
         return ms
 
     def _long_form_ok(self, long: str) -> bool:

@@ -491,14 +491,22 @@ _COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NA
 
 _LOWER_STOP = r"(?=\s*(?:\(|, which|, that|, where|, to |[.;:]|$| to | for | that | which ))"
 _TERMED_LOWER = re.compile(
-    rf"\b(?:termed|dubbed|coined|which we call|we call it|we term)(?: as)?\s+[\"“']?"
+    rf"\b(?:termed|dubbed|coined|called|named|which we call|we call it|we term)(?: as)?\s+"
+    rf"[\"“']?"
     rf"(?P<name>(?!(?:a|an|the|this|it|as|by|for|in)\b)[a-z][\w-]*(?:,? [\w'-]+){{0,7}}?)"
     rf"{_LOWER_STOP}")
+_TERMED_COMMA = re.compile(
+    r", (?:termed|dubbed|coined|called|named)(?: as)? (?P<name>(?!(?:a|an|the|this|it|as|by|"
+    r"for|in)\b)[a-z][\w-]*(?: [\w'-]+){0,5}?),")
 _CONCEPT = re.compile(
     r"\b(?:propos|introduc|present|develop)(?:e|es|ed|ing) the (?:concept|notion|idea) of "
     r"(?P<name>[a-z][\w-]*(?: [a-z][\w-]*){0,3})(?=[,.;(]| to | that | which )")
 _LOWER_KIND_WORDS = (r"method|algorithm|technique|framework|approach|strategy|scheme|"
                      r"paradigm|regularizer|mechanism")
+_APPOSITIVE_LOWER = re.compile(
+    rf"\b(?:a|an) (?:novel|new) (?:[\w-]+ ){{0,2}}(?:{_LOWER_KIND_WORDS}|curriculum|loss|objective|"
+    rf"regularizer|module|procedure|recipe|schedule|criterion|prior), "
+    rf"(?P<name>[a-z]+-[a-z]+(?: [a-z][\w-]*){{0,3}}), (?:which|that)\b")
 _LOWER_METHOD = re.compile(
     rf"\b[Ww]e (?:also |further |then |first )?(?:propose|develop|introduce|design|devise|"
     rf"present)(?:s|d|ed)? (?:a|an) (?:(?:novel|new|simple|principled|efficient|general)\s)?"
@@ -535,12 +543,18 @@ def lower_intro_names(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     if "term" in text or "dub" in text or "coin" in text or "call" in text:
-        for m in _TERMED_LOWER.finditer(text):
+        found = {m.start("name"): m for m in _TERMED_COMMA.finditer(text)}
+        found.update({m.start("name"): m for m in _TERMED_LOWER.finditer(text)})
+        for m in found.values():
             # "a concern termed hallucination" names a phenomenon; "a paradigm, termed
             # prune first, then unlearn" a technique
-            if (" " in m.group("name") or "-" in m.group("name")) and _KIND_BEFORE.search(
+            name = m.group("name")
+            if (" " in name or "-" in name) and " and " not in name and " or " not in name \
+                    and _KIND_BEFORE.search(
                     text, max(0, m.start() - 50), m.start()):
                 spans.append(m.span("name"))
+    if "a novel " in text or "a new " in text or "an novel " in text:
+        spans.extend(m.span("name") for m in _APPOSITIVE_LOWER.finditer(text))
     if " the concept of " in text or " the notion of " in text or " the idea of " in text:
         spans.extend(m.span("name") for m in _CONCEPT.finditer(text))
     for m in _LOWER_METHOD.finditer(text):
@@ -556,7 +570,7 @@ def lower_intro_names(text: str) -> list[tuple[int, int]]:
         end = _PARTS_END.search(text, m.end())
         stop = end.start() if end else len(text)
         pos = m.end()
-        for part in _PARTS_SPLIT.split(text[pos:stop]):
+        for part in _PARTS_SPLIT.split(text[pos:stop].rstrip(", ")):
             at = text.find(part, pos, stop)
             if at >= 0 and _PART_WORD.match(part):
                 spans.append((at, at + len(part)))
