@@ -53,6 +53,9 @@ _DERIVED_TAIL = re.compile(r"(?:-[A-Z][a-z]+[A-Za-z]*){2,}(?![\w-])")
 _PASSIVE_INTRO = re.compile(r"\)? (?:has|have) been (?:\w+ )?(?:designed|proposed|introduced|"
                             r"developed|built|constructed|created|curated)\b")
 _VARIANT_OF_OWN = re.compile(r"[- ](?:[A-Z][\w.]*|v?\d[\w.]*)")
+_PLURAL_AFTER = re.compile(r"(?: \([^()]{1,20}\))? (?:datasets|models|methods|approaches|"
+                           r"algorithms|techniques|problems|tasks)\b")
+_PROBLEM_AFTER = re.compile(r"(?: \([^()]{1,20}\))? (?:problems?|tasks?)\b")
 _COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")
 _COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
 _COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
@@ -314,8 +317,19 @@ class Extractor:
             return mention
 
         span = P.title_name(title)
-        if span and (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
-                     or doc.find(doc[span[0]:span[1]], len(title)) > 0):
+        if span and not (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
+                         or doc.find(doc[span[0]:span[1]], len(title)) > 0):
+            span = None
+        if span:
+            name = doc[span[0]:span[1]].lower()
+            low = doc.lower()
+            at = low.find(name, len(title))
+            while at > 0:  # "Constrained Bi-Level Optimization (BLO) problems": a problem class
+                if _PROBLEM_AFTER.match(doc, at + len(name)):
+                    span = None
+                    break
+                at = low.find(name, at + 1)
+        if span:
             hint = "model" if P.is_report(title) else (
                 "benchmark" if P.title_says_benchmark(title[span[1]:]) else None)
             add(*span, "title", 1.0, STRONG, hint, introduced=True)
@@ -565,6 +579,8 @@ class Extractor:
         """A new name right after ``we propose/introduce ...`` in the same clause."""
         if _PASSIVE_INTRO.match(doc, m.end):  # "an audio tokenizer (X) has been designed"
             return True
+        if _PLURAL_AFTER.match(doc, m.end):  # "presents synthetic Foo (PO) datasets": a kind
+            return False
         before = doc[max(0, m.start - 70):m.start]
         cut = max(before.rfind(". "), before.rfind("\n"), before.rfind(", which"))
         before = before[cut + 1:]
