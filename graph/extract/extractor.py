@@ -53,7 +53,7 @@ _DERIVED_TAIL = re.compile(r"(?:-[A-Z][a-z]+[A-Za-z]*){2,}(?![\w-])")
 _PASSIVE_INTRO = re.compile(r"\)? (?:has|have) been (?:\w+ )?(?:designed|proposed|introduced|"
                             r"developed|built|constructed|created|curated)\b")
 _VARIANT_OF_OWN = re.compile(r"[- ](?:[A-Z][\w.]*|v?\d[\w.]*)")
-_PLURAL_AFTER = re.compile(r"(?: \([^()]{1,20}\))? (?:datasets|models|methods|approaches|"
+_PLURAL_AFTER = re.compile(r"\)?(?: \([^()]{1,20}\))? (?:datasets|models|methods|approaches|"
                            r"algorithms|techniques|problems|tasks)\b")
 _PROBLEM_AFTER = re.compile(r"(?: \([^()]{1,20}\))? (?:problems?|tasks?)\b")
 _COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")

@@ -420,7 +420,7 @@ _OUR_OBJECT = re.compile(
     rf"optimizer|network|corpus|module|solver|planner)s?,? )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
 )
 _PLURAL_HEAD = re.compile(r" (?:methods|approaches|techniques|models|algorithms|frameworks|"
-                         r"systems|baselines|tasks|problems|variants)\b")
+                         r"systems|baselines|tasks|problems|variants|datasets|benchmarks)\b")
 _LIST_AT = re.compile(
     rf" (?:the |both |popular |standard |several |various |challenging |widely used |\w+ )?"
     rf"(?:(?:[\w-]+ )?(?:benchmarks?|datasets?|suites?|tasks|models|baselines)"
