@@ -542,45 +542,81 @@ def lower_intro_names(text: str) -> list[tuple[int, int]]:
     Capitalised names are left to :func:`cue_spans`; these need their own boundaries.
     """
     spans: list[tuple[int, int]] = []
-    if "term" in text or "dub" in text or "coin" in text or "call" in text:
-        found = {m.start("name"): m for m in _TERMED_COMMA.finditer(text)}
-        found.update({m.start("name"): m for m in _TERMED_LOWER.finditer(text)})
-        for m in found.values():
-            # "a concern termed hallucination" names a phenomenon; "a paradigm, termed
-            # prune first, then unlearn" a technique
-            name = m.group("name")
-            if (" " in name or "-" in name) and " and " not in name and " or " not in name \
-                    and _KIND_BEFORE.search(
-                    text, max(0, m.start() - 50), m.start()):
+    found = {}
+    for cue in _TERMED_CUES:  # each pattern is tried only where its cue word stands
+        for at in _find_all(text, cue):
+            for rx in (_TERMED_LOWER, _TERMED_COMMA):
+                m = rx.match(text, at - 2 if rx is _TERMED_COMMA else at)
+                if m:
+                    found[m.start("name")] = m
+                    break
+    for m in found.values():
+        # "a concern termed hallucination" names a phenomenon; "a paradigm, termed
+        # prune first, then unlearn" a technique
+        name = m.group("name")
+        if (" " in name or "-" in name) and " and " not in name and " or " not in name \
+                and _KIND_BEFORE.search(text, max(0, m.start() - 50), m.start()):
+            spans.append(m.span("name"))
+    for cue in ("a novel ", "a new ", "an novel "):
+        for at in _find_all(text, cue):
+            m = _APPOSITIVE_LOWER.match(text, at)
+            if m:
                 spans.append(m.span("name"))
-    if "a novel " in text or "a new " in text or "an novel " in text:
-        spans.extend(m.span("name") for m in _APPOSITIVE_LOWER.finditer(text))
-    if " the concept of " in text or " the notion of " in text or " the idea of " in text:
-        spans.extend(m.span("name") for m in _CONCEPT.finditer(text))
-    for m in _LOWER_METHOD.finditer(text):
-        last = m.group("name").rsplit(" ", 1)[-1]
-        first = m.group("name").split("-", 1)[0]
-        mod = m.group("name").split(" ", 1)[0].rsplit("-", 1)[-1]
-        if last in _GENERIC_LOWER_HEADS or first in _COUNT_PREFIXES or mod in _DESCRIPTIVE \
-                or last.endswith(("ic", "al", "ive")) or _NAMED_AFTER.match(text, m.end()):
-            continue  # "a learning-based testing method, termed X": X is the name
-        spans.append(m.span("name"))
-    spans.extend(m.span("name") for m in _RELEASE_DATA.finditer(text))
-    for m in _PARTS_CUE.finditer(text):
-        end = _PARTS_END.search(text, m.end())
-        stop = end.start() if end else len(text)
-        pos = m.end()
-        for part in _PARTS_SPLIT.split(text[pos:stop].rstrip(", ")):
-            at = text.find(part, pos, stop)
-            if at >= 0 and _PART_WORD.match(part):
-                spans.append((at, at + len(part)))
-                pos = at + len(part)
+    for cue in (" the concept of ", " the notion of ", " the idea of "):
+        for at in _find_all(text, cue):
+            m = _CONCEPT.search(text, max(0, at - 14), at + len(cue) + 60)
+            if m:
+                spans.append(m.span("name"))
+    for cue in ("we ", "We "):
+        for at in _find_all(text, cue):
+            spans.extend(_we_spans(text, at))
     if "(i) " in text or "(1) " in text:
         for m in _ENUM_HEADING.finditer(text):
             first = max(text.rfind("(i) ", 0, m.end()), text.rfind("(1) ", 0, m.end()))
             # headings of the parts a method combines, not of its benefits or of problems
             if first >= 0 and _PARTS_BEFORE.search(text, max(0, first - 80), first):
                 spans.append(m.span("name"))
+    return spans
+
+
+_TERMED_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
+                "we call it ", "we term ")
+
+
+def _find_all(text: str, cue: str) -> list[int]:
+    """Offsets of ``cue`` in ``text`` where it starts a word."""
+    out, at = [], text.find(cue)
+    while at >= 0:
+        if at == 0 or not cue[0].isalnum() or not text[at - 1].isalnum():
+            out.append(at)
+        at = text.find(cue, at + 1)
+    return out
+
+
+def _we_spans(text: str, at: int) -> list[tuple[int, int]]:
+    """Lower-case names, released datasets and listed parts after ``we`` at ``at``."""
+    spans = []
+    m = _LOWER_METHOD.match(text, at)
+    if m:
+        last = m.group("name").rsplit(" ", 1)[-1]
+        first = m.group("name").split("-", 1)[0]
+        mod = m.group("name").split(" ", 1)[0].rsplit("-", 1)[-1]
+        if not (last in _GENERIC_LOWER_HEADS or first in _COUNT_PREFIXES or mod in _DESCRIPTIVE
+                or last.endswith(("ic", "al", "ive")) or _NAMED_AFTER.match(text, m.end())):
+            spans.append(m.span("name"))  # not "a learning-based testing method, termed X"
+    m = _RELEASE_DATA.match(text, at)
+    if m:
+        spans.append(m.span("name"))
+    m = _PARTS_CUE.match(text, at)
+    if m:
+        end = _PARTS_END.search(text, m.end())
+        stop = end.start() if end else len(text)
+        pos = m.end()
+        for part in _PARTS_SPLIT.split(text[pos:stop].rstrip(", ")):
+            found = text.find(part, pos, stop)
+            if found >= 0 and _PART_WORD.match(part):
+                spans.append((found, found + len(part)))
+                pos = found + len(part)
     return spans
 
 
