@@ -341,15 +341,12 @@ class Extractor:
             add(s, e, "intro", 1.0, STRONG, introduced=True)
         for s, e in intro:
             m = add(s, e, "intro", 1.0, STRONG, introduced=True)
-            if m is not None and m.gaz is not None and m.start > len(title):
-                m.introduced = False  # "we present GPT-4 with ...": a known name is not new
+            if m is not None and m.gaz is not None and m.start > len(title) \
+                    and not _COINED_BEFORE.search(doc, max(0, m.start - 20), m.start):
+                m.introduced = False  # "we present GPT-4 with ...": a known name is not new,
+                # unless the paper coins it ("which we call proximal policy optimization")
         for s, e in P.appositive_names(doc):
             add(s, e, "intro", 0.8, STRONG, introduced=True)
-        for s, e in P.lower_intro_names(doc):
-            m = add(s, e, "intro", 1.0, STRONG, introduced=True)
-            if m is not None and m.gaz is not None and not _COINED_BEFORE.search(
-                    doc, max(0, m.start - 20), m.start):
-                m.introduced = False  # a known name is not new, unless the paper coins it
         defined: dict[str, Mention] = {}  # acronyms this paper spells out
         for pair in find_pairs(doc):
             long_ok = self._long_form_ok(pair.long)

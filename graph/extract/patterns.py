@@ -369,7 +369,7 @@ def looks_coined(name: str) -> bool:
 
 # --- cue words, found by one automaton pass --------------------------------------------
 
-INTRO, CALLED, OUR, LIST, HEAD = "intro", "called", "our", "list", "head"
+INTRO, CALLED, OUR, LIST, HEAD, LOWER = "intro", "called", "our", "list", "head", "lower"
 _CUE_WORDS = {
     INTRO: [f"{v}{e}" for v in ("propose", "introduce", "present", "develop", "design",
                                 "release", "build", "construct", "create", "curate",
@@ -386,6 +386,8 @@ _CUE_WORDS = {
            "surpassing", "against", "versus", "vs.", "vs", "beats", "compared to",
            "compared with", "comparing to", "comparing with", "compare to", "compare with",
            "benchmarks", "datasets", "baselines", "including both"],
+    LOWER: ["termed", "dubbed", "coined", "called", "named", "which we call", "we call it",
+            "we term", "concept of", "notion of", "idea of", "a novel", "a new", "an novel", "we"],
     HEAD: ["model", "models", "LLM", "optimizer", "algorithm", "framework", "method",
            "architecture", "loss", "dataset", "datasets", "benchmark", "benchmarks", "corpus",
            "environment", "environments", "suite", "leaderboard", "test set"],
@@ -442,6 +444,7 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
     intro: list[tuple[int, int]] = []
     ours: list[tuple[int, int]] = []
     items: list[tuple[int, int, int]] = []
+    lower: list[int] = []
     for end, (kinds, length) in cue_automaton().iter(padded):
         pos = end - 1  # the text offset just after the cue word
         for kind in kinds:
@@ -457,6 +460,8 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                 m = _CALLED_OBJECT.match(text, pos)
                 if m:
                     intro.append(m.span("name"))
+            elif kind == LOWER:
+                lower.append(end - length + 1)
             elif kind == HEAD:
                 word_start = end - length + 1
                 head = text[word_start:end - 1]
@@ -481,6 +486,7 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
             for item in _NAME_RE.finditer(m.group("list")):
                 items.append((base + item.start(), base + item.end(), base))
         colon = text.find(": ", colon + 2)
+    intro.extend(lower_intro_names(text, lower))
     return intro, ours, items, headed_names(text, heads)
 
 
@@ -533,23 +539,40 @@ _PARTS_BEFORE = re.compile(r"\b(?:ingredients|components|parts|modules|stages|st
 _PART_WORD = re.compile(r"^[a-zA-Z][\w-]*(?: [a-z][\w-]*){1,4}$")
 
 
-def lower_intro_names(text: str) -> list[tuple[int, int]]:
+def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[int, int]]:
     """Contributions named in lower case or listed as parts: ``termed prune first, then
     unlearn``, ``we develop a sparsity-aware unlearning method``, ``the concept of
     compressed experts``, ``we release a large Twitter follow-graph dataset``, ``we
     develop two techniques: A and B``, ``(i) Cross-split label correction.``.
 
     Capitalised names are left to :func:`cue_spans`; these need their own boundaries.
+    ``cues`` are the offsets of the cue words (found by the cue automaton), else searched.
     """
+    if cues is None:
+        cues = sorted({at for cue in _LOWER_CUES for at in _find_all(text, cue)})
+    elif "-termed " in text or "-called " in text or "-dubbed " in text:
+        # "a Hessian-free algorithm-termed X (LV-HBA)": the automaton sees one hyphenated word
+        cues = sorted({*cues, *(at + 1 for cue in ("-termed ", "-called ", "-dubbed ")
+                                for at in _find_all(text, cue))})
     spans: list[tuple[int, int]] = []
     found = {}
-    for cue in _TERMED_CUES:  # each pattern is tried only where its cue word stands
-        for at in _find_all(text, cue):
-            for rx in (_TERMED_LOWER, _TERMED_COMMA):
-                m = rx.match(text, at - 2 if rx is _TERMED_COMMA else at)
+    for at in cues:
+        if text.startswith(_TERMED_CUES, at):
+            for rx, pos in ((_TERMED_LOWER, at), (_TERMED_COMMA, at - 2)):
+                m = rx.match(text, pos) if pos >= 0 else None
                 if m:
                     found[m.start("name")] = m
                     break
+        if text.startswith(("we ", "We "), at):
+            spans.extend(_we_spans(text, at))
+        elif text.startswith(("a n", "an n"), at):
+            m = _APPOSITIVE_LOWER.match(text, at)
+            if m:
+                spans.append(m.span("name"))
+        elif text.startswith(("concept of ", "notion of ", "idea of "), at):
+            m = _CONCEPT.search(text, max(0, at - 18), at + 80)
+            if m:
+                spans.append(m.span("name"))
     for m in found.values():
         # "a concern termed hallucination" names a phenomenon; "a paradigm, termed
         # prune first, then unlearn" a technique
@@ -557,19 +580,6 @@ def lower_intro_names(text: str) -> list[tuple[int, int]]:
         if (" " in name or "-" in name) and " and " not in name and " or " not in name \
                 and _KIND_BEFORE.search(text, max(0, m.start() - 50), m.start()):
             spans.append(m.span("name"))
-    for cue in ("a novel ", "a new ", "an novel "):
-        for at in _find_all(text, cue):
-            m = _APPOSITIVE_LOWER.match(text, at)
-            if m:
-                spans.append(m.span("name"))
-    for cue in (" the concept of ", " the notion of ", " the idea of "):
-        for at in _find_all(text, cue):
-            m = _CONCEPT.search(text, max(0, at - 14), at + len(cue) + 60)
-            if m:
-                spans.append(m.span("name"))
-    for cue in ("we ", "We "):
-        for at in _find_all(text, cue):
-            spans.extend(_we_spans(text, at))
     if "(i) " in text or "(1) " in text:
         for m in _ENUM_HEADING.finditer(text):
             first = max(text.rfind("(i) ", 0, m.end()), text.rfind("(1) ", 0, m.end()))
@@ -579,6 +589,12 @@ def lower_intro_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_WE_VERB = re.compile(r"[Ww]e (?:also |further |then |first )?(?:propos|develop|introduc|"
+                      r"design|devis|present|releas|open|construct|build|curat|collect|"
+                      r"creat)")
+_LOWER_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
+               "we call it ", "we term ", "concept of ", "notion of ", "idea of ", "a novel ",
+               "a new ", "an novel ", "we ", "We ")
 _TERMED_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
                 "we call it ", "we term ")
 
@@ -595,7 +611,9 @@ def _find_all(text: str, cue: str) -> list[int]:
 
 def _we_spans(text: str, at: int) -> list[tuple[int, int]]:
     """Lower-case names, released datasets and listed parts after ``we`` at ``at``."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if not _WE_VERB.match(text, at):  # most sentences with "we" introduce nothing
+        return spans
     m = _LOWER_METHOD.match(text, at)
     if m:
         last = m.group("name").rsplit(" ", 1)[-1]
