@@ -56,6 +56,9 @@ _VARIANT_OF_OWN = re.compile(r"[- ](?:[A-Z][\w.]*|v?\d[\w.]*)")
 _PLURAL_AFTER = re.compile(r"\)?(?: \([^()]{1,20}\))? (?:datasets|models|methods|approaches|"
                            r"algorithms|techniques|problems|tasks)\b")
 _PROBLEM_AFTER = re.compile(r"(?: \([^()]{1,20}\))? (?:problems?|tasks?)\b")
+_PROPOSED_LEAD = re.compile(r"\b[Ww]e (?:also |further |first |then )?(?:propose|introduce|"
+                            r"present|develop|design|devise)(?:s|d)? (?:(?:a|an|the) )?"
+                            r"(?:(?:new|novel|simple|general|principled) )?$")
 _COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")
 _COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
 _COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
@@ -349,11 +352,16 @@ class Extractor:
             add(s, e, "intro", 0.8, STRONG, introduced=True)
         defined: dict[str, Mention] = {}  # acronyms this paper spells out
         for pair in find_pairs(doc):
-            long_ok = self._long_form_ok(pair.long)
+            proposed = bool(_PROPOSED_LEAD.search(doc, max(0, pair.long_start - 60),
+                                                  pair.long_start))
+            # "we propose contrastive policy shaping (CPS)": what a paper proposes is a name
+            long_ok = proposed or self._long_form_ok(pair.long)
             short = add(pair.short_start, pair.short_end, "acronym", 1.0 if long_ok else 0.3,
                         STRONG)
             long = add(pair.long_start, pair.long_end, "acronym", 1.0 if long_ok else 0.3,
-                       STRONG)
+                       STRONG, introduced=proposed)
+            if long is not None and long.gaz is not None:
+                long.introduced = False
             fuller = next((m for m in ms if m.signal == "intro" and m.end == pair.long_end
                            and m.start < pair.long_start), None)
             if fuller is not None:  # "termed proximal Lagrangian ... Algorithm (LV-HBA)"
@@ -639,7 +647,10 @@ def context_type(doc: str, start: int, end: int) -> str | None:
         windows.append(m.group(0))
     if _APPOSITIVE.match(after):
         windows.append(after)
-    before = re.split(r"[.;(),\n]", doc[max(0, start - 30):start])[-1]
+    parts = re.split(r"[.;(),\n]", doc[max(0, start - 30):start])
+    before = parts[-1]
+    if not before.strip() and len(parts) > 1 and doc[start - 2:start] == ", ":
+        before = " ".join(parts[-2].split()[-2:])  # "a new benchmark, CodeTrap"
     before = " ".join(before.split()[-3:])  # only the words right before the name
     for text, nearest_last in [(w, False) for w in windows] + [(before, True)]:
         best: tuple[int, str] | None = None
