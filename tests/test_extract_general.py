@@ -175,3 +175,63 @@ def test_introduced_names_are_found_and_flagged(case):
         if ent.introduced:
             flagged |= {_norm(ent.name)} | {_norm(a) for a in ent.aliases}
     assert {_norm(n) for n in intro} <= flagged
+
+
+#: (abstract sentence, the name it introduces, its type): the ways papers present
+#: a contribution, one phrasing each.
+PHRASINGS = [
+    ("We construct a new benchmark MedBench that covers 20 specialties.", "MedBench",
+     "benchmark"),
+    ("We build a large-scale dataset called RoboSet for manipulation.", "RoboSet", "benchmark"),
+    ("We curate a new benchmark, CodeTrap, with 500 problems.", "CodeTrap", "benchmark"),
+    ("We introduce a new dataset, VidQA-Long, for long video question answering.",
+     "VidQA-Long", "benchmark"),
+    ("This paper introduces GraphSage++, a scalable inductive method.", "GraphSage++", "method"),
+    ("We present Zephyrus: an agent that plans with tools.", "Zephyrus", "method"),
+    ("Our method, DiffPrune, removes redundant channels.", "DiffPrune", "method"),
+    ("We propose a new optimizer termed Lion-K that uses sign updates.", "Lion-K", "method"),
+    ("We propose a simple yet effective method named PriorGuide to steer diffusion.",
+     "PriorGuide", "method"),
+    ("To this end, we propose Hierarchical Policy Distillation (HPD), which transfers skills.",
+     "Hierarchical Policy Distillation", "method"),
+    ("We propose contrastive policy shaping (CPS), a reward shaping method for sparse rewards.",
+     "contrastive policy shaping", "method"),
+    ("We propose variance-reduced policy gradient (VRPG), which achieves optimal complexity.",
+     "variance-reduced policy gradient", "method"),
+    ("We introduce a novel graph pooling operator, EdgePool, based on edge contraction.",
+     "EdgePool", "method"),
+    ("Our proposed approach, dubbed SwiftSpeech, achieves 3x faster synthesis.", "SwiftSpeech",
+     "method"),
+    ("We propose a framework, termed Self-Refine Loop, that iteratively improves outputs.",
+     "Self-Refine Loop", "method"),
+    ("We propose an algorithm called optimistic policy iteration, which achieves low regret.",
+     "optimistic policy iteration", "method"),
+    ("As a baseline, we introduce file-tuning, a simple recipe that trains on whole files.",
+     "file-tuning", "method"),
+    ("This leads to a new paradigm, termed prune first, then unlearn, which uses sparsity.",
+     "prune first, then unlearn", "method"),
+    ("We develop a sparsity-aware unlearning method that regularises the weights.",
+     "sparsity-aware unlearning", "method"),
+    ("In this work, we propose the concept of compressed experts, lightweight modules.",
+     "compressed experts", "method"),
+]
+
+
+@pytest.mark.parametrize(("abstract", "name", "kind"), PHRASINGS,
+                         ids=[p[1] for p in PHRASINGS])
+def test_each_phrasing_introduces_its_name(abstract, name, kind):
+    ents = {_norm(e.name): e for e in extract("A study", abstract)}
+    ent = ents.get(_norm(name))
+    assert ent is not None, sorted(ents)
+    assert ent.introduced and ent.type == kind
+
+
+@pytest.mark.parametrize("abstract", [
+    "A predominant issue is the propensity of models to invent facts, a concern termed "
+    "hallucination.",
+    "We introduce self-invoking code generation, a new task that tests progressive reasoning.",
+    "We design a novel model-based algorithmic framework for latent MDPs.",
+    "We also report results for two models, called phi-3-small and phi-3-medium.",
+])
+def test_described_things_are_not_introduced_names(abstract):
+    assert not [e.name for e in extract("A study", abstract) if e.introduced]

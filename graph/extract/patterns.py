@@ -595,6 +595,12 @@ _WE_VERB = re.compile(r"[Ww]e (?:also |further |then |first )?(?:propos|develop|
 _LOWER_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
                "we call it ", "we term ", "concept of ", "notion of ", "idea of ", "a novel ",
                "a new ", "an novel ", "we ", "We ")
+_LOWER_DIRECT = re.compile(
+    r"[Ww]e (?:also |further |first |then )?(?:propose|introduce)(?:s|d)? "
+    r"(?P<name>(?!(?:a|an|the|to|that|this|these|two|three|several|new|novel|here|our|its|"
+    r"some|various|several|multiple)\b)[a-z][\w-]*(?: [a-z][\w-]*){0,3}), "
+    r"(?!an? (?:[\w-]+ )?(?:task|problem|setting|challenge|phenomenon)\b)"
+    r"(?:which|a|an|that|where)\b")
 _TERMED_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
                 "we call it ", "we term ")
 
@@ -622,6 +628,12 @@ def _we_spans(text: str, at: int) -> list[tuple[int, int]]:
         if not (last in _GENERIC_LOWER_HEADS or first in _COUNT_PREFIXES or mod in _DESCRIPTIVE
                 or last.endswith(("ic", "al", "ive")) or _NAMED_AFTER.match(text, m.end())):
             spans.append(m.span("name"))  # not "a learning-based testing method, termed X"
+    m = _LOWER_DIRECT.match(text, at)
+    if m:  # "we propose meta-tuning, which ...": a lower-case name set off by a comma
+        first = m.group("name").split(" ", 1)[0]
+        if (" " in m.group("name") or "-" in first) and not (
+                first.endswith("ing") and "-" not in first):
+            spans.append(m.span("name"))
     m = _RELEASE_DATA.match(text, at)
     if m:
         spans.append(m.span("name"))
