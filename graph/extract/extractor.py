@@ -59,6 +59,7 @@ _PROBLEM_AFTER = re.compile(r"(?: \([^()]{1,20}\))? (?:problems?|tasks?)\b")
 _PROPOSED_LEAD = re.compile(r"\b[Ww]e (?:also |further |first |then )?(?:propose|introduce|"
                             r"present|develop|design|devise)(?:s|d)? (?:(?:a|an|the) )?"
                             r"(?:(?:new|novel|simple|general|principled) )?$")
+_GENERIC_TAIL = re.compile(r" (?:for|with|of) ([\w-]+)$")
 _COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")
 _COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
 _COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
@@ -285,6 +286,10 @@ class Extractor:
         m = _POSSESSIVE.search(doc[start:end])
         if m:
             end = start + m.start()
+        m = _GENERIC_TAIL.search(doc, start, end)
+        if m and m.group(1).lower() in _COMMON_CAPS and doc[end:end + 2] != " (":
+            # "SemiEvol for LLM adaptation"; an acronym's long form keeps its words
+            end = m.start()
         return (start, end) if end - start >= 2 else None
 
     def _generic(self, surface: str) -> bool:

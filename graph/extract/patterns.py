@@ -421,6 +421,8 @@ _OUR_OBJECT = re.compile(
     rf"algorithm|architecture|agent|pipeline|variant|family|suite|library|technique|recipe|"
     rf"optimizer|network|corpus|module|solver|planner)s?,? )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
 )
+_AND_NAME = re.compile(r"(?:,| and| or),? [A-Z]")
+_MODIFIER_END = re.compile(r"-(?:based|like|style|driven|powered|guided|inspired|enhanced)$")
 _PLURAL_HEAD = re.compile(r" (?:methods|approaches|techniques|models|algorithms|frameworks|"
                          r"systems|baselines|tasks|problems|variants|datasets|benchmarks)\b")
 _LIST_AT = re.compile(
@@ -458,8 +460,9 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                     m = _INTRO_MORE.match(text, m.end())
             elif kind == CALLED:
                 m = _CALLED_OBJECT.match(text, pos)
-                if m:
-                    intro.append(m.span("name"))
+                if m and not (text.startswith("namely", end - length + 1)
+                              and _AND_NAME.match(text, m.end())):
+                    intro.append(m.span("name"))  # "namely ViLT and METER" lists examples
             elif kind == LOWER:
                 lower.append(end - length + 1)
             elif kind == HEAD:
@@ -470,8 +473,9 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                     heads.append((word_start, head))
             elif kind == OUR:
                 m = _OUR_OBJECT.match(text, pos)
-                if m and not _PLURAL_HEAD.match(text, m.end()):  # "our proposed MU methods"
-                    ours.append(m.span("name"))
+                if m and not _PLURAL_HEAD.match(text, m.end()) \
+                        and not _MODIFIER_END.search(m.group("name")):
+                    ours.append(m.span("name"))  # not "our MU methods", "our MLP-based X"
             else:
                 m = _LIST_AT.match(text, pos)
                 if m:
