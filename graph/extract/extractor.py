@@ -60,6 +60,14 @@ _PROPOSED_LEAD = re.compile(r"\b[Ww]e (?:also |further |first |then )?(?:propose
                             r"present|develop|design|devise)(?:s|d)? (?:(?:a|an|the) )?"
                             r"(?:(?:new|novel|simple|general|principled) )?$")
 _GENERIC_TAIL = re.compile(r" (?:for|with|of) ([\w-]+)$")
+# "Power Scheduler: A ... Learning Rate Scheduler", "X: A Dynamic Pruning Approach with ...":
+# a subtitle that says what kind of thing the name before the colon is
+_SUBTITLE_KIND = re.compile(r"\s*(?::|\s-{1,2}\s|\s—\s)\s*(?:An?|The) (?:[\w-]+ ){0,9}?"
+                            r"(?:[Aa]pproach|"
+                            r"[Ff]ramework|[Mm]ethod|[Pp]aradigm|[Ss]cheduler|[Bb]enchmark|"
+                            r"[Dd]ataset|[Aa]lgorithm|[Oo]ptimizer|[Ll]ibrary|[Tt]oolkit|"
+                            r"[Tt]echnique|[Rr]ecipe|[Aa]rchitecture|[Ss]uite|[Ll]oss|[Pp]rotocol)"
+                            r"\b")
 _COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")
 _COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
 _COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
@@ -326,7 +334,8 @@ class Extractor:
 
         span = P.title_name(title)
         if span and not (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
-                         or doc.find(doc[span[0]:span[1]], len(title)) > 0):
+                         or doc.find(doc[span[0]:span[1]], len(title)) > 0
+                         or _SUBTITLE_KIND.match(title, span[1])):
             span = None
         if span:
             name = doc[span[0]:span[1]].lower()
