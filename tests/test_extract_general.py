@@ -235,3 +235,22 @@ def test_each_phrasing_introduces_its_name(abstract, name, kind):
 ])
 def test_described_things_are_not_introduced_names(abstract):
     assert not [e.name for e in extract("A study", abstract) if e.introduced]
+
+
+@pytest.mark.parametrize(("title", "name"), [
+    ("Power Scheduler: A Batch Size and Token Number Agnostic Learning Rate Scheduler",
+     "Power Scheduler"),
+    ("Fire Together Wire Together: A Dynamic Pruning Approach with Mask Prediction",
+     "Fire Together Wire Together"),
+])
+def test_a_subtitle_saying_what_kind_makes_the_title_name_new(title, name):
+    abstract = "We study how to schedule the learning rate when the batch size changes."
+    ents = {e.name: e for e in extract(title, abstract)}
+    assert name in ents and ents[name].introduced
+
+
+def test_a_title_name_the_abstract_calls_a_problem_class_is_not_new():
+    ents = extract("Constrained Bi-Level Optimization: Hessian-free Algorithms",
+                   "We study constrained Bi-Level Optimization (BLO) problems in which the lower "
+                   "level has coupled constraints.")
+    assert not [e.name for e in ents if e.introduced]
