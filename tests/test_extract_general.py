@@ -214,6 +214,11 @@ PHRASINGS = [
      "sparsity-aware unlearning", "method"),
     ("In this work, we propose the concept of compressed experts, lightweight modules.",
      "compressed experts", "method"),
+    ("SceneBench is a new benchmark for 3D scene understanding.", "SceneBench", "benchmark"),
+    ("We use a graph network with edge features, which we refer to as EdgeGNN.", "EdgeGNN",
+     "method"),
+    ("We learn a reward model from pairwise feedback and call the resulting method PairRM.",
+     "PairRM", "method"),
 ]
 
 

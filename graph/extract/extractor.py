@@ -68,6 +68,7 @@ _SUBTITLE_KIND = re.compile(r"\s*(?::|\s-{1,2}\s|\s—\s)\s*(?:An?|The) (?:[\w-]
                             r"[Dd]ataset|[Aa]lgorithm|[Oo]ptimizer|[Ll]ibrary|[Tt]oolkit|"
                             r"[Tt]echnique|[Rr]ecipe|[Aa]rchitecture|[Ss]uite|[Ll]oss|[Pp]rotocol)"
                             r"\b")
+_NEW_AFTER = re.compile(r",? (?:is|was) (?:(?:a|an) (?:new|novel)|our|the proposed)\b")
 _COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")
 _COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
 _COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
@@ -596,8 +597,9 @@ class Extractor:
     @staticmethod
     def _in_intro_clause(doc: str, m: Mention) -> bool:
         """A new name right after ``we propose/introduce ...`` in the same clause."""
-        if _PASSIVE_INTRO.match(doc, m.end):  # "an audio tokenizer (X) has been designed"
-            return True
+        if _PASSIVE_INTRO.match(doc, m.end) or (m.start > 0 and doc[m.start - 1] in ".\n "
+                                                 and _NEW_AFTER.match(doc, m.end)):
+            return True  # "an audio tokenizer (X) has been designed", "X is a new benchmark"
         if _PLURAL_AFTER.match(doc, m.end):  # "presents synthetic Foo (PO) datasets": a kind
             return False
         before = doc[max(0, m.start - 70):m.start]

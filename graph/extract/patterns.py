@@ -379,6 +379,7 @@ _CUE_WORDS = {
     CALLED: ["called", "named", "termed", "dubbed", "coined", "denoted as", "denoted",
              "namely", "referred to as", "which we call", "we call it", "we name it",
              "code-named", "codenamed", "we call", "we name", "we term", "which we term",
+             "refer to as", "refer to it as", "refer to this as", "call", "name it",
              "variant", "version", "extension", "variants", "versions"],
     OUR: ["our"],
     LIST: ["on", "including", "include", "includes", "such as", "like", "e.g.", "namely",
