@@ -295,7 +295,7 @@ class Extractor:
         m = _POSSESSIVE.search(doc[start:end])
         if m:
             end = start + m.start()
-        m = _GENERIC_TAIL.search(doc, start, end)
+        m = _GENERIC_TAIL.search(doc, start, end) if " " in doc[start:end] else None
         if m and m.group(1).lower() in _COMMON_CAPS and doc[end:end + 2] != " (":
             # "SemiEvol for LLM adaptation"; an acronym's long form keeps its words
             end = m.start()

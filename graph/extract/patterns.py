@@ -388,7 +388,13 @@ _CUE_WORDS = {
            "compared with", "comparing to", "comparing with", "compare to", "compare with",
            "benchmarks", "datasets", "baselines", "including both"],
     LOWER: ["termed", "dubbed", "coined", "called", "named", "which we call", "we call it",
-            "we term", "concept of", "notion of", "idea of", "a novel", "a new", "an novel", "we"],
+            "we term", "concept of", "notion of", "idea of", "a novel", "a new", "an novel"]
+    + [f"we {adv}{verb}" for adv in ("", "also ", "further ", "then ", "first ")
+       for verb in ("propose", "proposed", "develop", "developed", "introduce", "introduced",
+                    "design", "designed", "devise", "devised", "present", "presented",
+                    "release", "released", "open-source", "open-sourced", "open source",
+                    "construct", "constructed", "build", "built", "curate", "curated",
+                    "collect", "collected", "create", "created")],
     HEAD: ["model", "models", "LLM", "optimizer", "algorithm", "framework", "method",
            "architecture", "loss", "dataset", "datasets", "benchmark", "benchmarks", "corpus",
            "environment", "environments", "suite", "leaderboard", "test set"],
