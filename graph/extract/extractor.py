@@ -354,7 +354,7 @@ class Extractor:
         span = P.title_tail_name(title)
         if span and P.looks_coined(doc[span[0]:span[1]]):
             add(*span, "title", 1.0, STRONG, introduced=True)
-        intro, ours, list_spans, headed = P.cue_spans(doc, padded)
+        intro, ours, list_spans, headed, appositives = P.cue_spans(doc, padded)
         for s, e in ours:
             add(s, e, "intro", 1.0, STRONG, introduced=True)
         for s, e in intro:
@@ -363,7 +363,7 @@ class Extractor:
                     and not _COINED_BEFORE.search(doc, max(0, m.start - 20), m.start):
                 m.introduced = False  # "we present GPT-4 with ...": a known name is not new,
                 # unless the paper coins it ("which we call proximal policy optimization")
-        for s, e in P.appositive_names(doc):
+        for s, e in appositives:
             add(s, e, "intro", 0.8, STRONG, introduced=True)
         defined: dict[str, Mention] = {}  # acronyms this paper spells out
         for pair in find_pairs(doc):

@@ -142,12 +142,20 @@ def size_only(name: str) -> bool:
     return bool(_SIZE_ONLY.match(name))
 
 
-def appositive_names(text: str) -> list[tuple[int, int]]:
-    """``X, a novel method ...`` — names presented as new."""
+def appositive_names(text: str, cues: list[int] | None = None) -> list[tuple[int, int]]:
+    """``X, a novel method ...`` — names presented as new.
+
+    ``cues`` are offsets of ``a novel`` / ``an efficient`` ... (from the cue automaton).
+    """
     spans = []
-    for cue in _APPOSITIVE_CUE.finditer(text):
-        lo = max(0, cue.start() - 60)
-        m = _NAME_AT_END.search(text, lo, cue.start())
+    if cues is None:
+        starts = [cue.start() for cue in _APPOSITIVE_CUE.finditer(text)]
+    else:
+        starts = [at - 2 if at >= 2 and text[at - 2] == "," else at - 1
+                  for at in cues if at >= 1 and text[at - 1] == " " and text[at] == "a"]
+    for start in starts:
+        lo = max(0, start - 60)
+        m = _NAME_AT_END.search(text, lo, start)
         if m:
             spans.append(m.span("name"))
     return spans
@@ -370,6 +378,8 @@ def looks_coined(name: str) -> bool:
 # --- cue words, found by one automaton pass --------------------------------------------
 
 INTRO, CALLED, OUR, LIST, HEAD, LOWER = "intro", "called", "our", "list", "head", "lower"
+APPOS = "appositive"
+_APPOS_ADJ = ("novel", "new", "simple", "general", "unified", "efficient", "lightweight")
 _CUE_WORDS = {
     INTRO: [f"{v}{e}" for v in ("propose", "introduce", "present", "develop", "design",
                                 "release", "build", "construct", "create", "curate",
@@ -395,6 +405,7 @@ _CUE_WORDS = {
                     "release", "released", "open-source", "open-sourced", "open source",
                     "construct", "constructed", "build", "built", "curate", "curated",
                     "collect", "collected", "create", "created")],
+    APPOS: [f"{det} {adj}" for det in ("a", "an") for adj in _APPOS_ADJ],
     HEAD: ["model", "models", "LLM", "optimizer", "algorithm", "framework", "method",
            "architecture", "loss", "dataset", "datasets", "benchmark", "benchmarks", "corpus",
            "environment", "environments", "suite", "leaderboard", "test set"],
@@ -442,18 +453,20 @@ _LIST_AT = re.compile(
 
 def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
                                                  list[tuple[int, int, int]],
-                                                 list[tuple[int, int, str]]]:
+                                                 list[tuple[int, int, str]],
+                                                 list[tuple[int, int]]]:
     """Introduced names, ``our`` names and list items, from one pass over the cue words.
 
     ``padded`` is :func:`~citegraph.graph.extract.gazetteer.boundary_text` of ``text``.
     Returns ``(intro spans, our spans, list items as (start, end, list start), headed
-    names as (start, end, type))``.
+    names as (start, end, type), appositive names)``.
     """
     heads: list[tuple[int, str]] = []
     intro: list[tuple[int, int]] = []
     ours: list[tuple[int, int]] = []
     items: list[tuple[int, int, int]] = []
     lower: list[int] = []
+    appos: list[int] = []
     for end, (kinds, length) in cue_automaton().iter(padded):
         pos = end - 1  # the text offset just after the cue word
         for kind in kinds:
@@ -472,6 +485,8 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                     intro.append(m.span("name"))  # "namely ViLT and METER" lists examples
             elif kind == LOWER:
                 lower.append(end - length + 1)
+            elif kind == APPOS:
+                appos.append(end - length + 1)
             elif kind == HEAD:
                 word_start = end - length + 1
                 head = text[word_start:end - 1]
@@ -498,7 +513,7 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                 items.append((base + item.start(), base + item.end(), base))
         colon = text.find(": ", colon + 2)
     intro.extend(lower_intro_names(text, lower))
-    return intro, ours, items, headed_names(text, heads)
+    return intro, ours, items, headed_names(text, heads), appositive_names(text, appos)
 
 
 _COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})")
