@@ -219,6 +219,8 @@ PHRASINGS = [
      "method"),
     ("We learn a reward model from pairwise feedback and call the resulting method PairRM.",
      "PairRM", "method"),
+    ("Our contributions are: (1) a study of grasping; (2) RoboBench, a benchmark for robot "
+     "manipulation.", "RoboBench", "benchmark"),
 ]
 
 

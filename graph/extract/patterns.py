@@ -513,6 +513,8 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                 items.append((base + item.start(), base + item.end(), base))
         colon = text.find(": ", colon + 2)
     intro.extend(lower_intro_names(text, lower))
+    if ") " in text:
+        intro.extend(enumerated_names(text))
     return intro, ours, items, headed_names(text, heads), appositive_names(text, appos)
 
 
@@ -681,3 +683,21 @@ _DESCRIPTIVE = {"based", "driven", "guided", "level", "stage", "scale", "step", 
 _NAMED_AFTER = re.compile(r",? (?:termed|called|named|dubbed|coined)\b|,? [A-Z]")
 _COUNT_PREFIXES = {"two", "three", "four", "multi", "single", "one", "end", "two-stage",
                    "high", "low", "well", "self", "semi", "non", "fine", "pre", "post"}
+
+
+_ENUM_NAME = re.compile(
+    rf"\((?:[1-9]|i{{1,3}}|iv|v|[a-e])\) (?P<name>{TOKEN}(?: {TOKEN}){{0,2}}), (?:a|an) ")
+_CONTRIBUTION_CUE = re.compile(r"(?i)\bcontributions?\b|\bwe (?:\w+ )?(?:propose|introduce|"
+                               r"present|develop|release)")
+
+
+def enumerated_names(text: str) -> list[tuple[int, int]]:
+    """``Our contributions are: (1) ...; (2) DeepShape, a post-training method ...``.
+
+    An enumerated ``Name, a ...`` after a paper lists its contributions is one of them.
+    """
+    spans = []
+    for m in _ENUM_NAME.finditer(text):
+        if _CONTRIBUTION_CUE.search(text, max(0, m.start() - 400), m.start()):
+            spans.append(m.span("name"))
+    return spans
