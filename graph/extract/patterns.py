@@ -629,6 +629,8 @@ _LOWER_DIRECT = re.compile(
     r"some|various|several|multiple)\b)[a-z][\w-]*(?: [a-z][\w-]*){0,3}), "
     r"(?!an? (?:[\w-]+ )?(?:task|problem|setting|challenge|phenomenon)\b)"
     r"(?:which|a|an|that|where)\b")
+_DESCRIBED_DATA = re.compile(r"-(?:style|scale|like|based|level|sized|format|type)\b|"
+                             r"\b[a-z]+ed\b")
 _TERMED_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
                 "we call it ", "we term ")
 
@@ -663,8 +665,8 @@ def _we_spans(text: str, at: int) -> list[tuple[int, int]]:
                 first.endswith("ing") and "-" not in first):
             spans.append(m.span("name"))
     m = _RELEASE_DATA.match(text, at)
-    if m:
-        spans.append(m.span("name"))
+    if m and not _DESCRIBED_DATA.search(m.group("name")):
+        spans.append(m.span("name"))  # not "a COCO-style dataset", "a GPT-4 generated dataset"
     m = _PARTS_CUE.match(text, at)
     if m:
         end = _PARTS_END.search(text, m.end())
