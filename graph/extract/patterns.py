@@ -523,7 +523,8 @@ _COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NA
 
 # --- contributions named in lower case or described by their parts ------------------
 
-_LOWER_STOP = r"(?=\s*(?:\(|, which|, that|, where|, to |[.;:]|$| to | for | that | which ))"
+_LOWER_STOP = (r"(?=\s*(?:\(|, which|, that|, where|, to |[.;:]|$| to | for | that | which "
+               r"| in | on | by | from | with | using | via ))")
 _TERMED_LOWER = re.compile(
     rf"\b(?:termed|dubbed|coined|called|named|which we call|we call it|we term)(?: as)?\s+"
     rf"[\"“']?"
@@ -588,6 +589,9 @@ def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[in
         if text.startswith(_TERMED_CUES, at):
             for rx, pos in ((_TERMED_LOWER, at), (_TERMED_COMMA, at - 2)):
                 m = rx.match(text, pos) if pos >= 0 else None
+                if m and rx is _TERMED_LOWER and ", " in m.group("name") \
+                        and not text.startswith((", which", ", that", ", where"), m.end()):
+                    continue  # "termed X, removes ... in": the comma ends the name
                 if m:
                     found[m.start("name")] = m
                     break
@@ -606,7 +610,7 @@ def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[in
         # prune first, then unlearn" a technique
         name = m.group("name")
         if (" " in name or "-" in name) and " and " not in name and " or " not in name \
-                and _KIND_BEFORE.search(text, max(0, m.start() - 50), m.start()):
+                and _kind_right_before(text, m.start()):
             spans.append(m.span("name"))
     if "(i) " in text or "(1) " in text:
         for m in _ENUM_HEADING.finditer(text):
@@ -631,6 +635,21 @@ _LOWER_DIRECT = re.compile(
     r"(?:which|a|an|that|where)\b")
 _DESCRIBED_DATA = re.compile(r"-(?:style|scale|like|based|level|sized|format|type)\b|"
                              r"\b[a-z]+ed\b")
+def _kind_right_before(text: str, at: int) -> bool:
+    """A technique noun among the few words before a cue: ``a new paradigm, termed`` /
+    ``a paradigm of transfer learning called``, not ``methods suffer from a problem termed``.
+    """
+    words = re.split(r"[\s,-]+", text[max(0, at - 50):at].strip())[-4:]
+    for word in reversed(words):
+        if word in _PROBLEM_WORDS:
+            return False
+        if _KIND_BEFORE.fullmatch(word):
+            return True
+    return False
+
+
+_PROBLEM_WORDS = {"problem", "problems", "phenomenon", "issue", "concern", "challenge", "effect",
+                  "behavior", "behaviour", "failure", "bias"}
 _TERMED_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
                 "we call it ", "we term ")
 
