@@ -240,6 +240,7 @@ def test_each_phrasing_introduces_its_name(abstract, name, kind):
     "We design a novel model-based algorithmic framework for latent MDPs.",
     "We also report results for two models, called phi-3-small and phi-3-medium.",
     "We create a GPT-4 generated dataset of instructions.",
+    "We propose a cross-modal retrieval framework that aligns text and images.",
     "Existing methods suffer from a problem termed over-smoothing in deep graph networks.",
     "We construct a ImageNet-scale benchmark for robustness.",
 ])

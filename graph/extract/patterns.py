@@ -398,7 +398,7 @@ _CUE_WORDS = {
            "compared with", "comparing to", "comparing with", "compare to", "compare with",
            "benchmarks", "datasets", "baselines", "including both"],
     LOWER: ["termed", "dubbed", "coined", "called", "named", "which we call", "we call it",
-            "we term", "concept of", "notion of", "idea of", "a novel", "a new", "an novel"]
+            "we term", "concept of", "a novel", "a new", "an novel"]
     + [f"we {adv}{verb}" for adv in ("", "also ", "further ", "then ", "first ")
        for verb in ("propose", "proposed", "develop", "developed", "introduce", "introduced",
                     "design", "designed", "devise", "devised", "present", "presented",
@@ -534,7 +534,7 @@ _TERMED_COMMA = re.compile(
     r", (?:termed|dubbed|coined|called|named)(?: as)? (?P<name>(?!(?:a|an|the|this|it|as|by|"
     r"for|in)\b)[a-z][\w-]*(?: [\w'-]+){0,5}?),")
 _CONCEPT = re.compile(
-    r"\b(?:propos|introduc|present|develop)(?:e|es|ed|ing) the (?:concept|notion|idea) of "
+    r"\b(?:propos|introduc|present|develop)(?:e|es|ed|ing) the concept of "
     r"(?P<name>[a-z][\w-]*(?: [a-z][\w-]*){0,3})(?=[,.;(]| to | that | which )")
 _LOWER_KIND_WORDS = (r"method|algorithm|technique|framework|approach|strategy|scheme|"
                      r"paradigm|regularizer|mechanism")
@@ -547,7 +547,12 @@ _LOWER_METHOD = re.compile(
     rf"present)(?:s|d|ed)? (?:a|an) (?:(?:novel|new|simple|principled|efficient|general)\s)?"
     rf"(?P<name>[a-z]+-[a-z]+ [a-z][a-z-]+) (?:{_LOWER_KIND_WORDS})\b")
 _GENERIC_LOWER_HEADS = {"training", "learning", "fine-tuning", "finetuning", "inference",
-                        "data", "model", "models", "based", "level", "stage", "step"}
+                        "data", "model", "models", "based", "level", "stage", "step",
+                        # tasks: "a cross-modal retrieval framework" is a framework for a task
+                        "retrieval", "generation", "detection", "classification",
+                        "segmentation", "recognition", "translation", "summarization",
+                        "reasoning", "prediction", "estimation", "forecasting", "tracking",
+                        "answering", "understanding", "analysis"}
 _RELEASE_DATA = re.compile(
     r"\b[Ww]e (?:also |further )?(?:release|open[- ]source|construct|build|curate|collect|"
     r"create|introduce|present)(?:s|d|ed)? (?:a|an) (?:(?:new|novel|large|large-scale|public|"
@@ -601,7 +606,7 @@ def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[in
             m = _APPOSITIVE_LOWER.match(text, at)
             if m:
                 spans.append(m.span("name"))
-        elif text.startswith(("concept of ", "notion of ", "idea of "), at):
+        elif text.startswith("concept of ", at):
             m = _CONCEPT.search(text, max(0, at - 18), at + 80)
             if m:
                 spans.append(m.span("name"))
@@ -625,7 +630,7 @@ _WE_VERB = re.compile(r"[Ww]e (?:also |further |then |first )?(?:propos|develop|
                       r"design|devis|present|releas|open|construct|build|curat|collect|"
                       r"creat)")
 _LOWER_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
-               "we call it ", "we term ", "concept of ", "notion of ", "idea of ", "a novel ",
+               "we call it ", "we term ", "concept of ", "a novel ",
                "a new ", "an novel ", "we ", "We ")
 _LOWER_DIRECT = re.compile(
     r"[Ww]e (?:also |further |first |then )?(?:propose|introduce)(?:s|d)? "
