@@ -49,6 +49,27 @@ _INTRO_BEFORE = re.compile(r"\b(?:(?:[Ww]e|paper|work|us to|[Tt]o this end,? we)
                            r"\b(?:called|named|termed|dubbed|coined) $)")
 _NEW_BEFORE = re.compile(r"\b(?:[Oo]ur|new|novel|proposed)(?: [\w-]+){0,8},? "
                          r"(?:[-—–]+ )?(?:a |an )?$")
+_DERIVED_TAIL = re.compile(r"(?:-[A-Z][a-z]+[A-Za-z]*){2,}(?![\w-])")
+_PASSIVE_INTRO = re.compile(r"\)? (?:has|have) been (?:\w+ )?(?:designed|proposed|introduced|"
+                            r"developed|built|constructed|created|curated)\b")
+_VARIANT_OF_OWN = re.compile(r"[- ](?:[A-Z][\w.]*|v?\d[\w.]*)")
+_PLURAL_AFTER = re.compile(r"\)?(?: \([^()]{1,20}\))? (?:datasets|models|methods|approaches|"
+                           r"algorithms|techniques|problems|tasks)\b")
+_PROBLEM_AFTER = re.compile(r"(?: \([^()]{1,20}\))? (?:problems?|tasks?)\b")
+_PROPOSED_LEAD = re.compile(r"\b[Ww]e (?:also |further |first |then )?(?:propose|introduce|"
+                            r"present|develop|design|devise)(?:s|d)? (?:(?:a|an|the) )?"
+                            r"(?:(?:new|novel|simple|general|principled) )?$")
+_GENERIC_TAIL = re.compile(r" (?:for|with|of) ([\w-]+)$")
+# "Power Scheduler: A ... Learning Rate Scheduler", "X: A Dynamic Pruning Approach with ...":
+# a subtitle that says what kind of thing the name before the colon is
+_SUBTITLE_KIND = re.compile(r"\s*(?::|\s-{1,2}\s|\s—\s)\s*(?:An?|The) (?:[\w-]+ ){0,9}?"
+                            r"(?:[Aa]pproach|"
+                            r"[Ff]ramework|[Mm]ethod|[Pp]aradigm|[Ss]cheduler|[Bb]enchmark|"
+                            r"[Dd]ataset|[Aa]lgorithm|[Oo]ptimizer|[Ll]ibrary|[Tt]oolkit|"
+                            r"[Tt]echnique|[Rr]ecipe|[Aa]rchitecture|[Ss]uite|[Ll]oss|[Pp]rotocol)"
+                            r"\b")
+_NEW_AFTER = re.compile(r",? (?:is|was) (?:(?:a|an) (?:new|novel)|our|the proposed)\b")
+_COINED_BEFORE = re.compile(r"\b(?:we call|we term|termed|dubbed|coined)(?: as)? $")
 _COORD_AFTER = re.compile(r"(?:,? and|,? or|,) ")
 _COORD_BEFORE = re.compile(r"(?:,? and|,? or|,) $")
 _NEXT_WORD = re.compile(r" (\w+)")
@@ -229,6 +250,15 @@ class Extractor:
                                            weight, STRONG, other.type, other, key=other.key))
             if entry.type == "model":
                 tail = P.VARIANT_TAIL.match(doc, end)
+                derived = _DERIVED_TAIL.match(doc, end)
+                if derived and not (tail and tail.end() >= derived.end()) \
+                        and gaz.lookup(doc[start:derived.end()]) is None:
+                    # "Baichuan-Audio-Tokenizer": a new name built on a family's, not the family
+                    surface = doc[start:derived.end()]
+                    out.append(Mention(start, derived.end(), surface, signal, weight, STRONG,
+                                       None, None, key=entity_key(surface),
+                                       family=entry.family or entry.name))
+                    continue
                 if tail and tail.end() > end:
                     end = tail.end()
                     while end > m.end and doc[end - 1] in ".-":
@@ -265,6 +295,10 @@ class Extractor:
         m = _POSSESSIVE.search(doc[start:end])
         if m:
             end = start + m.start()
+        m = _GENERIC_TAIL.search(doc, start, end) if " " in doc[start:end] else None
+        if m and m.group(1).lower() in _COMMON_CAPS and doc[end:end + 2] != " (":
+            # "SemiEvol for LLM adaptation"; an acronym's long form keeps its words
+            end = m.start()
         return (start, end) if end - start >= 2 else None
 
     def _generic(self, surface: str) -> bool:
@@ -300,30 +334,53 @@ class Extractor:
             return mention
 
         span = P.title_name(title)
-        if span and (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
-                     or doc.find(doc[span[0]:span[1]], len(title)) > 0):
+        if span and not (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
+                         or doc.find(doc[span[0]:span[1]], len(title)) > 0
+                         or _SUBTITLE_KIND.match(title, span[1])):
+            span = None
+        if span:
+            name = doc[span[0]:span[1]].lower()
+            low = doc.lower()
+            at = low.find(name, len(title))
+            while at > 0:  # "Constrained Bi-Level Optimization (BLO) problems": a problem class
+                if _PROBLEM_AFTER.match(doc, at + len(name)):
+                    span = None
+                    break
+                at = low.find(name, at + 1)
+        if span:
             hint = "model" if P.is_report(title) else (
                 "benchmark" if P.title_says_benchmark(title[span[1]:]) else None)
             add(*span, "title", 1.0, STRONG, hint, introduced=True)
         span = P.title_tail_name(title)
         if span and P.looks_coined(doc[span[0]:span[1]]):
             add(*span, "title", 1.0, STRONG, introduced=True)
-        intro, ours, list_spans, headed = P.cue_spans(doc, padded)
+        intro, ours, list_spans, headed, appositives = P.cue_spans(doc, padded)
         for s, e in ours:
             add(s, e, "intro", 1.0, STRONG, introduced=True)
         for s, e in intro:
             m = add(s, e, "intro", 1.0, STRONG, introduced=True)
-            if m is not None and m.gaz is not None and m.start > len(title):
-                m.introduced = False  # "we present GPT-4 with ...": a known name is not new
-        for s, e in P.appositive_names(doc):
+            if m is not None and m.gaz is not None and m.start > len(title) \
+                    and not _COINED_BEFORE.search(doc, max(0, m.start - 20), m.start):
+                m.introduced = False  # "we present GPT-4 with ...": a known name is not new,
+                # unless the paper coins it ("which we call proximal policy optimization")
+        for s, e in appositives:
             add(s, e, "intro", 0.8, STRONG, introduced=True)
         defined: dict[str, Mention] = {}  # acronyms this paper spells out
         for pair in find_pairs(doc):
-            long_ok = self._long_form_ok(pair.long)
+            proposed = bool(_PROPOSED_LEAD.search(doc, max(0, pair.long_start - 60),
+                                                  pair.long_start))
+            # "we propose contrastive policy shaping (CPS)": what a paper proposes is a name
+            long_ok = proposed or self._long_form_ok(pair.long)
             short = add(pair.short_start, pair.short_end, "acronym", 1.0 if long_ok else 0.3,
                         STRONG)
             long = add(pair.long_start, pair.long_end, "acronym", 1.0 if long_ok else 0.3,
-                       STRONG)
+                       STRONG, introduced=proposed)
+            if long is not None and long.gaz is not None:
+                long.introduced = False
+            fuller = next((m for m in ms if m.signal == "intro" and m.end == pair.long_end
+                           and m.start < pair.long_start), None)
+            if fuller is not None:  # "termed proximal Lagrangian ... Algorithm (LV-HBA)"
+                long = fuller
             if short and long:
                 # the spelled-out form decides: an acronym the gazetteer knows for another
                 # long form (SFT = supervised / sparse fine-tuning) is this paper's own
@@ -397,6 +454,18 @@ class Extractor:
                     m.weight = 1.0
                 if m.gaz is None and m.type_hint is None:
                     m.list_hint = kind  # weaker than what the words around the name say
+        own = {m.surface for m in ms if m.introduced and m.gaz is None and len(m.surface) > 3}
+        if own:
+            for m in ms:  # "WhisperLite-Tiny" after "we introduce WhisperLite": a variant of it
+                if m.gaz is None and not m.introduced:
+                    for name in own:
+                        if m.surface.startswith(name) and _VARIANT_OF_OWN.fullmatch(
+                                m.surface, len(name)):
+                            m.weight, m.introduced = max(m.weight, 1.0), True
+                            m.type_hint = m.type_hint or next(
+                                (k.type_hint for k in ms if k.surface == name and k.type_hint),
+                                None)
+                            break
         return ms
 
     def _long_form_ok(self, long: str) -> bool:
@@ -502,7 +571,8 @@ class Extractor:
             if norm_key(name) not in spellings and norm_key(name[:-1]) in spellings:
                 aliases, name = [name, *aliases], name[:-1]
         short = _DISPLAY_SUFFIX.sub("", name) if name.lower().endswith(_DISPLAY_WORDS) else name
-        if short != name and short and norm_key(short) not in by_key:
+        if short != name and short and norm_key(short) not in by_key \
+                and not short.rsplit(" ", 1)[-1].islower():
             aliases, name = [name, *aliases], short  # "the Reddit dataset" names Reddit
         etype, typed_by = self._type(doc, sents, starts, group, gaz)
         evidence, sources = [], []
@@ -527,6 +597,11 @@ class Extractor:
     @staticmethod
     def _in_intro_clause(doc: str, m: Mention) -> bool:
         """A new name right after ``we propose/introduce ...`` in the same clause."""
+        if _PASSIVE_INTRO.match(doc, m.end) or (m.start > 0 and doc[m.start - 1] in ".\n "
+                                                 and _NEW_AFTER.match(doc, m.end)):
+            return True  # "an audio tokenizer (X) has been designed", "X is a new benchmark"
+        if _PLURAL_AFTER.match(doc, m.end):  # "presents synthetic Foo (PO) datasets": a kind
+            return False
         before = doc[max(0, m.start - 70):m.start]
         cut = max(before.rfind(". "), before.rfind("\n"), before.rfind(", which"))
         before = before[cut + 1:]
@@ -588,7 +663,10 @@ def context_type(doc: str, start: int, end: int) -> str | None:
         windows.append(m.group(0))
     if _APPOSITIVE.match(after):
         windows.append(after)
-    before = re.split(r"[.;(),\n]", doc[max(0, start - 30):start])[-1]
+    parts = re.split(r"[.;(),\n]", doc[max(0, start - 30):start])
+    before = parts[-1]
+    if not before.strip() and len(parts) > 1 and doc[start - 2:start] == ", ":
+        before = " ".join(parts[-2].split()[-2:])  # "a new benchmark, CodeTrap"
     before = " ".join(before.split()[-3:])  # only the words right before the name
     for text, nearest_last in [(w, False) for w in windows] + [(before, True)]:
         best: tuple[int, str] | None = None

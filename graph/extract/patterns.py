@@ -142,12 +142,20 @@ def size_only(name: str) -> bool:
     return bool(_SIZE_ONLY.match(name))
 
 
-def appositive_names(text: str) -> list[tuple[int, int]]:
-    """``X, a novel method ...`` — names presented as new."""
+def appositive_names(text: str, cues: list[int] | None = None) -> list[tuple[int, int]]:
+    """``X, a novel method ...`` — names presented as new.
+
+    ``cues`` are offsets of ``a novel`` / ``an efficient`` ... (from the cue automaton).
+    """
     spans = []
-    for cue in _APPOSITIVE_CUE.finditer(text):
-        lo = max(0, cue.start() - 60)
-        m = _NAME_AT_END.search(text, lo, cue.start())
+    if cues is None:
+        starts = [cue.start() for cue in _APPOSITIVE_CUE.finditer(text)]
+    else:
+        starts = [at - 2 if at >= 2 and text[at - 2] == "," else at - 1
+                  for at in cues if at >= 1 and text[at - 1] == " " and text[at] == "a"]
+    for start in starts:
+        lo = max(0, start - 60)
+        m = _NAME_AT_END.search(text, lo, start)
         if m:
             spans.append(m.span("name"))
     return spans
@@ -369,7 +377,9 @@ def looks_coined(name: str) -> bool:
 
 # --- cue words, found by one automaton pass --------------------------------------------
 
-INTRO, CALLED, OUR, LIST, HEAD = "intro", "called", "our", "list", "head"
+INTRO, CALLED, OUR, LIST, HEAD, LOWER = "intro", "called", "our", "list", "head", "lower"
+APPOS = "appositive"
+_APPOS_ADJ = ("novel", "new", "simple", "general", "unified", "efficient", "lightweight")
 _CUE_WORDS = {
     INTRO: [f"{v}{e}" for v in ("propose", "introduce", "present", "develop", "design",
                                 "release", "build", "construct", "create", "curate",
@@ -379,6 +389,7 @@ _CUE_WORDS = {
     CALLED: ["called", "named", "termed", "dubbed", "coined", "denoted as", "denoted",
              "namely", "referred to as", "which we call", "we call it", "we name it",
              "code-named", "codenamed", "we call", "we name", "we term", "which we term",
+             "refer to as", "refer to it as", "refer to this as", "call", "name it",
              "variant", "version", "extension", "variants", "versions"],
     OUR: ["our"],
     LIST: ["on", "including", "include", "includes", "such as", "like", "e.g.", "namely",
@@ -386,6 +397,15 @@ _CUE_WORDS = {
            "surpassing", "against", "versus", "vs.", "vs", "beats", "compared to",
            "compared with", "comparing to", "comparing with", "compare to", "compare with",
            "benchmarks", "datasets", "baselines", "including both"],
+    LOWER: ["termed", "dubbed", "coined", "called", "named", "which we call", "we call it",
+            "we term", "concept of", "a novel", "a new", "an novel"]
+    + [f"we {adv}{verb}" for adv in ("", "also ", "further ", "then ", "first ")
+       for verb in ("propose", "proposed", "develop", "developed", "introduce", "introduced",
+                    "design", "designed", "devise", "devised", "present", "presented",
+                    "release", "released", "open-source", "open-sourced", "open source",
+                    "construct", "constructed", "build", "built", "curate", "curated",
+                    "collect", "collected", "create", "created")],
+    APPOS: [f"{det} {adj}" for det in ("a", "an") for adj in _APPOS_ADJ],
     HEAD: ["model", "models", "LLM", "optimizer", "algorithm", "framework", "method",
            "architecture", "loss", "dataset", "datasets", "benchmark", "benchmarks", "corpus",
            "environment", "environments", "suite", "leaderboard", "test set"],
@@ -419,6 +439,10 @@ _OUR_OBJECT = re.compile(
     rf"algorithm|architecture|agent|pipeline|variant|family|suite|library|technique|recipe|"
     rf"optimizer|network|corpus|module|solver|planner)s?,? )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
 )
+_AND_NAME = re.compile(r"(?:,| and| or),? [A-Z]")
+_MODIFIER_END = re.compile(r"-(?:based|like|style|driven|powered|guided|inspired|enhanced)$")
+_PLURAL_HEAD = re.compile(r" (?:methods|approaches|techniques|models|algorithms|frameworks|"
+                         r"systems|baselines|tasks|problems|variants|datasets|benchmarks)\b")
 _LIST_AT = re.compile(
     rf" (?:the |both |popular |standard |several |various |challenging |widely used |\w+ )?"
     rf"(?:(?:[\w-]+ )?(?:benchmarks?|datasets?|suites?|tasks|models|baselines)"
@@ -429,17 +453,20 @@ _LIST_AT = re.compile(
 
 def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
                                                  list[tuple[int, int, int]],
-                                                 list[tuple[int, int, str]]]:
+                                                 list[tuple[int, int, str]],
+                                                 list[tuple[int, int]]]:
     """Introduced names, ``our`` names and list items, from one pass over the cue words.
 
     ``padded`` is :func:`~citegraph.graph.extract.gazetteer.boundary_text` of ``text``.
     Returns ``(intro spans, our spans, list items as (start, end, list start), headed
-    names as (start, end, type))``.
+    names as (start, end, type), appositive names)``.
     """
     heads: list[tuple[int, str]] = []
     intro: list[tuple[int, int]] = []
     ours: list[tuple[int, int]] = []
     items: list[tuple[int, int, int]] = []
+    lower: list[int] = []
+    appos: list[int] = []
     for end, (kinds, length) in cue_automaton().iter(padded):
         pos = end - 1  # the text offset just after the cue word
         for kind in kinds:
@@ -453,8 +480,13 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                     m = _INTRO_MORE.match(text, m.end())
             elif kind == CALLED:
                 m = _CALLED_OBJECT.match(text, pos)
-                if m:
-                    intro.append(m.span("name"))
+                if m and not (text.startswith("namely", end - length + 1)
+                              and _AND_NAME.match(text, m.end())):
+                    intro.append(m.span("name"))  # "namely ViLT and METER" lists examples
+            elif kind == LOWER:
+                lower.append(end - length + 1)
+            elif kind == APPOS:
+                appos.append(end - length + 1)
             elif kind == HEAD:
                 word_start = end - length + 1
                 head = text[word_start:end - 1]
@@ -463,8 +495,9 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                     heads.append((word_start, head))
             elif kind == OUR:
                 m = _OUR_OBJECT.match(text, pos)
-                if m:
-                    ours.append(m.span("name"))
+                if m and not _PLURAL_HEAD.match(text, m.end()) \
+                        and not _MODIFIER_END.search(m.group("name")):
+                    ours.append(m.span("name"))  # not "our MU methods", "our MLP-based X"
             else:
                 m = _LIST_AT.match(text, pos)
                 if m:
@@ -479,7 +512,218 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
             for item in _NAME_RE.finditer(m.group("list")):
                 items.append((base + item.start(), base + item.end(), base))
         colon = text.find(": ", colon + 2)
-    return intro, ours, items, headed_names(text, heads)
+    intro.extend(lower_intro_names(text, lower))
+    if ") " in text:
+        intro.extend(enumerated_names(text))
+    return intro, ours, items, headed_names(text, heads), appositive_names(text, appos)
 
 
 _COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})")
+
+
+# --- contributions named in lower case or described by their parts ------------------
+
+_LOWER_STOP = (r"(?=\s*(?:\(|, which|, that|, where|, to |[.;:]|$| to | for | that | which "
+               r"| in | on | by | from | with | using | via ))")
+_TERMED_LOWER = re.compile(
+    rf"\b(?:termed|dubbed|coined|called|named|which we call|we call it|we term)(?: as)?\s+"
+    rf"[\"“']?"
+    rf"(?P<name>(?!(?:a|an|the|this|it|as|by|for|in)\b)[a-z][\w-]*(?:,? [\w'-]+){{0,7}}?)"
+    rf"{_LOWER_STOP}")
+_TERMED_COMMA = re.compile(
+    r", (?:termed|dubbed|coined|called|named)(?: as)? (?P<name>(?!(?:a|an|the|this|it|as|by|"
+    r"for|in)\b)[a-z][\w-]*(?: [\w'-]+){0,5}?),")
+_CONCEPT = re.compile(
+    r"\b(?:propos|introduc|present|develop)(?:e|es|ed|ing) the concept of "
+    r"(?P<name>[a-z][\w-]*(?: [a-z][\w-]*){0,3})(?=[,.;(]| to | that | which )")
+_LOWER_KIND_WORDS = (r"method|algorithm|technique|framework|approach|strategy|scheme|"
+                     r"paradigm|regularizer|mechanism")
+_APPOSITIVE_LOWER = re.compile(
+    rf"\b(?:a|an) (?:novel|new) (?:[\w-]+ ){{0,2}}(?:{_LOWER_KIND_WORDS}|curriculum|loss|objective|"
+    rf"regularizer|module|procedure|recipe|schedule|criterion|prior), "
+    rf"(?P<name>[a-z]+-[a-z]+(?: [a-z][\w-]*){{0,3}}), (?:which|that)\b")
+_LOWER_METHOD = re.compile(
+    rf"\b[Ww]e (?:also |further |then |first )?(?:propose|develop|introduce|design|devise|"
+    rf"present)(?:s|d|ed)? (?:a|an) (?:(?:novel|new|simple|principled|efficient|general)\s)?"
+    rf"(?P<name>[a-z]+-[a-z]+ [a-z][a-z-]+) (?:{_LOWER_KIND_WORDS})\b")
+_GENERIC_LOWER_HEADS = {"training", "learning", "fine-tuning", "finetuning", "inference",
+                        "data", "model", "models", "based", "level", "stage", "step",
+                        # tasks: "a cross-modal retrieval framework" is a framework for a task
+                        "retrieval", "generation", "detection", "classification",
+                        "segmentation", "recognition", "translation", "summarization",
+                        "reasoning", "prediction", "estimation", "forecasting", "tracking",
+                        "answering", "understanding", "analysis"}
+_RELEASE_DATA = re.compile(
+    r"\b[Ww]e (?:also |further )?(?:release|open[- ]source|construct|build|curate|collect|"
+    r"create|introduce|present)(?:s|d|ed)? (?:a|an) (?:(?:new|novel|large|large-scale|public|"
+    r"first|real-world)\s)*"
+    r"(?P<name>[A-Z][\w-]*(?: [\w-]+){0,2}? (?:dataset|benchmark|corpus))\b")
+_PARTS_CUE = re.compile(
+    r"\b[Ww]e (?:also |further )?(?:propose|develop|introduce|design|present|devise)(?:s|d|ed)? "
+    r"(?:two|three|four|several) (?:new |novel |key |main )?(?:techniques|components|methods|"
+    r"strategies|modules|algorithms|mechanisms|variants): ")
+_PARTS_END = re.compile(r"[.;(]| which | that | to | for ")
+_PARTS_SPLIT = re.compile(r", and |, | and ")
+_ENUM_HEADING = re.compile(
+    r"\((?:i|ii|iii|iv|v|1|2|3|4)\) (?P<name>[A-Z][\w-]*(?: (?!(?:is|are|the|we|a|an|to|"
+    r"that|which)\b)[\w-]+){1,4})[.:](?= [A-Z])")
+_KIND_BEFORE = re.compile(rf"\b(?:{_LOWER_KIND_WORDS}|procedure|recipe|optimizer|loss|model)s?\b")
+_PARTS_BEFORE = re.compile(r"\b(?:ingredients|components|parts|modules|stages|steps|techniques|"
+                           r"innovations|designs|elements)\b[^.]{0,40}: $")
+_PART_WORD = re.compile(r"^[a-zA-Z][\w-]*(?: [a-z][\w-]*){1,4}$")
+
+
+def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[int, int]]:
+    """Contributions named in lower case or listed as parts: ``termed prune first, then
+    unlearn``, ``we develop a sparsity-aware unlearning method``, ``the concept of
+    compressed experts``, ``we release a large Twitter follow-graph dataset``, ``we
+    develop two techniques: A and B``, ``(i) Cross-split label correction.``.
+
+    Capitalised names are left to :func:`cue_spans`; these need their own boundaries.
+    ``cues`` are the offsets of the cue words (found by the cue automaton), else searched.
+    """
+    if cues is None:
+        cues = sorted({at for cue in _LOWER_CUES for at in _find_all(text, cue)})
+    elif "-termed " in text or "-called " in text or "-dubbed " in text:
+        # "a Hessian-free algorithm-termed X (LV-HBA)": the automaton sees one hyphenated word
+        cues = sorted({*cues, *(at + 1 for cue in ("-termed ", "-called ", "-dubbed ")
+                                for at in _find_all(text, cue))})
+    spans: list[tuple[int, int]] = []
+    found = {}
+    for at in cues:
+        if text.startswith(_TERMED_CUES, at):
+            for rx, pos in ((_TERMED_LOWER, at), (_TERMED_COMMA, at - 2)):
+                m = rx.match(text, pos) if pos >= 0 else None
+                if m and rx is _TERMED_LOWER and ", " in m.group("name") \
+                        and not text.startswith((", which", ", that", ", where"), m.end()):
+                    continue  # "termed X, removes ... in": the comma ends the name
+                if m:
+                    found[m.start("name")] = m
+                    break
+        if text.startswith(("we ", "We "), at):
+            spans.extend(_we_spans(text, at))
+        elif text.startswith(("a n", "an n"), at):
+            m = _APPOSITIVE_LOWER.match(text, at)
+            if m:
+                spans.append(m.span("name"))
+        elif text.startswith("concept of ", at):
+            m = _CONCEPT.search(text, max(0, at - 18), at + 80)
+            if m:
+                spans.append(m.span("name"))
+    for m in found.values():
+        # "a concern termed hallucination" names a phenomenon; "a paradigm, termed
+        # prune first, then unlearn" a technique
+        name = m.group("name")
+        if (" " in name or "-" in name) and " and " not in name and " or " not in name \
+                and _kind_right_before(text, m.start()):
+            spans.append(m.span("name"))
+    if "(i) " in text or "(1) " in text:
+        for m in _ENUM_HEADING.finditer(text):
+            first = max(text.rfind("(i) ", 0, m.end()), text.rfind("(1) ", 0, m.end()))
+            # headings of the parts a method combines, not of its benefits or of problems
+            if first >= 0 and _PARTS_BEFORE.search(text, max(0, first - 80), first):
+                spans.append(m.span("name"))
+    return spans
+
+
+_WE_VERB = re.compile(r"[Ww]e (?:also |further |then |first )?(?:propos|develop|introduc|"
+                      r"design|devis|present|releas|open|construct|build|curat|collect|"
+                      r"creat)")
+_LOWER_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
+               "we call it ", "we term ", "concept of ", "a novel ",
+               "a new ", "an novel ", "we ", "We ")
+_LOWER_DIRECT = re.compile(
+    r"[Ww]e (?:also |further |first |then )?(?:propose|introduce)(?:s|d)? "
+    r"(?P<name>(?!(?:a|an|the|to|that|this|these|two|three|several|new|novel|here|our|its|"
+    r"some|various|several|multiple)\b)[a-z][\w-]*(?: [a-z][\w-]*){0,3}), "
+    r"(?!an? (?:[\w-]+ )?(?:task|problem|setting|challenge|phenomenon)\b)"
+    r"(?:which|a|an|that|where)\b")
+_DESCRIBED_DATA = re.compile(r"-(?:style|scale|like|based|level|sized|format|type)\b|"
+                             r"\b[a-z]+ed\b")
+def _kind_right_before(text: str, at: int) -> bool:
+    """A technique noun among the few words before a cue: ``a new paradigm, termed`` /
+    ``a paradigm of transfer learning called``, not ``methods suffer from a problem termed``.
+    """
+    words = re.split(r"[\s,-]+", text[max(0, at - 50):at].strip())[-4:]
+    for word in reversed(words):
+        if word in _PROBLEM_WORDS:
+            return False
+        if _KIND_BEFORE.fullmatch(word):
+            return True
+    return False
+
+
+_PROBLEM_WORDS = {"problem", "problems", "phenomenon", "issue", "concern", "challenge", "effect",
+                  "behavior", "behaviour", "failure", "bias"}
+_TERMED_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
+                "we call it ", "we term ")
+
+
+def _find_all(text: str, cue: str) -> list[int]:
+    """Offsets of ``cue`` in ``text`` where it starts a word."""
+    out, at = [], text.find(cue)
+    while at >= 0:
+        if at == 0 or not cue[0].isalnum() or not text[at - 1].isalnum():
+            out.append(at)
+        at = text.find(cue, at + 1)
+    return out
+
+
+def _we_spans(text: str, at: int) -> list[tuple[int, int]]:
+    """Lower-case names, released datasets and listed parts after ``we`` at ``at``."""
+    spans: list[tuple[int, int]] = []
+    if not _WE_VERB.match(text, at):  # most sentences with "we" introduce nothing
+        return spans
+    m = _LOWER_METHOD.match(text, at)
+    if m:
+        last = m.group("name").rsplit(" ", 1)[-1]
+        first = m.group("name").split("-", 1)[0]
+        mod = m.group("name").split(" ", 1)[0].rsplit("-", 1)[-1]
+        if not (last in _GENERIC_LOWER_HEADS or first in _COUNT_PREFIXES or mod in _DESCRIPTIVE
+                or last.endswith(("ic", "al", "ive")) or _NAMED_AFTER.match(text, m.end())):
+            spans.append(m.span("name"))  # not "a learning-based testing method, termed X"
+    m = _LOWER_DIRECT.match(text, at)
+    if m:  # "we propose meta-tuning, which ...": a lower-case name set off by a comma
+        first = m.group("name").split(" ", 1)[0]
+        if (" " in m.group("name") or "-" in first) and not (
+                first.endswith("ing") and "-" not in first):
+            spans.append(m.span("name"))
+    m = _RELEASE_DATA.match(text, at)
+    if m and not _DESCRIBED_DATA.search(m.group("name")):
+        spans.append(m.span("name"))  # not "a COCO-style dataset", "a GPT-4 generated dataset"
+    m = _PARTS_CUE.match(text, at)
+    if m:
+        end = _PARTS_END.search(text, m.end())
+        stop = end.start() if end else len(text)
+        pos = m.end()
+        for part in _PARTS_SPLIT.split(text[pos:stop].rstrip(", ")):
+            found = text.find(part, pos, stop)
+            if found >= 0 and _PART_WORD.match(part):
+                spans.append((found, found + len(part)))
+                pos = found + len(part)
+    return spans
+
+
+_DESCRIPTIVE = {"based", "driven", "guided", "level", "stage", "scale", "step", "like", "style",
+                "specific", "agnostic", "oriented", "centric", "wise"}
+_NAMED_AFTER = re.compile(r",? (?:termed|called|named|dubbed|coined)\b|,? [A-Z]")
+_COUNT_PREFIXES = {"two", "three", "four", "multi", "single", "one", "end", "two-stage",
+                   "high", "low", "well", "self", "semi", "non", "fine", "pre", "post"}
+
+
+_ENUM_NAME = re.compile(
+    rf"\((?:[1-9]|i{{1,3}}|iv|v|[a-e])\) (?P<name>{TOKEN}(?: {TOKEN}){{0,2}}), (?:a|an) ")
+_CONTRIBUTION_CUE = re.compile(r"(?i)\bcontributions?\b|\bwe (?:\w+ )?(?:propose|introduce|"
+                               r"present|develop|release)")
+
+
+def enumerated_names(text: str) -> list[tuple[int, int]]:
+    """``Our contributions are: (1) ...; (2) DeepShape, a post-training method ...``.
+
+    An enumerated ``Name, a ...`` after a paper lists its contributions is one of them.
+    """
+    spans = []
+    for m in _ENUM_NAME.finditer(text):
+        if _CONTRIBUTION_CUE.search(text, max(0, m.start() - 400), m.start()):
+            spans.append(m.span("name"))
+    return spans
