@@ -28,7 +28,7 @@ def simple_graph(kg: KnowledgeGraph) -> nx.Graph:
 #: How strongly each relationship pulls its nodes together in a precomputed layout.
 #: Embedding similarity joins most papers to many others; at full weight it pulls every
 #: topic into one ball, so it only nudges. Unlisted types weigh 1.
-LAYOUT_WEIGHTS: dict[str, float] = {S.SIMILAR_TO: 0.05, S.CO_MENTIONED: 0.3}
+LAYOUT_WEIGHTS: dict[str, float] = {S.SIMILAR_TO: 0.15, S.CO_MENTIONED: 0.3}
 
 
 def layout_graph(kg: KnowledgeGraph, nodes: Iterable[str]) -> nx.Graph:
