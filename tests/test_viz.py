@@ -155,6 +155,16 @@ def test_overview_hides_similarity_and_says_so() -> None:
     assert best["kind"] == S.METHOD
 
 
+def test_big_neighbourhood_hides_similarity_from_physics_too() -> None:
+    page = _two_topics().view(focus="Hub 0", depth=3)
+    data = json.loads(re.search(r'id="view-data" type="application/json">(.*?)</script>',
+                                page.html, re.S).group(1))
+    assert data["hidden"] == [S.SIMILAR_TO] and "hidden" in page.note
+    similar = [e for e in data["edges"] if e["kind"] == S.SIMILAR_TO]
+    assert similar and all(e["physics"] is False for e in similar)
+    assert all("physics" not in e for e in data["edges"] if e["kind"] != S.SIMILAR_TO)
+
+
 def test_layout_keeps_topics_apart_despite_similarity() -> None:
     from citegraph.viz import layout, select
 

@@ -72,6 +72,20 @@ def _label_priority(kg: KnowledgeGraph, order: list[str], groups: list[set[str]]
     return score
 
 
+def _hide_similarity(kg: KnowledgeGraph, nodes: list[str], note: str
+                     ) -> tuple[tuple[str, ...], str]:
+    """``OVERVIEW_HIDDEN`` for a view past ``OVERVIEW_PHYSICS_LIMIT`` nodes, and the note
+    saying so: at that size similarity edges outnumber the rest and hide the structure."""
+    if len(nodes) <= OVERVIEW_PHYSICS_LIMIT:
+        return (), note
+    total = sum(1 for _, _, t in kg.g.subgraph(nodes).edges(data=S.TYPE)
+                if t in OVERVIEW_HIDDEN)
+    if not total:
+        return (), note
+    said = f"{', '.join(OVERVIEW_HIDDEN)} ({total:,}) hidden: tick it in the legend to show."
+    return OVERVIEW_HIDDEN, (note + " " if note else "") + said
+
+
 def render_view(kg: KnowledgeGraph, nodes: list[str], title: str, note: str = "",
                 focus: str | None = None, rank: dict[str, float] | None = None,
                 graph: nx.Graph | None = None, physics: bool | None = None,
@@ -97,6 +111,9 @@ def render_view(kg: KnowledgeGraph, nodes: list[str], title: str, note: str = ""
     # least important first: vis-network draws in order, so hubs end up on top
     vis_nodes = D.build_nodes(kg, order[::-1], rank, degree, focus, positions, labels)
     vis_edges = D.build_edges(kg, sub, opacity=0.35 if big else 0.75)
+    for edge in vis_edges:
+        if edge["kind"] in hidden:  # hidden edges still pull in live physics otherwise
+            edge["physics"] = False
     payload: dict[str, Any] = {
         "title": title,
         "note": note,
@@ -120,12 +137,7 @@ def overview(kg: KnowledgeGraph, max_nodes: int | None = None, title: str | None
     nodes, note = _cap(kg, list(graph), rank, max_nodes or OVERVIEW_NODES)
     if physics is None:
         physics = len(nodes) <= OVERVIEW_PHYSICS_LIMIT
-    hidden = OVERVIEW_HIDDEN if len(nodes) > OVERVIEW_PHYSICS_LIMIT else ()
-    if hidden and kg.g.number_of_edges():
-        total = sum(1 for _, _, t in kg.g.subgraph(nodes).edges(data=S.TYPE) if t in hidden)
-        if total:
-            note = (note + " " if note else "") + (
-                f"{', '.join(hidden)} ({total:,}) hidden: tick it in the legend to show.")
+    hidden, note = _hide_similarity(kg, nodes, note)
     return render_view(kg, nodes, title or "citegraph overview", note, rank=rank, graph=graph,
                        physics=physics, hidden=hidden)
 
@@ -138,10 +150,12 @@ def neighbourhood(kg: KnowledgeGraph, focus: str, depth: int = 1,
     rank = select.importance(kg, graph)
     chosen = sorted(select.neighbourhood(graph, nid, depth))
     nodes, note = _cap(kg, chosen, rank, max_nodes or MAX_NODES, keep=nid)
+    hidden, note = _hide_similarity(kg, nodes, note)
     props = kg.node(nid)
     heading = title or (f"{props[S.LABEL]} {D.shorten(display_name(props), 80)} "
                         f"— {depth} hop{'s' if depth != 1 else ''}")
-    return render_view(kg, nodes, heading, note, focus=nid, rank=rank, graph=graph)
+    return render_view(kg, nodes, heading, note, focus=nid, rank=rank, graph=graph,
+                       hidden=hidden)
 
 
 def nodes_view(kg: KnowledgeGraph, rows: Iterable[Any], expand: int = 0,
