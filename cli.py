@@ -241,7 +241,8 @@ def view(
         help="Paper title, entity name or alias (case-insensitive), or a node id.")] = None,
     depth: Annotated[int, typer.Option(min=0, help="Hops around --focus.")] = 1,
     max_nodes: Annotated[int | None, typer.Option(
-        min=1, help="Most nodes shown; the most central are kept.")] = None,
+        min=1, help="Most nodes shown (overview: 400, else 5,000); most central kept.",
+    )] = None,
 ) -> None:
     """Write an interactive, offline HTML view: the overview or a --focus neighbourhood."""
     import citegraph

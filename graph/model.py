@@ -189,10 +189,10 @@ class KnowledgeGraph:
         with everything ``depth`` hops around it. ``nodes``: node ids or a query helper's
         rows, with the edges between them (and ``expand`` hops of context).
         """
-        from citegraph.viz import MAX_NODES, view
+        from citegraph.viz import view
 
         return view(self, focus=focus, depth=depth, nodes=nodes, expand=expand,
-                    max_nodes=max_nodes or MAX_NODES, title=title)
+                    max_nodes=max_nodes, title=title)
 
     # --- linked data and exchange formats -------------------------------------------
     def to_rdf(self, path: str | Path, format: str | None = None, *,

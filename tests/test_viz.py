@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import numpy as np
 import pytest
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
@@ -119,3 +121,66 @@ def test_cli_view_writes_a_page_and_fails_in_one_line(kg, tmp_path) -> None:
                               "--focus", "twin"])
     assert bad.exit_code != 0
     assert isinstance(bad.exception, ViewError)
+
+
+def _two_topics(per_topic: int = 100) -> KnowledgeGraph:
+    """Two topics (papers mentioning their own hub method) with similarity across them."""
+    g = KnowledgeGraph()
+    topics = []
+    for t in range(2):
+        hub = g.add_node(S.METHOD, f"hub{t}", name=f"Hub {t}")
+        papers = [g.add_node(S.PAPER, f"p{t}-{i}", title=f"Topic {t} paper {i}")
+                  for i in range(per_topic)]
+        for i, p in enumerate(papers):
+            g.add_edge(S.MENTIONS, p, hub, count=1)
+            for step in (1, 3, 11, 29):  # a well-knit topic, no ring or chain
+                g.add_edge(S.CITES, p, papers[(i + step) % per_topic])
+        topics.append(papers)
+    for i in range(per_topic):  # every paper similar to two of the other topic
+        for j in (i, (i + 7) % per_topic):
+            g.add_edge(S.SIMILAR_TO, topics[0][i], topics[1][j], score=0.8)
+    return g
+
+
+def test_overview_hides_similarity_and_says_so() -> None:
+    page = _two_topics().view()
+    data = json.loads(re.search(r'id="view-data" type="application/json">(.*?)</script>',
+                                page.html, re.S).group(1))
+    assert data["hidden"] == [S.SIMILAR_TO]
+    assert "SIMILAR_TO (200) hidden" in page.note
+    similar = next(r for r in data["legend"]["edges"] if r["kind"] == S.SIMILAR_TO)
+    assert similar["count"] == 200  # still counted in the legend
+    # the hubs are labelled before any paper
+    best = max(data["nodes"], key=lambda n: n["lp"])
+    assert best["kind"] == S.METHOD
+
+
+def test_big_neighbourhood_hides_similarity_from_physics_too() -> None:
+    page = _two_topics().view(focus="Hub 0", depth=3)
+    data = json.loads(re.search(r'id="view-data" type="application/json">(.*?)</script>',
+                                page.html, re.S).group(1))
+    assert data["hidden"] == [S.SIMILAR_TO] and "hidden" in page.note
+    similar = [e for e in data["edges"] if e["kind"] == S.SIMILAR_TO]
+    assert similar and all(e["physics"] is False for e in similar)
+    assert all("physics" not in e for e in data["edges"] if e["kind"] != S.SIMILAR_TO)
+
+
+def test_layout_keeps_topics_apart_despite_similarity() -> None:
+    from citegraph.viz import layout, select
+
+    kg = _two_topics()
+    graph = select.layout_graph(kg, [nid for nid, _ in kg.nodes()])
+    groups = layout.communities(graph)
+    assert len(groups) >= 2
+    order = sorted(graph)
+    pos = layout.layout(graph, order, groups=groups)
+    a = np.array([pos[n] for n in graph if ":p0-" in n])
+    b = np.array([pos[n] for n in graph if ":p1-" in n])
+    # communities follow the topics, and almost every paper is nearer its own topic's centre
+    pure = sum(max(sum(":p0-" in n for n in g), sum(":p1-" in n for n in g)) for g in groups)
+    assert pure >= 0.9 * len(a) * 2
+    ca, cb = a.mean(0), b.mean(0)
+    own = (np.linalg.norm(a - ca, axis=1) < np.linalg.norm(a - cb, axis=1)).sum() + \
+        (np.linalg.norm(b - cb, axis=1) < np.linalg.norm(b - ca, axis=1)).sum()
+    assert own >= 0.9 * (len(a) + len(b))
+    assert set(pos) == set(graph)

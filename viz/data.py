@@ -92,11 +92,12 @@ def edge_tip(rel: str, props: Mapping[str, Any], start: str, end: str) -> Tip:
 
 def build_nodes(kg: KnowledgeGraph, nodes: Iterable[str], rank: Mapping[str, float],
                 degree: Mapping[str, int], focus: str | None,
-                positions: Mapping[str, tuple[int, int]] | None) -> list[dict[str, Any]]:
+                positions: Mapping[str, tuple[int, int]] | None,
+                labels: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
     """vis-network node records: colour and shape by label, size by PageRank.
 
-    The page labels the most important nodes that fit on screen without overlapping, at
-    each zoom, so no label is decided here.
+    The page labels, at each zoom, the nodes that fit on screen without overlapping, in
+    the order of ``labels`` (``lp``, higher first; default PageRank).
     """
     styles = style.node_styles()
     top = max((rank.get(n, 0.0) for n in nodes), default=1.0) or 1.0
@@ -111,6 +112,7 @@ def build_nodes(kg: KnowledgeGraph, nodes: Iterable[str], rank: Mapping[str, flo
             "name": name,
             "short": shorten(name, LABEL_CHARS),
             "value": round(rank.get(nid, 0.0) / top, 4),
+            "lp": round(labels[nid], 4) if labels else round(rank.get(nid, 0.0) / top, 4),
             "shape": st.shape,
             "color": {"background": st.color, "border": st.border,
                       "highlight": {"background": st.color, "border": "#111111"},

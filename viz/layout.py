@@ -4,10 +4,16 @@ vis-network simulates every node pair while it stabilises, which stalls a page o
 thousand nodes (see ``PHYSICS_LIMIT`` in :mod:`citegraph.viz.views`). Above that size the
 page gets fixed positions from here and physics off.
 
-Each connected component is laid out on its own: a vectorised force simulation for up to
-``CORE_SIZE`` of its most important nodes, the rest placed beside neighbours already
-placed (breadth first). Components are then packed, biggest first, outwards along a
-spiral, so a paper and its few entities stay together instead of being strewn apart.
+Each connected component is laid out on its own. Inside a component, each community
+(Louvain over the edge weights) gets a vectorised force simulation for up to ``CORE_SIZE``
+of its most important nodes, the rest placed beside neighbours already placed (breadth
+first); the communities are then arranged by a force layout of the graph between them
+and pushed apart until they no longer overlap, so topics show as separate clusters instead
+of one hairball. Components are packed, biggest first, outwards along a spiral, so a paper
+and its few entities stay together instead of being strewn apart.
+
+Edges carry a ``weight`` (see :func:`citegraph.viz.select.layout_graph`): embedding
+similarity, which links almost everything, pulls weakly, so it does not decide the shape.
 """
 
 from __future__ import annotations
@@ -35,8 +41,8 @@ def force_layout(graph: nx.Graph, nodes: Sequence[str], iterations: int = 60,
         return pos
     index = {nid: i for i, nid in enumerate(nodes)}
     adj = np.zeros((n, n), dtype=np.float32)
-    for u, v in graph.subgraph(nodes).edges():
-        adj[index[u], index[v]] = adj[index[v], index[u]] = 1.0
+    for u, v, w in graph.subgraph(nodes).edges(data="weight", default=1.0):
+        adj[index[u], index[v]] = adj[index[v], index[u]] = w
     k = np.float32(1.0 / math.sqrt(n))
     temperature = 0.1
     cooling = temperature / (iterations + 1)
@@ -128,7 +134,75 @@ def component_layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> np
             offset = np.array([math.cos(angle), math.sin(angle)]) * SPACING * (0.6 + rng.random())
             pos[other] = np.mean(placed, axis=0) + offset
             queue.append(other)
+    if len(pos) < n:  # a community need not be connected: the rest go in a ring outside
+        rest = [nid for nid in order if nid not in pos]
+        ring = max(float(np.linalg.norm(raw, axis=1).max()), SPACING) + SPACING
+        for i, nid in enumerate(rest):
+            angle = 2 * math.pi * i / len(rest)
+            pos[nid] = np.array([math.cos(angle), math.sin(angle)]) * ring
     out = _spread(np.array([pos[nid] for nid in order]))
+    return out - out.mean(axis=0)
+
+
+def communities(graph: nx.Graph, seed: int = 7) -> list[set[str]]:
+    """Louvain communities over the edge weights: the topic clusters a layout keeps apart."""
+    if graph.number_of_edges() == 0:
+        return [{n} for n in graph]
+    return nx.community.louvain_communities(graph, weight="weight", seed=seed)
+
+
+def _separate(centres: np.ndarray, radii: np.ndarray, gap: float = SPACING,
+              rounds: int = 400) -> np.ndarray:
+    """Push circles apart until none overlaps (``gap`` between them), keeping the
+    arrangement: each round moves every overlapping pair apart along the line joining it."""
+    k = len(centres)
+    need = radii[:, None] + radii[None, :] + gap
+    np.fill_diagonal(need, 0.0)
+    rng = np.random.default_rng(7)
+    for _ in range(rounds):
+        delta = centres[:, None, :] - centres[None, :, :]
+        dist = np.linalg.norm(delta, axis=-1)
+        over = need - dist
+        np.fill_diagonal(over, 0.0)
+        if (over <= 1e-6).all():
+            break
+        same = (dist < 1e-6) & ~np.eye(k, dtype=bool)
+        delta[same] = rng.normal(size=(int(same.sum()), 2))
+        dist[same] = 1.0
+        np.fill_diagonal(dist, 1.0)
+        push = delta / dist[..., None] * (np.maximum(over, 0.0) / 2)[..., None]
+        centres = centres + push.sum(axis=1) * 0.5
+    return centres
+
+
+def grouped_layout(graph: nx.Graph, order: Sequence[str], groups: Sequence[set[str]],
+                   seed: int = 7) -> np.ndarray:
+    """Pixel positions, centred on 0, of one component split into ``groups`` (communities):
+    each laid out alone, then placed near the groups it links to, without overlap."""
+    if len(groups) < 2:
+        return component_layout(graph, order, seed=seed)
+    rank = {nid: i for i, nid in enumerate(order)}
+    members = [sorted(g, key=rank.__getitem__) for g in groups]
+    members.sort(key=lambda m: (-len(m), rank[m[0]]))
+    shapes = [component_layout(graph.subgraph(m), m, seed=seed) for m in members]
+    radii = np.array([float(np.linalg.norm(s, axis=1).max()) + SPACING / 4 for s in shapes])
+    group_of = {nid: i for i, m in enumerate(members) for nid in m}
+    between: dict[tuple[int, int], float] = {}
+    for u, v, w in graph.edges(data="weight", default=1.0):
+        a, b = sorted((group_of[u], group_of[v]))
+        if a != b:
+            between[(a, b)] = between.get((a, b), 0.0) + w
+    quotient = nx.Graph()
+    quotient.add_nodes_from(range(len(members)))
+    quotient.add_weighted_edges_from((a, b, math.log1p(w)) for (a, b), w in between.items())
+    raw = force_layout(quotient, list(range(len(members))), iterations=100, seed=seed)
+    raw = raw.astype(np.float64) - raw.mean(axis=0)
+    extent = max(float(np.abs(raw).max()), 1e-9)
+    centres = _separate(raw / extent * math.sqrt(float((radii ** 2).sum())), radii)
+    out = np.zeros((len(order), 2))
+    for m, shape, centre in zip(members, shapes, centres, strict=True):
+        for nid, p in zip(m, shape + centre, strict=True):
+            out[rank[nid]] = p
     return out - out.mean(axis=0)
 
 
@@ -156,12 +230,21 @@ def _pack(radii: Sequence[float]) -> np.ndarray:
     return centres
 
 
-def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7) -> dict[str, tuple[int, int]]:
-    """Pixel positions for every node of ``graph``; ``order`` lists nodes by importance."""
+def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7,
+           groups: Sequence[set[str]] | None = None) -> dict[str, tuple[int, int]]:
+    """Pixel positions for every node of ``graph``; ``order`` lists nodes by importance.
+
+    ``groups`` (default: :func:`communities`) are kept together and apart from each other.
+    """
     rank = {nid: i for i, nid in enumerate(order)}
+    groups = communities(graph, seed) if groups is None else groups
     components = [sorted(c, key=rank.__getitem__) for c in nx.connected_components(graph)]
     components.sort(key=lambda c: (-len(c), rank[c[0]]))
-    shapes = [component_layout(graph, comp, seed=seed) for comp in components]
+    shapes = []
+    for comp in components:
+        inside = set(comp)
+        parts = [g & inside for g in groups if not g.isdisjoint(inside)]
+        shapes.append(grouped_layout(graph.subgraph(comp), comp, parts, seed=seed))
     radii = [float(np.linalg.norm(s, axis=1).max()) + SPACING / 4 for s in shapes]
     centres = _pack(radii)
     out: dict[str, tuple[int, int]] = {}

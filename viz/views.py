@@ -26,6 +26,14 @@ from citegraph.viz.select import ViewError, display_name
 PHYSICS_LIMIT = 500
 #: Most nodes one page shows; the rest are left out, most important kept, with a note.
 MAX_NODES = 5000
+#: Most nodes the overview shows by default: past a few hundred, nodes and labels of a
+#: real corpus run together at the size of a screen (``--max-nodes`` shows more).
+OVERVIEW_NODES = 400
+#: Overviews bigger than this get the community layout instead of live physics.
+OVERVIEW_PHYSICS_LIMIT = 150
+#: Relationships hidden until their legend box is ticked in the overview: similarity
+#: links most papers to most others, and drawn it buries every other edge.
+OVERVIEW_HIDDEN = (S.SIMILAR_TO,)
 
 
 def _counts(kg: KnowledgeGraph, nodes: Iterable[str]) -> str:
@@ -47,25 +55,65 @@ def _cap(kg: KnowledgeGraph, chosen: list[str], rank: dict[str, float], limit: i
     return kept, note
 
 
+def _label_priority(kg: KnowledgeGraph, order: list[str], groups: list[set[str]] | None,
+                    ) -> dict[str, float]:
+    """Which nodes get a label first: the main entity of each community (it names the
+    topic), then entities before papers (short names, the hubs people look for)."""
+    score = {nid: float(len(order) - i) / len(order) for i, nid in enumerate(order)}
+    for nid in order:
+        if kg.node(nid)[S.LABEL] != S.PAPER:
+            score[nid] += 1.0
+    rank = {nid: i for i, nid in enumerate(order)}
+    for group in groups or []:
+        if len(group) < 5:
+            continue
+        entities = [n for n in group if kg.node(n)[S.LABEL] != S.PAPER] or list(group)
+        score[min(entities, key=rank.__getitem__)] += 2.0
+    return score
+
+
+def _hide_similarity(kg: KnowledgeGraph, nodes: list[str], note: str
+                     ) -> tuple[tuple[str, ...], str]:
+    """``OVERVIEW_HIDDEN`` for a view past ``OVERVIEW_PHYSICS_LIMIT`` nodes, and the note
+    saying so: at that size similarity edges outnumber the rest and hide the structure."""
+    if len(nodes) <= OVERVIEW_PHYSICS_LIMIT:
+        return (), note
+    total = sum(1 for _, _, t in kg.g.subgraph(nodes).edges(data=S.TYPE)
+                if t in OVERVIEW_HIDDEN)
+    if not total:
+        return (), note
+    said = f"{', '.join(OVERVIEW_HIDDEN)} ({total:,}) hidden: tick it in the legend to show."
+    return OVERVIEW_HIDDEN, (note + " " if note else "") + said
+
+
 def render_view(kg: KnowledgeGraph, nodes: list[str], title: str, note: str = "",
                 focus: str | None = None, rank: dict[str, float] | None = None,
-                graph: nx.Graph | None = None, physics: bool | None = None) -> GraphView:
+                graph: nx.Graph | None = None, physics: bool | None = None,
+                hidden: tuple[str, ...] = ()) -> GraphView:
     """A page showing ``nodes`` and every edge between them.
 
     ``physics`` forces live physics on or off; by default it is on up to ``PHYSICS_LIMIT``
-    nodes, and bigger views get positions from :mod:`citegraph.viz.layout`.
+    nodes, and bigger views get positions from :mod:`citegraph.viz.layout`. ``hidden``
+    relationship types start unticked in the legend (still counted there).
     """
     graph = graph if graph is not None else select.simple_graph(kg)
     rank = rank if rank is not None else select.importance(kg, graph)
     sub = kg.g.subgraph(nodes)
-    simple = graph.subgraph(nodes)
     degree = dict(graph.degree(nodes))
     order = select.top_nodes({n: rank.get(n, 0.0) for n in nodes}, len(nodes))
     big = len(nodes) > PHYSICS_LIMIT if physics is None else not physics
-    positions = layout.layout(simple, order) if big else None
+    positions = groups = None
+    if big:
+        weighted = select.layout_graph(kg, nodes)
+        groups = layout.communities(weighted)
+        positions = layout.layout(weighted, order, groups=groups)
+    labels = _label_priority(kg, order, groups)
     # least important first: vis-network draws in order, so hubs end up on top
-    vis_nodes = D.build_nodes(kg, order[::-1], rank, degree, focus, positions)
+    vis_nodes = D.build_nodes(kg, order[::-1], rank, degree, focus, positions, labels)
     vis_edges = D.build_edges(kg, sub, opacity=0.35 if big else 0.75)
+    for edge in vis_edges:
+        if edge["kind"] in hidden:  # hidden edges still pull in live physics otherwise
+            edge["physics"] = False
     payload: dict[str, Any] = {
         "title": title,
         "note": note,
@@ -74,37 +122,44 @@ def render_view(kg: KnowledgeGraph, nodes: list[str], title: str, note: str = ""
         "nodes": vis_nodes,
         "edges": vis_edges,
         "legend": D.legend(vis_nodes, vis_edges),
+        "hidden": [rel for rel in hidden if any(e["kind"] == rel for e in vis_edges)],
     }
     counts = {"nodes": len(vis_nodes), "edges": len(vis_edges)}
     return GraphView(title=title, html=render(title, payload), note=note, counts=counts)
 
 
-def overview(kg: KnowledgeGraph, max_nodes: int = MAX_NODES, title: str | None = None,
+def overview(kg: KnowledgeGraph, max_nodes: int | None = None, title: str | None = None,
              physics: bool | None = None) -> GraphView:
-    """The whole graph, or its ``max_nodes`` most central nodes when it is bigger."""
+    """The whole graph, or its ``max_nodes`` (default ``OVERVIEW_NODES``) most central
+    nodes, laid out by community, with similarity edges hidden until asked for."""
     graph = select.simple_graph(kg)
     rank = select.importance(kg, graph)
-    nodes, note = _cap(kg, list(graph), rank, max_nodes)
+    nodes, note = _cap(kg, list(graph), rank, max_nodes or OVERVIEW_NODES)
+    if physics is None:
+        physics = len(nodes) <= OVERVIEW_PHYSICS_LIMIT
+    hidden, note = _hide_similarity(kg, nodes, note)
     return render_view(kg, nodes, title or "citegraph overview", note, rank=rank, graph=graph,
-                       physics=physics)
+                       physics=physics, hidden=hidden)
 
 
 def neighbourhood(kg: KnowledgeGraph, focus: str, depth: int = 1,
-                  max_nodes: int = MAX_NODES, title: str | None = None) -> GraphView:
+                  max_nodes: int | None = None, title: str | None = None) -> GraphView:
     """Everything within ``depth`` hops of a paper or entity (a name or a node id)."""
     nid = select.resolve_focus(kg, focus)
     graph = select.simple_graph(kg)
     rank = select.importance(kg, graph)
     chosen = sorted(select.neighbourhood(graph, nid, depth))
-    nodes, note = _cap(kg, chosen, rank, max_nodes, keep=nid)
+    nodes, note = _cap(kg, chosen, rank, max_nodes or MAX_NODES, keep=nid)
+    hidden, note = _hide_similarity(kg, nodes, note)
     props = kg.node(nid)
     heading = title or (f"{props[S.LABEL]} {D.shorten(display_name(props), 80)} "
                         f"— {depth} hop{'s' if depth != 1 else ''}")
-    return render_view(kg, nodes, heading, note, focus=nid, rank=rank, graph=graph)
+    return render_view(kg, nodes, heading, note, focus=nid, rank=rank, graph=graph,
+                       hidden=hidden)
 
 
 def nodes_view(kg: KnowledgeGraph, rows: Iterable[Any], expand: int = 0,
-               max_nodes: int = MAX_NODES, title: str | None = None) -> GraphView:
+               max_nodes: int | None = None, title: str | None = None) -> GraphView:
     """The nodes named in query rows (or given as ids) with the edges that join them.
 
     ``expand`` adds their neighbours up to that many hops, to show the context of a result.
@@ -118,13 +173,13 @@ def nodes_view(kg: KnowledgeGraph, rows: Iterable[Any], expand: int = 0,
     if expand:
         for nid in found:
             chosen |= select.neighbourhood(graph, nid, expand)
-    nodes, note = _cap(kg, sorted(chosen), rank, max_nodes)
+    nodes, note = _cap(kg, sorted(chosen), rank, max_nodes or MAX_NODES)
     return render_view(kg, nodes, title or f"query result — {len(found):,} nodes", note,
                        rank=rank, graph=graph)
 
 
 def view(kg: KnowledgeGraph, focus: str | None = None, depth: int = 1,
-         nodes: Iterable[Any] | None = None, expand: int = 0, max_nodes: int = MAX_NODES,
+         nodes: Iterable[Any] | None = None, expand: int = 0, max_nodes: int | None = None,
          title: str | None = None) -> GraphView:
     """One entry point: ``nodes`` (ids or query rows), else ``focus``, else the overview."""
     if nodes is not None:

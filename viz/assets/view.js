@@ -6,7 +6,7 @@
   var big = !data.physics;
   var MIN_SIZE = 7, MAX_SIZE = 28;       // node sizes for the lowest and highest PageRank
   var LABEL_PX = 13;                      // on-screen label size at every zoom
-  var MAX_LABELS = big ? 30 : 40;         // labels drawn at once, besides pinned ones
+  var MAX_LABELS = big ? 24 : 40;         // labels drawn at once, besides pinned ones
   var CANDIDATES = 400;                   // most important nodes that may get a label
 
   function el(tag, cls, text) {
@@ -37,7 +37,9 @@
     return MIN_SIZE + t * (MAX_SIZE - MIN_SIZE);
   }
 
-  var hiddenKinds = {};
+  var hiddenKinds = {};                   // "n:Kind" / "e:TYPE" -> unticked in the legend
+  (data.hidden || []).forEach(function (rel) { hiddenKinds["e:" + rel] = true; });
+  data.edges.forEach(function (e) { if (hiddenKinds["e:" + e.kind]) e.hidden = true; });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
 
@@ -91,7 +93,8 @@
 
   // --- labels: the most important ones that fit without overlapping, at every zoom ---
   var ranked = data.nodes.slice().sort(function (a, b) { return b.value - a.value; });
-  var candidates = ranked.slice(0, CANDIDATES).map(function (n) { return n.id; });
+  var byLabel = data.nodes.slice().sort(function (a, b) { return b.lp - a.lp; });
+  var candidates = byLabel.slice(0, CANDIDATES).map(function (n) { return n.id; });
   var pinned = {};                         // always labelled: the focus, clicked, found
   if (data.focus) pinned[data.focus] = 1;
   var shown = {};                          // id -> font size currently drawn
@@ -181,7 +184,7 @@
   function legendRow(list, key, swatch, row) {
     var item = el("li"), label = el("label"), box = el("input");
     box.type = "checkbox";
-    box.checked = true;
+    box.checked = !hiddenKinds[key];
     box.addEventListener("change", function () {
       hiddenKinds[key] = !box.checked;
       applyFilters();
@@ -190,6 +193,7 @@
     label.appendChild(swatch);
     label.appendChild(el("span", "", row.kind));
     label.appendChild(el("span", "count", row.count.toLocaleString()));
+    if (hiddenKinds[key]) item.title = "hidden at first: tick to show";
     item.appendChild(label);
     list.appendChild(item);
   }
