@@ -3,7 +3,8 @@
 The text is embedded with the model that made the stored vectors (``kg.embeddings.model``
 in memory, the ``embedding_model`` of the papers in Neo4j). The embedded backend scans
 the matrix exactly (:mod:`citegraph.graph.search`); Neo4j asks its vector index for
-candidates and re-scores them exactly with ``vector.similarity.cosine``. Neo4j reports
+candidates (many more than asked for: the index is approximate) and re-scores them
+exactly with ``vector.similarity.cosine``. Neo4j reports
 cosine similarity normalised to [0, 1] as ``(1 + cos) / 2``; it is turned back into the
 cosine, so both backends return the same number.
 
@@ -28,10 +29,13 @@ if TYPE_CHECKING:
 #: float32 difference in the last bits can round either way.
 SCORE_TOLERANCE = 1e-4
 
-#: Candidates asked of the vector index per wanted row: the index is approximate, so a
-#: margin keeps near-ties at the cut-off and stray misses from changing the answer.
-CANDIDATE_FACTOR = 2
-CANDIDATE_MARGIN = 20
+#: Candidates asked of the vector index: ``max(FACTOR * k, k + MARGIN)``. The index is
+#: an approximate (HNSW) one and misses neighbours when every paper is far from the text
+#: (seen on 73 papers: 25 candidates lacked the 4th best), so it is asked for many more
+#: than ``k`` and the candidates are re-scored exactly. Up to ``MARGIN`` papers that is
+#: every paper, so the answer is exact; beyond, a paper the index misses can be missing.
+CANDIDATE_FACTOR = 4
+CANDIDATE_MARGIN = 100
 
 SIMILAR_CYPHER = (
     "CALL db.index.vector.queryNodes($index, $candidates, $vector) YIELD node, score"
