@@ -138,3 +138,9 @@ def test_vectors_of_another_width_are_refused(neo4j_config, neo4j_driver, built_
                                     vectors.matrix[:, :128].copy())
     with pytest.raises(Neo4jStoreError, match="384-dimensional"):
         _write(other, neo4j_config)
+    _write(other, neo4j_config, clear=True)  # no 384-wide vector left: the index is rebuilt
+    with neo4j_driver.session(database=neo4j_config.database) as session:
+        options = session.run("SHOW VECTOR INDEXES YIELD name, options WHERE name = $name "
+                              "RETURN options", name=vector_index_name()).single()["options"]
+    assert options["indexConfig"]["vector.dimensions"] == 128
+    assert _read(neo4j_config).embeddings == other.embeddings

@@ -67,14 +67,27 @@ def index_dimension(session) -> int | None:
     return int(record["options"]["indexConfig"]["vector.dimensions"])
 
 
+def _holds_vectors(session) -> bool:
+    found = session.run(
+        f"MATCH (p:`{S.PAPER}`) WHERE p.`{S.EMBEDDING}` IS NOT NULL RETURN 1 AS found LIMIT 1"
+    ).single()
+    return found is not None
+
+
 def ensure_vector_index(session, dimension: int) -> None:
-    """Create the vector index for ``dimension``-wide vectors; refuse another width."""
+    """Create the vector index for ``dimension``-wide vectors.
+
+    An index of another width is replaced when no paper holds a vector any more (e.g.
+    after ``clear``); while vectors of the other width remain, the write is refused.
+    """
     existing = index_dimension(session)
     if existing is not None and existing != dimension:
-        raise Neo4jStoreError(
-            f"the database's paper vectors are {existing}-dimensional, these are "
-            f"{dimension}: write with the same model, or clear the database first"
-        )
+        if _holds_vectors(session):
+            raise Neo4jStoreError(
+                f"the database's paper vectors are {existing}-dimensional, these are "
+                f"{dimension}: write with the same model, or clear the database first"
+            )
+        session.run(f"DROP INDEX {vector_index_name()} IF EXISTS").consume()
     session.run(vector_index_statement(), dim=dimension).consume()
     session.run("CALL db.awaitIndexes(300)").consume()
 
