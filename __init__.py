@@ -83,7 +83,8 @@ def load(directory: str | Path) -> KnowledgeGraph:
 def from_neo4j(
     uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None
 ) -> KnowledgeGraph:
-    """Read the whole graph back from Neo4j (settings default from the NEO4J_* variables)."""
+    """Read the whole graph back from Neo4j, paper embeddings included (settings default
+    from the NEO4J_* variables)."""
     from citegraph.graph.stores.neo4j_store import read_graph
 
     return read_graph(uri, auth, database)

@@ -167,6 +167,8 @@ class KnowledgeGraph:
     ) -> dict[str, int]:
         """Write the graph into Neo4j with batched, idempotent MERGEs; returns what was new.
 
+        Paper embeddings go onto the Paper nodes, with a cosine vector index over them.
+
         Settings default from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.
         """
         from citegraph.graph.stores.neo4j_store import write_graph

@@ -61,6 +61,13 @@ PROVENANCE = "provenance"  # ["file:line", ...] every place the paper was seen
 SOURCES = "sources"  # loader format names that contributed
 STUB = "stub"  # a cited work known only from a reference list
 
+# paper embeddings: kept in ``KnowledgeGraph.embeddings`` in memory, never as node
+# properties; only the Neo4j store writes them onto Paper nodes (with a vector index)
+EMBEDDING = "embedding"  # list of floats, unit length
+EMBEDDING_HASH = "embedding_hash"  # content hash of the text it was made from
+EMBEDDING_MODEL = "embedding_model"  # the model that made it (as recorded by the build)
+EMBEDDING_PROPERTIES: tuple[str, ...] = (EMBEDDING, EMBEDDING_HASH, EMBEDDING_MODEL)
+
 #: Identifier properties of a paper, in the order that picks its key.
 PAPER_ID_PROPERTIES: tuple[str, ...] = (DOI, ARXIV_ID, S2_ID, OPENALEX_ID)
 

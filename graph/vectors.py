@@ -62,12 +62,20 @@ class PaperVectors:
         return cls(index["model"], index["keys"], index["hashes"], matrix)
 
     def __eq__(self, other: object) -> bool:
+        """Same model and, per paper key, the same hash and (allclose) vector.
+
+        Row order is a storage detail (the build keeps insertion order, Neo4j reads back in
+        key order), so rows are aligned by key before comparing.
+        """
         if not isinstance(other, PaperVectors):
             return NotImplemented
+        if (self.model != other.model or len(self.keys) != len(other.keys)
+                or set(self.keys) != set(other.keys)
+                or self.matrix.shape != other.matrix.shape):
+            return False
+        where = {key: i for i, key in enumerate(other.keys)}
+        order = [where[key] for key in self.keys]
         return (
-            self.model == other.model
-            and self.keys == other.keys
-            and self.hashes == other.hashes
-            and self.matrix.shape == other.matrix.shape
-            and bool(np.allclose(self.matrix, other.matrix))
+            self.hashes == [other.hashes[i] for i in order]
+            and bool(np.allclose(self.matrix, other.matrix[order]))
         )

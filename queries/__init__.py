@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from citegraph.queries import analytics, lookups  # noqa: F401  (registers the helpers)
+from citegraph.queries import analytics, lookups, semantic  # noqa: F401  (registers helpers)
 from citegraph.queries.backends import (
     EmbeddedBackend,
     NeedsNeo4j,

@@ -86,3 +86,14 @@ def encoder():
 def seed_files(seeds_dir: Path) -> list[Path]:
     """The example corpus' listing files, in name order."""
     return sorted(seeds_dir.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def built_graph(seed_files: list[Path]):
+    """One listing of the example corpus built with entities and similarity, once a session:
+    real SIMILAR_TO and CO_MENTIONED edges and real paper embeddings. Do not modify it."""
+    import citegraph
+    from citegraph.graph.pipeline import BuildOptions
+
+    return citegraph.build([seed_files[0]],
+                           options=BuildOptions(entities=True, similarity=True))

@@ -170,3 +170,22 @@ def sample_graph(max_papers: int | None = None) -> KnowledgeGraph:
             author = kg.add_node(S.AUTHOR, name.lower().replace(" ", "-"), **{S.NAME: name})
             kg.add_edge(S.AUTHORED, author, pid, **{S.POSITION: position})
     return kg
+
+
+def borrow_vectors(kg: KnowledgeGraph, source: KnowledgeGraph) -> KnowledgeGraph:
+    """Give ``kg`` the embeddings ``source`` made from the same texts, without the model.
+
+    Papers whose text ``source`` never embedded get no vector (a subset is still a graph
+    with embeddings; only the build decides which papers have one)."""
+    from citegraph.graph.embed import embeddable_papers
+    from citegraph.graph.vectors import PaperVectors, content_hash
+
+    assert source.embeddings is not None
+    known = source.embeddings.by_hash()
+    rows = [(key, content_hash(text)) for key, text in embeddable_papers(kg)]
+    rows = [(key, h) for key, h in rows if h in known]
+    import numpy as np
+
+    kg.embeddings = PaperVectors(source.embeddings.model, [k for k, _ in rows],
+                                 [h for _, h in rows], np.stack([known[h] for _, h in rows]))
+    return kg

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from citegraph.graph.stores.neo4j_import import (
     import_arguments,
     write_import_csv,
 )
+from citegraph.graph.stores.neo4j_schema import vector_index_name
 from citegraph.graph.stores.neo4j_store import read_graph
-from neo4j_support import db_counts, sample_graph
+from citegraph.graph.vectors import PaperVectors
+from neo4j_support import borrow_vectors, db_counts, sample_graph
 
 neo4j_config = neo4j_support.neo4j_config
 neo4j_driver = neo4j_support.neo4j_driver
@@ -62,6 +65,24 @@ def test_csv_files_use_the_admin_import_header_format(tmp_path):
     assert sum(a.startswith("--relationships=") for a in args) == 3
 
 
+def test_embeddings_become_float_array_columns(tmp_path):
+    kg = small_graph()
+    vector = np.array([0.6, 0.8, 0.0, 1 / 3], dtype=np.float32)
+    kg.embeddings = PaperVectors("some-model", ["p1"], ["h1"], vector[None, :])
+    files = write_import_csv(kg, tmp_path)
+    with open(files.nodes[S.PAPER][0], encoding="utf-8", newline="") as fh:
+        header, *rows = csv.reader(fh)
+    assert f"{S.EMBEDDING}:float[]" in header
+    assert f"{S.EMBEDDING_HASH}:string" in header and f"{S.EMBEDDING_MODEL}:string" in header
+    cells = dict(zip(header, next(r for r in rows if r[0] == "p1"), strict=True))
+    values = cells[f"{S.EMBEDDING}:float[]"].split(ARRAY_DELIMITER)
+    assert np.array_equal(np.array(values, dtype=np.float64).astype(np.float32), vector)
+    assert cells[f"{S.EMBEDDING_HASH}:string"] == "h1"
+    assert cells[f"{S.EMBEDDING_MODEL}:string"] == "some-model"
+    p2 = dict(zip(header, next(r for r in rows if r[0] == "p2"), strict=True))
+    assert p2[f"{S.EMBEDDING}:float[]"] == ""  # no vector: the property stays absent
+
+
 def _our_server(config) -> bool:
     home = Path(os.environ.get("CITEGRAPH_NEO4J_HOME", ROOT / ".neo4j"))
     try:
@@ -73,10 +94,10 @@ def _our_server(config) -> bool:
 
 @pytest.mark.neo4j
 @pytest.mark.slow
-def test_bulk_import_gives_the_same_graph(neo4j_config, neo4j_driver):
+def test_bulk_import_gives_the_same_graph(neo4j_config, neo4j_driver, built_graph):
     if not _our_server(neo4j_config):
         pytest.skip("bulk import stops and starts the server, so it must be scripts/neo4j's")
-    kg = sample_graph()
+    kg = borrow_vectors(sample_graph(), built_graph)  # with real paper embeddings
     awkward = small_graph()  # quotes, commas, newlines, "", arrays, a discriminator
     kg.g.add_nodes_from(awkward.g.nodes(data=True))
     for start, end, key, attrs in awkward.g.edges(keys=True, data=True):
@@ -87,3 +108,9 @@ def test_bulk_import_gives_the_same_graph(neo4j_config, neo4j_driver):
     assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
     back = read_graph(neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
     assert back == kg
+    assert back.embeddings is not None and len(back.embeddings) == len(kg.embeddings) > 10
+    with neo4j_driver.session(database=neo4j_config.database) as session:
+        index = session.run("SHOW VECTOR INDEXES YIELD name, state, options "
+                            "WHERE name = $name RETURN *", name=vector_index_name()).single()
+    assert index is not None and index["state"] == "ONLINE"
+    assert index["options"]["indexConfig"]["vector.dimensions"] == 384

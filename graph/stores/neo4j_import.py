@@ -5,6 +5,9 @@ file per label with header ``key:ID(Label),:LABEL,prop:type,...`` and one relati
 file per (type, start label, end label) with ``:START_ID(Label),:END_ID(Label),:TYPE,...``.
 Each label is its own ID space, so keys only need to be unique per label, as in the schema.
 Lists are written as typed arrays (``authors:string[]``) joined by :data:`ARRAY_DELIMITER`.
+Paper embeddings become three Paper columns, ``embedding:float[]`` (float32, as
+:func:`~citegraph.graph.stores.neo4j_store.write_graph` stores them), ``embedding_hash``
+and ``embedding_model``; the vector index is created once the server runs again.
 
 :func:`bulk_import` runs ``neo4j-admin database import full`` into a **stopped** server's
 database, which it **replaces**; it is much faster than transactional writes for a first
@@ -29,6 +32,10 @@ from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.neo4j_conn import Neo4jStoreError, connect, settings
 from citegraph.graph.stores.neo4j_schema import ensure_schema
 from citegraph.graph.stores.neo4j_store import edge_discriminator
+from citegraph.graph.stores.neo4j_vectors import ensure_vector_index, vector_rows
+
+#: Column types that cannot be told from the values (vectors are float32, not double).
+FIXED_TYPES: dict[str, str] = {S.EMBEDDING: "float[]"}
 
 #: Separates array elements inside one CSV field (ASCII unit separator: never in text).
 ARRAY_DELIMITER = "\x1f"
@@ -142,12 +149,17 @@ def write_import_csv(kg: KnowledgeGraph, directory: str | Path) -> ImportFiles:
     out = ImportFiles(Path(directory))
     out.directory.mkdir(parents=True, exist_ok=True)
     by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    vectors = _paper_vectors(kg)
     for _, attrs in kg.nodes():
+        if attrs[S.LABEL] == S.PAPER and attrs[S.KEY] in vectors:
+            attrs = {**attrs, **vectors[attrs[S.KEY]]}
         by_label[attrs[S.LABEL]].append(attrs)
     for label, nodes in by_label.items():
         names = sorted({k for a in nodes for k in a} - {S.LABEL, S.KEY})
         header = [f"{S.KEY}:ID({label})", ":LABEL"] + [
-            f"{name}:{_column_type(a[name] for a in nodes if name in a)}" for name in names
+            f"{name}:"
+            f"{FIXED_TYPES.get(name) or _column_type(a[name] for a in nodes if name in a)}"
+            for name in names
         ]
         path = out.directory / _file_name("nodes", label)
         _write_csv(path, header, ([a[S.KEY], label, *(a.get(n) for n in names)] for a in nodes))
@@ -172,6 +184,17 @@ def write_import_csv(kg: KnowledgeGraph, directory: str | Path) -> ImportFiles:
                    ([s, e, rel, *(p.get(n) for n in names)] for s, e, p in edges))
         out.relationships[rel].append(path)
     return out
+
+
+def _paper_vectors(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
+    """The embedding columns of each embedded paper, by key."""
+    if kg.embeddings is None:
+        return {}
+    return {
+        row["key"]: {S.EMBEDDING: row["vector"], S.EMBEDDING_HASH: row["hash"],
+                     S.EMBEDDING_MODEL: row["model"]}
+        for row in vector_rows(kg.embeddings)
+    }
 
 
 # --- running neo4j-admin --------------------------------------------------------------------
@@ -227,7 +250,8 @@ def bulk_import(
 
     The server must be stopped; with ``manage_server`` the project's ``scripts/neo4j``
     stops it first, starts it again afterwards and the constraints and indexes are
-    created over ``uri``/``auth`` (default: the NEO4J_* environment). Otherwise the next
+    created over ``uri``/``auth`` (default: the NEO4J_* environment), the vector index
+    over the imported embeddings too. Otherwise the next
     :func:`~citegraph.graph.stores.neo4j_store.write_graph` creates them.
     Returns the node and relationship counts imported.
     """
@@ -250,6 +274,9 @@ def bulk_import(
         driver = connect(config)
         try:
             ensure_schema(driver, config.database)
+            if kg.embeddings is not None and len(kg.embeddings):
+                with driver.session(database=config.database) as session:
+                    ensure_vector_index(session, int(kg.embeddings.matrix.shape[1]))
         finally:
             driver.close()
     return {"nodes": kg.g.number_of_nodes(), "relationships": kg.g.number_of_edges()}

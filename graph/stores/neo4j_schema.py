@@ -3,6 +3,8 @@
 A uniqueness constraint on every node key makes ``MERGE`` both correct (one node per key
 even across interrupted runs) and fast (endpoint lookups use the constraint's index).
 Full-text indexes back the ``search`` query helper; range indexes back name lookups.
+The vector index over paper embeddings backs ``search_similar``; its dimension comes from
+the embeddings, so it is created when they are written (:func:`vector_index_statement`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,25 @@ def constraint_name(label: str) -> str:
 def fulltext_index_name(label: str) -> str:
     """The full-text index of one label (the ``search`` helper queries these by name)."""
     return f"citegraph_{label.lower()}_text"
+
+
+def vector_index_name() -> str:
+    """The vector index over ``Paper.embedding`` (the ``search_similar`` helper queries it)."""
+    return f"citegraph_{S.PAPER.lower()}_{S.EMBEDDING}"
+
+
+def vector_index_statement() -> str:
+    """Idempotent DDL of the cosine vector index; the dimension is the parameter ``$dim``.
+
+    Quantization is off so the index ranks by the stored float32 vectors, not a compressed
+    copy: near-ties are ordered as an exact scan orders them.
+    """
+    return (
+        f"CREATE VECTOR INDEX {vector_index_name()} IF NOT EXISTS "
+        f"FOR (n:`{S.PAPER}`) ON (n.`{S.EMBEDDING}`) "
+        "OPTIONS {indexConfig: {`vector.dimensions`: $dim, "
+        "`vector.similarity_function`: 'cosine', `vector.quantization.enabled`: false}}"
+    )
 
 
 def schema_statements() -> list[str]:

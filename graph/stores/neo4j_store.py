@@ -8,6 +8,9 @@ edge start, end, type, discriminator), writing the same graph again changes noth
 writing a larger graph adds only what is new, and re-running an interrupted write ends
 with exactly the graph of an uninterrupted one.
 
+Paper embeddings go onto the Paper nodes after the graph (see
+:mod:`citegraph.graph.stores.neo4j_vectors`), with a cosine vector index over them.
+
 Labels and types come from :mod:`citegraph.graph.schema`, never from data; every value
 travels as a query parameter.
 """
@@ -30,6 +33,7 @@ from citegraph.graph.stores.neo4j_conn import (
     settings,
 )
 from citegraph.graph.stores.neo4j_schema import ensure_schema
+from citegraph.graph.stores.neo4j_vectors import assemble, take_vector, write_vectors
 
 #: Rows per transaction; large enough to amortise round trips, small enough for a 512m heap.
 DEFAULT_BATCH_SIZE = 10_000
@@ -183,8 +187,9 @@ def write_graph(
 ) -> dict[str, int]:
     """Merge ``kg`` into Neo4j; returns rows written and what was new.
 
-    The result holds ``nodes`` and ``relationships`` (rows merged) and ``nodes_created`` and
-    ``relationships_created`` (what the database did not hold yet).
+    The result holds ``nodes`` and ``relationships`` (rows merged), ``nodes_created`` and
+    ``relationships_created`` (what the database did not hold yet) and ``vectors`` (paper
+    embeddings written, with the vector index created for their dimension).
 
     Additive: properties of existing nodes and edges are updated, nothing is removed
     unless ``clear`` is set, which first deletes every citegraph node of the database.
@@ -217,7 +222,8 @@ def _write(
     from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired
     from neo4j.exceptions import Neo4jError as DriverNeo4jError
 
-    done = {"nodes": 0, "relationships": 0, "nodes_created": 0, "relationships_created": 0}
+    done = {"nodes": 0, "relationships": 0, "nodes_created": 0, "relationships_created": 0,
+            "vectors": 0}
 
     def run(session, statement: str, chunk: list[Row], kind: str) -> int:
         nodes, rels = session.execute_write(_run_batch, statement, chunk)
@@ -253,6 +259,7 @@ def _write(
                     written += run(session, statement, chunk, "relationships")
                     if on_batch:
                         on_batch(written)
+        done["vectors"] = write_vectors(driver, config.database, kg.embeddings, batch_size)
     except (ServiceUnavailable, SessionExpired) as exc:
         raise Neo4jUnavailable(f"lost Neo4j at {config.uri}: {describe(exc)}") from None
     except (DriverNeo4jError, DriverError) as exc:
@@ -281,7 +288,8 @@ def read_graph(
 ) -> KnowledgeGraph:
     """The citegraph nodes and relationships of a Neo4j database as a KnowledgeGraph.
 
-    Paper embeddings are not kept in Neo4j, so the returned graph has none.
+    Paper embeddings come back as ``kg.embeddings`` (rows in paper key order), not as
+    node properties; a database without them gives ``embeddings = None``.
     """
     config = settings(uri, auth, database)
     driver = connect(config)
@@ -297,6 +305,7 @@ def read_with_driver(driver, database: str, uri: str = "") -> KnowledgeGraph:
     from neo4j.exceptions import Neo4jError as DriverNeo4jError
 
     kg = KnowledgeGraph()
+    vectors: list[tuple[str, list[float], str, str]] = []
     try:
         with driver.session(database=database) as session:
             for label in S.LABELS:
@@ -306,8 +315,10 @@ def read_with_driver(driver, database: str, uri: str = "") -> KnowledgeGraph:
                     f"RETURN n.`{S.KEY}` AS key, properties(n) AS props ORDER BY key",
                 )
                 for row in rows:
-                    kg.g.add_node(S.node_id(label, row["key"]), **{S.LABEL: label},
-                                  **row["props"])
+                    props = row["props"]
+                    if label == S.PAPER and (found := take_vector(props)) is not None:
+                        vectors.append((row["key"], *found))
+                    kg.g.add_node(S.node_id(label, row["key"]), **{S.LABEL: label}, **props)
             for kind in S.REL_KINDS:
                 rows = session.execute_read(
                     _read_all,
@@ -317,6 +328,7 @@ def read_with_driver(driver, database: str, uri: str = "") -> KnowledgeGraph:
                 )
                 for row in rows:
                     _add_read_edge(kg, kind, row)
+        kg.embeddings = assemble(vectors)
     except (ServiceUnavailable, SessionExpired) as exc:
         raise Neo4jUnavailable(f"lost Neo4j at {uri}: {describe(exc)}") from None
     except (DriverNeo4jError, DriverError) as exc:
