@@ -79,25 +79,20 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _where(issue) -> str:
-    return f"{issue.path}:{issue.location}" if issue.location else issue.path
+def _print_issues(issues: list, tag: str, more: str) -> None:
+    """The first PROBLEMS_SHOWN issues with their file and record, then a count."""
+    for issue in issues[:PROBLEMS_SHOWN]:
+        where = f"{issue.path}:{issue.location}" if issue.location else issue.path
+        console.print(f"{tag} {escape(where)}: {escape(issue.message)}", highlight=False,
+                      soft_wrap=True)
+    if len(issues) > PROBLEMS_SHOWN:
+        console.print(f"… and {len(issues) - PROBLEMS_SHOWN} more {more}")
 
 
 def print_problems(report: LoadReport) -> None:
     """Every skipped file and record, briefly; warnings counted."""
-    errors, warnings = report.errors, report.warnings
-    for issue in errors[:PROBLEMS_SHOWN]:
-        console.print("[yellow]skipped[/] "
-                      f"{escape(_where(issue))}: {escape(issue.message)}",
-                      highlight=False, soft_wrap=True)
-    if len(errors) > PROBLEMS_SHOWN:
-        console.print(f"… and {len(errors) - PROBLEMS_SHOWN} more skipped")
-    for issue in warnings[:PROBLEMS_SHOWN]:
-        console.print("[dim]warning[/] "
-                      f"{escape(_where(issue))}: {escape(issue.message)}",
-                      highlight=False, soft_wrap=True)
-    if len(warnings) > PROBLEMS_SHOWN:
-        console.print(f"… and {len(warnings) - PROBLEMS_SHOWN} more warnings")
+    _print_issues(report.errors, "[yellow]skipped[/]", "skipped")
+    _print_issues(report.warnings, "[dim]warning[/]", "warnings")
     not_kept = sum(report.issues_not_kept.values())
     if not_kept:
         console.print(f"… and {not_kept} more problems in files with too many to list")
