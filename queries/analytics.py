@@ -138,17 +138,27 @@ def top_entities_by_pagerank(
     return _rank_rows(algorithms.pagerank(nodes, edges), names, type, limit)
 
 
+def _gds_or_python(
+    backend: Neo4jBackend, labels: tuple[str, ...], types: tuple[str, ...], stream: str,
+    column: str, config: dict[str, Any], python: Any,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Values and names by node id: from a GDS stream, or from ``python(nodes, edges)``
+    over the projection read from Neo4j when GDS is not there."""
+    rows = _run_gds(backend, labels, types, stream, column, config)
+    if rows is None:
+        nodes, edges, names = _neo4j_projection(backend, labels, types)
+        return python(nodes, edges), names
+    values = {S.node_id(r["label"], r["key"]): r["value"] for r in rows}
+    names = {S.node_id(r["label"], r["key"]): r["name"] for r in rows}
+    return values, names
+
+
 def _pagerank_neo4j(backend: Neo4jBackend, type: str | None = None, limit: int = 10) -> list[Row]:
     entity_type_labels(type)  # reject a bad type before any work
     config = {"dampingFactor": algorithms.DAMPING, "maxIterations": algorithms.MAX_ITERATIONS,
               "tolerance": algorithms.TOLERANCE}
-    rows = _run_gds(backend, RANK_LABELS, RANK_TYPES, "gds.pageRank.stream", "score",
-                    config)
-    if rows is None:
-        nodes, edges, names = _neo4j_projection(backend, RANK_LABELS, RANK_TYPES)
-        return _rank_rows(algorithms.pagerank(nodes, edges), names, type, limit)
-    scores = {S.node_id(r["label"], r["key"]): r["value"] for r in rows}
-    names = {S.node_id(r["label"], r["key"]): r["name"] for r in rows}
+    scores, names = _gds_or_python(backend, RANK_LABELS, RANK_TYPES, "gds.pageRank.stream",
+                                   "score", config, algorithms.pagerank)
     return _rank_rows(scores, names, type, limit)
 
 
@@ -199,13 +209,9 @@ def _communities_neo4j(
     backend: Neo4jBackend, type: str | None = None, min_size: int = 2
 ) -> list[Row]:
     entity_type_labels(type)
-    rows = _run_gds(backend, COMMUNITY_LABELS, COMMUNITY_TYPES, "gds.louvain.stream",
-                    "communityId", {})
-    if rows is None:
-        nodes, edges, names = _neo4j_projection(backend, COMMUNITY_LABELS, COMMUNITY_TYPES)
-        return _community_rows(algorithms.louvain(nodes, edges), names, type, min_size)
-    assignment = {S.node_id(r["label"], r["key"]): r["value"] for r in rows}
-    names = {S.node_id(r["label"], r["key"]): r["name"] for r in rows}
+    assignment, names = _gds_or_python(backend, COMMUNITY_LABELS, COMMUNITY_TYPES,
+                                       "gds.louvain.stream", "communityId", {},
+                                       algorithms.louvain)
     return _community_rows(assignment, names, type, min_size)
 
 

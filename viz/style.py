@@ -7,7 +7,9 @@ schema still shows up, coloured and in the legend, without touching this module.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from citegraph.graph import schema as S
 
@@ -62,27 +64,27 @@ _FALLBACK_EDGES = (
 )
 
 
+T = TypeVar("T")
+
+
+def _assign(names: Sequence[str], chosen: Mapping[str, T], spares: Sequence[T]) -> dict[str, T]:
+    """Each name's chosen style, or the next spare one for a kind added to the schema later."""
+    out: dict[str, T] = {}
+    spare = 0
+    for name in names:
+        style = chosen.get(name)
+        if style is None:
+            style = spares[spare % len(spares)]
+            spare += 1
+        out[name] = style
+    return out
+
+
 def node_styles() -> dict[str, NodeStyle]:
     """A style for every node label of the schema, in schema order."""
-    out: dict[str, NodeStyle] = {}
-    spare = 0
-    for kind in S.NODE_KINDS:
-        style = _NODE_STYLES.get(kind.label)
-        if style is None:
-            style = _FALLBACK_NODES[spare % len(_FALLBACK_NODES)]
-            spare += 1
-        out[kind.label] = style
-    return out
+    return _assign([k.label for k in S.NODE_KINDS], _NODE_STYLES, _FALLBACK_NODES)
 
 
 def edge_styles() -> dict[str, EdgeStyle]:
     """A style for every relationship type of the schema, in schema order."""
-    out: dict[str, EdgeStyle] = {}
-    spare = 0
-    for kind in S.REL_KINDS:
-        style = _EDGE_STYLES.get(kind.type)
-        if style is None:
-            style = _FALLBACK_EDGES[spare % len(_FALLBACK_EDGES)]
-            spare += 1
-        out[kind.type] = style
-    return out
+    return _assign([k.type for k in S.REL_KINDS], _EDGE_STYLES, _FALLBACK_EDGES)
