@@ -73,12 +73,6 @@ class _RichStage:
         self.bar.advance(self.task, n)
 
 
-def fail(message: str) -> None:
-    """Print one error line and exit non-zero."""
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
 def _print_issues(issues: list, tag: str, more: str) -> None:
     """The first PROBLEMS_SHOWN issues with their file and record, then a count."""
     for issue in issues[:PROBLEMS_SHOWN]:

@@ -68,9 +68,6 @@ EMBEDDING_HASH = "embedding_hash"  # content hash of the text it was made from
 EMBEDDING_MODEL = "embedding_model"  # the model that made it (as recorded by the build)
 EMBEDDING_PROPERTIES: tuple[str, ...] = (EMBEDDING, EMBEDDING_HASH, EMBEDDING_MODEL)
 
-#: Identifier properties of a paper, in the order that picks its key.
-PAPER_ID_PROPERTIES: tuple[str, ...] = (DOI, ARXIV_ID, S2_ID, OPENALEX_ID)
-
 # authors
 NAME = "name"  # also the canonical name of an entity
 

@@ -14,9 +14,6 @@ from typing import Any
 
 Row = dict[str, Any]
 
-#: What a parameter names; the CLI converts by it and the parity test picks values by it.
-PARAM_KINDS = ("entity", "model", "benchmark", "paper", "node", "text", "entity_type", "int")
-
 
 @dataclass(frozen=True)
 class Param:

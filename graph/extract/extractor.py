@@ -18,7 +18,7 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from citegraph.graph.extract import patterns as P
 from citegraph.graph.extract.acronyms import find_pairs
@@ -149,11 +149,6 @@ class Mention:
     key: str = ""
     family: str | None = None
     list_hint: str | None = None
-
-
-@dataclass
-class _Group:
-    mentions: list[Mention] = field(default_factory=list)
 
 
 class _UnionFind:

@@ -19,19 +19,12 @@ TOKEN = (rf"(?:[{UP}][\w.'’+*-]*[\w+*]|[{UP}]|[a-z]+[{UP}0-9][\w.+*-]*[\w+*]|"
 NAME = rf"{TOKEN}(?:(?: | of | for | with )?(?:{TOKEN}|v?\d+(?:\.\d+)*\b)){{0,5}}"
 _CONNECTORS = {"of", "for", "with"}
 
-_INTRO_VERB = re.compile(
-    r"\b(?:propose|introduce|present|develop|design|release|build|construct|create|curate|"
-    r"contribute|offer|unveil|devise|describe|open-source|launch)(?:s|d|ed)?\b")
 _INTRO_SUBJECT = re.compile(r"\b(?:[Ww]e|paper|work|study|report|article)(?: \w+)?,? $")
 # (searched in the few characters before an introduction verb)
 _INTRO_OBJECT = re.compile(
     rf" (?:(?:the|a|an|our|two|three|new|novel)\b[^,.;:()]{{0,80}}?(?:,|:| called| named"
     rf"| termed| dubbed|—| -) ?|(?:the|a|an|our) (?:(?:new|novel|first|large-scale) )?)?"
     rf"(?P<name>{NAME})"
-)
-_CALLED = re.compile(
-    rf"\b(?:called|named|termed|dubbed|coined|denoted(?: as)?|namely|referred to as|which we "
-    rf"call|we call it|we name it|code-?named)\s+[\"“']?(?P<name>{NAME})"
 )
 _APPOSITIVE_CUE = re.compile(
     r",? (?:a|an) (?:novel|new|simple|general|unified|efficient|lightweight)\b"
@@ -61,9 +54,6 @@ VARIANT_TAIL = re.compile(
 BENCH_TAIL = re.compile(r"[- ]?(?:'?2\d|(?:19|20)\d\d|v\d+(?:\.\d+)?|\d+ ?(?:x|×|times) ?\d+)"
                         r"(?![\w.%]| ?%| (?:points|accuracy|score|pass|tasks|problems))")
 _SIZE_ONLY = re.compile(r"^(?:\d+(?:\.\d+)?\s?[xX×]\s?)?\d+(?:\.\d+)?\s?[BMKTbm]$")
-_OUR = re.compile(
-    rf"\b[Oo]ur (?:[a-z-]+ ){{0,3}}?(?:[a-z]+, )?(?P<name>{TOKEN}(?: {TOKEN}){{0,2}})"
-)
 _TITLE_TAIL = re.compile(rf"(?::|\s-{{1,2}}\s|\s—\s)\s*(?P<name>{TOKEN}(?: {TOKEN})?)$")
 _BENCH_SUFFIXES = ("Bench", "BENCH", "QA", "Eval", "EVAL", "Arena", "Gym")
 _BENCH_SHAPE = re.compile(
@@ -76,43 +66,11 @@ _INNER_CAPS = re.compile(
     r"[\w+]|[A-Z][A-Z0-9]*(?:-[A-Z0-9][\w]*)+|[a-z]+-[A-Z][\w-]*|[A-Z][a-z]+(?:-[A-Z][\w]*)+)"
     r"\+*\*?)(?![\w-])"
 )
-_LIST_CUE = re.compile(
-    rf"\b(?:on|including|includes|include|such as|like|e\.g\.,?|namely|across|over|and|with|"
-    rf"than|outperforms|surpass(?:es|ing)?|outperforming|against|versus|vs\.?|from|to)"
-    rf" (?:the |both |popular |standard |several |various |challenging |widely used |\w+ )?"
-    rf"(?:(?:[\w-]+ )?(?:benchmarks?|datasets?|suites?|tasks|models|baselines)"
-    rf"(?: such as| including| like|,|:)? )?"
-    rf"(?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})"
-)
 _BENCH_CONTEXT = re.compile(r"(?i)\bbenchmark|\bdatasets?\b|\bcorpus|\bcorpora|\bsuites?\b|"
                             r"\bexams?\b|"
                             r"\bleaderboard|\btest ?sets?\b|\bevaluat|\bexperiments?\b")
 _MODEL_CONTEXT = re.compile(r"(?i)\bmodels?\b|\bLLMs?\b|\bbaselines?\b|\bcheckpoints?\b|"
                             r"\bVLMs?\b|\bMLLMs?\b|\boutperform|\bsurpass")
-
-
-def intro_names(text: str) -> list[tuple[int, int]]:
-    """Spans of names a paper says it proposes, introduces or calls something.
-
-    Verbs are found first (rare, cheap), then the subject before and the name after.
-    """
-    spans = []
-    for verb in _INTRO_VERB.finditer(text):
-        if not _INTRO_SUBJECT.search(text, max(0, verb.start() - 24), verb.start()):
-            continue
-        m = _INTRO_OBJECT.match(text, verb.end())
-        if m:
-            spans.append(m.span("name"))
-    if "call" in text or "name" in text or "term" in text or "dub" in text or "coin" in text:
-        spans.extend(m.span("name") for m in _CALLED.finditer(text))
-    return spans
-
-
-def our_names(text: str) -> list[tuple[int, int]]:
-    """``our TinyNet`` / ``our tool, ASTRAL`` — a capitalised name a paper calls its own."""
-    if "our " not in text and "Our " not in text:
-        return []
-    return [m.span("name") for m in _OUR.finditer(text)]
 
 
 def title_tail_name(title: str) -> tuple[int, int] | None:
@@ -347,16 +305,6 @@ def _parts(token: str) -> list[tuple[int, str]]:
 
 
 _NAME_RE = re.compile(NAME)
-
-
-def list_items(text: str) -> list[tuple[int, int, int]]:
-    """Items of enumerations (``on A, B and C``): ``(start, end, list start)``."""
-    spans = []
-    for m in _LIST_CUE.finditer(text):
-        base = m.start("list")
-        for item in _NAME_RE.finditer(m.group("list")):
-            spans.append((base + item.start(), base + item.end(), base))
-    return spans
 
 
 def bench_context(sentence: str) -> bool:
