@@ -15,12 +15,15 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from citegraph.errors import CitegraphError
 from citegraph.queries.backends import QueryError
 from citegraph.queries.registry import HELPERS, Helper, Row
+
+if TYPE_CHECKING:
+    from citegraph.graph.model import KnowledgeGraph
 
 FORMATS = ("table", "json", "csv")
 
@@ -112,19 +115,24 @@ def _text(value: Any) -> str:
 def run_query(
     name: str,
     raw: list[str],
-    graph: Path | None = None,
+    graph: Path | KnowledgeGraph | None = None,
     neo4j: str | None = None,
     database: str | None = None,
 ) -> tuple[list[Row], tuple[str, ...] | list[str]]:
-    """Run helper ``name`` (or ``cypher``) with command-line words; rows and their columns."""
+    """Run helper ``name`` (or ``cypher``) with command-line words; rows and their columns.
+
+    ``graph`` is a saved graph directory or a graph already in memory.
+    """
     from citegraph.queries import EmbeddedBackend, Neo4jBackend, Queries
 
     if name != "cypher" and name not in HELPERS:
         raise QueryError(f"no query helper {name!r}; `citegraph query --list` shows them")
-    if graph is not None and neo4j is None:
+    if isinstance(graph, Path) and neo4j is None:
         from citegraph.graph.model import KnowledgeGraph
 
-        backend: Any = EmbeddedBackend(KnowledgeGraph.load(graph))
+        graph = KnowledgeGraph.load(graph)
+    if graph is not None and neo4j is None:
+        backend: Any = EmbeddedBackend(graph)
     else:
         backend = Neo4jBackend.connect(neo4j, None, database)
     try:
@@ -163,25 +171,31 @@ def query_command(
         return
     if fmt not in FORMATS:
         raise QueryError(f"--format must be one of {', '.join(FORMATS)}")
+    loaded: Any = graph
+    if graph is not None and neo4j is None:
+        from citegraph.graph.model import KnowledgeGraph
+
+        loaded = KnowledgeGraph.load(graph)  # once, for the query and the page
     try:
-        rows, columns = run_query(helper, list(args or []), graph, neo4j, database)
+        rows, columns = run_query(helper, list(args or []), loaded, neo4j, database)
     except TypeError as exc:  # a helper's own argument check
         raise QueryError(str(exc)) from None
     typer.echo(format_rows(rows, columns, fmt))
     if html is not None:
-        write_result_page(rows, html, f"{helper} {' '.join(args or [])}".strip(), graph, neo4j,
+        write_result_page(rows, html, f"{helper} {' '.join(args or [])}".strip(), loaded, neo4j,
                           database)
 
 
 def write_result_page(
-    rows: list[Row], path: Path, title: str, graph: Path | None, neo4j: str | None,
+    rows: list[Row], path: Path, title: str, graph: Any, neo4j: str | None,
     database: str | None,
 ) -> None:
-    """The nodes a query returned, with the edges between them, as an offline page."""
-    from citegraph.graph.model import KnowledgeGraph
+    """The nodes a query returned, with the edges between them, as an offline page.
 
+    ``graph`` is the graph queried in memory; without it the graph is read from Neo4j.
+    """
     if graph is not None and neo4j is None:
-        kg = KnowledgeGraph.load(graph)
+        kg = graph
     else:
         from citegraph.graph.stores.neo4j_store import read_graph
 
