@@ -15,16 +15,7 @@ from pathlib import Path
 TARGET = 2000  # abstracts per second
 
 
-def _shared() -> Path:
-    """``shared/`` beside the repository (or beside a parent, for a git worktree)."""
-    repo = Path(__file__).resolve().parents[1]
-    for parent in repo.parents:
-        if (parent / "shared").is_dir():
-            return parent / "shared"
-    return repo.parent / "shared"
-
-
-SEEDS = _shared() / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"  # the example corpus
 
 
 def main() -> None:

@@ -9,8 +9,11 @@ import pytest
 from citegraph.loaders import LoadReport, PaperRecord, iter_records
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEEDS = Path(os.environ.get("CITEGRAPH_SEEDS") or SHARED / "seeds")  # a worktree sets it
+#: ``shared/`` beside the checkout: the example corpus and the evaluation set. Tests that
+#: need them skip when they are absent; CITEGRAPH_SHARED / CITEGRAPH_SEEDS point elsewhere.
+SHARED = Path(os.environ.get("CITEGRAPH_SHARED") or REPO.parent / "shared")
+SEEDS = Path(os.environ.get("CITEGRAPH_SEEDS") or SHARED / "seeds")
+EVAL = SHARED / "eval"
 
 HEADER = (
     "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"

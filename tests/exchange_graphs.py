@@ -70,13 +70,10 @@ def related_graph(kg: KnowledgeGraph | None = None) -> KnowledgeGraph:
 
 
 def find_seeds() -> Path | None:
-    """The example corpus beside this checkout or beside one of its parent directories
-    (a worktree checked out one level deeper than the main one still finds it)."""
-    for parent in Path(__file__).resolve().parents[1:]:
-        candidate = parent / "shared" / "seeds"
-        if candidate.is_dir():
-            return candidate
-    return None
+    """The example corpus (see ``conftest.SEEDS``), or None when it is absent."""
+    from conftest import SEEDS
+
+    return SEEDS if SEEDS.is_dir() else None
 
 
 def small_related_graph() -> KnowledgeGraph:

@@ -18,8 +18,8 @@ from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.neo4j_conn import Neo4jSettings, Neo4jUnavailable, connect
 
 REPO = Path(__file__).resolve().parents[1]
-#: The example corpus: ``shared/seeds`` beside the checkout, or CITEGRAPH_SEEDS.
-SEEDS = Path(os.environ.get("CITEGRAPH_SEEDS", REPO.parent / "shared" / "seeds"))
+from conftest import SEEDS  # noqa: E402  (the example corpus)
+
 TEST_PASSWORD = "citegraph-test"
 
 

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from citegraph.graph import schema as S
 from citegraph.graph.pipeline import BuildOptions, build_graph
 from citegraph.loaders.records import PaperRecord
 
 OPTIONS = dict(similarity=False, co_mention=False, citations=False)
-
-
-def _shared() -> Path | None:
-    repo = Path(__file__).resolve().parents[1]
-    for parent in [repo.parent, *repo.parents]:
-        if (parent / "shared").is_dir():
-            return parent / "shared"
-    return None
 
 
 def build(*papers: tuple[str, str], **extra):
@@ -93,12 +83,13 @@ def test_user_gazetteer_reaches_the_build(tmp_path):
 
 @pytest.mark.slow
 def test_seeds_corpus_resolves_spelling_variants():
-    shared = _shared()
-    if shared is None or not (shared / "seeds").is_dir():
+    from conftest import SEEDS
+
+    if not SEEDS.is_dir():
         pytest.skip("no shared/seeds beside the repository")
     from citegraph.loaders import iter_records
 
-    records = list(iter_records([shared / "seeds"]))
+    records = list(iter_records([SEEDS]))
     kg = build_graph(records, BuildOptions(**OPTIONS))
     nodes = [p for _, (_, p) in entity_nodes(kg).items()]
     by_surface: dict[str, list] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 from citegraph.cli import app
@@ -15,15 +14,7 @@ from typer.testing import CliRunner
 BAR = {"f1": 0.85, "typed_f1": 0.80, "introduced_f1": 0.85}
 
 
-def _eval_dir() -> Path | None:
-    repo = Path(__file__).resolve().parents[1]
-    for parent in [repo.parent, *repo.parents]:
-        if (parent / "shared" / "eval" / "dev_gold.jsonl").is_file():
-            return parent / "shared" / "eval"
-    return None
-
-
-EVAL = _eval_dir()
+from conftest import EVAL  # noqa: E402
 
 
 def _scorer():
@@ -33,7 +24,8 @@ def _scorer():
     return module
 
 
-@pytest.mark.skipif(EVAL is None, reason="shared/eval is not beside the repository")
+@pytest.mark.skipif(not (EVAL / "dev_gold.jsonl").is_file(),
+                    reason="shared/eval is not beside the repository")
 def test_dev_gold_scores_stay_above_the_bar(tmp_path):
     out = tmp_path / "pred.jsonl"
     result = CliRunner().invoke(app, ["extract", str(EVAL / "dev_gold.jsonl"), "-o", str(out)])

@@ -14,14 +14,13 @@ from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.viz import samples
 from citegraph.viz.headless import Browser, find_chromium
+from conftest import SEEDS as CORPUS
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "out" / "screenshots"
-SEEDS = next((p for p in (Path(os.environ.get("CITEGRAPH_SEEDS", "")),
-                          ROOT.parent / "shared" / "seeds", Path("/work/shared/seeds"))
-              if str(p) != "." and p.is_dir()), None)
+SEEDS = CORPUS if CORPUS.is_dir() else None
 
 #: Installed before any page script: records dialogs instead of showing them.
 TRAP = """
