@@ -256,3 +256,44 @@ def test_a_graph_built_by_the_pipeline_round_trips(neo4j_config, neo4j_driver):
     _write(kg, neo4j_config)
     assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
     assert _read(neo4j_config) == kg
+
+
+@needs_neo4j
+def test_many_sessions_and_small_batches_give_the_graph_one_session_gives(
+    neo4j_config, neo4j_driver
+):
+    kg = sample_graph(max_papers=150)
+    _write(kg, neo4j_config, workers=1)
+    serial = _read(neo4j_config)
+    neo4j_support.wipe(neo4j_driver, neo4j_config.database)
+    result = _write(kg, neo4j_config, workers=4, batch_size=7)
+    assert result["nodes_created"] == kg.g.number_of_nodes()
+    assert result["relationships_created"] == kg.g.number_of_edges()
+    assert _read(neo4j_config) == serial == kg
+
+
+@needs_neo4j
+def test_properties_the_schema_does_not_name_round_trip(neo4j_config, neo4j_driver):
+    kg = sample_graph(max_papers=40)
+    paper = sorted(nid for nid, _ in kg.nodes(S.PAPER))[0]
+    start, end, key = next(iter(kg.g.edges(keys=True)))
+    kg.node(paper)[HOSTILE[0]] = HOSTILE[1]
+    kg.g.edges[start, end, key][HOSTILE[1]] = [1, 2]
+    _write(kg, neo4j_config)
+    assert _read(neo4j_config) == kg
+    assert _write(kg, neo4j_config)["relationships_created"] == 0  # merge path too
+    assert _read(neo4j_config) == kg
+
+
+@needs_neo4j
+def test_a_rewrite_missing_a_value_keeps_the_stored_one(neo4j_config, neo4j_driver):
+    kg = sample_graph(max_papers=40)
+    _write(kg, neo4j_config)
+    thinner = KnowledgeGraph(kg.g.copy())
+    paper = sorted(nid for nid, _ in thinner.nodes(S.PAPER))[0]
+    del thinner.node(paper)[S.TITLE]
+    start, end, key, attrs = next(
+        edge for edge in thinner.g.edges(keys=True, data=True) if S.COUNT in edge[3])
+    del thinner.g.edges[start, end, key][S.COUNT]
+    _write(thinner, neo4j_config)
+    assert _read(neo4j_config) == kg

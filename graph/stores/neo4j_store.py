@@ -1,18 +1,19 @@
 """Write a :class:`KnowledgeGraph` into Neo4j and read it back.
 
-Writes are batched ``UNWIND $rows AS row MERGE ...`` statements, one per (label) for nodes
-and per (type, start label, end label) for edges, so every statement has static labels and
-finds endpoints through the key constraints. Each batch is one transaction run through the
-driver's retrying ``execute_write``. Because every statement merges on identity (node key;
-edge start, end, type, discriminator), writing the same graph again changes nothing,
-writing a larger graph adds only what is new, and re-running an interrupted write ends
-with exactly the graph of an uninterrupted one.
+Writes are batched ``UNWIND $rows`` statements (:mod:`~citegraph.graph.stores.neo4j_statements`),
+one per label for nodes and per (type, start label, end label) for edges, run on a few
+sessions at once (:mod:`~citegraph.graph.stores.neo4j_batches`). Each batch is one
+transaction through the driver's retrying ``execute_write``. Every statement either merges
+on identity (node key; edge start, end, type, discriminator) or, for a label or edge group
+the database holds nothing of yet, creates: so writing the same graph again changes
+nothing, writing a larger graph adds only what is new, and re-running an interrupted write
+ends with exactly the graph of an uninterrupted one.
+
+Nodes go first; their statements hand back element ids, by which the edge statements find
+their endpoints. While the nodes are written, the edges are grouped on this side.
 
 Paper embeddings go onto the Paper nodes after the graph (see
 :mod:`citegraph.graph.stores.neo4j_vectors`), with a cosine vector index over them.
-
-Labels and types come from :mod:`citegraph.graph.schema`, never from data; every value
-travels as a query parameter.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.progress import SILENT, Progress
+from citegraph.graph.stores.neo4j_batches import DEFAULT_WORKERS, BatchPool
 from citegraph.graph.stores.neo4j_conn import (
     Neo4jSettings,
     Neo4jStoreError,
@@ -33,13 +35,29 @@ from citegraph.graph.stores.neo4j_conn import (
     settings,
 )
 from citegraph.graph.stores.neo4j_schema import ensure_schema
+from citegraph.graph.stores.neo4j_statements import (
+    EdgeGroup,
+    Layout,
+    edge_create_statement,
+    edge_layout,
+    edge_merge_statement,
+    group_exists_statement,
+    known_edge_properties,
+    label_exists_statement,
+    node_create_statement,
+    node_layout,
+    node_merge_statement,
+)
 from citegraph.graph.stores.neo4j_vectors import assemble, take_vector, write_vectors
 
-#: Rows per transaction; large enough to amortise round trips, small enough for a 512m heap.
-DEFAULT_BATCH_SIZE = 10_000
+#: Rows per transaction: small enough that two sessions overlap well and a 768m heap
+#: holds every batch in flight, large enough to amortise the round trips.
+DEFAULT_BATCH_SIZE = 5_000
 
 Row = dict[str, Any]
-EdgeGroup = tuple[str, str, str, bool]  # type, start label, end label, has discriminator
+#: One model edge waiting for its endpoints' element ids: start, end, discriminator and
+#: the model's attribute map.
+PendingEdge = tuple[str, str, str, Row]
 
 
 def edge_discriminator(edge_key: str) -> str:
@@ -55,119 +73,85 @@ def model_edge_key(rel_type: str, discriminator: str) -> str:
 # --- rows ------------------------------------------------------------------------------
 
 
-def node_rows(kg: KnowledgeGraph) -> dict[str, list[Row]]:
-    """``{label: [{"key", "props"}]}``; props hold every property but the label."""
-    rows: dict[str, list[Row]] = defaultdict(list)
+def node_groups(kg: KnowledgeGraph) -> dict[str, list[Row]]:
+    """The model's node attribute maps by label (the maps themselves, not copies)."""
+    groups: dict[str, list[Row]] = defaultdict(list)
     for _, attrs in kg.nodes():
-        props = {k: v for k, v in attrs.items() if k != S.LABEL}
-        rows[attrs[S.LABEL]].append({"key": attrs[S.KEY], "props": props})
-    return rows
+        groups[attrs[S.LABEL]].append(attrs)
+    return groups
 
 
-def edge_rows(kg: KnowledgeGraph) -> dict[EdgeGroup, list[Row]]:
+def node_group_layout(label: str, nodes: list[Row]) -> Layout:
+    present: set[str] = set().union(*nodes)
+    present.discard(S.LABEL)
+    return node_layout(label, present)
+
+
+def node_rows(nodes: list[Row], layout: Layout) -> list[list[Any]]:
+    """Statement rows ``[key, *values, (extras)]`` of one label's nodes."""
+    names = layout.columns
+    if not layout.extra:
+        return [[attrs[S.KEY], *[attrs.get(name) for name in names]] for attrs in nodes]
+    known = {*S.NODE_KIND_BY_LABEL[nodes[0][S.LABEL]].properties, S.LABEL}
+    return [[attrs[S.KEY], *[attrs.get(name) for name in names],
+             {k: v for k, v in attrs.items() if k not in known}] for attrs in nodes]
+
+
+def edge_groups(kg: KnowledgeGraph) -> dict[EdgeGroup, list[PendingEdge]]:
     """Edges grouped so each group's statement can name its labels and type statically."""
-    rows: dict[EdgeGroup, list[Row]] = defaultdict(list)
+    labels = {node: attrs[S.LABEL] for node, attrs in kg.nodes()}
+    groups: dict[EdgeGroup, list[PendingEdge]] = defaultdict(list)
     for start, end, ekey, attrs in kg.g.edges(keys=True, data=True):
-        rel_type = attrs[S.TYPE]
         disc = edge_discriminator(ekey)
-        props = {k: v for k, v in attrs.items() if k != S.TYPE}
-        if disc:
-            props[S.DISCRIMINATOR] = disc
-        s_label, s_key = S.split_node_id(start)
-        e_label, e_key = S.split_node_id(end)
-        rows[(rel_type, s_label, e_label, bool(disc))].append(
-            {"s": s_key, "e": e_key, "d": disc, "props": props}
-        )
+        groups[(attrs[S.TYPE], labels[start], labels[end], bool(disc))].append(
+            (start, end, disc, attrs))
+    return groups
+
+
+def edge_group_layout(group: EdgeGroup, edges: list[PendingEdge]) -> Layout:
+    present: set[str] = set().union(*(edge[3] for edge in edges))
+    present.discard(S.TYPE)
+    return edge_layout(group, present)
+
+
+def edge_rows(
+    edges: list[PendingEdge], layout: Layout, element_ids: dict[str, str]
+) -> list[list[Any]]:
+    """Statement rows ``[start id, end id, (discriminator), *values, (extras)]`` of edges,
+    endpoints given by the element ids the node writes returned."""
+    ids = element_ids
+    with_disc = layout.columns[:1] == (S.DISCRIMINATOR,)
+    names = layout.columns[1:] if with_disc else layout.columns
+    rows = (
+        [[ids[s], ids[e], disc, *[attrs.get(name) for name in names]]
+         for s, e, disc, attrs in edges] if with_disc
+        else [[ids[s], ids[e], *[attrs.get(name) for name in names]]
+              for s, e, _, attrs in edges]
+    )
+    if layout.extra:
+        known = {*known_edge_properties(edges[0][3][S.TYPE]), S.TYPE}
+        for row, edge in zip(rows, edges, strict=True):
+            row.append({k: v for k, v in edge[3].items() if k not in known})
     return rows
 
 
-# --- statements ------------------------------------------------------------------------
-
-
-def node_statement(label: str) -> str:
-    return (
-        f"UNWIND $rows AS row MERGE (n:`{label}` {{`{S.KEY}`: row.key}}) SET n += row.props"
-    )
-
-
-def node_create_statement(label: str) -> str:
-    """Plain CREATE, for a label with no node in the database yet."""
-    return f"UNWIND $rows AS row CREATE (n:`{label}`) SET n = row.props"
-
-
-def _label_is_new(tx, label: str) -> bool:
-    return tx.run(f"MATCH (n:`{label}`) RETURN 1 AS found LIMIT 1").single() is None
-
-
-def edge_statement(group: EdgeGroup) -> str:
-    """MERGE on (start, end, type, discriminator); a plain edge is one with no discriminator."""
-    rel_type, s_label, e_label, has_disc = group
-    match = (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:`{s_label}` {{`{S.KEY}`: row.s}}) "
-        f"MATCH (b:`{e_label}` {{`{S.KEY}`: row.e}}) "
-    )
-    if has_disc:
-        return (
-            match + f"MERGE (a)-[r:`{rel_type}` {{`{S.DISCRIMINATOR}`: row.d}}]->(b) "
-            "SET r += row.props"
-        )
-    # A plain MERGE would also match a discriminated edge of the same pair and type.
-    return (
-        match + f"OPTIONAL MATCH (a)-[old:`{rel_type}`]->(b) "
-        f"WHERE old.`{S.DISCRIMINATOR}` IS NULL "
-        "WITH a, b, row, old "
-        "FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END | "
-        f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props) "
-        "FOREACH (_ IN CASE WHEN old IS NULL THEN [] ELSE [1] END | SET old += row.props)"
-    )
-
-
-def known_edge_properties(rel_type: str) -> tuple[str, ...]:
-    """Edge properties named by the schema (plus the discriminator the store adds)."""
-    return (*S.REL_KIND_BY_TYPE[rel_type].properties, S.DISCRIMINATOR)
-
-
-def create_statement(group: EdgeGroup, extra: bool = False) -> str:
-    """Plain CREATE, for a group none of whose edges can exist yet (see :func:`_group_is_new`).
-
-    Schema properties are set one by one: a map SET could touch the ``key`` the endpoint
-    lookups read, which makes Cypher buffer every row (Eager) first. Only a group with
-    properties the schema does not name (``extra``) also gets the map SET.
-    """
-    rel_type, s_label, e_label, _ = group
-    sets = ", ".join(f"r.`{p}` = row.props.`{p}`" for p in known_edge_properties(rel_type))
-    return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:`{s_label}` {{`{S.KEY}`: row.s}}) "
-        f"MATCH (b:`{e_label}` {{`{S.KEY}`: row.e}}) "
-        f"CREATE (a)-[r:`{rel_type}`]->(b) SET {sets}"
-        + (" SET r += row.props" if extra else "")
-    )
-
-
-def has_extra_properties(group: EdgeGroup, rows: list[Row]) -> bool:
-    known = set(known_edge_properties(group[0]))
-    return any(not known.issuperset(row["props"]) for row in rows)
-
-
-def _group_is_new(tx, group: EdgeGroup) -> bool:
-    rel_type, s_label, e_label, _ = group
-    found = tx.run(
-        f"MATCH (:`{s_label}`)-[r:`{rel_type}`]->(:`{e_label}`) RETURN 1 AS found LIMIT 1"
-    ).single()
-    return found is None
-
-
-def batches(rows: list[Row], size: int) -> Iterator[list[Row]]:
+def batches(rows: list, size: int) -> Iterator[list]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
 
 
-def _run_batch(tx, statement: str, rows: list[Row]) -> tuple[int, int]:
-    """Run one batch; returns the nodes and relationships it created."""
-    counters = tx.run(statement, rows=rows).consume().counters
-    return counters.nodes_created, counters.relationships_created
+def run_batch(tx, statement: str, rows: list[list[Any]]) -> tuple[int, int, list[list[str]]]:
+    """Run one batch: the nodes and relationships it created, and the [key, element id]
+    pairs a node statement returns."""
+    result = tx.run(statement, rows=rows)
+    returned = [pair for record in result for pair in record[0]]
+    counters = result.consume().counters
+    return counters.nodes_created, counters.relationships_created, returned
+
+
+def _absent(tx, statements: dict[Any, str]) -> set[Any]:
+    """The keys of ``statements`` whose existence query finds nothing."""
+    return {key for key, statement in statements.items() if tx.run(statement).single() is None}
 
 
 # --- write / read ----------------------------------------------------------------------
@@ -180,6 +164,7 @@ def write_graph(
     database: str | None = None,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int = DEFAULT_WORKERS,
     clear: bool = False,
     on_batch: Callable[[int], None] | None = None,
     progress: Progress = SILENT,
@@ -193,9 +178,10 @@ def write_graph(
 
     Additive: properties of existing nodes and edges are updated, nothing is removed
     unless ``clear`` is set, which first deletes every citegraph node of the database.
-    ``on_batch`` is called with the running row count after each committed batch;
-    ``progress`` shows one "Writing to Neo4j" stage advancing by rows; ``retry_seconds``
-    bounds the retries of one batch after transient failures (driver default: 30 s).
+    ``workers`` sessions write at once. ``on_batch`` is called with the running row count
+    after each committed batch, in order; ``progress`` shows one "Writing to Neo4j" stage
+    advancing by rows; ``retry_seconds`` bounds the retries of one batch after transient
+    failures (driver default: 30 s).
     """
     config = settings(uri, auth, database)
     driver = connect(config, retry_seconds)
@@ -210,55 +196,66 @@ def write_graph(
                 if on_batch is not None:
                     on_batch(rows)
 
-            return _write(driver, config, kg, batch_size, clear, advance)
+            return _write(driver, config, kg, batch_size, workers, clear, advance)
     finally:
         driver.close()
 
 
 def _write(
-    driver, config: Neo4jSettings, kg: KnowledgeGraph, batch_size: int, clear: bool,
-    on_batch: Callable[[int], None] | None,
+    driver, config: Neo4jSettings, kg: KnowledgeGraph, batch_size: int, workers: int,
+    clear: bool, on_batch: Callable[[int], None],
 ) -> dict[str, int]:
     from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired
     from neo4j.exceptions import Neo4jError as DriverNeo4jError
 
     done = {"nodes": 0, "relationships": 0, "nodes_created": 0, "relationships_created": 0,
             "vectors": 0}
+    element_ids: dict[str, str] = {}
 
-    def run(session, statement: str, chunk: list[Row], kind: str) -> int:
-        nodes, rels = session.execute_write(_run_batch, statement, chunk)
-        done[kind] += len(chunk)
-        done["nodes_created"] += nodes
-        done["relationships_created"] += rels
-        return len(chunk)
+    def committed(kind: str, rows: int, label: str | None = None):
+        def then(result: tuple[int, int, list[list[str]]]) -> None:
+            nodes, rels, returned = result
+            done[kind] += rows
+            done["nodes_created"] += nodes
+            done["relationships_created"] += rels
+            if label is not None:
+                for key, element_id in returned:
+                    element_ids[S.node_id(label, key)] = element_id
+            on_batch(done["nodes"] + done["relationships"])
+        return then
 
     try:
         ensure_schema(driver, config.database)
         if clear:
             clear_graph(driver, config.database)
+        nodes = node_groups(kg)
         with driver.session(database=config.database) as session:
-            written = 0
-            for label, rows in node_rows(kg).items():
-                fresh = session.execute_read(_label_is_new, label)
-                statement = node_create_statement(label) if fresh else node_statement(label)
-                for chunk in batches(rows, batch_size):
-                    written += run(session, statement, chunk, "nodes")
-                    if on_batch:
-                        on_batch(written)
-            for group, rows in sorted(edge_rows(kg).items()):
-                # When the database holds no edge of this (type, labels) yet, every row is
-                # new (the model holds each edge once), so CREATE is safe and about twice
-                # as fast as MERGE; a re-run after an interruption finds some and merges.
-                # (Nodes likewise, per label.) This assumes one writer at a time.
-                fresh = session.execute_read(_group_is_new, group)
-                statement = (
-                    create_statement(group, has_extra_properties(group, rows)) if fresh
-                    else edge_statement(group)
-                )
-                for chunk in batches(rows, batch_size):
-                    written += run(session, statement, chunk, "relationships")
-                    if on_batch:
-                        on_batch(written)
+            new_labels = session.execute_read(
+                _absent, {label: label_exists_statement(label) for label in nodes})
+        with BatchPool(driver, config.database, workers) as pool:
+            for label, attrs in nodes.items():
+                # A label the database holds no node of yet gets CREATE, about twice as
+                # fast as MERGE; a re-run after an interruption finds some and merges.
+                # (Edge groups likewise.) This assumes one writer at a time.
+                layout = node_group_layout(label, attrs)
+                statement = (node_create_statement if label in new_labels
+                             else node_merge_statement)(label, layout)
+                for chunk in batches(attrs, batch_size):
+                    pool.submit(run_batch, statement, node_rows(chunk, layout), bounded=False,
+                                then=committed("nodes", len(chunk), label))
+            groups = edge_groups(kg)  # grouped while the nodes are written
+            pool.wait()
+            with driver.session(database=config.database) as session:
+                new_groups = session.execute_read(
+                    _absent, {group: group_exists_statement(group) for group in groups})
+            for group, edges in sorted(groups.items()):
+                layout = edge_group_layout(group, edges)
+                statement = (edge_create_statement if group in new_groups
+                             else edge_merge_statement)(group, layout)
+                for chunk in batches(edges, batch_size):
+                    pool.submit(run_batch, statement, edge_rows(chunk, layout, element_ids),
+                                then=committed("relationships", len(chunk)))
+            pool.wait()
         done["vectors"] = write_vectors(driver, config.database, kg.embeddings, batch_size)
     except (ServiceUnavailable, SessionExpired) as exc:
         raise Neo4jUnavailable(f"lost Neo4j at {config.uri}: {describe(exc)}") from None
@@ -268,9 +265,19 @@ def _write(
 
 
 def clear_graph(driver, database: str) -> None:
-    """Delete every node of a citegraph label (and its relationships), in batches."""
+    """Delete every node of a citegraph label and its relationships, in batches.
+
+    Relationships go first, 10,000 per transaction: deleting nodes with their
+    relationships in one go would put all of a batch's relationships (thousands for a
+    much-mentioned entity) into one transaction and can exceed the server's memory limit.
+    """
     labels = " OR ".join(f"n:`{label}`" for label in S.LABELS)
     with driver.session(database=database) as session:
+        for pattern in ("(n)-[r]->()", "()-[r]->(n)"):
+            session.run(
+                f"MATCH {pattern} WHERE {labels} "
+                "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
         session.run(
             f"MATCH (n) WHERE {labels} "
             "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
