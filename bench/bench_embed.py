@@ -24,11 +24,13 @@ from citegraph.graph.embed import embed_papers, embeddable_papers, load_encoder
 from citegraph.graph.pipeline import BuildOptions
 
 RESULTS = Path(__file__).parent / "results"
+#: The example corpus, beside the checkout.
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", default="/work/shared/seeds")
+    parser.add_argument("corpus", nargs="?", default=str(SEEDS))
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 

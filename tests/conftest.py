@@ -9,9 +9,22 @@ import pytest
 from citegraph.loaders import LoadReport, PaperRecord, iter_records
 
 REPO = Path(__file__).resolve().parents[1]
-#: ``shared/`` beside the checkout: the example corpus and the evaluation set. Tests that
-#: need them skip when they are absent; CITEGRAPH_SHARED / CITEGRAPH_SEEDS point elsewhere.
-SHARED = Path(os.environ.get("CITEGRAPH_SHARED") or REPO.parent / "shared")
+
+
+def _find_shared() -> Path:
+    """``shared/`` beside the checkout, or beside a folder above it (a clone kept one level
+    down); CITEGRAPH_SHARED names it outright."""
+    if os.environ.get("CITEGRAPH_SHARED"):
+        return Path(os.environ["CITEGRAPH_SHARED"])
+    for folder in REPO.parents:
+        if (folder / "shared" / "seeds").is_dir():
+            return folder / "shared"
+    return REPO.parent / "shared"
+
+
+#: The example corpus and the evaluation set. Tests that need them skip when they are
+#: absent; CITEGRAPH_SHARED / CITEGRAPH_SEEDS point elsewhere.
+SHARED = _find_shared()
 SEEDS = Path(os.environ.get("CITEGRAPH_SEEDS") or SHARED / "seeds")
 EVAL = SHARED / "eval"
 
