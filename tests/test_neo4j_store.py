@@ -297,3 +297,18 @@ def test_a_rewrite_missing_a_value_keeps_the_stored_one(neo4j_config, neo4j_driv
     del thinner.g.edges[start, end, key][S.COUNT]
     _write(thinner, neo4j_config)
     assert _read(neo4j_config) == kg
+
+
+@needs_neo4j
+def test_the_drivers_debug_log_names_batches_by_size_not_by_their_rows(
+    neo4j_config, neo4j_driver, caplog
+):
+    import logging
+
+    kg = sample_graph(max_papers=20)
+    title = next(attrs[S.TITLE] for _, attrs in kg.nodes(S.PAPER) if attrs.get(S.TITLE))
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        _write(kg, neo4j_config)
+    runs = [r.getMessage() for r in caplog.records if " C: RUN " in r.getMessage()]
+    assert any("rows>" in message for message in runs)
+    assert not any(title in message for message in runs)

@@ -24,6 +24,18 @@ from typing import Any
 DEFAULT_WORKERS = 2
 
 
+class BatchRows(list):
+    """A batch's rows as a query parameter: a list whose ``repr`` is its length.
+
+    The driver formats every RUN message for its debug log whether or not debug logging
+    is on; for thousands of rows (or of 384-float vectors) that ``repr`` costs more than
+    packing and sending them, and would copy the whole batch into a debug log.
+    """
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
+
+
 class BatchPool:
     """A fixed set of sessions running submitted write batches; use as a context manager."""
 

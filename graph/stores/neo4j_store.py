@@ -25,7 +25,7 @@ from typing import Any
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.progress import SILENT, Progress
-from citegraph.graph.stores.neo4j_batches import DEFAULT_WORKERS, BatchPool
+from citegraph.graph.stores.neo4j_batches import DEFAULT_WORKERS, BatchPool, BatchRows
 from citegraph.graph.stores.neo4j_conn import (
     Neo4jSettings,
     Neo4jStoreError,
@@ -143,7 +143,7 @@ def batches(rows: list, size: int) -> Iterator[list]:
 def run_batch(tx, statement: str, rows: list[list[Any]]) -> tuple[int, int, list[list[str]]]:
     """Run one batch: the nodes and relationships it created, and the [key, element id]
     pairs a node statement returns."""
-    result = tx.run(statement, rows=rows)
+    result = tx.run(statement, rows=BatchRows(rows))
     returned = [pair for record in result for pair in record[0]]
     counters = result.consume().counters
     return counters.nodes_created, counters.relationships_created, returned
@@ -256,7 +256,8 @@ def _write(
                     pool.submit(run_batch, statement, edge_rows(chunk, layout, element_ids),
                                 then=committed("relationships", len(chunk)))
             pool.wait()
-        done["vectors"] = write_vectors(driver, config.database, kg.embeddings, batch_size)
+        done["vectors"] = write_vectors(driver, config.database, kg.embeddings, batch_size,
+                                        workers)
     except (ServiceUnavailable, SessionExpired) as exc:
         raise Neo4jUnavailable(f"lost Neo4j at {config.uri}: {describe(exc)}") from None
     except (DriverNeo4jError, DriverError) as exc:

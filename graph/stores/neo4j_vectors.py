@@ -7,16 +7,17 @@ model on every paper, rather than on one metadata node, means an append or an in
 write can never leave vectors described by another paper's model; a reader that finds
 several models refuses instead of mixing them.
 
-Writes are batched ``UNWIND $rows`` statements matching papers by key, so writing the same
-vectors again changes nothing. The cosine vector index is created from the matrix's width.
+Writes are batched ``UNWIND $rows`` statements matching papers by key, run on the
+writer's sessions at once, so writing the same vectors again changes nothing. The cosine
+vector index is created from the matrix's width.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from citegraph.graph import schema as S
+from citegraph.graph.stores.neo4j_batches import DEFAULT_WORKERS, BatchPool, BatchRows
 from citegraph.graph.stores.neo4j_conn import Neo4jStoreError
 from citegraph.graph.stores.neo4j_schema import vector_index_name, vector_index_statement
 
@@ -29,12 +30,14 @@ VECTOR_BATCH_SIZE = 2_000
 Row = dict[str, Any]
 
 
-def vector_rows(vectors: PaperVectors) -> list[Row]:
-    """One parameter row per embedded paper: key, vector (Python floats), hash, model."""
+def vector_rows(vectors: PaperVectors, start: int = 0, stop: int | None = None) -> list[Row]:
+    """One parameter row per embedded paper (of ``start:stop``): key, vector (Python
+    floats), hash, model."""
+    stop = len(vectors) if stop is None else stop
     return [
-        {"key": key, "vector": [float(x) for x in vectors.matrix[i]],
+        {"key": vectors.keys[i], "vector": vectors.matrix[i].tolist(),
          "hash": vectors.hashes[i], "model": vectors.model}
-        for i, key in enumerate(vectors.keys)
+        for i in range(start, min(stop, len(vectors)))
     ]
 
 
@@ -47,13 +50,8 @@ def write_statement() -> str:
     )
 
 
-def _batches(rows: list[Row], size: int) -> Iterator[list[Row]]:
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
-
-
 def _write_batch(tx, rows: list[Row]) -> None:
-    tx.run(write_statement(), rows=rows, property=S.EMBEDDING).consume()
+    tx.run(write_statement(), rows=BatchRows(rows), property=S.EMBEDDING).consume()
 
 
 def index_dimension(session) -> int | None:
@@ -93,17 +91,21 @@ def ensure_vector_index(session, dimension: int) -> None:
 
 
 def write_vectors(
-    driver, database: str, vectors: PaperVectors | None, batch_size: int = VECTOR_BATCH_SIZE
+    driver, database: str, vectors: PaperVectors | None, batch_size: int = VECTOR_BATCH_SIZE,
+    workers: int = DEFAULT_WORKERS,
 ) -> int:
-    """Write the embeddings of papers already in the database; returns the rows written."""
+    """Write the embeddings of papers already in the database, on ``workers`` sessions at
+    once; returns the rows written."""
     if vectors is None or len(vectors) == 0:
         return 0
-    rows = vector_rows(vectors)
     with driver.session(database=database) as session:
         ensure_vector_index(session, int(vectors.matrix.shape[1]))
-        for chunk in _batches(rows, max(1, min(batch_size, VECTOR_BATCH_SIZE))):
-            session.execute_write(_write_batch, chunk)
-    return len(rows)
+    size = max(1, min(batch_size, VECTOR_BATCH_SIZE))
+    with BatchPool(driver, database, workers) as pool:
+        for start in range(0, len(vectors), size):
+            pool.submit(_write_batch, vector_rows(vectors, start, start + size))
+        pool.wait()
+    return len(vectors)
 
 
 def take_vector(props: dict[str, Any]) -> tuple[list[float], str, str] | None:
