@@ -53,10 +53,8 @@ class BatchPool:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            for future, _ in self._pending:
-                future.cancel()
-        self._executor.shutdown(wait=True)
+        # After a failure, batches not started yet are dropped; running ones finish.
+        self._executor.shutdown(wait=True, cancel_futures=exc_type is not None)
         self._pending.clear()
         for session in self._sessions:
             session.close()
@@ -82,9 +80,9 @@ class BatchPool:
     ) -> None:
         """Run ``work(tx, *args)`` in a write transaction; ``then(result)`` runs here, in order.
 
-        ``bounded`` keeps at most two batches per session in flight (waiting for the oldest
-        first), so rows built for submission do not pile up in memory; batches whose rows
-        already exist can be queued unbounded to free the caller for other work.
+        ``bounded`` keeps at most two batches per session in flight (finishing the oldest
+        first), so rows built for submission do not pile up in memory; ``bounded=False``
+        queues at once and returns, freeing the caller for other work while they run.
         """
         if bounded:
             while len(self._pending) >= 2 * self._workers:
