@@ -166,9 +166,9 @@ def build(
     if neo4j is not None:
         from citegraph.graph.stores.neo4j_store import write_graph
 
-        created = write_graph(kg, neo4j, None, database, progress=RichProgress(
+        done = write_graph(kg, neo4j, None, database, progress=RichProgress(
             console, enabled=not quiet))
-        console.print(f"Neo4j: {_created_summary(created)}", highlight=False)
+        console.print(f"Neo4j: {_neo4j_summary(done)}", highlight=False)
     if neo4j_import:
         from citegraph.graph.stores.neo4j_import import bulk_import
 
@@ -206,9 +206,11 @@ def extract(
                   highlight=False)
 
 
-def _created_summary(created: dict) -> str:
-    parts = [f"{n} {kind}" for kind, n in created.items() if n]
-    return ("created " + ", ".join(parts)) if parts else "already up to date"
+def _neo4j_summary(done: dict[str, int]) -> str:
+    """What a write to Neo4j did, in the words of the result of ``write_graph``."""
+    text = (f"wrote {done['nodes']:,} nodes ({done['nodes_created']:,} new) and "
+            f"{done['relationships']:,} relationships ({done['relationships_created']:,} new)")
+    return text + (f", with {done['vectors']:,} paper vectors" if done["vectors"] else "")
 
 
 app.command("query")(query_command)

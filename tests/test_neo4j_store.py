@@ -312,3 +312,27 @@ def test_the_drivers_debug_log_names_batches_by_size_not_by_their_rows(
     runs = [r.getMessage() for r in caplog.records if " C: RUN " in r.getMessage()]
     assert any("rows>" in message for message in runs)
     assert not any(title in message for message in runs)
+
+
+@needs_neo4j
+def test_the_build_command_writes_to_neo4j_and_says_what_was_new(
+    neo4j_config, neo4j_driver, tmp_path
+):
+    import sys
+
+    from neo4j_support import SEEDS
+
+    if not SEEDS.is_dir():
+        pytest.skip(f"the example corpus ({SEEDS}) is not beside this checkout")
+    env = {**os.environ, "NEO4J_PASSWORD": neo4j_config.password,
+           "NEO4J_USERNAME": neo4j_config.user}
+    command = [sys.executable, "-m", "citegraph", "build", str(SEEDS), "--out",
+               str(tmp_path / "g"), "--quiet", "--no-entities", "--no-similarity",
+               "--no-co-mention", "--no-citations", "--neo4j", neo4j_config.uri]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert first.returncode == 0, first.stderr
+    assert "Neo4j: wrote 527 nodes (527 new) and 0 relationships (0 new)" in first.stderr
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert "Neo4j: wrote 527 nodes (0 new)" in again.stderr
+    assert db_counts(neo4j_driver, neo4j_config.database)["nodes"][S.PAPER] == 527
+    assert neo4j_config.password not in first.stdout + first.stderr
