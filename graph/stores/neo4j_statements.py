@@ -21,7 +21,7 @@ add or update properties, so a missing value (``null`` in its column) keeps what
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from citegraph.graph import schema as S
 
@@ -39,11 +39,13 @@ _ENDPOINTS = (
 @dataclass(frozen=True)
 class Layout:
     """Where each value sits in a row: ``columns`` from position ``first``, then, if
-    ``extra``, a map of the properties the schema does not name."""
+    ``extra``, a map of the properties outside ``known`` (the schema's names and the
+    model's own label or type entry)."""
 
     columns: tuple[str, ...]
     first: int
     extra: bool
+    known: frozenset[str]
 
     def position(self, name: str) -> int:
         return self.first + self.columns.index(name)
@@ -52,26 +54,28 @@ class Layout:
     def extra_position(self) -> int:
         return self.first + len(self.columns)
 
+    def extras(self, attrs: dict) -> dict:
+        """The properties of ``attrs`` that travel in the trailing map."""
+        return {k: v for k, v in attrs.items() if k not in self.known}
+
 
 def node_layout(label: str, present: set[str]) -> Layout:
     """The layout of a label's rows, given the property names its nodes carry."""
-    known = S.NODE_KIND_BY_LABEL[label].properties
-    columns = tuple(p for p in known if p in present and p != S.KEY)
-    return Layout(columns, 1, not present.issubset(known))
-
-
-def known_edge_properties(rel_type: str) -> tuple[str, ...]:
-    """Edge properties named by the schema (the store adds the discriminator)."""
-    return S.REL_KIND_BY_TYPE[rel_type].properties
+    schema = S.NODE_KIND_BY_LABEL[label].properties
+    known = frozenset((*schema, S.LABEL))
+    columns = tuple(p for p in schema if p in present and p != S.KEY)
+    return Layout(columns, 1, not present <= known, known)
 
 
 def edge_layout(group: EdgeGroup, present: set[str]) -> Layout:
-    """The layout of a group's rows; ``present`` excludes the type and discriminator."""
-    known = known_edge_properties(group[0])
-    columns = tuple(p for p in known if p in present)
+    """The layout of a group's rows, given the property names its edges carry; a
+    discriminated group has the discriminator (from the edge key) as its first value."""
+    schema = S.REL_KIND_BY_TYPE[group[0]].properties
+    known = frozenset((*schema, S.TYPE))
+    columns = tuple(p for p in schema if p in present)
     if group[3]:
         columns = (S.DISCRIMINATOR, *columns)
-    return Layout(columns, 2, not present.issubset(known))
+    return Layout(columns, 2, not present <= known, known)
 
 
 def _sets(var: str, layout: Layout, keep: bool) -> str:
@@ -102,7 +106,7 @@ def node_merge_statement(label: str, layout: Layout) -> str:
 
 def _without_discriminator(layout: Layout) -> Layout:
     """The layout of the values set after the discriminator (which MERGE already matched)."""
-    return Layout(layout.columns[1:], layout.first + 1, layout.extra)
+    return replace(layout, columns=layout.columns[1:], first=layout.first + 1)
 
 
 def edge_create_statement(group: EdgeGroup, layout: Layout) -> str:

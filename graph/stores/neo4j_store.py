@@ -42,7 +42,6 @@ from citegraph.graph.stores.neo4j_statements import (
     edge_layout,
     edge_merge_statement,
     group_exists_statement,
-    known_edge_properties,
     label_exists_statement,
     node_create_statement,
     node_layout,
@@ -82,9 +81,7 @@ def node_groups(kg: KnowledgeGraph) -> dict[str, list[Row]]:
 
 
 def node_group_layout(label: str, nodes: list[Row]) -> Layout:
-    present: set[str] = set().union(*nodes)
-    present.discard(S.LABEL)
-    return node_layout(label, present)
+    return node_layout(label, set().union(*nodes))
 
 
 def node_rows(nodes: list[Row], layout: Layout) -> list[list[Any]]:
@@ -92,9 +89,8 @@ def node_rows(nodes: list[Row], layout: Layout) -> list[list[Any]]:
     names = layout.columns
     if not layout.extra:
         return [[attrs[S.KEY], *[attrs.get(name) for name in names]] for attrs in nodes]
-    known = {*S.NODE_KIND_BY_LABEL[nodes[0][S.LABEL]].properties, S.LABEL}
-    return [[attrs[S.KEY], *[attrs.get(name) for name in names],
-             {k: v for k, v in attrs.items() if k not in known}] for attrs in nodes]
+    return [[attrs[S.KEY], *[attrs.get(name) for name in names], layout.extras(attrs)]
+            for attrs in nodes]
 
 
 def edge_groups(kg: KnowledgeGraph) -> dict[EdgeGroup, list[PendingEdge]]:
@@ -109,9 +105,7 @@ def edge_groups(kg: KnowledgeGraph) -> dict[EdgeGroup, list[PendingEdge]]:
 
 
 def edge_group_layout(group: EdgeGroup, edges: list[PendingEdge]) -> Layout:
-    present: set[str] = set().union(*(edge[3] for edge in edges))
-    present.discard(S.TYPE)
-    return edge_layout(group, present)
+    return edge_layout(group, set().union(*(edge[3] for edge in edges)))
 
 
 def edge_rows(
@@ -129,9 +123,8 @@ def edge_rows(
               for s, e, _, attrs in edges]
     )
     if layout.extra:
-        known = {*known_edge_properties(edges[0][3][S.TYPE]), S.TYPE}
         for row, edge in zip(rows, edges, strict=True):
-            row.append({k: v for k, v in edge[3].items() if k not in known})
+            row.append(layout.extras(edge[3]))
     return rows
 
 
