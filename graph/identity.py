@@ -9,10 +9,12 @@ other) folds them into one, so the order records arrive in never changes the res
 
 Conflicting fields are resolved by one rule: the first source to give a value keeps it,
 except that the longer abstract and the longer author list win (a fuller export beats a
-listing snippet), the highest upvote count wins, and a real record replaces a stub (its
-title and fields win over what a reference list said). Provenance, sources, identifiers,
-references and citing works are unions; when two sources give different identifiers of one
-kind the first is kept as the paper's, and both still find the paper.
+listing snippet; per-author affiliations and ids go with their list), the highest upvote
+count and source citation count win, and a real record replaces a stub (its title and
+fields win over what a reference list said). Provenance, sources, identifiers, references,
+citing works, keywords, index terms, affiliations and countries are unions; when two
+sources give different identifiers of one kind the first is kept as the paper's, and both
+still find the paper.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from citegraph.loaders.records import ID_KINDS, PaperRecord, Reference, normaliz
 
 _FIRST_WINS = (
     "authors_count", "date", "year", "organization", "organization_handle", "venue",
+    "doc_type", "language",
 )
+#: List fields whose merge is the union in order of first sight.
+_UNIONS = ("keywords", "index_terms", "affiliations", "countries")
 #: Preprint and published version of a paper are often dated a year apart.
 YEAR_TOLERANCE = 1
 
@@ -146,6 +151,16 @@ def merge_into(target: PaperRecord, other: PaperRecord) -> None:
         target.abstract = other.abstract
     if len(other.authors) > len(target.authors):
         target.authors = list(other.authors)
+        # per-author lists travel with the author list they are parallel to
+        target.author_affiliations = list(other.author_affiliations)
+        target.author_ids = [dict(d) for d in other.author_ids]
+    for name in _UNIONS:
+        mine = getattr(target, name)
+        mine.extend(v for v in getattr(other, name) if v not in mine)
+    if other.cited_by_count is not None and (
+            target.cited_by_count is None or other.cited_by_count > target.cited_by_count):
+        target.cited_by_count, target.cited_by_source = other.cited_by_count, \
+            other.cited_by_source
     for name in _FIRST_WINS:
         if getattr(target, name) is None and getattr(other, name) is not None:
             setattr(target, name, getattr(other, name))

@@ -15,7 +15,15 @@ from citegraph.loaders import names
 from citegraph.loaders.records import PaperRecord, Provenance
 
 #: Record identifier kinds and the paper properties that hold them.
-ID_PROPERTY = {"doi": S.DOI, "arxiv": S.ARXIV_ID, "s2": S.S2_ID, "openalex": S.OPENALEX_ID}
+ID_PROPERTY = {"doi": S.DOI, "arxiv": S.ARXIV_ID, "s2": S.S2_ID, "openalex": S.OPENALEX_ID,
+               "pmid": S.PMID, "pmcid": S.PMCID, "eid": S.EID, "wos": S.WOS_UID}
+#: Bibliometric record fields stored on Paper nodes under the same name.
+BIBLIOMETRIC_FIELDS: dict[str, str] = {
+    "keywords": S.KEYWORDS, "index_terms": S.INDEX_TERMS, "doc_type": S.DOC_TYPE,
+    "language": S.LANGUAGE, "affiliations": S.AFFILIATIONS,
+    "author_affiliations": S.AUTHOR_AFFILIATIONS, "countries": S.COUNTRIES,
+    "cited_by_count": S.CITED_BY_COUNT, "cited_by_source": S.CITED_BY_SOURCE,
+}
 
 
 def paper_properties(record: PaperRecord) -> dict[str, Any]:
@@ -37,6 +45,10 @@ def paper_properties(record: PaperRecord) -> dict[str, Any]:
     }
     for kind, prop in ID_PROPERTY.items():
         props[prop] = record.ids.get(kind)
+    for name, prop in BIBLIOMETRIC_FIELDS.items():
+        props[prop] = getattr(record, name) or None
+    if record.cited_by_count == 0:
+        props[S.CITED_BY_COUNT] = 0
     return props
 
 
@@ -61,6 +73,8 @@ def record_from_paper(props: dict[str, Any]) -> PaperRecord:
         provenance=provenance,
         sources=list(props.get(S.SOURCES, [])),
         stub=bool(props.get(S.STUB, False)),
+        **{name: (list(props[prop]) if isinstance(props[prop], list) else props[prop])
+           for name, prop in BIBLIOMETRIC_FIELDS.items() if props.get(prop) is not None},
     )
 
 

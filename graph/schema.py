@@ -57,6 +57,19 @@ DOI = "doi"
 ARXIV_ID = "arxiv_id"
 S2_ID = "s2_id"
 OPENALEX_ID = "openalex_id"
+PMID = "pmid"
+PMCID = "pmcid"
+EID = "eid"  # Scopus record id
+WOS_UID = "wos_uid"  # Web of Science accession number (UT)
+KEYWORDS = "keywords"  # the authors' keywords
+INDEX_TERMS = "index_terms"  # indexer's terms: MeSH, Keywords Plus, Scopus index keywords
+DOC_TYPE = "doc_type"
+LANGUAGE = "language"
+AFFILIATIONS = "affiliations"  # raw affiliation strings, in order
+AUTHOR_AFFILIATIONS = "author_affiliations"  # parallel to authors: "; "-joined, "" unknown
+COUNTRIES = "countries"  # ISO 3166 short names parsed from affiliations
+CITED_BY_COUNT = "cited_by_count"  # the source's global count (not the corpus's)
+CITED_BY_SOURCE = "cited_by_source"  # which source counted it
 PROVENANCE = "provenance"  # ["file:line", ...] every place the paper was seen
 SOURCES = "sources"  # loader format names that contributed
 STUB = "stub"  # a cited work known only from a reference list
@@ -70,6 +83,10 @@ EMBEDDING_PROPERTIES: tuple[str, ...] = (EMBEDDING, EMBEDDING_HASH, EMBEDDING_MO
 
 # authors
 NAME = "name"  # also the canonical name of an entity
+ORCID = "orcid"
+SCOPUS_AUTHOR_ID = "scopus_author_id"
+S2_AUTHOR_ID = "s2_author_id"
+OPENALEX_AUTHOR_ID = "openalex_author_id"
 
 # entities
 ALIASES = "aliases"
@@ -123,11 +140,16 @@ NODE_KINDS: tuple[NodeKind, ...] = (
         (
             KEY, TITLE, ABSTRACT, AUTHORS, AUTHORS_COUNT, DATE, YEAR, ORGANIZATION,
             ORGANIZATION_HANDLE, UPVOTES, VENUE, DOI, ARXIV_ID, S2_ID, OPENALEX_ID,
+            PMID, PMCID, EID, WOS_UID, KEYWORDS, INDEX_TERMS, DOC_TYPE, LANGUAGE,
+            AFFILIATIONS, AUTHOR_AFFILIATIONS, COUNTRIES, CITED_BY_COUNT, CITED_BY_SOURCE,
             PROVENANCE, SOURCES, STUB,
         ),
         fulltext=(TITLE, ABSTRACT),
     ),
-    NodeKind(AUTHOR, (KEY, NAME), fulltext=(NAME,)),
+    NodeKind(
+        AUTHOR, (KEY, NAME, ORCID, SCOPUS_AUTHOR_ID, S2_AUTHOR_ID, OPENALEX_AUTHOR_ID),
+        fulltext=(NAME,),
+    ),
     NodeKind(METHOD, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),
     NodeKind(MODEL, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),
     NodeKind(BENCHMARK, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),

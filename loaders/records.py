@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 #: Identifier kinds a record can carry, strongest first: the first one present is the key.
-ID_KINDS: tuple[str, ...] = ("doi", "arxiv", "s2", "openalex")
+#: ``pmid``/``pmcid`` are PubMed's, ``eid`` Scopus's record id, ``wos`` Web of Science's UT.
+ID_KINDS: tuple[str, ...] = ("doi", "arxiv", "pmid", "s2", "openalex", "eid", "wos", "pmcid")
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,20 @@ class Provenance:
 
 @dataclass
 class Reference:
-    """A work a record cites, known by whatever identifiers and title the source gives."""
+    """A work a record cites, known by whatever identifiers and title the source gives.
+
+    ``raw`` keeps a free-text reference as the source wrote it (Scopus ``References``,
+    Web of Science ``CR``) so a parser can recover the rest later; ``authors`` and
+    ``venue`` are what the source or that parser found.
+    """
 
     ids: dict[str, str] = field(default_factory=dict)
     title: str | None = None
     year: int | None = None
+    authors: list[str] = field(default_factory=list)
+    venue: str | None = None
+    raw: str | None = None
+    raw_format: str | None = None  # how ``raw`` is laid out: "scopus", "wos", ...
 
 
 @dataclass
@@ -63,6 +73,21 @@ class PaperRecord:
     provenance: list[Provenance] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # loader format names
     stub: bool = False
+    # bibliometric fields of exports (Scopus, Web of Science, PubMed, OpenAlex, ...)
+    keywords: list[str] = field(default_factory=list)  # the authors' keywords
+    index_terms: list[str] = field(default_factory=list)  # indexer's terms (MeSH, Keywords Plus)
+    doc_type: str | None = None  # as the source names it: "Article", "Conference Paper", ...
+    language: str | None = None
+    affiliations: list[str] = field(default_factory=list)  # raw affiliation strings, in order
+    #: Parallel to ``authors`` where the source pairs them: that author's affiliations
+    #: joined by "; " ("" when unknown). Empty when the source does not pair them.
+    author_affiliations: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # ISO 3166 short names, in order
+    cited_by_count: int | None = None  # the source's own global citation count
+    cited_by_source: str | None = None  # which source counted it: "scopus", "wos", ...
+    #: Parallel to ``authors`` where known: identifiers of that author, e.g.
+    #: ``{"orcid": "0000-0002-1825-0097", "scopus": "57193487301"}`` ({} when unknown).
+    author_ids: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -103,6 +128,30 @@ def normalize_openalex(openalex_id: str) -> str | None:
     return value if _OPENALEX_WORK.fullmatch(value) else None
 
 
+_PMID = re.compile(r"^(?:pmid:?\s*)?(\d{1,9})$", re.IGNORECASE)
+_PMCID = re.compile(r"^(?:pmcid:?\s*)?(?:PMC)?(\d{1,9})$", re.IGNORECASE)
+_EID = re.compile(r"^2-s2\.0-\d+$")
+_WOS = re.compile(r"^(?:WOS:)?([A-Z]*[0-9][0-9A-Z]{5,})$", re.IGNORECASE)
+
+
+def normalize_pmid(value: str) -> str | None:
+    """PubMed id as its digits."""
+    m = _PMID.match(value.strip())
+    return m.group(1).lstrip("0") or None if m else None
+
+
+def normalize_pmcid(value: str) -> str | None:
+    """PubMed Central id as ``PMC`` and its digits."""
+    m = _PMCID.match(value.strip())
+    return f"PMC{m.group(1)}" if m else None
+
+
+def normalize_wos(value: str) -> str | None:
+    """Web of Science UT (accession number) as ``WOS:`` and its upper-cased code."""
+    m = _WOS.match(value.strip())
+    return f"WOS:{m.group(1).upper()}" if m else None
+
+
 def normalize_id(kind: str, value: str) -> str | None:
     """Normalise an identifier of one of :data:`ID_KINDS`; None when it is not valid."""
     if not value or not value.strip():
@@ -113,6 +162,15 @@ def normalize_id(kind: str, value: str) -> str | None:
         return normalize_arxiv(value)
     if kind == "openalex":
         return normalize_openalex(value)
+    if kind == "pmid":
+        return normalize_pmid(value)
+    if kind == "pmcid":
+        return normalize_pmcid(value)
+    if kind == "eid":
+        value = value.strip()
+        return value if _EID.match(value) else None
+    if kind == "wos":
+        return normalize_wos(value)
     return value.strip()
 
 
