@@ -13,9 +13,11 @@ from citegraph.loaders import (
     arxiv_atom,
     arxiv_json,
     bibtex,
+    csl_json,
     csv_export,
     daily_papers,
     openalex,
+    pubmed,
     ris,
     s2,
     wos_plain,
@@ -27,7 +29,8 @@ from citegraph.loaders.textio import head
 #: (OpenAlex ``openalex.org/W`` ids, S2 ``paperId``, arXiv ``authors_parsed``), XML by the
 #: Atom namespace, RIS by ``TY  -``, BibTeX by ``@type{``, CSV by a known header row.
 LOADERS: tuple[ModuleType, ...] = (
-    openalex, s2, arxiv_json, arxiv_atom, ris, wos_plain, bibtex, csv_export, daily_papers,
+    openalex, s2, arxiv_json, csl_json, arxiv_atom, ris, wos_plain, pubmed, bibtex,
+    csv_export, daily_papers,
 )
 
 #: When content is ambiguous (no loader, or a short file), the extension decides.
