@@ -16,6 +16,8 @@ from citegraph.loaders import (
     csl_json,
     csv_export,
     daily_papers,
+    dimensions,
+    lens,
     openalex,
     pubmed,
     ris,
@@ -29,8 +31,8 @@ from citegraph.loaders.textio import head
 #: (OpenAlex ``openalex.org/W`` ids, S2 ``paperId``, arXiv ``authors_parsed``), XML by the
 #: Atom namespace, RIS by ``TY  -``, BibTeX by ``@type{``, CSV by a known header row.
 LOADERS: tuple[ModuleType, ...] = (
-    openalex, s2, arxiv_json, csl_json, arxiv_atom, ris, wos_plain, pubmed, bibtex,
-    csv_export, daily_papers,
+    openalex, s2, arxiv_json, csl_json, arxiv_atom, ris, wos_plain, pubmed, bibtex, lens,
+    dimensions, csv_export, daily_papers,
 )
 
 #: When content is ambiguous (no loader, or a short file), the extension decides.
