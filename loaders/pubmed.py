@@ -57,6 +57,7 @@ def _blocks(path: Path, report: LoadReport) -> Iterator[tuple[int, list[Entry]]]
     entries: list[list[str]] = []
     start: int | None = None
     for lineno, line in iter_lines(path, report):
+        line = line.lstrip("\ufeff")  # files joined with cat keep each one's BOM
         if not line.strip():
             if start is not None:
                 yield start, _joined(entries)

@@ -65,6 +65,7 @@ def _blocks(path: Path, report: LoadReport) -> Iterator[tuple[int, Fields, bool]
     start: int | None = None
     last_tag = ""
     for lineno, line in iter_lines(path, report):
+        line = line.lstrip("\ufeff")  # files joined with cat keep each one's BOM
         if not line.strip():
             continue
         if line[0] in " \t":

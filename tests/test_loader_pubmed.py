@@ -121,3 +121,11 @@ def test_placeholder_authors_are_not_people(tmp_path):
     (record,), _ = load(path)
     assert record.authors == ["Casey S Greene"]
     assert record.author_ids == [{"orcid": "0000-0001-8713-9213"}]
+
+
+def test_exports_joined_into_one_file(tmp_path):
+    parts = [PUBMED / "fmt_manubot_bibliography.nbib", PUBMED / "fmt_pubmed_mcda.txt"]
+    joined = tmp_path / "all.nbib"
+    joined.write_bytes(b"\xef\xbb\xbf" + b"\n\xef\xbb\xbf".join(p.read_bytes() for p in parts))
+    records, report = load(joined)
+    assert len(records) == sum(len(load(p)[0]) for p in parts) and report.issues == []

@@ -139,3 +139,11 @@ def test_placeholder_authors_are_not_people(tmp_path):
     path.write_text(f"FN Clarivate Analytics Web of Science\nVR 1.0\n{block}\n\nEF\n")
     (record,), _ = load(path)
     assert record.authors == [] and record.author_affiliations == []
+
+
+def test_exports_joined_into_one_file(tmp_path):
+    parts = [WOS / "fmt_savedrecs_video.txt", WOS / "fmt_savedrecs_kth.txt"]
+    joined = tmp_path / "all.txt"
+    joined.write_bytes(b"".join(p.read_bytes() for p in parts))  # the first one has a BOM
+    records, report = load(joined)
+    assert len(records) == sum(len(load(p)[0]) for p in parts) and report.issues == []
