@@ -7,7 +7,9 @@ from citegraph.loaders.detect import detect_format
 from conftest import FIXTURES, load, messages
 
 CSL = FIXTURES / "real" / "csl"
-GJI = CSL / "fmt_crossref_work_gji.json"  # a Crossref API answer for one work
+#: A Crossref API answer for one work (an envelope, not a CSL list: kept out of ``real/``,
+#: whose files are counted as lists of items).
+GJI = FIXTURES / "api" / "fmt_crossref_work_gji.json"
 DEEP = CSL / "fmt_manubot_crossref_deep_review.json"  # Crossref's CSL, with references
 PANDOC = CSL / "fmt_manubot_bibliography.json"  # a pandoc/Zotero CSL bibliography
 
@@ -17,7 +19,7 @@ def _items(path) -> list[dict]:
     return [data["message"]] if "message" in data else data
 
 
-@pytest.mark.parametrize("path", sorted(CSL.glob("fmt_*.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*sorted(CSL.glob("fmt_*.json")), GJI], ids=lambda p: p.name)
 def test_every_item_of_a_real_file_is_read(path):
     records, report = load(path)
     assert detect_format(path) == "csl-json"

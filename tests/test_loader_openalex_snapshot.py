@@ -12,7 +12,7 @@ from citegraph.loaders.detect import detect_format  # noqa: E402
 from conftest import FIXTURES, load, messages  # noqa: E402
 from jsonl_shapes import write_jsonl  # noqa: E402
 
-SNAPSHOT = FIXTURES / "real" / "openalex"
+SNAPSHOT = FIXTURES / "snapshot" / "openalex"
 PARTITION = SNAPSHOT / "updated_date=2023-10-29" / "fmt_part_000.gz"
 
 
