@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from citegraph.loaders.authorship import is_placeholder, normalize_orcid
-from citegraph.loaders.common import add_id, arxiv_from_doi, arxiv_from_url, year_of, ymd
+from citegraph.loaders.common import add_id, arxiv_from_doi, arxiv_from_url, year_of
+from citegraph.loaders.dates import ymd
 from citegraph.loaders.jsonio import has_keys, iter_json_items, looks_like_json
 from citegraph.loaders.markup import strip_markup
 from citegraph.loaders.names import display_name, join_name

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from citegraph.loaders.authorship import is_placeholder, normalize_orcid
-from citegraph.loaders.common import add_id, arxiv_from_doi, month_number, year_of, ymd
+from citegraph.loaders.common import add_id, arxiv_from_doi, year_of
+from citegraph.loaders.dates import month_number, ymd
 from citegraph.loaders.markup import strip_markup
 from citegraph.loaders.names import display_name
 from citegraph.loaders.problems import LoadReport

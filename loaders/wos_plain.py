@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from citegraph.loaders.authorship import AuthorMatcher, is_placeholder, normalize_orcid
-from citegraph.loaders.common import add_id, arxiv_from_doi, month_number, year_of, ymd
+from citegraph.loaders.common import add_id, arxiv_from_doi, year_of
+from citegraph.loaders.dates import month_number, ymd
 from citegraph.loaders.names import display_name
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance, Reference, normalize_id

@@ -78,4 +78,5 @@ def test_a_partition_cut_short_keeps_its_first_works(tmp_path):
     assert 0 < len(records) < 3_000
     assert [r.ids["openalex"] for r in records] == [
         f"W{1000000 + i}" for i in range(len(records))]
-    assert "gzip data ends early, the file is cut short" in messages(report)[0]
+    problem = messages(report)[0]
+    assert "gzip" in problem and "ends early" in problem
