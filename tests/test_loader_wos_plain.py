@@ -147,3 +147,22 @@ def test_exports_joined_into_one_file(tmp_path):
     joined.write_bytes(b"".join(p.read_bytes() for p in parts))  # the first one has a BOM
     records, report = load(joined)
     assert len(records) == sum(len(load(p)[0]) for p in parts) and report.issues == []
+
+
+def test_cited_references_with_dois_become_citations_in_the_graph():
+    import citegraph
+    from citegraph.graph import schema as S
+    from citegraph.graph.pipeline import BuildOptions
+
+    path = WOS / "fmt_savedrecs_video.txt"
+    records, _ = load(path)
+    options = BuildOptions(entities=False, similarity=False, co_mention=False, citations=False)
+    kg = citegraph.build([path], options=options)
+    cited = {(r.ids.get("doi") or r.ids.get("wos"), ref.ids["doi"])
+             for r in records for ref in r.references if "doi" in ref.ids}
+    assert kg.stats()["edges"]["CITES"] == len(cited)
+    # a reference known only by its text makes no paper of its own
+    keys = [p["key"] for p in kg.papers]
+    assert "title:" not in keys
+    stubs = [p for p in kg.papers if p.get(S.STUB)]
+    assert {p["doi"] for p in stubs} <= {doi for _, doi in cited}
