@@ -30,6 +30,8 @@ from citegraph.loaders.textio import iter_lines
 FORMAT = "wos"
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*)|$)")
 _FILE_TAGS = frozenset({"FN", "VR", "EF"})
+#: Tags a record has once, near its start: seen twice, they begin the next record.
+_OPENING_TAGS = frozenset({"AU", "AF", "TI", "UT"})
 _C1_PAIR = re.compile(r"^\[([^\]]*)\]\s*(.*)$")
 _REPRINT = re.compile(r"\((?:corresponding|reprint) author\),\s*", re.IGNORECASE)
 _MONTH_DAY = re.compile(r"^([A-Z]{3})\s+(\d{1,2})$")
@@ -64,6 +66,7 @@ def _blocks(path: Path, report: LoadReport) -> Iterator[tuple[int, Fields, bool]
     """``(first line, fields, ended by ER)`` for every record in the file."""
     fields: Fields = defaultdict(list)
     start: int | None = None
+    seen: set[str] = set()  # tags that opened a field of the current record
     last_tag = ""
     for lineno, line in iter_lines(path, report):
         line = line.lstrip("\ufeff")  # files joined with cat keep each one's BOM
@@ -90,10 +93,13 @@ def _blocks(path: Path, report: LoadReport) -> Iterator[tuple[int, Fields, bool]
                 report.warning(path, f"line {lineno}", "ER line outside a record; ignored")
             continue
         if start is None:
-            start = lineno
-        elif tag == "PT":  # a new record before the last one's ER: that one was cut short
+            start, seen = lineno, set()
+        elif tag == "PT" or tag in _OPENING_TAGS & seen:
+            # a record's own tag again: the last record lost its ER (and maybe this one its
+            # PT), so it ends here
             yield start, fields, False
-            fields, start = defaultdict(list), lineno
+            fields, start, seen = defaultdict(list), lineno, set()
+        seen.add(tag)
         last_tag = tag
         if value:
             fields[tag].append(value)

@@ -166,3 +166,18 @@ def test_cited_references_with_dois_become_citations_in_the_graph():
     assert "title:" not in keys
     stubs = [p for p in kg.papers if p.get(S.STUB)]
     assert {p["doi"] for p in stubs} <= {doi for _, doi in cited}
+
+
+def test_a_record_that_lost_er_and_the_next_its_pt(tmp_path):
+    originals = _records_of(_text(WOS / "fmt_savedrecs_kth.txt"))[:4]
+    broken = list(originals)
+    broken[1] = broken[1].removesuffix("ER")
+    broken[2] = broken[2].split("\n", 1)[1]  # starts at its AU line
+    path = tmp_path / "savedrecs.txt"
+    path.write_text("FN Clarivate Analytics Web of Science\nVR 1.0\n"
+                    + "\n".join(broken) + "\nEF\n")
+    records, report = load(path)
+    assert [r.title for r in records] == _titles(originals)
+    assert [r.authors for r in records] == [r.authors for r in load(
+        WOS / "fmt_savedrecs_kth.txt")[0][:4]]
+    assert "record has no ER line" in messages(report)[0]
