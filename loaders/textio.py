@@ -10,8 +10,9 @@ import gzip
 import io
 import weakref
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from citegraph.loaders.problems import LoadReport
 
@@ -44,7 +45,7 @@ class _Gunzip(gzip.GzipFile):
     """A gzip stream whose early end is an ``OSError`` like any other read failure, so the
     records before the cut are kept and the file is reported, whatever loader reads it."""
 
-    def _guard(self, method, *args):  # type: ignore[no-untyped-def]
+    def _guard(self, method: Callable[..., bytes], *args: Any) -> bytes:
         try:
             return method(*args)
         except EOFError as exc:
