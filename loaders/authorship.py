@@ -20,12 +20,17 @@ PLACEHOLDERS = frozenset({
     "no author", "unknown", "unknown author", "n/a", "na", "none",
 })
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)
+_BRACKETS_DOTS = re.compile(r"[\[\].]")
+_SHORTEST, _LONGEST = min(map(len, PLACEHOLDERS)), max(map(len, PLACEHOLDERS)) + 4
 
 
 def is_placeholder(name: str | None) -> bool:
     """True for an empty author field or one of the :data:`PLACEHOLDERS`."""
-    folded = re.sub(r"[\[\].]", "", name or "").strip().casefold()
-    return not folded or folded in PLACEHOLDERS
+    if not name or not name.strip():
+        return True
+    if not _SHORTEST <= len(name) <= _LONGEST:  # no placeholder is that short or long
+        return False
+    return _BRACKETS_DOTS.sub("", name).strip().casefold() in PLACEHOLDERS
 
 
 def normalize_orcid(value: str | None) -> str | None:
@@ -46,16 +51,20 @@ class AuthorMatcher:
     """Finds the position of a differently written name in one record's author list."""
 
     def __init__(self, authors: list[str]) -> None:
+        self._authors = authors
         self._by_key: dict[str, int] = {}
-        self._by_initial: dict[tuple[str, str], list[int]] = {}
         for i, name in enumerate(authors):
             self._by_key.setdefault(author_key(name), i)
-            self._by_initial.setdefault(_family_initial(name), []).append(i)
+        self._by_initial: dict[tuple[str, str], list[int]] | None = None  # built when needed
 
     def find(self, name: str) -> int | None:
         """The index of ``name`` in the author list, or None when it is absent or ambiguous."""
         i = self._by_key.get(author_key(name))
         if i is not None:
             return i
+        if self._by_initial is None:
+            self._by_initial = {}
+            for k, author in enumerate(self._authors):
+                self._by_initial.setdefault(_family_initial(author), []).append(k)
         candidates = self._by_initial.get(_family_initial(name), [])
         return candidates[0] if len(candidates) == 1 else None

@@ -36,6 +36,8 @@ _C1_PAIR = re.compile(r"^\[([^\]]*)\]\s*(.*)$")
 _REPRINT = re.compile(r"\((?:corresponding|reprint) author\),\s*", re.IGNORECASE)
 _MONTH_DAY = re.compile(r"^([A-Z]{3})\s+(\d{1,2})$")
 _REF_DOI = re.compile(r"\bDOI\s+(?:DOI\s+)*(\[[^\]]*\]?|\S+)", re.IGNORECASE)
+_DOI_LABELS = re.compile(r"^(?:DOI\s+)+", re.IGNORECASE)
+_YEAR = re.compile(r"\d{4}")
 
 Fields = dict[str, list[str]]
 
@@ -190,7 +192,7 @@ def _affiliations(fields: Fields, authors: list[str]) -> tuple[list[str], list[s
     addresses: dict[str, None] = {}
     per_author: list[list[str]] = [[] for _ in authors]
     paired = False
-    matcher = AuthorMatcher(authors)
+    matcher: AuthorMatcher | None = None
     for line in fields.get("C1", ()):
         m = _C1_PAIR.match(line)
         names, address = (m.group(1).split(";"), m.group(2)) if m else ([], line)
@@ -198,6 +200,8 @@ def _affiliations(fields: Fields, authors: list[str]) -> tuple[list[str], list[s
         if not address:
             continue
         addresses.setdefault(address)
+        if names and matcher is None:
+            matcher = AuthorMatcher(authors)
         for name in names:
             i = matcher.find(name.strip())
             if i is not None and address not in per_author[i]:
@@ -222,6 +226,8 @@ def _reprint_addresses(text: str) -> list[str]:
 
 def _author_ids(fields: Fields, authors: list[str]) -> list[dict[str, str]]:
     """ORCIDs (``OI``) and ResearcherIDs (``RI``), ``Family, Given/ID; …``, per author."""
+    if not fields.get("OI") and not fields.get("RI"):
+        return []
     found: list[dict[str, str]] = [{} for _ in authors]
     matcher = AuthorMatcher(authors)
     for tag, kind in (("OI", "orcid"), ("RI", "researcherid")):
@@ -240,12 +246,12 @@ def _reference(line: str) -> Reference:
     The rest of the line is kept in ``raw`` for a full reference parser.
     """
     text = clean(line)
-    parts = [p.strip() for p in text.split(",")]
+    parts = [p.strip() for p in text.split(",", 2)]
     year = None
-    author = parts[0] if parts else ""
-    if re.fullmatch(r"\d{4}", author):
+    author = parts[0]
+    if _YEAR.fullmatch(author):
         year, author = int(author), ""
-    elif len(parts) > 1 and re.fullmatch(r"\d{4}", parts[1]):
+    elif len(parts) > 1 and _YEAR.fullmatch(parts[1]):
         year = int(parts[1])
     doi = _reference_doi(text)
     return Reference(
@@ -259,13 +265,13 @@ def _reference(line: str) -> Reference:
 
 def _reference_doi(text: str) -> str | None:
     """The DOI after ``DOI``, also from the list form ``DOI [DOI 10.a, 10.b]`` (first valid)."""
-    m = _REF_DOI.search(text)
+    m = _REF_DOI.search(text) if "DOI" in text.upper() else None
     if m is None:
         return None
     value = m.group(1)
     candidates = value.strip("[]").split(",") if value.startswith("[") else [value]
     for candidate in candidates:
-        candidate = re.sub(r"^(?:DOI\s+)+", "", candidate.strip(), flags=re.IGNORECASE)
+        candidate = _DOI_LABELS.sub("", candidate.strip())
         doi = normalize_id("doi", candidate.rstrip(".;"))
         if doi:
             return doi
