@@ -70,8 +70,7 @@ def _blocks(path: Path, report: LoadReport) -> Iterator[tuple[int, Fields, bool]
     start: int | None = None
     seen: set[str] = set()  # tags that opened a field of the current record
     last_tag = ""
-    for lineno, line in iter_lines(path, report):
-        line = line.lstrip("\ufeff")  # files joined with cat keep each one's BOM
+    for lineno, line in _lines(path, report):
         if not line.strip():
             continue
         if line[0] in " \t":
@@ -109,6 +108,16 @@ def _blocks(path: Path, report: LoadReport) -> Iterator[tuple[int, Fields, bool]
             fields.setdefault(tag, [])
     if start is not None:
         yield start, fields, False
+
+
+def _lines(path: Path, report: LoadReport) -> Iterator[tuple[int, str]]:
+    """The file's lines, for files joined with ``cat`` too: each part keeps its BOM, and
+    an export that ends without a newline glues its ``EF`` to the next one's ``FN``."""
+    for lineno, line in iter_lines(path, report):
+        if line.startswith("EF\ufeff"):
+            yield lineno, "EF"
+            line = line[2:]
+        yield lineno, line.lstrip("\ufeff")
 
 
 def _text(fields: Fields, tag: str) -> str:
