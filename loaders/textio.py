@@ -9,8 +9,10 @@ from __future__ import annotations
 import gzip
 import io
 import weakref
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from citegraph.loaders.problems import LoadReport
 
@@ -35,19 +37,63 @@ def bytes_read(path: Path) -> int | None:
         return None
 
 
+class TruncatedGzipError(OSError):
+    """A gzip stream that ends before its end marker: the file was cut short."""
+
+
+class _Gunzip(gzip.GzipFile):
+    """A gzip stream whose early end is an ``OSError`` like any other read failure, so the
+    records before the cut are kept and the file is reported, whatever loader reads it."""
+
+    def _guard(self, method: Callable[..., bytes], *args: Any) -> bytes:
+        try:
+            return method(*args)
+        except EOFError as exc:
+            raise TruncatedGzipError(f"gzip data ends early, the file is cut short ({exc})") \
+                from exc
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._guard(super().read, size)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._guard(super().read1, size)
+
+    def peek(self, n: int) -> bytes:
+        return self._guard(super().peek, n)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._guard(super().readline, size)
+
+
 def open_binary(path: Path) -> io.BufferedIOBase:
     """Open a file for reading bytes, gunzipping it when its content is gzip."""
     raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     _OPEN[str(path)] = raw
     if raw.peek(2)[:2] == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        return _Gunzip(fileobj=raw)  # type: ignore[return-value]
     return raw
+
+
+def _head_bytes(path: Path, size: int) -> bytes:
+    """Up to ``size`` leading bytes of the content; a gzip file is inflated only as far as
+    it goes, so a file cut short still shows its beginning."""
+    with open(path, "rb") as fh:
+        data = fh.read(size)
+        if data[:2] != GZIP_MAGIC:
+            return data
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out = inflate.decompress(data, size)
+        while len(out) < size and not inflate.eof and (more := fh.read(size)):
+            out += inflate.decompress(inflate.unconsumed_tail + more, size - len(out))
+        return out
 
 
 def head(path: Path, size: int = 8192) -> str:
     """The first ``size`` bytes of a (possibly gzipped) file as text, for format sniffing."""
-    with open_binary(path) as fh:
-        data = fh.read(size)
+    try:
+        data = _head_bytes(path, size)
+    except zlib.error:
+        data = b""
     if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16", errors="replace")
     for bom in _BOMS:
