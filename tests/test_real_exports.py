@@ -52,8 +52,28 @@ def _cases() -> list:
 CASES = _cases()
 
 
+#: Records counted by hand (grep over the record markers, see tests/fixtures/SOURCES.md):
+#: file -> (records, records without a title). The counter must agree.
+HAND_COUNTS = {
+    "wos/wosfile_plaintext.txt": (30, 0),
+    "wos/wosfile_tab_win_utf8.txt": (31, 0),
+    "pubmed/pybibx_pubmed.txt": (52, 0),
+    "ieee/litstudy_example.ris": (25, 0),
+    "ovid/asreview_ovid_psycinfo.ris": (6, 0),
+    "acm/interop_acm.bib": (66, 0),
+    "pmlr/pmlr_v229_corl23.bib": (60, 1),
+    "springer/litstudy_springer_notebook.csv": (300, 0),
+}
+
+
 def test_the_corpus_has_forty_real_exports():
     assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(HAND_COUNTS))
+def test_the_counter_agrees_with_hand_counts(name: str):
+    export = read_export(REAL / name)
+    assert (export.count, export.untitled) == HAND_COUNTS[name]
 
 
 def _errors(report: LoadReport, path: Path) -> list[str]:
