@@ -9,6 +9,7 @@ when the tests are collected, so the mark goes away when the loader lands.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import citegraph
@@ -21,18 +22,21 @@ from rapidfuzz import fuzz, process
 from real_exports import (
     FAMILY_FORMATS,
     REAL,
-    ExportFile,
     normalise_doi,
     normalise_title,
-    read_export,
     real_exports,
 )
+from real_exports import read_export as _read_export
 
 #: Share of the file's DOIs, and of its records with authors, that must reach the graph.
 MIN_SHARE = 0.9
 #: Similarity (0-100) above which two normalised titles are the same title differently
 #: decoded, for the few titles an exact comparison misses.
 SAME_TITLE = 90
+
+
+#: Each file is read once a session: at collection, then by every test of it.
+read_export = cache(_read_export)
 
 
 def _supported(family: str) -> bool:
@@ -109,7 +113,7 @@ def _share(hits: int, total: int) -> float:
 
 @pytest.mark.parametrize("path", CASES)
 def test_titled_records_reach_the_graph(path: Path):
-    export: ExportFile = read_export(path)
+    export = read_export(path)
     kg = citegraph.build([path], options=BuildOptions(entities=False, similarity=False))
     papers = [p for p in kg.papers if not p.get(S.STUB)]
     exact = {normalise_title(p.get(S.TITLE) or ""): p for p in papers}
