@@ -102,7 +102,7 @@ def read_text(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def family_of(path: Path, text: str) -> str:
+def family_of(text: str) -> str:
     """The export family, from the content alone (the extension is never asked)."""
     head = text.lstrip("\ufeff \r\n\t")
     first_line = head.split("\n", 1)[0]
@@ -312,7 +312,7 @@ def _csl_json(text: str) -> list[ExportRecord]:
 def read_export(path: Path) -> ExportFile:
     """Count and read the records of one real export, independently of citegraph."""
     text = read_text(path)
-    family = family_of(path, text)
+    family = family_of(text)
     readers: dict[str, Callable[[str], list[ExportRecord]]] = {
         "wos-plain": _wos_plain, "pubmed": _pubmed, "ris": _ris, "bibtex": _bibtex,
         "csl-json": _csl_json,
