@@ -92,6 +92,21 @@ def print_problems(report: LoadReport) -> None:
         console.print(f"… and {not_kept} more problems in files with too many to list")
 
 
+def print_file_totals(report: LoadReport) -> None:
+    """Records seen, read and skipped, and warnings, per input file."""
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
+    for name, justify in (("file", "left"), ("format", "left"), ("seen", "right"),
+                          ("read", "right"), ("skipped", "right"), ("warnings", "right")):
+        table.add_column(name, justify=justify)
+    for name in report.files():
+        t = report.totals(name)
+        table.add_row(escape(name), t["format"] or "-", str(t["seen"]), str(t["read"]),
+                      "file" if t["file_skipped"] else str(t["skipped"]), str(t["warnings"]))
+    console.print(table)
+
+
 def print_stats(kg: KnowledgeGraph, title: str) -> None:
     """Counts per node label and relationship type, side by side in one small table."""
     from itertools import zip_longest
@@ -147,6 +162,7 @@ def build(
     import citegraph
     from citegraph.graph.pipeline import BuildOptions
     from citegraph.loaders import LoadReport
+    from citegraph.loaders.problems import REPORT_FILE
 
     report = LoadReport()
     options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
@@ -175,11 +191,14 @@ def build(
         bulk_import(kg, database=database or "neo4j", manage_server=True)
         console.print("Neo4j: database replaced by bulk import", highlight=False)
     print_problems(report)
+    report_path = out_dir / REPORT_FILE
+    report.write_jsonl(report_path)
+    print_file_totals(report)
     files = len(report.records_read)
     print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
-    if report.total_skipped or report.files_skipped:
-        console.print(f"{report.total_skipped} record(s) and {len(report.files_skipped)} "
-                      "file(s) skipped; see above.")
+    if report.has_problems:
+        console.print(f"{report.summary()}; every problem is listed in {report_path}",
+                      highlight=False)
 
 
 @app.command()

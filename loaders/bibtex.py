@@ -68,6 +68,14 @@ _EID_IN_URL = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 _CORRESPONDING = re.compile(r"\((?:Corresponding|Reprint) Author\)", re.IGNORECASE)
 
+#: Fields this loader reads: a repeated one is worth a warning (Scopus repeats
+#: ``funding_details`` as a matter of course, which costs nothing).
+_READ = {"title", "author", "year", "date", "doi", "url", "eprint", "archiveprefix",
+         "eprinttype", "abstract", "crossref", "keywords", "author_keywords", "keywords-plus",
+         "affiliation", "affiliations", "document_type", "type", "language", "note",
+         "times-cited", "eid", "unique-id", "pmid", "pmcid", "pubmed_id", "pubmed-id",
+         "orcid-numbers", *_VENUE_FIELDS}
+
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
 
@@ -87,8 +95,9 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
         line = f"line {block.start_line + 1}"
         ignored = getattr(block, "ignore_error_block", None)
         if isinstance(block, model.DuplicateFieldKeyBlock) and isinstance(ignored, model.Entry):
-            report.warning(path, f"record {ignored.key} ({line})",
-                           "repeated field; the first value is kept")
+            if repeated := sorted(_repeated(ignored) & _READ):
+                report.warning(path, f"record {ignored.key} ({line})",
+                               f"repeated field {', '.join(repeated)}; the first value is kept")
             entries.append(_first_fields(ignored, block.raw, library))
         elif isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(ignored, model.Entry):
             report.warning(path, f"record {ignored.key} ({line})",
@@ -126,6 +135,12 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
 
 def _stack() -> list[Middleware]:
     return list(default_parse_stack())
+
+
+def _repeated(entry: model.Entry) -> set[str]:
+    """Field names (lower case) the entry gives more than once."""
+    names = [f.key.lower() for f in entry.fields]
+    return {n for n in names if names.count(n) > 1}
 
 
 def _reparse(block: model.Block) -> model.Entry | None:

@@ -43,6 +43,7 @@ _SPRINGER_GLUE = re.compile(r"(?<=[a-z\u00df-\u00ff.])(?=[A-Z\u00c0-\u00de][a-z\
 _SPRINGER_PREFIXES = re.compile(r"(?:Mc|Mac|De|Di|Du|La|Le|Van|Von|O')$")
 _WOS_GROUP = re.compile(r"\[([^\]]*)\]\s*([^\[]*)")
 _ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+_RESEARCHER_ID = re.compile(r"[A-Z]{1,3}-\d{4}-\d{4}")
 
 
 def _split(sep: str) -> Callable[[str], list[str]]:
@@ -104,13 +105,13 @@ def _wos_pairs(get: Getter, authors: list[str]) -> tuple[list[str], list[dict[st
             if (i := keys.get(author_key(name))) is not None:
                 paired[i].append(affiliation.strip(" ;."))
     ids: list[dict[str, str]] = [{} for _ in authors]
-    for column, kind in ((("OI", "ORCIDs"), "orcid"), (("RI", "Researcher Ids"),
-                                                       "researcherid")):
+    for column, kind, shape in ((("OI", "ORCIDs"), "orcid", _ORCID),
+                                (("RI", "Researcher Ids"), "researcherid", _RESEARCHER_ID)):
         for item in get(column).split(";"):
             name, _, code = item.rpartition("/")
-            if (i := keys.get(author_key(name.strip()))) is not None and code.strip():
-                if kind != "orcid" or _ORCID.fullmatch(code.strip()):
-                    ids[i][kind] = code.strip()
+            i = keys.get(author_key(name.strip()))
+            if i is not None and shape.fullmatch(code.strip()):
+                ids[i][kind] = code.strip()
     return (["; ".join(p) for p in paired] if any(paired) else [],
             ids if any(ids) else [])
 

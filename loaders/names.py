@@ -69,8 +69,9 @@ def split_names(text: str) -> list[str]:
     ``;`` separates names when present; otherwise ``and``. A piece with commas is one
     "Surname, Given" name when it has exactly one comma, pairs of surname and initials
     when those alternate ("Kalé, L., Skeel, R."), and a comma-separated list of whole
-    names otherwise (Scopus "Watrobski J., Salabun W."). Trailing commas and empty pieces are dropped. Names keep their source order and
-    spelling; :func:`display_name` reorders them.
+    names otherwise (Scopus "Watrobski J., Salabun W."). Trailing commas and empty
+    pieces are dropped. Names keep their source order and spelling; :func:`display_name`
+    reorders them.
     """
     text = " ".join(text.split()).strip(" ,;")
     if not text:
@@ -85,7 +86,7 @@ def split_names(text: str) -> list[str]:
             names.append(", ".join(parts))
         elif len(parts) % 2 == 0 and all(_INITIALS_ONLY.match(p) for p in parts[1::2]):
             # "Kalé, L., Skeel, R.": surname and initials alternate
-            names.extend(f"{a}, {b}" for a, b in zip(parts[::2], parts[1::2]))
+            names.extend(f"{a}, {b}" for a, b in zip(parts[::2], parts[1::2], strict=True))
         else:
             names.extend(parts)
     return names
