@@ -4,7 +4,9 @@ Exporters end an affiliation with its country, spelled their way: "…, Poland",
 "…, Boston, MA 02115 USA." (Web of Science), "…, Peoples R China", "…, Korea, Republic
 of". The country is the last comma-separated segment (or the last two, for names with a
 comma), else the longest run of its last words, looked up in ``data/countries.tsv``: one
-line per country, its ISO short name first and the spellings seen in exports after it.
+line per country, its ISO alpha-2 code, its ISO short name and the spellings seen in
+exports. Exports that give countries as codes (OpenAlex) are read by
+:func:`country_from_code`.
 """
 
 from __future__ import annotations
@@ -29,16 +31,27 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _countries() -> dict[str, str]:
-    """Folded spelling -> ISO short name."""
-    table: dict[str, str] = {}
+def _table() -> tuple[dict[str, str], dict[str, str]]:
+    """Folded spelling -> ISO short name, and alpha-2 code -> ISO short name."""
+    names: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for line in _TABLE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        names = line.split("\t")
-        for spelling in names:
-            table.setdefault(_fold(spelling), names[0])
-    return table
+        code, name, *variants = line.split("\t")
+        codes[code] = name
+        for spelling in (name, *variants):
+            names.setdefault(_fold(spelling), name)
+    return names, codes
+
+
+def _countries() -> dict[str, str]:
+    return _table()[0]
+
+
+def country_from_code(code: str) -> str | None:
+    """The ISO short name of an ISO 3166-1 alpha-2 code ("IT" -> "Italy")."""
+    return _table()[1].get(code.strip().upper())
 
 
 def country_of(affiliation: str) -> str | None:

@@ -1,6 +1,6 @@
 """Spreadsheet exports of search results: Scopus, Web of Science (tab-delimited field tags,
-or the newer spreadsheet with full column names), IEEE Xplore, Springer Link, and any
-CSV/TSV with recognisable column names (``title``, ``authors``, ``year``, ``doi``, …).
+or the newer spreadsheet with full column names), IEEE Xplore, Springer Link, Lens.org,
+OpenAlex's web export, and any CSV/TSV with recognisable column names (``title``, ``authors``, ``year``, ``doi``, …).
 
 Each layout is a column mapping recognised by its header row; the delimiter (comma, tab,
 semicolon) is sniffed from the header, and Web of Science's tab-delimited files are read
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citegraph.loaders.affiliations import countries_of
+from citegraph.loaders.affiliations import countries_of, country_from_code
 from citegraph.loaders.common import add_id, arxiv_from_doi, doi_in_text, iso_date, year_of
 from citegraph.loaders.csv_align import Aligner
 from citegraph.loaders.names import author_key, display_name, is_placeholder, split_names
@@ -130,6 +130,20 @@ def _ieee_pairs(get: Getter, authors: list[str]) -> tuple[list[str], list[dict[s
     return (affiliations if len(affiliations) == len(authors) else []), []
 
 
+def _openalex_pairs(get: Getter, authors: list[str]) -> tuple[list[str],
+                                                                list[dict[str, str]]]:
+    """OpenAlex ``authorships.author.id`` and ``.orcid``: ``|``-joined, one per author."""
+    columns = (("openalex", "authorships.author.id"), ("orcid", "authorships.author.orcid"))
+    ids: list[dict[str, str]] = [{} for _ in authors]
+    for kind, column in columns:
+        values = get((column,)).split("|")
+        if len(values) == len(authors):
+            for i, value in enumerate(values):
+                if code := value.strip().rstrip("/").rpartition("/")[2]:
+                    ids[i][kind] = code
+    return [], ids if any(ids) else []
+
+
 def _no_pairs(get: Getter, authors: list[str]) -> tuple[list[str], list[dict[str, str]]]:
     return [], []
 
@@ -161,7 +175,11 @@ class Layout:
     cited_by_source: str | None = None
     eid: tuple[str, ...] = ()
     pmid: tuple[str, ...] = ()
+    pmcid: tuple[str, ...] = ()
     wos: tuple[str, ...] = ()
+    openalex: tuple[str, ...] = ()
+    #: Countries given as ISO alpha-2 codes, ``|``-joined (else parsed from affiliations).
+    country_codes: tuple[str, ...] = ()
     #: Each author's affiliations and ids, parallel to the authors ([] when unknown).
     per_author: Callable[[Getter, list[str]], tuple[list[str], list[dict[str, str]]]] = \
         _no_pairs
@@ -199,6 +217,21 @@ LAYOUTS: tuple[Layout, ...] = (
            affiliations=("Author Affiliations",), doc_type=("Document Identifier",),
            cited_by=("Article Citation Count",), cited_by_source="ieee",
            per_author=_ieee_pairs),
+    Layout("openalex-csv", ("display_name", "authorships.author.display_name"),
+           ("display_name", "title"), authors=("authorships.author.display_name",),
+           split_authors=_split("|"), year=("publication_year",), date=("publication_date",),
+           venue=("primary_location.source.display_name",), doi=("doi",),
+           abstract=("abstract",), affiliations=("authorships.institutions.display_name",),
+           split_affiliations=_split("|"), doc_type=("type",), language=("language",),
+           cited_by=("cited_by_count",), cited_by_source="openalex", openalex=("id",),
+           pmid=("ids.pmid",), country_codes=("authorships.countries",),
+           per_author=_openalex_pairs),
+    Layout("lens", ("Lens ID", "Title"), ("Title",), authors=("Author/s",),
+           split_authors=_split(";"), year=("Publication Year",), date=("Date Published",),
+           venue=("Source Title",), doi=("DOI",), abstract=("Abstract",),
+           keywords=("Keywords",), index_terms=("MeSH Terms", "Fields of Study"),
+           doc_type=("Publication Type",), cited_by=("Citing Works Count",),
+           cited_by_source="lens", pmid=("PMID",), pmcid=("PMCID",)),
     Layout("springer", ("Item Title", "Item DOI"), ("Item Title",), authors=("Authors",),
            split_authors=_springer_authors, year=("Publication Year",),
            venue=("Publication Title", "Book Series Title"), doi=("Item DOI",),
@@ -308,6 +341,13 @@ def _count(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _countries(layout: Layout, get: Getter, affiliations: list[str]) -> list[str]:
+    codes = [c for c in get(layout.country_codes).replace(";", "|").split("|") if c.strip()]
+    if codes:
+        return list(dict.fromkeys(n for c in codes if (n := country_from_code(c))))
+    return countries_of(affiliations)
+
+
 def _record(layout: Layout, get: Getter, path: Path, location: str,
             report: LoadReport) -> PaperRecord | None:
     title = clean(get(layout.title))
@@ -316,7 +356,8 @@ def _record(layout: Layout, get: Getter, path: Path, location: str,
     ids: dict[str, str] = {}
     add_id(ids, "doi", get(layout.doi))
     add_id(ids, "arxiv", get(layout.arxiv) or arxiv_from_doi(ids.get("doi")))
-    for kind, columns in (("pmid", layout.pmid), ("eid", layout.eid), ("wos", layout.wos)):
+    for kind, columns in (("pmid", layout.pmid), ("eid", layout.eid), ("wos", layout.wos),
+                          ("openalex", layout.openalex), ("pmcid", layout.pmcid)):
         add_id(ids, kind, get(columns))
     date = iso_date(get(layout.date))
     references = []
@@ -347,7 +388,7 @@ def _record(layout: Layout, get: Getter, path: Path, location: str,
         language=clean(get(layout.language)) or None,
         affiliations=affiliations,
         author_affiliations=[clean(by_author[i]) for i in keep] if by_author else [],
-        countries=countries_of(affiliations),
+        countries=_countries(layout, get, affiliations),
         cited_by_count=cited_by,
         cited_by_source=layout.cited_by_source if cited_by is not None else None,
         author_ids=[author_ids[i] for i in keep] if author_ids else [],

@@ -65,30 +65,44 @@ def _tidy(line: str) -> str:
 
 
 def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
-    """Yield one record per ``TY`` … ``ER`` block."""
+    """Yield one record per ``TY`` … ``ER`` block.
+
+    Text between records (record numbers such as Ovid's "1.", trailers, links) is passed
+    over, unless it carries a title: then it is a record without its ``TY`` line, reported.
+    """
     chunk: list[str] = []
+    stray: list[tuple[int, str]] = []
     start = 0
     for lineno, raw in iter_lines(path, report):
         line = _tidy(raw)
-        if not chunk and not line.strip():
-            continue
         if not chunk:
-            start = lineno
+            if not line.startswith("TY  -"):
+                if line.strip():
+                    stray.append((lineno, line))
+                continue
+            _check_stray(stray, path, report)
+            stray, start = [], lineno
         chunk.append(line)
         if line.startswith("ER  -"):
             report.saw(path)
             yield from _parse(chunk, start, path, report)
             chunk = []
+    _check_stray(stray, path, report)
     if any(line.strip() for line in chunk):
         report.saw(path)
         report.error(path, f"line {start}", "record has no ER line (truncated file?); skipped")
 
 
+def _check_stray(stray: list[tuple[int, str]], path: Path, report: LoadReport) -> None:
+    """Lines met outside any record: reported as a record only if they carry a title."""
+    if any(line.startswith(("TI  -", "T1  -")) for _, line in stray):
+        report.saw(path)
+        report.error(path, f"line {stray[0][0]}", "record does not start with a TY line; "
+                     "skipped")
+
+
 def _parse(chunk: list[str], start: int, path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     location = f"line {start}"
-    if not chunk[0].startswith("TY  -"):
-        report.error(path, location, "record does not start with a TY line; skipped")
-        return
     try:
         entries = rispy.loads("\n".join(chunk), skip_unknown_tags=True)
         record = _record(entries[0], path, location, report) if entries else None
