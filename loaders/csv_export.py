@@ -1,6 +1,7 @@
 """Spreadsheet exports of search results: Scopus, Web of Science (tab-delimited field tags,
 or the newer spreadsheet with full column names), IEEE Xplore, Springer Link, Lens.org,
-OpenAlex's web export, and any CSV/TSV with recognisable column names (``title``, ``authors``, ``year``, ``doi``, …).
+OpenAlex's web export, and any CSV/TSV with recognisable column names (``title``,
+``authors``, ``year``, ``doi``, …).
 
 Each layout is a column mapping recognised by its header row; the delimiter (comma, tab,
 semicolon) is sniffed from the header, and Web of Science's tab-delimited files are read
