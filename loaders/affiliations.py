@@ -74,3 +74,4 @@ def countries_of(affiliations: Iterable[str]) -> list[str]:
     """The distinct countries of some affiliations, in order of first appearance."""
     found = (country_of(a) for a in affiliations if a)
     return list(dict.fromkeys(c for c in found if c))
+

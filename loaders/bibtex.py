@@ -16,7 +16,8 @@ Scopus and Web of Science exports carry bibliometric fields, read here: author a
 keywords (``author_keywords``/``keywords``; ``Keywords``/``Keywords-Plus``),
 affiliations (``affiliation(s)``), countries, document type, language, the source's
 citation count (Scopus ``note = {cited By N}``, WoS ``Times-Cited``), record ids (Scopus
-EID, WoS ``Unique-ID``, PubMed ids) and ORCIDs (WoS ``ORCID-Numbers``).
+EID, WoS ``Unique-ID``, PubMed ids) and author ids (WoS ``ORCID-Numbers``,
+``ResearcherID-Numbers``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from citegraph.loaders.names import (
 )
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance
+from citegraph.loaders.terms import scopus_terms, split_terms
 from citegraph.loaders.text import clean
 from citegraph.loaders.textio import read_text
 
@@ -65,7 +67,8 @@ _INHERITED = ("year", "date", "booktitle", "journal", "publisher", "series", "ed
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CITED_BY = re.compile(r"cited\s+by\s*:?\s*(\d+)", re.IGNORECASE)
 _EID_IN_URL = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
-_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
+_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+_RESEARCHER_ID = re.compile(r"[A-Z]{1,3}-\d{4}-\d{4}")
 _CORRESPONDING = re.compile(r"\((?:Corresponding|Reprint) Author\)", re.IGNORECASE)
 
 #: Fields this loader reads: a repeated one is worth a warning (Scopus repeats
@@ -74,7 +77,7 @@ _READ = {"title", "author", "year", "date", "doi", "url", "eprint", "archivepref
          "eprinttype", "abstract", "crossref", "keywords", "author_keywords", "keywords-plus",
          "affiliation", "affiliations", "document_type", "type", "language", "note",
          "times-cited", "eid", "unique-id", "pmid", "pmcid", "pubmed_id", "pubmed-id",
-         "orcid-numbers", *_VENUE_FIELDS}
+         "orcid-numbers", "researcherid-numbers", *_VENUE_FIELDS}
 
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
@@ -301,8 +304,8 @@ def _record(
         countries=countries_of(affiliations),
         cited_by_count=cited_by,
         cited_by_source=cited_source,
-        author_ids=field(path, location, "orcid-numbers", _orcids, get("orcid-numbers"),
-                         authors, default=[]),
+        author_ids=field(path, location, "author ids", _author_ids, get, authors,
+                         default=[]),
     )
 
 
@@ -342,17 +345,13 @@ def _short(exc: Exception) -> str:
     return text[:80]
 
 
-def _split_terms(value: str) -> list[str]:
-    sep = ";" if ";" in value else ","
-    return [t for t in (" ".join(p.split()) for p in value.split(sep)) if t]
-
-
 def _keywords(get: Callable[[str], str]) -> tuple[list[str], list[str]]:
     """Author keywords and indexer's terms: Scopus names them ``author_keywords`` and
-    ``keywords``, Web of Science ``Keywords`` and ``Keywords-Plus``, others ``keywords``."""
-    if get("author_keywords"):
-        return _split_terms(get("author_keywords")), _split_terms(get("keywords"))
-    return _split_terms(get("keywords")), _split_terms(get("keywords-plus"))
+    ``keywords`` (its index keywords, whose controlled and uncontrolled groups are joined
+    by ", "), Web of Science ``Keywords`` and ``Keywords-Plus``, others ``keywords``."""
+    if get("author_keywords") or get("source").strip().casefold() == "scopus":
+        return split_terms(get("author_keywords")), scopus_terms(get("keywords"))
+    return split_terms(get("keywords")), split_terms(get("keywords-plus"))
 
 
 def _affiliations(get: Callable[[str], str], authors: list[str]) -> tuple[list[str], list[str]]:
@@ -363,7 +362,7 @@ def _affiliations(get: Callable[[str], str], authors: list[str]) -> tuple[list[s
         return [], []
     lines = [" ".join(x.split()) for x in raw.splitlines() if x.strip()]
     if len(lines) == 1:
-        return _split_terms(lines[0]) if ";" in lines[0] else lines, []
+        return split_terms(lines[0]) if ";" in lines[0] else lines, []
     keys = {author_key(a): i for i, a in enumerate(authors)}
     paired: list[list[str]] = [[] for _ in authors]
     affiliations: list[str] = []
@@ -391,15 +390,18 @@ def _cited_by(get: Callable[[str], str]) -> tuple[int | None, str | None]:
     return None, None
 
 
-def _orcids(value: str, authors: list[str]) -> list[dict[str, str]]:
-    """Web of Science ``ORCID-Numbers`` ("Surname, Given/0000-…" per line) by author."""
-    if not value or not authors:
+def _author_ids(get: Callable[[str], str], authors: list[str]) -> list[dict[str, str]]:
+    """Web of Science ``ORCID-Numbers`` and ``ResearcherID-Numbers`` ("Surname,
+    Given/0000-…" per line or ``;``), matched to the authors by name."""
+    if not authors:
         return []
     keys = {author_key(a): i for i, a in enumerate(authors)}
     ids: list[dict[str, str]] = [{} for _ in authors]
-    for item in re.split(r"[\n;]", value):
-        name, _, code = item.rpartition("/")
-        index = keys.get(author_key(name.strip()))
-        if index is not None and (m := _ORCID.search(code)):
-            ids[index]["orcid"] = m.group(1)
+    for name, kind, shape in (("orcid-numbers", "orcid", _ORCID),
+                              ("researcherid-numbers", "researcherid", _RESEARCHER_ID)):
+        for item in re.split(r"[\n;]", get(name)):
+            person, _, code = item.rpartition("/")
+            index = keys.get(author_key(person.strip()))
+            if index is not None and (m := shape.search(code)):
+                ids[index][kind] = m.group(0)
     return ids if any(ids) else []

@@ -31,6 +31,7 @@ from citegraph.loaders.csv_align import Aligner
 from citegraph.loaders.names import author_key, display_name, is_placeholder, split_names
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance, Reference
+from citegraph.loaders.terms import scopus_terms
 from citegraph.loaders.text import clean
 from citegraph.loaders.textio import iter_lines
 
@@ -168,6 +169,7 @@ class Layout:
     split_references: Callable[[str], list[str]] = field(default=_split(";"))
     keywords: tuple[str, ...] = ()
     index_terms: tuple[str, ...] = ()
+    split_index_terms: Callable[[str], list[str]] = _terms
     affiliations: tuple[str, ...] = ()
     split_affiliations: Callable[[str], list[str]] = field(default=_split(";"))
     doc_type: tuple[str, ...] = ()
@@ -191,7 +193,8 @@ LAYOUTS: tuple[Layout, ...] = (
            authors=("Author full names", "Authors"), split_authors=_scopus_authors,
            year=("Year",), venue=("Source title",), doi=("DOI",), abstract=("Abstract",),
            references=("References",), keywords=("Author Keywords",),
-           index_terms=("Index Keywords",), affiliations=("Affiliations",),
+           index_terms=("Index Keywords",), split_index_terms=scopus_terms,
+           affiliations=("Affiliations",),
            doc_type=("Document Type",), language=("Language of Original Document",),
            cited_by=("Cited by",), cited_by_source="scopus", eid=("EID",),
            pmid=("PubMed ID",), per_author=_scopus_pairs),
@@ -384,7 +387,7 @@ def _record(layout: Layout, get: Getter, path: Path, location: str,
         provenance=[Provenance(str(path), location)],
         sources=[FORMAT],
         keywords=_terms(clean(get(layout.keywords))),
-        index_terms=_terms(clean(get(layout.index_terms))),
+        index_terms=layout.split_index_terms(clean(get(layout.index_terms))),
         doc_type=clean(get(layout.doc_type)) or None,
         language=clean(get(layout.language)) or None,
         affiliations=affiliations,
