@@ -93,18 +93,15 @@ def print_problems(report: LoadReport) -> None:
 
 
 def print_file_totals(report: LoadReport) -> None:
-    """Records seen, read and skipped, and warnings, per input file."""
-    from rich.table import Table
-
-    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
-    for name, justify in (("file", "left"), ("format", "left"), ("seen", "right"),
-                          ("read", "right"), ("skipped", "right"), ("warnings", "right")):
-        table.add_column(name, justify=justify)
+    """One line per input file: its format and records seen, read and skipped, warnings."""
     for name in report.files():
         t = report.totals(name)
-        table.add_row(escape(name), t["format"] or "-", str(t["seen"]), str(t["read"]),
-                      "file" if t["file_skipped"] else str(t["skipped"]), str(t["warnings"]))
-    console.print(table)
+        if t["file_skipped"]:
+            counts = "file skipped"
+        else:
+            counts = (f"{t['format']}: {t['seen']} seen, {t['read']} read, {t['skipped']} "
+                      f"skipped, {t['warnings']} warnings")
+        console.print(f"  {escape(name)}  {counts}", highlight=False, soft_wrap=True)
 
 
 def print_stats(kg: KnowledgeGraph, title: str) -> None:
@@ -198,7 +195,7 @@ def build(
     print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
     if report.has_problems:
         console.print(f"{report.summary()}; every problem is listed in {report_path}",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
 
 
 @app.command()
