@@ -48,7 +48,6 @@ from citegraph.loaders.names import (
     author_key,
     display_name,
     is_placeholder,
-    join_name,
     split_names,
 )
 from citegraph.loaders.problems import LoadReport
@@ -65,6 +64,7 @@ _VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "series", "eventtitle")
 _INHERITED = ("year", "date", "booktitle", "journal", "publisher", "series", "editor")
 #: Control characters exporters leave between (and inside) entries; read as spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BRACE = re.compile(r"(?<!\\)[{}]")
 _CITED_BY = re.compile(r"cited\s+by\s*:?\s*(\d+)", re.IGNORECASE)
 _EID_IN_URL = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
@@ -195,13 +195,10 @@ def _unwrap(value: str) -> str:
 def _wraps(value: str) -> bool:
     """True when the opening brace of ``value`` closes at its very end."""
     depth = 0
-    for i, ch in enumerate(value):
-        if ch == "{" and (i == 0 or value[i - 1] != "\\"):
-            depth += 1
-        elif ch == "}" and (i == 0 or value[i - 1] != "\\"):
-            depth -= 1
-            if depth == 0:
-                return i == len(value) - 1
+    for m in _BRACE.finditer(value):
+        depth += 1 if m.group(0) == "{" else -1
+        if depth == 0:
+            return m.end() == len(value)
     return False
 
 
@@ -334,9 +331,8 @@ def _authors(value: str, path: Path, location: str, report: LoadReport) -> list[
                            f"rules ({_short(exc)}); split as written")
             names.extend(display_name(p, latex=True) for p in split_names(person))
             continue
-        first = " ".join(parts.first)
-        last = " ".join(parts.von + parts.last)
-        names.append(join_name(first, last, " ".join(parts.jr), latex=True))
+        names.append(clean(" ".join(parts.first + parts.von + parts.last + parts.jr),
+                           latex=True))
     return [n for n in names if n and not is_placeholder(n)]
 
 
@@ -393,7 +389,7 @@ def _cited_by(get: Callable[[str], str]) -> tuple[int | None, str | None]:
 def _author_ids(get: Callable[[str], str], authors: list[str]) -> list[dict[str, str]]:
     """Web of Science ``ORCID-Numbers`` and ``ResearcherID-Numbers`` ("Surname,
     Given/0000-…" per line or ``;``), matched to the authors by name."""
-    if not authors:
+    if not authors or not (get("orcid-numbers") or get("researcherid-numbers")):
         return []
     keys = {author_key(a): i for i, a in enumerate(authors)}
     ids: list[dict[str, str]] = [{} for _ in authors]

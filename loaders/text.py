@@ -13,9 +13,12 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import ftfy
+from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import LatexNodes2Text
 
 _LATEX_HINT = re.compile(r"[\\{}$~]")
+#: What takes more than dropping braces to decode.
+_MARKUP = re.compile(r"[\\$~]")
 #: A bare "%" or "&" in an abstract means percent or "and", never a LaTeX comment eating
 #: the rest of the line or a table column break.
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
@@ -34,6 +37,17 @@ _MOJIBAKE_HINT = re.compile("[ÃÂÅÄâÐÑ][\u0080-\u00bf\u2018-\u203a\u0152-\
 @lru_cache(maxsize=1)
 def _latex() -> LatexNodes2Text:
     return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+
+
+@lru_cache(maxsize=1)
+def _context() -> macrospec.LatexContextDb:
+    """pylatexenc's macro database, built once (each walker would build its own); the
+    walker only reads it."""
+    return latexwalker.get_default_latex_context_db()
+
+
+def _to_text(latex: str) -> str:
+    return _latex().latex_to_text(latex, latex_context=_context())
 
 
 def squash(text: str) -> str:
@@ -89,6 +103,8 @@ def _decode_words(text: str, failed: list[Exception]) -> list[str]:
 
 
 def _decode_piece(piece: str, failed: list[Exception]) -> str:
+    if not _MARKUP.search(piece):  # braces only: a group means its content
+        return piece.replace("{", "").replace("}", "")
     decoded, error = _decode_cached(piece)
     if error is not None:
         failed.append(error)
@@ -100,11 +116,11 @@ def _decode_cached(piece: str) -> tuple[str, Exception | None]:
     """A piece decoded (names and accents repeat across a file: decoded once)."""
     escaped = _BARE_SPECIAL.sub(r"\\\1", piece)
     try:
-        return _latex().latex_to_text(escaped), None
+        return _to_text(escaped), None
     except Exception as exc:  # never let one odd field cost the record
         error = exc
     try:
-        return _latex().latex_to_text(_LETTER_MACRO.sub(" ", escaped)), error
+        return _to_text(_LETTER_MACRO.sub(" ", escaped)), error
     except Exception:
         return _LETTER_MACRO.sub(" ", piece).replace("{", "").replace("}", ""), error
 
