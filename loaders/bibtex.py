@@ -96,22 +96,14 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     for block in library.failed_blocks:
         report.saw(path)
         line = f"line {block.start_line + 1}"
-        ignored = getattr(block, "ignore_error_block", None)
-        if isinstance(block, model.DuplicateFieldKeyBlock) and isinstance(ignored, model.Entry):
-            if repeated := sorted(_repeated(ignored) & _READ):
-                report.warning(path, f"record {ignored.key} ({line})",
-                               f"repeated field {', '.join(repeated)}; the first value is kept")
-            entries.append(_first_fields(ignored, block.raw, library))
-        elif isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(ignored, model.Entry):
-            report.warning(path, f"record {ignored.key} ({line})",
-                           "key used by an earlier entry too; read as a separate entry")
-            entries.append(ignored)
-        elif (retried := _reparse(block)) is not None:
-            report.warning(path, f"record {retried.key} ({line})", "braces balance only when "
-                           "escaped braces are counted, as BibTeX does; read that way")
-            entries.append(retried)
-        else:
-            report.error(path, line, f"entry could not be parsed ({_reason(block)}); skipped")
+        try:
+            entry = _recover(block, library, path, line, report)
+        except Exception as exc:  # a library's surprise costs this entry, not the file
+            entry = None
+            report.error(path, line, f"entry could not be read ({type(exc).__name__}: "
+                         f"{exc}); skipped")
+        if entry is not None:
+            entries.append(entry)
     report.saw(path, len(library.entries))
     by_key: dict[str, model.Entry] = {}
     for e in entries:
@@ -134,6 +126,27 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
             continue
         if record is not None:
             yield record
+
+
+def _recover(block: model.Block, library: bibtexparser.Library, path: Path, line: str,
+             report: LoadReport) -> model.Entry | None:
+    """The entry in a block the parser set aside, when it can be read after all."""
+    ignored = getattr(block, "ignore_error_block", None)
+    if isinstance(block, model.DuplicateFieldKeyBlock) and isinstance(ignored, model.Entry):
+        if repeated := sorted(_repeated(ignored) & _READ):
+            report.warning(path, f"record {ignored.key} ({line})",
+                           f"repeated field {', '.join(repeated)}; the first value is kept")
+        return _first_fields(ignored, block.raw, library)
+    if isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(ignored, model.Entry):
+        report.warning(path, f"record {ignored.key} ({line})",
+                       "key used by an earlier entry too; read as a separate entry")
+        return ignored
+    if (retried := _reparse(block)) is not None:
+        report.warning(path, f"record {retried.key} ({line})", "braces balance only when "
+                       "escaped braces are counted, as BibTeX does; read that way")
+        return retried
+    report.error(path, line, f"entry could not be parsed ({_reason(block)}); skipped")
+    return None
 
 
 def _stack() -> list[Middleware]:
@@ -316,8 +329,8 @@ def _authors(value: str, path: Path, location: str, report: LoadReport) -> list[
     if not value.strip():
         return []
     persons = split_multiple_persons_names(value)
-    fallback = split_names(value)
-    if len(persons) == 1 and len(fallback) > 1:  # one "name" holding a comma-joined list
+    fallback = split_names(value) if len(persons) == 1 and "," in value else []
+    if len(fallback) > 1:  # one "name" holding a comma-joined list
         report.warning(path, location, "author list is not joined by 'and'; split at "
                        "commas")
         return [n for n in (display_name(p, latex=True) for p in fallback)
