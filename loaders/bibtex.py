@@ -65,7 +65,7 @@ _INHERITED = ("year", "date", "booktitle", "journal", "publisher", "series", "ed
 #: Control characters exporters leave between (and inside) entries; read as spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BRACE = re.compile(r"(?<!\\)[{}]")
-_CITED_BY = re.compile(r"cited\s+by\s*:?\s*(\d+)", re.IGNORECASE)
+_CITED_BY = re.compile(r"^\s*cited\s+by\s*:?\s*(\d+)", re.IGNORECASE)
 _EID_IN_URL = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 _RESEARCHER_ID = re.compile(r"[A-Z]{1,3}-\d{4}-\d{4}")
@@ -391,7 +391,7 @@ def _affiliations(get: Callable[[str], str], authors: list[str]) -> tuple[list[s
 
 def _cited_by(get: Callable[[str], str]) -> tuple[int | None, str | None]:
     """The source's own citation count: Scopus ``note = {cited By N}``, WoS ``Times-Cited``."""
-    if m := _CITED_BY.search(get("note")):
+    if m := _CITED_BY.match(get("note")):
         return int(m.group(1)), "scopus"
     times = get("times-cited").strip()
     if times.isdigit():

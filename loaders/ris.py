@@ -10,7 +10,8 @@ disagree on tags (``TI``/``T1``, ``AU``/``A1``, ``PY``/``Y1``/``DA``, ``AB``/``N
 
 Bibliometric fields: ``KW`` keywords, ``AD`` affiliations (and their countries), ``LA``
 language, ``M3`` (else ``TY``) document type, Scopus's ``N1`` "Cited By: N" count and
-``UR`` EID, and ``AN`` accession numbers (Web of Science UT, PubMed id).
+``UR`` EID, and ``AN`` accession numbers (a Web of Science UT, or a PubMed id when ``DB``
+or ``DP`` names PubMed, MEDLINE or the NLM).
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ _YEAR = ("year", "publication_year", "date")
 _ABSTRACT = ("abstract", "notes_abstract")
 _VENUE = ("journal_name", "secondary_title", "alternate_title3", "alternate_title1",
           "alternate_title2")
-_CITED_BY = re.compile(r"cited\s+by\s*:?\s*(\d+)", re.IGNORECASE)
+#: Scopus's count, a note of its own: "Cited By :12" (references in other notes say
+#: "cited by" too).
+_CITED_BY = re.compile(r"^\s*cited\s+by\s*:?\s*(\d+)\s*$", re.IGNORECASE)
 _EID_IN_URL = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 
 
@@ -141,13 +144,19 @@ def _record(entry: dict[str, Any], path: Path, location: str,
     add_id(ids, "arxiv", next(filter(None, map(arxiv_from_url, urls)), None)
            or arxiv_from_doi(ids.get("doi")))
     add_id(ids, "eid", next((m.group(1) for u in urls if (m := _EID_IN_URL.search(u))), None))
+    database = " ".join(_strings(entry.get("name_of_database"))
+                        + _strings(entry.get("database_provider"))).casefold()
     for accession in _strings(entry.get("accession_number")):
-        add_id(ids, "wos" if accession.upper().startswith("WOS:") else "pmid", accession)
+        # an accession number is a WoS UT by its prefix, a PMID only in a PubMed export;
+        # other databases number their records their own way
+        if accession.upper().startswith("WOS:"):
+            add_id(ids, "wos", accession)
+        elif any(name in database for name in ("pubmed", "medline", "nlm")):
+            add_id(ids, "pmid", accession)
     authors = real_names([display_name(a) for a in _first(entry, _AUTHORS) or [] if a])
     date = report.field(path, where, "date", _date, entry.get("date"), default=None)
     affiliations = _strings(entry.get("author_address"))
-    notes = " ".join(_strings(entry.get("notes")))
-    cited = _CITED_BY.search(notes)
+    cited = next(filter(None, map(_CITED_BY.match, _strings(entry.get("notes")))), None)
     return PaperRecord(
         title=title,
         abstract=clean(_first(entry, _ABSTRACT)),

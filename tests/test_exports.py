@@ -140,6 +140,23 @@ def test_ieee_ris_with_carriage_returns_before_records_loads_every_record():
     assert first.doc_type == "JOUR" and first.ids == {"doi": "10.1109/mcse.2018.2884139"}
 
 
+def test_scopus_and_pubmed_ris_fields():
+    path = FIXTURES / "real/scopus/asreview_scopus.ris"
+    raw = path.read_text(encoding="utf-8-sig")
+    records, _ = load(path)
+    eids = re.findall(r"(?m)^UR  - \S*eid=(2-s2\.0-\d+)", raw)
+    assert [r.ids["eid"] for r in records if "eid" in r.ids] == eids
+    assert sorted(r.cited_by_count for r in records if r.cited_by_count is not None) == sorted(
+        int(n) for n in re.findall(r"(?m)^N1  - Cited By ?:\s*(\d+)", raw))
+    first = records[0]
+    assert (first.doc_type, first.language, first.countries) == ("Review", "English",
+                                                                 ["Germany"])
+    pubmed, _ = load("real/pubmed/asreview_pubmed_endnote.txt")  # "DP  - NLM"
+    assert pubmed[0].ids["pmid"] == "21553931"
+    zotero, _ = load("real/zotero/asreview_zotero.ris")  # accession numbers of other kinds
+    assert not any("pmid" in r.ids for r in zotero)
+
+
 # --- Scopus CSV ---------------------------------------------------------------------
 
 def test_scopus_csv_with_an_unlabelled_funding_column_reads_columns_in_place():
