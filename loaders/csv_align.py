@@ -59,6 +59,8 @@ class Aligner:
         n, extra = len(self.columns), len(row) - len(self.columns)
         if extra <= 0 or not any(c.strip() for c in row):
             return row
+        if not any(c.strip() for c in row[n:]):  # a trailing delimiter (Web of Science)
+            return row[:n]
         place = self._place(row, extra)
         self.rows += 1
         self.first_location = self.first_location or location

@@ -23,19 +23,19 @@ _INITIALS = r"(?:[A-Z][a-z]?\.\s?-?\s?)+"
 _SURNAME_INITIALS = re.compile(rf"^(?P<family>[^\s,.][^,]*?)\s+(?P<given>{_INITIALS})$")
 _INITIALS_ONLY = re.compile(rf"^{_INITIALS}$|^[A-Z]{{1,3}}$")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-#: What exporters write where an author's name is unknown: never an author.
+#: What exporters write where an author's name is unknown: never an author. Compared
+#: folded (case, braces, brackets and punctuation at the ends dropped).
 _PLACEHOLDERS = {
-    "", "anonymous", "anon", "anonym", "et al", "et al.", "others", "and others",
-    "no author name available", "[no author name available]", "no authors",
-    "[anonymous]", "unknown", "n/a", "na", "none", "-", "--",
+    "", "anonymous", "anon", "anonym", "et al", "others", "and others", "unknown",
+    "no author name available", "no authors", "n/a", "na", "none", "-",
 }
+_PLACEHOLDER_ENDS = "[](){}.,;:- "
 
 
 def is_placeholder(name: str) -> bool:
     """True for what stands in for a missing name ("[No author name available]", "et al.")."""
     folded = " ".join(name.replace("{", "").replace("}", "").split()).casefold()
-    return folded.strip("[]() .,;") in {p.strip("[]() .,;") for p in _PLACEHOLDERS} \
-        or folded in _PLACEHOLDERS
+    return folded.strip(_PLACEHOLDER_ENDS) in _PLACEHOLDERS
 
 
 def display_name(name: str, latex: bool = False) -> str:
