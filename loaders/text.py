@@ -17,8 +17,10 @@ from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import LatexNodes2Text
 
 _LATEX_HINT = re.compile(r"[\\{}$~]")
+#: What a word needs decoded for: markup, or the dashes and quotes LaTeX spells as pairs.
+_WORD_MARKUP = re.compile(r"[\\{}$~]|--|``|''")
 #: What takes more than dropping braces to decode.
-_MARKUP = re.compile(r"[\\$~]")
+_MARKUP = re.compile(r"[\\$~]|--|``|''")
 #: A bare "%" or "&" in an abstract means percent or "and", never a LaTeX comment eating
 #: the rest of the line or a table column break.
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
@@ -87,7 +89,7 @@ def _decode_words(text: str, failed: list[Exception]) -> list[str]:
     pieces: list[str] = []
     group: list[str] = []
     depth = 0
-    hint = _LATEX_HINT.search
+    hint = _WORD_MARKUP.search
     for word in text.split():
         if not group and not hint(word):
             pieces.append(word)
