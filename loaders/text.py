@@ -25,7 +25,7 @@ _MARKUP = re.compile(r"[\\$~]|--|``|''")
 #: the rest of the line or a table column break.
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
 #: A macro named by letters (``\href``, ``\textbf``): dropped, arguments kept, when the
-#: text as a whole cannot be decoded.
+#: piece of text cannot be decoded with them.
 _LETTER_MACRO = re.compile(r"\\[A-Za-z]+\*?")
 #: Math, kept as written: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``.
 _MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$.+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
