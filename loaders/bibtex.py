@@ -111,7 +111,7 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     fields = {id(e): _fields(e) for e in entries}
     parents = {f["crossref"].casefold() for f in fields.values() if f.get("crossref")}
     for entry in sorted(entries, key=lambda e: e.start_line):
-        location = f"record {entry.key}"
+        location = f"record {entry.key} (line {entry.start_line + 1})"
         own = fields[id(entry)]
         if entry.entry_type.lower() in _VENUE_TYPES and (
                 entry.key.casefold() in parents or not own.get("title")):
@@ -121,7 +121,7 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
         try:
             record = _record(entry, own, by_key, fields, strings, path, report)
         except Exception as exc:  # a library's surprise costs this entry, not the file
-            report.error(path, f"{location} (line {entry.start_line + 1})", "entry could not "
+            report.error(path, location, "entry could not "
                          f"be read ({type(exc).__name__}: {exc}); skipped")
             continue
         if record is not None:
@@ -249,7 +249,7 @@ def _record(
     fields: dict[int, dict[str, str]], strings: dict[str, str], path: Path,
     report: LoadReport,
 ) -> PaperRecord | None:
-    location = f"record {entry.key}"
+    location = f"record {entry.key} (line {entry.start_line + 1})"  # for the report
     parent: dict[str, str] = {}
     if ref := own.get("crossref"):
         found = by_key.get(ref.casefold())
@@ -272,8 +272,7 @@ def _record(
 
     title = text("title")
     if not title:
-        report.error(path, f"{location} (line {entry.start_line + 1})", "entry has no title; "
-                     "skipped")
+        report.error(path, location, "entry has no title; skipped")
         return None
     venue = next((get(f) for f in _VENUE_FIELDS if get(f)), "") or parent.get("title", "")
     ids: dict[str, str] = {}
@@ -303,7 +302,7 @@ def _record(
         year=year_of(get("year")) or year_of(get("date")),
         venue=text("venue", venue) or None,
         ids=ids,
-        provenance=[Provenance(str(path), location)],
+        provenance=[Provenance(str(path), f"record {entry.key}")],
         sources=[FORMAT],
         keywords=[text("keywords", k) for k in keywords],
         index_terms=[text("keywords", k) for k in index_terms],

@@ -154,7 +154,8 @@ def _record(entry: dict[str, Any], path: Path, location: str,
         elif any(name in database for name in ("pubmed", "medline", "nlm")):
             add_id(ids, "pmid", accession)
     authors = real_names([display_name(a) for a in _first(entry, _AUTHORS) or [] if a])
-    date = report.field(path, where, "date", _date, entry.get("date"), default=None)
+    said = f"{where} ({location})" if where != location else location  # for the report
+    date = report.field(path, said, "date", _date, entry.get("date"), default=None)
     affiliations = _strings(entry.get("author_address"))
     cited = next(filter(None, map(_CITED_BY.match, _strings(entry.get("notes")))), None)
     return PaperRecord(

@@ -96,7 +96,7 @@ def test_pmlr_escaped_braces_and_undecodable_latex_cost_nothing():
     abstract = papers["record krishnamurthy25"].abstract
     assert "https://arxiv.org/abs/2504.05405" in abstract and len(abstract) > 500
     text = "\n".join(messages(report))
-    assert "record krishnamurthy25: warning: abstract: LaTeX could not be decoded" in text
+    assert "record krishnamurthy25 (line 39): warning: abstract: LaTeX could not be decoded" in text
     assert "record hoegsgaard25 (line 10): warning: braces balance only" in text
 
 
@@ -123,7 +123,7 @@ def test_author_list_ending_with_a_comma_keeps_its_entry(tmp_path):
     papers = located(records)
     assert papers["record buhai23a"].authors == ["David Steurer", "Rares-Darius Buhai"]
     assert papers["record neu23"].authors == ["Gergely Neu", "Lorenzo Rosasco"]
-    assert "record buhai23a: warning: author 'Buhai, Rares-Darius,' does not split" in \
+    assert "record buhai23a (line 1): warning: author 'Buhai, Rares-Darius,' does not split" in \
         "\n".join(messages(report))
 
 

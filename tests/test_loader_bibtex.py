@@ -40,7 +40,7 @@ def test_repeated_fields_duplicate_keys_and_bad_entries_are_reported():
     path = str(report.errors[0].path)
     assert report.records_skipped[path] == 3
     assert report.records_seen[path] == report.records_read[path] + 3
-    assert "record ws2020: info: @proceedings describes a volume" in text
+    assert "record ws2020 (line 29): info: @proceedings describes a volume" in text
 
 
 def test_bom_and_latin1_bytes():
