@@ -334,17 +334,19 @@ def _authors(value: str, path: Path, location: str, report: LoadReport) -> list[
                        "commas")
         return [n for n in (display_name(p, latex=True) for p in fallback)
                 if not is_placeholder(n)]
-    names = []
+    names, rejected = [], []
     for person in persons:
         try:
             parts = parse_single_name_into_parts(person)
         except Exception as exc:  # bibtexparser's InvalidNameError, or worse
-            report.warning(path, location, f"author {person!r} does not split by BibTeX's "
-                           f"rules ({_short(exc)}); split as written")
+            rejected.append(f"{person!r} ({_short(exc)})")
             names.extend(display_name(p, latex=True) for p in split_names(person))
             continue
         names.append(clean(" ".join(parts.first + parts.von + parts.last + parts.jr),
                            latex=True))
+    if rejected:
+        report.warning(path, location, f"author {', '.join(rejected)} does not split by "
+                       "BibTeX's rules; split as written")
     return [n for n in names if n and not is_placeholder(n)]
 
 

@@ -94,7 +94,7 @@ def split_names(text: str) -> list[str]:
 
 def _is_one_name(parts: list[str]) -> bool:
     """``["Smith", "John A."]`` is one name; ``["Watrobski J.", "Salabun W."]`` two."""
-    if any(_SURNAME_INITIALS.match(p) for p in parts):
+    if all(_SURNAME_INITIALS.match(p) for p in parts):
         return False  # each part is a whole "Surname Initials." name
     if len(parts) == 2:
         return True  # "Surname, Given" (or "Surname, Initials")
