@@ -149,7 +149,9 @@ class LoadReport:
 
     @property
     def has_problems(self) -> bool:
-        return bool(self.issues or self.total_skipped or self.files_skipped)
+        """Something was skipped for an error, repaired or guessed (not merely passed over)."""
+        return bool(self.files_skipped or any(self.issues_not_kept.values())
+                    or any(i.severity != INFO for i in self.issues))
 
     def write_jsonl(self, path: str | Path) -> None:
         """Every kept problem, then every file's totals, one JSON object a line.
