@@ -15,7 +15,8 @@ own brace counting (``\\{`` counts as a brace) and otherwise reported with its l
 Scopus and Web of Science exports carry bibliometric fields, read here: author and index
 keywords (``author_keywords``/``keywords``; ``Keywords``/``Keywords-Plus``),
 affiliations (``affiliation(s)``), countries, document type, language, the source's
-citation count (Scopus ``note = {cited By N}``, WoS ``Times-Cited``), record ids (Scopus
+citation count (Scopus ``note = {cited By N}``, WoS ``Times-Cited``), cited works with a
+DOI (WoS ``Cited-References``, Scopus ``references``), record ids (Scopus
 EID, WoS ``Unique-ID``, PubMed ids) and author ids (WoS ``ORCID-Numbers``,
 ``ResearcherID-Numbers``).
 """
@@ -51,7 +52,7 @@ from citegraph.loaders.names import (
     split_names,
 )
 from citegraph.loaders.problems import LoadReport
-from citegraph.loaders.records import PaperRecord, Provenance
+from citegraph.loaders.records import PaperRecord, Provenance, Reference
 from citegraph.loaders.terms import scopus_terms, split_terms
 from citegraph.loaders.text import clean
 from citegraph.loaders.textio import read_text
@@ -77,7 +78,8 @@ _READ = {"title", "author", "year", "date", "doi", "url", "eprint", "archivepref
          "eprinttype", "abstract", "crossref", "keywords", "author_keywords", "keywords-plus",
          "affiliation", "affiliations", "document_type", "type", "language", "note",
          "times-cited", "eid", "unique-id", "pmid", "pmcid", "pubmed_id", "pubmed-id",
-         "orcid-numbers", "researcherid-numbers", *_VENUE_FIELDS}
+         "orcid-numbers", "researcherid-numbers", "cited-references", "references",
+         *_VENUE_FIELDS}
 
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
@@ -311,6 +313,7 @@ def _record(
         affiliations=[text("affiliation", a) for a in affiliations],
         author_affiliations=[text("affiliation", a) for a in by_author],
         countries=countries_of(affiliations),
+        references=_references(get),
         cited_by_count=cited_by,
         cited_by_source=cited_source,
         author_ids=field(path, location, "author ids", _author_ids, get, authors,
@@ -388,6 +391,14 @@ def _affiliations(get: Callable[[str], str], authors: list[str]) -> tuple[list[s
         affiliations.append(affiliation)
     by_author = ["; ".join(p) for p in paired] if any(paired) else []
     return list(dict.fromkeys(affiliations)), by_author
+
+
+def _references(get: Callable[[str], str]) -> list[Reference]:
+    """Cited works that carry a DOI, as the CSV loader reads them: Web of Science
+    ``Cited-References`` (a line each), Scopus ``references`` (``;``-separated)."""
+    lines = get("cited-references").splitlines() or get("references").split(";")
+    return [Reference(ids={"doi": doi}, year=year_of(line))
+            for line in lines if (doi := doi_in_text(line))]
 
 
 def _cited_by(get: Callable[[str], str]) -> tuple[int | None, str | None]:

@@ -72,6 +72,11 @@ def test_wos_bibtex_capitalised_and_double_braced_fields():
     assert paper.author_ids == [
         {}, {"orcid": "0000-0002-2531-292X"},
         {"orcid": "0000-0003-4245-8813", "researcherid": "A-1746-2009"}]
+    entry = raw[raw.index("WOS:000692076300008,"):]
+    cited = entry[entry.index("Cited-References = "):entry.index("Number-of-Cited-References")]
+    with_doi = [x for x in cited.splitlines() if re.search(r"\b10\.\d{4,9}/", x)]
+    assert len(paper.references) == len(with_doi) == 179
+    assert paper.references[0].ids == {"doi": "10.1016/j.ejor.2011.09.047"}
 
 
 def test_author_ids_reach_author_nodes():
