@@ -159,22 +159,27 @@ def _gds_rows(backend: Neo4jBackend, algorithm: Algorithm, version: str
 def _ensure_projection(backend: Neo4jBackend, algorithm: Algorithm, name: str,
                        labels: list[str], rels: dict[str, Any]) -> None:
     """Project ``name`` unless it exists; then drop the algorithm's other versions."""
-    exists = backend.read("CALL gds.graph.exists($name) YIELD exists RETURN exists",
-                          {"name": name})
-    if exists and exists[0]["exists"]:
+    if _exists(backend, name):
         return
     try:
         backend.write("CALL gds.graph.project($name, $labels, $rels) YIELD graphName "
                       "RETURN graphName", {"name": name, "labels": labels, "rels": rels})
-    except QueryError as exc:
-        if "already exists" not in str(exc):
-            raise  # else another client projected it first: use theirs
+    except QueryError:
+        if not _exists(backend, name):
+            raise
+        return  # another client projected it meanwhile: use theirs
     backend.write(
         "CALL gds.graph.list() YIELD graphName WITH graphName"
         " WHERE graphName STARTS WITH $prefix AND graphName <> $name"
         " CALL gds.graph.drop(graphName, false) YIELD graphName AS dropped RETURN dropped",
         {"prefix": f"{PREFIX}{algorithm.name}_", "name": name},
     )
+
+
+def _exists(backend: Neo4jBackend, name: str) -> bool:
+    rows = backend.read("CALL gds.graph.exists($name) YIELD exists RETURN exists",
+                        {"name": name})
+    return bool(rows and rows[0]["exists"])
 
 
 def _missing(exc: QueryError) -> bool:
