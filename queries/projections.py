@@ -150,8 +150,8 @@ def _gds_rows(backend: Neo4jBackend, algorithm: Algorithm, version: str
             f" n.`{S.KEY}` AS key, coalesce(n.`{S.NAME}`, n.`{S.TITLE}`) AS name, value",
             {"name": name, "config": algorithm.config, "labels": labels},
         )
-    except QueryError as exc:
-        if _missing(exc):
+    except QueryError:
+        if not _exists(backend, name):
             raise _ProjectionGone from None
         raise
 
@@ -180,8 +180,3 @@ def _exists(backend: Neo4jBackend, name: str) -> bool:
     rows = backend.read("CALL gds.graph.exists($name) YIELD exists RETURN exists",
                         {"name": name})
     return bool(rows and rows[0]["exists"])
-
-
-def _missing(exc: QueryError) -> bool:
-    text = str(exc)
-    return "does not exist" in text or "not found" in text.lower()
