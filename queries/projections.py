@@ -8,8 +8,9 @@ PageRank and communities the slowest helpers by far under concurrent use. So:
   ``citegraph_<algorithm>_<version>``, created by whichever client asks first and reused
   by every later call and every other process; when a new one is made, the algorithm's
   projections of other versions are dropped;
-* the computed values are kept in this process per backend scope and algorithm with the
-  version they were computed at, and reused while the version stands.
+* the computed values are kept in this process per backend scope, algorithm and GDS
+  availability with the version they were computed at, and reused while the version
+  stands (for at most :data:`CACHED_SCOPES` scopes).
 
 Concurrency: threads of one process asking for the same algorithm wait on one lock, so
 one of them computes. Two processes may both try to project the same version: the second
@@ -36,6 +37,8 @@ from citegraph.queries.backends import Neo4jBackend
 PREFIX = "citegraph_"
 #: How often a call starts over after its projection was dropped under it.
 ATTEMPTS = 3
+#: Cached results kept in a process; the oldest entry goes first.
+CACHED_SCOPES = 32
 
 Values = dict[str, Any]
 
@@ -64,19 +67,20 @@ class _ProjectionGone(Exception):
     """The projection was dropped by another client between creation and streaming."""
 
 
-_CACHE: dict[tuple[str, str], tuple[str, Values, Values]] = {}
-_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+CacheKey = tuple[str, str, bool]
+_CACHE: dict[CacheKey, tuple[str, Values, Values]] = {}
+_LOCKS: dict[CacheKey, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
-def _lock(key: tuple[str, str]) -> threading.Lock:
+def _lock(key: CacheKey) -> threading.Lock:
     with _LOCKS_GUARD:
         return _LOCKS.setdefault(key, threading.Lock())
 
 
 def values(backend: Neo4jBackend, algorithm: Algorithm) -> tuple[Values, Values]:
     """Value and display name by node id, for the database's current graph version."""
-    key = (backend.scope, algorithm.name)
+    key = (backend.scope, algorithm.name, backend.has_gds())
     for _ in range(ATTEMPTS):
         version = backend.graph_version()
         with _lock(key):
@@ -88,6 +92,8 @@ def values(backend: Neo4jBackend, algorithm: Algorithm) -> tuple[Values, Values]
             except _ProjectionGone:
                 continue
             _CACHE[key] = (version, *found)
+            while len(_CACHE) > CACHED_SCOPES:
+                del _CACHE[next(iter(_CACHE))]
             return found
     raise QueryError(f"{algorithm.name}: the graph kept changing while it was projected; "
                      "try again")

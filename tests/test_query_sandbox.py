@@ -160,6 +160,20 @@ def test_timeout_stops_a_long_query_on_the_server(neo4j_config, neo4j_driver):
     assert _wait_for(lambda: not _running(neo4j_driver, neo4j_config.database, marker), 5)
 
 
+@pytest.mark.neo4j
+def test_cli_timeout_is_one_line(neo4j_config, neo4j_driver):
+    marker = f"o{uuid.uuid4().hex[:12]}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "citegraph", "query", "cypher", LONG_QUERY.format(marker),
+         "--timeout", "1"],
+        env=_cli_env(neo4j_config), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "error: the query ran longer than 1 s and was stopped (--timeout or "
+        "CITEGRAPH_QUERY_TIMEOUT sets the limit)"]
+    assert _wait_for(lambda: not _running(neo4j_driver, neo4j_config.database, marker), 5)
+
+
 def test_timeout_comes_from_the_environment_and_is_checked(monkeypatch):
     from citegraph.queries.backends import query_timeout
 
