@@ -116,7 +116,8 @@ class Neo4jBackend:
 
     def read(self, query: str, params: dict[str, Any], max_rows: int | None = None
              ) -> list[Row]:
-        """Rows of one of the helpers' own statements, in a read transaction."""
+        """Rows of a statement in a read transaction, unchecked: the helpers' own
+        statements (raw Cypher goes through :meth:`cypher`)."""
         from neo4j import READ_ACCESS
 
         return self._run(READ_ACCESS, lambda session, work: session.execute_read(
@@ -145,9 +146,9 @@ class Neo4jBackend:
 
         marks = self._run(READ_ACCESS, bookmark)
         if not marks:
-            counts = self.read("MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() "
-                               "RETURN nodes, count(r) AS relationships", {})
-            marks = [f"{row['nodes']}/{row['relationships']}" for row in counts]
+            nodes = self.read("MATCH (n) RETURN count(n) AS n", {})[0]["n"]
+            relationships = self.read("MATCH ()-[r]->() RETURN count(r) AS n", {})[0]["n"]
+            marks = [f"counts:{nodes}/{relationships}"]
         return hashlib.sha1("|".join(marks).encode()).hexdigest()[:16]
 
     def has_gds(self) -> bool:
