@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import threading
 import time
 import uuid
@@ -175,35 +176,40 @@ class Neo4jBackend:
             return _collect(tx, *args)
 
         outcome: dict[str, Any] = {}
+        # An Event, not Thread.join/is_alive: a join interrupted by Ctrl-C can leave
+        # is_alive() reporting a running thread as finished.
+        done = threading.Event()
 
         def target() -> None:
+            if hasattr(signal, "pthread_sigmask"):
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the caller's
             try:
                 with self.driver.session(database=self.database,
                                          default_access_mode=access) as session:
                     outcome["value"] = call(session, work)
             except BaseException as exc:  # handed to the waiting thread
                 outcome["error"] = exc
+            finally:
+                done.set()
 
-        worker = threading.Thread(target=target, name=f"citegraph-query-{tag[:8]}",
-                                  daemon=True)
-        worker.start()
+        threading.Thread(target=target, name=f"citegraph-query-{tag[:8]}",
+                         daemon=True).start()
         deadline = time.monotonic() + self.timeout + CLIENT_GRACE
         try:
-            while worker.is_alive():
-                worker.join(0.2)
-                if time.monotonic() > deadline and worker.is_alive():
-                    self.cancel(tag, worker)
+            while not done.wait(0.2):
+                if time.monotonic() > deadline:
+                    self.cancel(tag, done)
                     raise QueryTimeout(self._timeout_message())
         except KeyboardInterrupt:
-            self.cancel(tag, worker)
+            self.cancel(tag, done)
             raise
         if "error" in outcome:
             raise self._error(outcome["error"]) from None
         return outcome["value"]
 
-    def cancel(self, tag: str, worker: threading.Thread | None = None) -> None:
+    def cancel(self, tag: str, done: threading.Event | None = None) -> None:
         """Terminate the server-side transaction tagged ``tag`` (one's own transactions
-        may always be terminated) and wait briefly for its thread to end."""
+        may always be terminated) and wait briefly until its thread sets ``done``."""
         from neo4j.exceptions import DriverError, Neo4jError
 
         give_up = time.monotonic() + CANCEL_WAIT
@@ -216,13 +222,13 @@ class Neo4jBackend:
                     if ids:
                         session.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
                         break
-                    if worker is None or not worker.is_alive():
+                    if done is None or done.is_set():
                         break
                     time.sleep(0.05)
         except (Neo4jError, DriverError, OSError):
             pass  # the connection closing with the process ends the transaction too
-        if worker is not None:
-            worker.join(max(give_up - time.monotonic(), 0.5))
+        if done is not None:
+            done.wait(max(give_up - time.monotonic(), 0.5))
 
     def _timeout_message(self) -> str:
         return (f"the query ran longer than {self.timeout:g} s and was stopped "
