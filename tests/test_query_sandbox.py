@@ -25,6 +25,7 @@ from citegraph.graph.stores.neo4j_conn import (
     settings,
     shown_uri,
 )
+from citegraph.graph.stores.neo4j_schema import fulltext_index_name
 from citegraph.graph.stores.neo4j_store import write_graph
 from citegraph.queries import Neo4jBackend, Queries, cypher_guard, projections
 from citegraph.queries.cli_commands import run_query
@@ -120,11 +121,12 @@ def test_hostile_but_read_only_queries_run(backend, neo4j_config):
     labels = {r["label"] for r in backend.cypher("CALL db.labels() YIELD label", {})}
     assert {S.PAPER, S.MODEL} <= labels
     assert backend.cypher("RETURN gds.version() AS v", {})[0]["v"]
+    index = fulltext_index_name(S.MODEL)
+    assert index in {r["name"] for r in backend.cypher("SHOW FULLTEXT INDEXES YIELD name", {})}
     found = backend.cypher(
         "CALL db.index.fulltext.queryNodes($ix, 'clip') YIELD node RETURN node.key AS key",
-        {"ix": "citegraph_model_text"}) if "citegraph_model_text" in {
-            r["name"] for r in backend.cypher("SHOW FULLTEXT INDEXES YIELD name", {})} else None
-    assert found is None or {"key": "clip"} in found
+        {"ix": index})
+    assert {"key": "clip"} in found
     assert backend.cypher("USE neo4j RETURN 1 AS one", {}) == [{"one": 1}]
 
 
