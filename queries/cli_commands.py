@@ -80,7 +80,8 @@ def usage(helper: Helper) -> str:
 def helper_list() -> str:
     """One line per helper: usage and what it answers."""
     lines = [f"{usage(h):<48} {h.doc}" for _, h in sorted(HELPERS.items())]
-    lines.append(f"{'cypher QUERY [name=value…]':<48} Any read-only Cypher (Neo4j only).")
+    lines.append(f"{'cypher QUERY [name=value…]':<48} Read-only Cypher (Neo4j only; writes, "
+                 "administration and LOAD CSV are refused).")
     return "\n".join(lines)
 
 
