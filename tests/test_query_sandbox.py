@@ -282,6 +282,8 @@ def test_no_password_in_any_error_message(monkeypatch, tmp_path):
     for message in messages:
         assert SECRET not in message, message
         assert "127.0.0.1:9" in message or "Given URI" in message, message
+    # a password in use is scrubbed from any driver text, URI or not
+    assert describe(RuntimeError(f"auth {SECRET} rejected")) == "auth *** rejected"
 
 
 @pytest.mark.neo4j
