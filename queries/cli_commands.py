@@ -135,15 +135,20 @@ def run_query(
         from citegraph.graph.model import KnowledgeGraph
 
         graph = KnowledgeGraph.load(graph)
+    if name == "cypher" and not raw:
+        raise QueryError("cypher needs a query")
     if graph is not None and neo4j is None:
         backend: Any = EmbeddedBackend(graph)
     else:
+        if name == "cypher":  # refused before even connecting
+            from citegraph.graph.stores.neo4j_conn import settings
+            from citegraph.queries.cypher_guard import check_read_only
+
+            check_read_only(raw[0], settings(neo4j, None, database).database)
         backend = Neo4jBackend.connect(neo4j, None, database, timeout)
     try:
         queries = Queries(backend)
         if name == "cypher":
-            if not raw:
-                raise QueryError("cypher needs a query")
             rows = queries.cypher(raw[0], **parse_cypher_parameters(raw[1:]))
             columns: tuple[str, ...] | list[str] = list(rows[0]) if rows else []
             return rows, columns

@@ -81,6 +81,18 @@ def test_refusal_happens_before_any_connection(query: str, named: str):
         driver.close()
 
 
+def test_cli_refuses_before_connecting():
+    """Port 9 has no server: a refusal (not "cannot reach") proves no connection was made."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "citegraph", "query", "cypher",
+         "LOAD CSV FROM 'http://127.0.0.1:9/x' AS row RETURN row", "--neo4j",
+         "bolt://127.0.0.1:9"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "error: Cypher refused (line 1, column 1): LOAD CSV reads files and URLs from the "
+        "server; `query cypher` runs read-only queries"]
+
+
 @pytest.mark.neo4j
 def test_load_csv_is_refused_and_the_url_never_fetched(backend):
     with socket.socket() as listener:
