@@ -2,8 +2,10 @@
 
 JSON lines stream line by line (bounded memory). A JSON document is parsed whole, except a
 top-level array, whose items are decoded one at a time so a truncated file still yields
-every complete item before the error. API responses wrap their items (OpenAlex
-``{"results": [...]}``, Semantic Scholar ``{"data": [...]}``); the wrapper is unpacked.
+every complete item before the error. A line or item over the record bound, or nested
+deeper than the decoder can follow, is reported and skipped. API responses wrap their
+items (OpenAlex ``{"results": [...]}``, Semantic Scholar ``{"data": [...]}``); the wrapper
+is unpacked.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from citegraph.loaders.limits import current, size_text
 from citegraph.loaders.problems import LoadReport
-from citegraph.loaders.textio import iter_lines, read_text
+from citegraph.loaders.textio import iter_record_lines, read_text
 
 #: Keys under which API responses list their items.
 WRAPPER_KEYS = ("results", "data")
@@ -49,21 +52,24 @@ def iter_json_items(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]
     damaged first line is followed by a complete value); anything else is one JSON document.
     Items that are not objects are reported and skipped.
     """
-    lines = iter_lines(path, report)
+    lines = iter_record_lines(path, report)
     for lineno, line in lines:
+        if line is None:
+            break  # a first line over the record bound: one big (minified) document
         if not line.strip():
             continue
         try:
             first = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             # a document's first line ("{", "[") is no value; a damaged first JSON line is
             # told from it by the next line, which in JSON lines is a whole value
             if line.lstrip().startswith("[") or line.strip() == "{":
                 break
-            second = next(((n, text) for n, text in lines if text.strip()), None)
-            if second is None or not _is_value(second[1]):
+            second = next(((n, text) for n, text in lines if text is None or text.strip()),
+                          None)
+            if second is None or second[1] is None or not _is_value(second[1]):
                 break
-            report.error(path, f"line {lineno}", f"not valid JSON ({exc}); skipped")
+            report.error(path, f"line {lineno}", f"not valid JSON ({_why(exc)}); skipped")
             lineno, first = second[0], json.loads(second[1])
         yield from _checked(_expand(first, f"line {lineno}"), path, report)
         yield from _checked(_json_lines(lines, path, report), path, report)
@@ -77,9 +83,14 @@ def iter_json_items(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]
 def _is_value(text: str) -> bool:
     try:
         json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return True
+
+
+def _why(exc: Exception) -> str:
+    """A decoding failure as a message: the decoder's, or nesting past its depth."""
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
 
 
 def _expand(obj: Any, location: str, lists: bool = True) -> Iterator[tuple[str, Any]]:
@@ -94,15 +105,20 @@ def _expand(obj: Any, location: str, lists: bool = True) -> Iterator[tuple[str, 
 
 
 def _json_lines(
-    lines: Iterator[tuple[int, str]], path: Path, report: LoadReport
+    lines: Iterator[tuple[int, str | None]], path: Path, report: LoadReport
 ) -> Iterator[tuple[str, Any]]:
+    max_record = current().max_record
     for lineno, line in lines:
+        if line is None:
+            report.error(path, f"line {lineno}", f"line longer than {size_text(max_record)} "
+                         "(CITEGRAPH_MAX_RECORD_BYTES); skipped")
+            continue
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-        except ValueError as exc:
-            report.error(path, f"line {lineno}", f"not valid JSON ({exc}); skipped")
+        except (ValueError, RecursionError) as exc:
+            report.error(path, f"line {lineno}", f"not valid JSON ({_why(exc)}); skipped")
             continue
         yield from _expand(obj, f"line {lineno}", lists=False)
 
@@ -115,8 +131,8 @@ def _document(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]:
         return
     try:
         obj = json.loads(text)
-    except ValueError as exc:
-        report.skip_file(path, f"not valid JSON ({exc}); file skipped")
+    except (ValueError, RecursionError) as exc:
+        report.skip_file(path, f"not valid JSON ({_why(exc)}); file skipped")
         return
     yield from _expand(obj, "")
 
@@ -125,17 +141,24 @@ def _array_items(text: str, pos: int, path: Path, report: LoadReport) -> Iterato
         tuple[str, Any]]:
     """Items of a top-level array one by one, so a truncated array keeps its head."""
     k = 0
+    max_record = current().max_record
     while True:
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
         if text.startswith("]", pos):
             return
         k += 1
         try:
-            item, pos = _DECODER.raw_decode(text, pos)
-        except ValueError as exc:
-            report.error(path, f"item {k}", f"not valid JSON ({exc}); rest of file skipped")
+            item, end = _DECODER.raw_decode(text, pos)
+        except (ValueError, RecursionError) as exc:
+            report.error(path, f"item {k}", f"not valid JSON ({_why(exc)}); rest of file skipped")
             return
-        yield f"item {k}", item
+        pos, size = end, end - pos
+        if size > max_record:
+            report.error(path, f"item {k}", f"{size:,} characters, over the "
+                         f"{size_text(max_record)} record bound (CITEGRAPH_MAX_RECORD_BYTES); "
+                         "skipped")
+        else:
+            yield f"item {k}", item
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
         if text.startswith(",", pos):
             pos += 1

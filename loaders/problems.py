@@ -80,3 +80,8 @@ class LoadReport:
     @property
     def warnings(self) -> list[LoadIssue]:
         return [i for i in self.issues if i.severity == WARNING]
+
+
+class FileProblem(Exception):
+    """The rest of a file cannot be read (damaged compression, a bound exceeded): what was
+    read before stays read, and the message says where reading stopped and why."""

@@ -1,23 +1,38 @@
-"""Reading text files as people have them: gzip, BOMs and encodings that are not UTF-8.
+"""Reading text files as people have them: gzip, BOMs, UTF-16, odd line endings, bad bytes.
 
-Lines are decoded one at a time so a large file streams, and a stray non-UTF-8 byte costs
-a warning naming its line instead of the whole file.
+Lines are cut and decoded a chunk at a time so a large file streams, and damage costs only
+what it touches: a stray non-UTF-8 byte costs a warning naming its line, a NUL byte is
+dropped with a warning, a line longer than the record bound is skipped with a report, and
+a gzip stream that is truncated, corrupt or expands past the bounds of
+:mod:`citegraph.loaders.limits` ends the file there with a report, keeping every line read
+before. Lines end at LF, CRLF or a lone CR (old Mac exports), as in Python's universal
+newlines. UTF-16 is recognised by its BOM, or without one by the zero bytes of its ASCII.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
+import re
 import weakref
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import AnyStr
 
-from citegraph.loaders.problems import LoadReport
+from citegraph.loaders.limits import InputLimitError, Limits, current, size_text
+from citegraph.loaders.problems import FileProblem, LoadReport
 
 GZIP_MAGIC = b"\x1f\x8b"
 FALLBACK_ENCODING = "cp1252"
-_BOMS = (b"\xef\xbb\xbf",)
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
+_CHUNK = 1 << 16
+_EOL_BYTES = re.compile(rb"\r\n|\r|\n")
+_EOL_TEXT = re.compile(r"\r\n|\r|\n")
+#: Share of zero bytes in one byte lane of a sample that marks UTF-16 without a BOM.
+_UTF16_ZERO_SHARE = 0.3
 
 
 #: Files open for reading, by path: how far a loader has got, for progress bars.
@@ -35,24 +50,101 @@ def bytes_read(path: Path) -> int | None:
         return None
 
 
-def open_binary(path: Path) -> io.BufferedIOBase:
-    """Open a file for reading bytes, gunzipping it when its content is gzip."""
+class _Inflated(io.RawIOBase):
+    """The decompressed bytes of a gzip file, within the bounds; damage is a FileProblem."""
+
+    def __init__(self, raw: io.BufferedReader, limits: Limits) -> None:
+        super().__init__()
+        self._raw, self._limits, self._out = raw, limits, 0
+        self._gz = gzip.GzipFile(fileobj=raw)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        try:
+            n = self._gz.readinto(buffer)
+        except EOFError:
+            raise FileProblem("compressed data ends early (truncated gzip file)") from None
+        except (OSError, zlib.error) as exc:
+            raise FileProblem(f"compressed data is damaged ({exc})") from None
+        self._out += n
+        self._check()
+        return n
+
+    def _check(self) -> None:
+        lim = self._limits
+        if self._out > lim.max_decompressed:
+            raise InputLimitError(
+                f"decompresses to more than {size_text(lim.max_decompressed)} "
+                "(CITEGRAPH_MAX_DECOMPRESSED_BYTES); the rest is refused")
+        if self._out > lim.ratio_grace and self._out > lim.max_ratio * max(self._raw.tell(), 1):
+            raise InputLimitError(
+                f"expands more than {lim.max_ratio} times (a compression bomb?) past "
+                f"{size_text(lim.ratio_grace)} (CITEGRAPH_MAX_COMPRESSION_RATIO); "
+                "the rest is refused")
+
+    def close(self) -> None:
+        if not self.closed:
+            self._gz.close()
+            self._raw.close()
+        super().close()
+
+
+def open_binary(path: Path, limits: Limits | None = None) -> io.BufferedReader:
+    """Open a file for reading bytes, gunzipping it (within ``limits``) when it is gzip.
+
+    Reading a damaged or oversized gzip stream raises :class:`FileProblem`.
+    """
     raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     _OPEN[str(path)] = raw
     if raw.peek(2)[:2] == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        return io.BufferedReader(_Inflated(raw, limits or current()), buffer_size=_CHUNK)
     return raw
 
 
+def _encoding(sample: bytes) -> str | None:
+    """``utf-16`` (with a BOM), ``utf-16-le``/``-be`` (ASCII's zero bytes, no BOM), or None
+    for the byte-oriented path (UTF-8 with cp1252 fallback)."""
+    if sample[:2] in _UTF16_BOMS:
+        return _UTF16_BOMS[sample[:2]]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    share = _UTF16_ZERO_SHARE * len(even)
+    if odd.count(0) > share and even.count(0) < share / 6:
+        return "utf-16-le"
+    if even.count(0) > share and odd.count(0) < share / 6:
+        return "utf-16-be"
+    return None
+
+
 def head(path: Path, size: int = 8192) -> str:
-    """The first ``size`` bytes of a (possibly gzipped) file as text, for format sniffing."""
+    """The first ``size`` bytes of a (possibly gzipped) file as text, for format sniffing.
+
+    Line endings become LF and NUL bytes are dropped, so sniffers see text as loaders will;
+    leading lines of binary junk are passed over so the content after them decides.
+    """
     with open_binary(path) as fh:
         data = fh.read(size)
-    if data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16", errors="replace")
-    for bom in _BOMS:
-        data = data.removeprefix(bom)
-    return data.decode("utf-8", errors="replace")
+    encoding = _encoding(data)
+    if encoding is not None:
+        text = data.decode(encoding, errors="replace")
+    else:
+        text = data.removeprefix(_UTF8_BOM).decode("utf-8", errors="replace")
+    lines = _EOL_TEXT.sub("\n", text).replace("\x00", "").split("\n")
+    while lines and _binary(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines).lstrip("\ufeff")
+
+
+def _binary(line: str) -> bool:
+    """A line that is mostly undecodable bytes or control characters: junk, not text."""
+    if not line:
+        return False
+    junk = sum(1 for ch in line if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\f"))
+    return junk * 4 > len(line)
 
 
 def decode_line(raw: bytes, path: Path, lineno: int, report: LoadReport | None) -> str:
@@ -71,30 +163,115 @@ def decode_line(raw: bytes, path: Path, lineno: int, report: LoadReport | None) 
         return raw.decode(FALLBACK_ENCODING, errors="replace")
 
 
-def iter_lines(path: Path, report: LoadReport | None = None) -> Iterator[tuple[int, str]]:
-    """Yield ``(line number, text without its line ending)`` for every line of a file."""
-    with open_binary(path) as fh:
-        first = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
-        if first.startswith(_UTF16_BOMS):
-            data = fh.read()
-            try:
-                text = data.decode("utf-16")
-            except UnicodeDecodeError as exc:
-                if report is not None:
-                    report.warning(path, "", f"not valid UTF-16 ({exc.reason} at byte "
-                                   f"{exc.start}); undecodable bytes replaced")
-                text = data.decode("utf-16", errors="replace")
-            for lineno, line in enumerate(text.splitlines(), start=1):
-                yield lineno, line
-            return
-        for lineno, raw in enumerate(fh, start=1):
-            if lineno == 1:
-                for bom in _BOMS:
-                    raw = raw.removeprefix(bom)
-            raw = raw.rstrip(b"\n").removesuffix(b"\r")
-            yield lineno, decode_line(raw, path, lineno, report)
+def _split_lines(
+    chunks: Iterator[AnyStr], eol: re.Pattern[AnyStr], max_len: int
+) -> Iterator[AnyStr | None]:
+    """Lines of a chunked stream without their endings; None for a line over ``max_len``,
+    which is dropped as it streams past (memory stays within ``max_len`` plus a chunk)."""
+    pending: list[AnyStr] = []
+    size, overlong, after_cr = 0, False, False
+    for chunk in chunks:
+        if after_cr and chunk[:1] in (b"\n", "\n"):
+            chunk = chunk[1:]  # the LF of a CRLF cut between two chunks
+        after_cr = False
+        start = 0
+        for m in eol.finditer(chunk):
+            piece = chunk[start : m.start()]
+            if overlong or size + len(piece) > max_len:
+                yield None
+            else:
+                yield chunk[:0].join([*pending, piece]) if pending else piece
+            pending, size, overlong = [], 0, False
+            start = m.end()
+            after_cr = m.end() == len(chunk) and m.group() in (b"\r", "\r")
+        rest = chunk[start:]
+        if rest and not overlong:
+            if size + len(rest) > max_len:
+                pending, size, overlong = [], 0, True
+            else:
+                pending.append(rest)
+                size += len(rest)
+    if overlong:
+        yield None
+    elif pending:
+        yield pending[0][:0].join(pending)
+
+
+def _chunks(fh: io.BufferedIOBase) -> Iterator[bytes]:
+    while chunk := fh.read(_CHUNK):
+        yield chunk
+
+
+def _text_chunks(fh: io.BufferedIOBase, encoding: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    for chunk in _chunks(fh):
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+def iter_lines(
+    path: Path, report: LoadReport | None = None, *, whole_file: bool = False,
+) -> Iterator[tuple[int, str]]:
+    """Yield ``(line number, text without its line ending)`` for every line of a file.
+
+    A line over the record bound is skipped with a warning. ``whole_file`` says the caller
+    holds the whole text in memory: lines may then be as long as the whole-file bound, and
+    reading stops, with a report, past it. Damaged or oversized compressed data ends the
+    file with a report; the lines before it are kept.
+    """
+    limits = current()
+    for lineno, line in iter_record_lines(path, report, whole_file=whole_file):
+        if line is not None:
+            yield lineno, line
+        elif report is not None:
+            report.warning(path, f"line {lineno}", f"line longer than "
+                           f"{size_text(limits.max_record)} (CITEGRAPH_MAX_RECORD_BYTES); "
+                           "skipped")
+
+
+def iter_record_lines(
+    path: Path, report: LoadReport | None = None, *, whole_file: bool = False,
+) -> Iterator[tuple[int, str | None]]:
+    """As :func:`iter_lines`, but a line over the bound comes as ``(line number, None)``,
+    for readers where a line is a record and its loss must be counted as one."""
+    limits = current()
+    max_line = limits.max_whole_file if whole_file else limits.max_record
+    lineno = total = 0
+    try:
+        with open_binary(path, limits) as fh:
+            encoding = _encoding(fh.peek(4096)[:4096])
+            if encoding is None:
+                lines: Iterator[str | bytes | None] = _split_lines(
+                    _chunks(fh), _EOL_BYTES, max_line)
+            else:
+                lines = _split_lines(_text_chunks(fh, encoding), _EOL_TEXT, max_line)
+            for lineno, line in enumerate(lines, start=1):  # noqa: B007 - read after the loop
+                if line is None:
+                    yield lineno, None
+                    continue
+                if isinstance(line, bytes):
+                    if lineno == 1:
+                        line = line.removeprefix(_UTF8_BOM)
+                    if b"\x00" in line:
+                        line = line.replace(b"\x00", b"")
+                        if report is not None:
+                            report.warning(path, f"line {lineno}", "NUL bytes removed")
+                    text = decode_line(line, path, lineno, report)
+                else:
+                    text = line.lstrip("\ufeff") if lineno == 1 else line
+                total += len(text) + 1
+                if whole_file and total > limits.max_whole_file:
+                    raise InputLimitError(
+                        f"text is over {size_text(limits.max_whole_file)}, more than this "
+                        "format's reader holds in memory (CITEGRAPH_MAX_WHOLE_FILE_BYTES); "
+                        "the rest is refused")
+                yield lineno, text
+    except FileProblem as exc:
+        if report is not None:
+            report.error(path, "", f"{exc}; stopped at line {lineno}, lines before it read")
 
 
 def read_text(path: Path, report: LoadReport | None = None) -> str:
-    """A whole file as text, with the same decoding rules as :func:`iter_lines`."""
-    return "\n".join(line for _, line in iter_lines(path, report))
+    """A whole file as text, with the rules of :func:`iter_lines`, within the whole-file
+    bound (past it, the text read so far with a report)."""
+    return "\n".join(line for _, line in iter_lines(path, report, whole_file=True))
