@@ -1,7 +1,7 @@
 """arXiv API answers: Atom XML feeds of ``<entry>`` elements.
 
-Entries are parsed one at a time (lxml ``iterparse``), so a feed cut off or broken half-way
-still yields the entries before the damage, which is then reported with its line. The API
+Entries are parsed one at a time (lxml ``iterparse`` in recovering mode), so a feed cut
+off or broken half-way still yields its entries, and each repair is reported with its line. The API
 reports a bad query as an entry whose id is an ``api/errors`` URL; that is reported too.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from citegraph.loaders.common import add_id, iso_date, year_of
+from citegraph.loaders.common import Fields, SkipRecord, add_id, each_record, iso_date, year_of
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance
 from citegraph.loaders.text import clean
@@ -20,6 +20,8 @@ from lxml import etree
 FORMAT = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
+#: Repairs of a damaged feed listed one by one; past this only the first are shown.
+_REPAIRS_SHOWN = 20
 
 
 def sniff(path: Path, head: str) -> bool:
@@ -28,50 +30,58 @@ def sniff(path: Path, head: str) -> bool:
 
 
 def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
-    """Yield one record per entry; report a malformed feed where it breaks."""
+    """Yield one record per entry; report where the feed is damaged and what was repaired."""
+    return each_record(_entries(path, report), _record, path, report)
+
+
+def _entries(path: Path, report: LoadReport) -> Iterator[tuple[str, etree._Element]]:
+    """Each entry with its location. The parser recovers from damage (a bad byte, a broken
+    tag, a cut-off end) so entries after it are still read; each repair is reported."""
     k = 0
     with open_binary(path) as fh:
+        events = etree.iterparse(fh, events=("end",), tag=f"{ATOM}entry", recover=True,
+                                 resolve_entities=False, no_network=True)
         try:
-            for _, entry in etree.iterparse(fh, events=("end",), tag=f"{ATOM}entry",
-                                            resolve_entities=False, no_network=True):
+            for _, entry in events:
                 k += 1
-                record = _record(entry, path, k, report)
+                yield f"entry {k} (line {entry.sourceline})", entry
                 entry.clear()
-                if record is not None:
-                    yield record
         except etree.XMLSyntaxError as exc:
             line = exc.position[0] if exc.position else "?"
-            report.error(path, f"line {line}", f"XML is not well-formed ({exc.msg}); "
+            report.error(path, "", f"XML cannot be read past line {line} ({exc.msg}); "
                          "rest of file skipped")
+        for error in list(events.error_log)[:_REPAIRS_SHOWN]:
+            report.warning(path, f"line {error.line}", f"XML is not well-formed "
+                           f"({error.message.strip()}); repaired as well as the parser can")
 
 
-def _text(entry: etree._Element, tag: str) -> str:
+def _text(entry: etree._Element, tag: str, f: Fields) -> str:
     el = entry.find(tag)
-    return clean(el.text) if el is not None and el.text else ""
+    if el is None:
+        return ""
+    return clean(f.coerce("".join(el.itertext()), tag.rpartition("}")[2]))
 
 
-def _record(entry: etree._Element, path: Path, k: int, report: LoadReport) -> PaperRecord | None:
-    raw_id = _text(entry, f"{ATOM}id")
-    location = f"entry {k} (line {entry.sourceline})"
+def _record(entry: etree._Element, f: Fields) -> PaperRecord:
+    raw_id = _text(entry, f"{ATOM}id", f)
     if "api/errors" in raw_id:
-        report.error(path, location, f"arXiv API error: {_text(entry, f'{ATOM}summary')}")
-        return None
+        raise SkipRecord(f"arXiv API error: {_text(entry, f'{ATOM}summary', f)}")
     ids: dict[str, str] = {}
     add_id(ids, "arxiv", raw_id)
-    add_id(ids, "doi", _text(entry, f"{ARXIV}doi"))
-    title = _text(entry, f"{ATOM}title")
+    add_id(ids, "doi", _text(entry, f"{ARXIV}doi", f))
+    title = _text(entry, f"{ATOM}title", f)
     if not title or not ids:
-        report.error(path, location, "entry without a title or an arXiv id; skipped")
-        return None
-    date = iso_date(_text(entry, f"{ATOM}published"))
+        raise SkipRecord("entry without a title or an arXiv id")
+    date = iso_date(_text(entry, f"{ATOM}published", f))
     return PaperRecord(
         title=title,
-        abstract=_text(entry, f"{ATOM}summary"),
-        authors=[clean(n.text) for n in entry.iterfind(f"{ATOM}author/{ATOM}name") if n.text],
+        abstract=_text(entry, f"{ATOM}summary", f),
+        authors=[name for n in entry.iterfind(f"{ATOM}author/{ATOM}name")
+                 if (name := clean(f.coerce(n.text, "author")))],
         date=date,
         year=year_of(date),
-        venue=_text(entry, f"{ARXIV}journal_ref") or None,
+        venue=_text(entry, f"{ARXIV}journal_ref", f) or None,
         ids=ids,
-        provenance=[Provenance(str(path), f"entry {ids['arxiv']}")],
+        provenance=[Provenance(str(f.path), f"entry {ids['arxiv']}")],
         sources=[FORMAT],
     )

@@ -71,6 +71,8 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     parents = {_field(e, "crossref").casefold() for e in entries if _field(e, "crossref")}
     for entry in sorted(entries, key=lambda e: e.start_line):
         if entry.key.casefold() in parents and entry.entry_type.lower() in _VENUE_TYPES:
+            report.warning(path, f"record {entry.key}", "read as the venue of the entries "
+                           "that crossref it, not as a paper")
             continue
         record = _record(entry, by_key, strings, path, report)
         if record is not None:

@@ -105,8 +105,11 @@ class Fields:
     def raw(self, obj: Any, key: str, name: str | None = None) -> str:
         """``obj[key]`` as a string (a number coerced, anything else dropped), cut to the
         field bound; '' when absent."""
-        value = obj.get(key) if isinstance(obj, dict) else None
-        name = name or key
+        return self.coerce(obj.get(key) if isinstance(obj, dict) else None, name or key)
+
+    def coerce(self, value: Any, name: str) -> str:
+        """A value as a string (a number coerced, anything else dropped), cut to the field
+        bound; '' when None."""
         if value is None or value == "":
             return ""
         if isinstance(value, int | float) and not isinstance(value, bool):

@@ -110,7 +110,7 @@ def _is_header(line: str) -> bool:
 def _split(path: Path, report: LoadReport) -> _Page:
     """Strip the page header and cut the body into units."""
     page = _Page()
-    lines = list(iter_lines(path, report))
+    lines = list(iter_lines(path, report, whole_file=True))  # the year needs the whole page
     i = 0
     while i < len(lines):
         lineno, line = lines[i]
@@ -243,7 +243,11 @@ def _pair(page: _Page, path: Path, report: LoadReport, year: int | None) -> Iter
         )
         i += 2
         if i < len(units) and units[i].is_trailer:
-            _apply_trailer(record, units[i], page, year, path, report)
+            try:
+                _apply_trailer(record, units[i], page, year, path, report)
+            except Exception as exc:  # an odd trailer costs its details, never the paper
+                report.warning(path, f"line {units[i].lineno}", "paper details could not be "
+                               f"read ({type(exc).__name__}: {exc}); ignored")
             i += 1
         yield record
 

@@ -6,6 +6,7 @@ costs the records already read.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +18,33 @@ MAX_ISSUES_PER_FILE = 1000
 WARNING = "warning"  # read, but something was repaired or guessed
 
 
+#: Longest message kept: a message may quote a field, and a field may be a megabyte.
+MAX_MESSAGE = 500
+#: Control characters (terminal escapes among them) shown escaped, never sent to a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Text safe to print: control characters escaped (``\\x1b``), cut to ``limit``."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class LoadIssue:
-    """One problem: the file, where in it (``line 12``, ``record smith2020``), and what."""
+    """One problem: the file, where in it (``line 12``, ``record smith2020``), and what.
+
+    Location and message are stored printable (see :func:`printable`), whatever the input.
+    """
 
     path: str
     location: str
     message: str
     severity: str = ERROR
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "location", printable(self.location, 200))
+        object.__setattr__(self, "message", printable(self.message))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.location}" if self.location else self.path
