@@ -7,14 +7,16 @@ reports a bad query as an entry whose id is an ``api/errors`` URL; that is repor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from citegraph.loaders.common import Fields, SkipRecord, add_id, each_record, iso_date, year_of
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance
 from citegraph.loaders.text import clean
-from citegraph.loaders.textio import open_binary
+from citegraph.loaders.textio import head, iter_lines, open_binary
 from lxml import etree
 
 FORMAT = "arxiv-atom"
@@ -22,6 +24,12 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 #: Repairs of a damaged feed listed one by one; past this only the first are shown.
 _REPAIRS_SHOWN = 20
+_DECLARED = re.compile(r"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_ENCODING_ATTR = re.compile(r"""(<\?xml[^>]*?)\sencoding\s*=\s*["'][A-Za-z0-9._-]+["']""")
+_UNICODE = {"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "utf16", "ucs-2"}
+_CONTROL_TO_SPACE = bytes.maketrans(
+    bytes(c for c in range(32) if c not in (9, 10, 13)), b" " * 29)
+_PIECE = 1 << 16
 
 
 def sniff(path: Path, head: str) -> bool:
@@ -38,7 +46,7 @@ def _entries(path: Path, report: LoadReport) -> Iterator[tuple[str, etree._Eleme
     """Each entry with its location. The parser recovers from damage (a bad byte, a broken
     tag, a cut-off end) so entries after it are still read; each repair is reported."""
     k = 0
-    with open_binary(path) as fh:
+    with _xml_source(path, report) as fh:
         events = etree.iterparse(fh, events=("end",), tag=f"{ATOM}entry", recover=True,
                                  resolve_entities=False, no_network=True)
         try:
@@ -53,6 +61,55 @@ def _entries(path: Path, report: LoadReport) -> Iterator[tuple[str, etree._Eleme
         for error in list(events.error_log)[:_REPAIRS_SHOWN]:
             report.warning(path, f"line {error.line}", f"XML is not well-formed "
                            f"({error.message.strip()}); repaired as well as the parser can")
+
+
+def _xml_source(path: Path, report: LoadReport) -> Any:
+    """The feed as bytes for the parser, with control characters (illegal in XML) as
+    spaces. A feed declared in a legacy encoding goes to the parser as it is; any other is
+    read as text like every other format (UTF-16, a stray non-UTF-8 byte, NUL bytes, odd
+    line endings) and handed over as UTF-8, its declaration's encoding dropped."""
+    declared = _DECLARED.match(head(path, 512))
+    if declared and declared.group(1).lower().replace("_", "-") not in _UNICODE:
+        return _Translated(open_binary(path).read)
+    lines = iter_lines(path, report)
+
+    def read() -> bytes:
+        for lineno, line in lines:
+            if lineno == 1:
+                line = _ENCODING_ATTR.sub(r"\1", line, count=1)
+            return (line + "\n").encode("utf-8")
+        return b""
+
+    return _Translated(read, lines.close)
+
+
+class _Translated:
+    """A file-like ``read`` over a source of byte pieces, control bytes made spaces."""
+
+    def __init__(self, source: Callable[..., bytes], close: Callable[[], None] | None = None
+                 ) -> None:
+        self._source, self._close, self._buffer = source, close, b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            piece = self._source(_PIECE) if self._close is None else self._source()
+            if not piece:
+                break
+            self._buffer += piece.translate(_CONTROL_TO_SPACE)
+        size = len(self._buffer) if size < 0 else size
+        out, self._buffer = self._buffer[:size], self._buffer[size:]
+        return out
+
+    def __enter__(self) -> _Translated:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._close is not None:
+            self._close()
+        else:
+            closer = getattr(self._source, "__self__", None)
+            if closer is not None:
+                closer.close()
 
 
 def _text(entry: etree._Element, tag: str, f: Fields) -> str:

@@ -24,6 +24,7 @@ from citegraph.loaders.textio import iter_record_lines, read_text
 WRAPPER_KEYS = ("results", "data")
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"\s*")
+_WRAPPED_LIST = re.compile(r'"(' + "|".join(WRAPPER_KEYS) + r')"\s*:\s*\[')
 
 
 def looks_like_json(head: str) -> bool:
@@ -124,16 +125,28 @@ def _json_lines(
 
 
 def _document(path: Path, report: LoadReport) -> Iterator[tuple[str, Any]]:
+    """One JSON document. Data after it is reported and ignored; a damaged API wrapper
+    (``{"results": [...`` cut short) still yields the whole items of its list."""
     text = read_text(path, report)
     start = _WS.match(text).end()  # type: ignore[union-attr]
     if text.startswith("[", start):
         yield from _array_items(text, start + 1, path, report)
         return
     try:
-        obj = json.loads(text)
+        obj, end = _DECODER.raw_decode(text, start)
     except (ValueError, RecursionError) as exc:
-        report.skip_file(path, f"not valid JSON ({_why(exc)}); file skipped")
+        wrapped = _WRAPPED_LIST.search(text, start)
+        if wrapped is None:
+            report.skip_file(path, f"not valid JSON ({_why(exc)}); file skipped")
+            return
+        report.error(path, "", f"not valid JSON ({_why(exc)}); the items of its "
+                     f"{wrapped.group(1)!r} list are read one by one")
+        yield from _array_items(text, wrapped.end(), path, report)
         return
+    if text[end:].strip():
+        line = text.count("\n", 0, end) + 1
+        report.error(path, "", f"data after the end of the JSON document (line {line}); "
+                     "ignored")
     yield from _expand(obj, "")
 
 

@@ -60,7 +60,7 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
             if chunk:
                 report.warning(path, f"line {start}", "record has no ER line; it ends where "
                                f"the next record starts (line {lineno})")
-                yield from _parse(chunk, start, path, report)
+                yield from _parse([*chunk, "ER  - "], start, path, report)
             chunk, start, outside = [line], lineno, False
         elif chunk:
             chunk.append(line)

@@ -12,14 +12,13 @@ newlines. UTF-16 is recognised by its BOM, or without one by the zero bytes of i
 from __future__ import annotations
 
 import codecs
-import gzip
 import io
 import re
 import weakref
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import AnyStr
+from typing import Any, AnyStr
 
 from citegraph.loaders.limits import InputLimitError, Limits, current, size_text
 from citegraph.loaders.problems import FileProblem, LoadReport
@@ -29,6 +28,12 @@ FALLBACK_ENCODING = "cp1252"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 _CHUNK = 1 << 16
+#: Compressed bytes fed to zlib at a time: at most ~4 MB of output each (gzip's ratio is
+#: at most about 1,032 to 1), so a bomb is caught within a few MB of output.
+_PIECE = 1 << 12
+#: Steps in which a damaged piece is fed again: what zlib gives before the damage is kept.
+SALVAGE_STEP = 16
+_GZIP_WBITS = 16 + zlib.MAX_WBITS
 _EOL_BYTES = re.compile(rb"\r\n|\r|\n")
 _EOL_TEXT = re.compile(r"\r\n|\r|\n")
 #: Share of zero bytes in one byte lane of a sample that marks UTF-16 without a BOM.
@@ -51,28 +56,78 @@ def bytes_read(path: Path) -> int | None:
 
 
 class _Inflated(io.RawIOBase):
-    """The decompressed bytes of a gzip file, within the bounds; damage is a FileProblem."""
+    """The decompressed bytes of a gzip file (every member), within the bounds.
+
+    Compressed input is fed a piece at a time; when a piece turns out damaged, it is fed
+    again in small steps from the state before it, so every byte zlib can recover before
+    the damage is delivered before the :class:`FileProblem` that ends the file. Reads may
+    be short, and the problem is raised only once everything before it has been read (a
+    buffered reader on top would drop the bytes it had gathered when the problem came).
+    """
 
     def __init__(self, raw: io.BufferedReader, limits: Limits) -> None:
         super().__init__()
         self._raw, self._limits, self._out = raw, limits, 0
-        self._gz = gzip.GzipFile(fileobj=raw)
+        self._d = zlib.decompressobj(_GZIP_WBITS)
+        self._between = True  # before a member's header: at the start, or after a member
+        self._input = self._pending = b""
+        self._problem: FileProblem | None = None
 
     def readable(self) -> bool:
         return True
 
+    def peek(self, size: int = 1) -> bytes:
+        """Up to ``size`` bytes ahead, without consuming them (fewer at a problem or EOF)."""
+        while len(self._pending) < size and self._problem is None and self._feed():
+            pass
+        return self._pending[:size]
+
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        try:
-            n = self._gz.readinto(buffer)
-        except EOFError:
-            raise FileProblem("compressed data ends early (truncated gzip file)") from None
-        except (OSError, zlib.error) as exc:
-            raise FileProblem(f"compressed data is damaged ({exc})") from None
-        self._out += n
-        self._check()
+        while not self._pending and self._problem is None and self._feed():
+            pass
+        n = min(len(buffer), len(self._pending))
+        if n == 0:
+            if self._problem is not None:
+                raise self._problem
+            return 0
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
         return n
 
-    def _check(self) -> None:
+    def _feed(self) -> bool:
+        """Decompress one more piece into ``_pending``; False at the end of the input."""
+        if not self._input:
+            self._input = self._raw.read(_PIECE)
+            if not self._input:
+                if not self._between:
+                    self._problem = FileProblem("compressed data ends early (truncated "
+                                                "gzip file)")
+                return False
+        if self._between:
+            if not self._input.strip(b"\x00"):
+                self._input = b""  # zero padding after the last member
+                return True
+            if not self._input.startswith(GZIP_MAGIC[: len(self._input)]):
+                self._problem = FileProblem("data after the end of the compressed stream is "
+                                            "not gzip; ignored")
+                return False
+            self._d, self._between = zlib.decompressobj(_GZIP_WBITS), False
+        data, self._input = self._input, b""
+        saved = self._d.copy()
+        try:
+            out = self._d.decompress(data)
+        except zlib.error as exc:
+            out = _salvage(saved, data)
+            self._problem = FileProblem(f"compressed data is damaged ({exc})")
+        else:
+            if self._d.eof:
+                self._input, self._between = self._d.unused_data, True
+        self._pending += out
+        self._count(len(out))
+        return self._problem is None
+
+    def _count(self, n: int) -> None:
+        self._out += n
         lim = self._limits
         if self._out > lim.max_decompressed:
             raise InputLimitError(
@@ -86,20 +141,32 @@ class _Inflated(io.RawIOBase):
 
     def close(self) -> None:
         if not self.closed:
-            self._gz.close()
             self._raw.close()
         super().close()
 
 
-def open_binary(path: Path, limits: Limits | None = None) -> io.BufferedReader:
-    """Open a file for reading bytes, gunzipping it (within ``limits``) when it is gzip.
+def _salvage(d: Any, data: bytes) -> bytes:
+    """What ``d`` yields from ``data`` fed in small steps, up to the step zlib rejects."""
+    out = []
+    for k in range(0, len(data), SALVAGE_STEP):
+        try:
+            out.append(d.decompress(data[k : k + SALVAGE_STEP]))
+        except zlib.error:
+            break
+    return b"".join(out)
 
-    Reading a damaged or oversized gzip stream raises :class:`FileProblem`.
+
+def open_binary(path: Path, limits: Limits | None = None) -> io.BufferedReader | _Inflated:
+    """Open a file for reading bytes (``read``, ``peek``), gunzipping it within ``limits``
+    when it is gzip.
+
+    Reads may be short. Reading a damaged or oversized gzip stream raises
+    :class:`FileProblem` once the bytes before the problem have been read.
     """
     raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     _OPEN[str(path)] = raw
     if raw.peek(2)[:2] == GZIP_MAGIC:
-        return io.BufferedReader(_Inflated(raw, limits or current()), buffer_size=_CHUNK)
+        return _Inflated(raw, limits or current())
     return raw
 
 
@@ -126,8 +193,17 @@ def head(path: Path, size: int = 8192) -> str:
     Line endings become LF and NUL bytes are dropped, so sniffers see text as loaders will;
     leading lines of binary junk are passed over so the content after them decides.
     """
+    parts: list[bytes] = []
     with open_binary(path) as fh:
-        data = fh.read(size)
+        got = 0
+        try:
+            while got < size and (part := fh.read(size - got)):
+                parts.append(part)
+                got += len(part)
+        except FileProblem:
+            if not parts:
+                raise
+    data = b"".join(parts)
     encoding = _encoding(data)
     if encoding is not None:
         text = data.decode(encoding, errors="replace")
@@ -197,14 +273,20 @@ def _split_lines(
         yield pending[0][:0].join(pending)
 
 
-def _chunks(fh: io.BufferedIOBase) -> Iterator[bytes]:
-    while chunk := fh.read(_CHUNK):
-        yield chunk
+def _chunks(fh: io.BufferedIOBase | _Inflated, problems: list[FileProblem]) -> Iterator[bytes]:
+    """The file's bytes a chunk at a time; a problem ends them (kept in ``problems``), so
+    the line it cut is still yielded before the problem is reported."""
+    try:
+        while chunk := fh.read(_CHUNK):
+            yield chunk
+    except FileProblem as exc:
+        problems.append(exc)
 
 
-def _text_chunks(fh: io.BufferedIOBase, encoding: str) -> Iterator[str]:
+def _text_chunks(fh: io.BufferedIOBase | _Inflated, encoding: str,
+                 problems: list[FileProblem]) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    for chunk in _chunks(fh):
+    for chunk in _chunks(fh, problems):
         yield decoder.decode(chunk)
     yield decoder.decode(b"", final=True)
 
@@ -237,14 +319,16 @@ def iter_record_lines(
     limits = current()
     max_line = limits.max_whole_file if whole_file else limits.max_record
     lineno = total = 0
+    problems: list[FileProblem] = []
     try:
         with open_binary(path, limits) as fh:
             encoding = _encoding(fh.peek(4096)[:4096])
             if encoding is None:
                 lines: Iterator[str | bytes | None] = _split_lines(
-                    _chunks(fh), _EOL_BYTES, max_line)
+                    _chunks(fh, problems), _EOL_BYTES, max_line)
             else:
-                lines = _split_lines(_text_chunks(fh, encoding), _EOL_TEXT, max_line)
+                lines = _split_lines(_text_chunks(fh, encoding, problems), _EOL_TEXT,
+                                     max_line)
             for lineno, line in enumerate(lines, start=1):  # noqa: B007 - read after the loop
                 if line is None:
                     yield lineno, None
@@ -266,6 +350,8 @@ def iter_record_lines(
                         "format's reader holds in memory (CITEGRAPH_MAX_WHOLE_FILE_BYTES); "
                         "the rest is refused")
                 yield lineno, text
+            if problems:
+                raise problems[0]
     except FileProblem as exc:
         if report is not None:
             report.error(path, "", f"{exc}; stopped at line {lineno}, lines before it read")

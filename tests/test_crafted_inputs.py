@@ -1,0 +1,104 @@
+"""The crafted-input corpus (tests/fixtures/crafted, written by make_crafted.py): every
+file, however hostile, builds without an exception, loses no good record, accounts for
+every record (read + skipped = total) and is done within its time limit.
+
+The builds here leave out the entity stage (and embeddings): titles with a long run of
+capitals are in the corpus (``long_capitalised_token`` in the manifest) for when the
+extractor runs over it too.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
+
+import pytest
+from citegraph.graph import schema as S
+from citegraph.loaders import InputError, LoadReport
+from citegraph.loaders.records import normalize_title
+from conftest import FIXTURES, REPO
+
+CRAFTED = FIXTURES / "crafted"
+MANIFEST = json.loads((CRAFTED / "expected.json").read_text(encoding="utf-8"))["files"]
+#: The most one file may take, however hostile.
+SECONDS_PER_FILE = 30
+TITLE_KEPT = 300
+
+
+@contextmanager
+def time_limit(seconds: int):
+    """Fail (rather than hang) when the block runs longer than ``seconds``."""
+
+    def expire(signum, frame):
+        raise TimeoutError(f"over {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _options():
+    from citegraph.graph.pipeline import BuildOptions
+
+    return BuildOptions(entities=False, similarity=False, co_mention=False, citations=False)
+
+
+def _found(expected: str, keys: set[str]) -> bool:
+    key = normalize_title(expected)
+    if len(expected) < TITLE_KEPT:
+        return key in keys
+    return any(k.startswith(key.rsplit("-", 1)[0]) for k in keys)  # kept by its start
+
+
+def test_the_corpus_is_large_and_covers_every_format():
+    formats = {entry["format"] for entry in MANIFEST.values()}
+    assert len(MANIFEST) >= 200
+    assert {"daily", "bibtex", "ris", "scopus", "wos", "ieee", "generic-csv", "atom",
+            "arxiv-jsonl", "s2-json", "s2-jsonl", "openalex-json", "openalex-jsonl"} <= formats
+    assert sorted(p.name for p in CRAFTED.iterdir() if p.name not in (
+        "make_crafted.py", "expected.json", "__pycache__")) == sorted(MANIFEST)
+    assert any(entry["long_capitalised_token"] for entry in MANIFEST.values())
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_crafted_file(name: str):
+    import citegraph
+
+    expected = MANIFEST[name]
+    path = CRAFTED / name
+    report = LoadReport()
+    with time_limit(SECONDS_PER_FILE):
+        try:
+            kg = citegraph.build([path], options=_options(), report=report)
+        except InputError:
+            assert expected["good"] == 0, [str(i) for i in report.issues]
+            kg = None
+    read, skipped = report.records_read[str(path)], report.records_skipped[str(path)]
+    problems = [str(i) for i in report.issues]
+    assert not [p for p in problems if "unexpected error" in p], problems
+    assert read + skipped == expected["total"], (read, skipped, problems)
+    assert read >= expected["good"], problems
+    if kg is not None:
+        keys = {normalize_title(p.get(S.TITLE) or "") for p in kg.papers}
+        lost = [t for t in expected["titles"] if not _found(t, keys)]
+        assert not lost, (lost, problems)
+
+
+def test_the_whole_corpus_builds_from_the_command_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "citegraph", "build", str(CRAFTED), "--out", str(tmp_path / "g"),
+         "--no-entities", "--no-similarity", "--no-co-mention", "--no-citations", "--quiet"],
+        capture_output=True, text=True, timeout=300, cwd=REPO.parent,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
+    assert "Traceback" not in output and "Aborted" not in output
+    manifest = json.loads((tmp_path / "g" / "manifest.json").read_text())
+    assert manifest["counts"]["nodes"]["Paper"] >= sum(e["good"] for e in MANIFEST.values()) // 2
