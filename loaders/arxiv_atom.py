@@ -91,13 +91,16 @@ class _Translated:
         self._source, self._close, self._buffer = source, close, b""
 
     def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
+        pieces, got = [self._buffer], len(self._buffer)
+        while size < 0 or got < size:
             piece = self._source(_PIECE) if self._close is None else self._source()
             if not piece:
                 break
-            self._buffer += piece.translate(_CONTROL_TO_SPACE)
-        size = len(self._buffer) if size < 0 else size
-        out, self._buffer = self._buffer[:size], self._buffer[size:]
+            pieces.append(piece.translate(_CONTROL_TO_SPACE))
+            got += len(piece)
+        data = b"".join(pieces)
+        size = len(data) if size < 0 else size
+        out, self._buffer = data[:size], data[size:]
         return out
 
     def __enter__(self) -> _Translated:

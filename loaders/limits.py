@@ -9,14 +9,16 @@ bound                                   variable                              de
 ======================================  ====================================  ============
 bytes one compressed file may expand to ``CITEGRAPH_MAX_DECOMPRESSED_BYTES``  2 GiB
 expansion ratio of a compressed file    ``CITEGRAPH_MAX_COMPRESSION_RATIO``   200
-text of a file parsed whole (BibTeX,    ``CITEGRAPH_MAX_WHOLE_FILE_BYTES``    64 MiB
+text of a file parsed whole (BibTeX,    ``CITEGRAPH_MAX_WHOLE_FILE_BYTES``    16 MiB
 Daily Papers, a JSON document)
 one line, and one record                ``CITEGRAPH_MAX_RECORD_BYTES``        10 MB
 one text field of a record              ``CITEGRAPH_MAX_FIELD_CHARS``         1,000,000
 ======================================  ====================================  ============
 
-The ratio bound applies only past the first 64 MiB of output, so a small, very repetitive
-file is never refused for its ratio; gzip itself cannot exceed about 1,032 to 1.
+The ratio bound applies only past the first MiB of output, so a small, very repetitive
+file is never refused for its ratio; gzip itself cannot exceed about 1,032 to 1, and text
+people export compresses far less than 200 to 1. The whole-file bound is low because a
+parser that holds a file whole needs many times its size (bibtexparser: about fifty).
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ class Limits:
 
     max_decompressed: int = 2 * 1024**3
     max_ratio: int = 200
-    ratio_grace: int = 64 * 1024**2
-    max_whole_file: int = 64 * 1024**2
+    ratio_grace: int = 1024**2
+    max_whole_file: int = 16 * 1024**2
     max_record: int = 10_000_000
     max_field: int = 1_000_000
 

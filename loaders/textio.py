@@ -28,9 +28,9 @@ FALLBACK_ENCODING = "cp1252"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 _CHUNK = 1 << 16
-#: Compressed bytes fed to zlib at a time: at most ~4 MB of output each (gzip's ratio is
-#: at most about 1,032 to 1), so a bomb is caught within a few MB of output.
-_PIECE = 1 << 12
+#: Compressed bytes fed to zlib at a time: at most ~1 MB of output each (gzip's ratio is
+#: at most about 1,032 to 1), so a bomb is caught within a MB or two of output.
+_PIECE = 1 << 10
 #: Steps in which a damaged piece is fed again: what zlib gives before the damage is kept.
 SALVAGE_STEP = 16
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
@@ -123,21 +123,23 @@ class _Inflated(io.RawIOBase):
             if self._d.eof:
                 self._input, self._between = self._d.unused_data, True
         self._pending += out
-        self._count(len(out))
+        self._out += len(out)
+        self._problem = self._problem or self._over_bounds()
         return self._problem is None
 
-    def _count(self, n: int) -> None:
-        self._out += n
+    def _over_bounds(self) -> InputLimitError | None:
+        """The bound the output so far exceeds (the piece that crossed it is still read)."""
         lim = self._limits
         if self._out > lim.max_decompressed:
-            raise InputLimitError(
+            return InputLimitError(
                 f"decompresses to more than {size_text(lim.max_decompressed)} "
                 "(CITEGRAPH_MAX_DECOMPRESSED_BYTES); the rest is refused")
         if self._out > lim.ratio_grace and self._out > lim.max_ratio * max(self._raw.tell(), 1):
-            raise InputLimitError(
+            return InputLimitError(
                 f"expands more than {lim.max_ratio} times (a compression bomb?) past "
                 f"{size_text(lim.ratio_grace)} (CITEGRAPH_MAX_COMPRESSION_RATIO); "
                 "the rest is refused")
+        return None
 
     def close(self) -> None:
         if not self.closed:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from citegraph.graph import schema as S
@@ -102,3 +103,39 @@ def test_the_whole_corpus_builds_from_the_command_line(tmp_path):
     assert "Traceback" not in output and "Aborted" not in output
     manifest = json.loads((tmp_path / "g" / "manifest.json").read_text())
     assert manifest["counts"]["nodes"]["Paper"] >= sum(e["good"] for e in MANIFEST.values()) // 2
+
+
+BOMB_CHILD = """
+import json, resource, sys, time
+from citegraph.loaders import LoadReport, iter_records
+report = LoadReport()
+start = time.perf_counter()
+n = sum(1 for _ in iter_records(sys.argv[1:], report=report))
+print(json.dumps({"records": n, "seconds": time.perf_counter() - start,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "errors": [i.message for i in report.errors]}))
+"""
+
+
+def _load_in_child(*paths: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", BOMB_CHILD, *map(str, paths)],
+                          capture_output=True, text=True, timeout=120, cwd=REPO.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("bomb", ["bibtex-zeros", "daily-papers", "jsonl-one-line", "ris"])
+def test_a_gzip_bomb_is_refused_in_bounded_memory_and_time(tmp_path, bomb):
+    sys.path.insert(0, str(REPO / "bench"))
+    from bombs import GIB, write_bomb
+
+    path = write_bomb(tmp_path, bomb)  # expands to 1 GiB
+    good = CRAFTED / "ris-baseline.ris"
+    baseline = _load_in_child(good)
+    got = _load_in_child(path, good)  # the file after the bomb is read too
+    assert any("compression bomb" in e for e in got["errors"]), got["errors"]
+    assert got["records"] >= baseline["records"] + 1  # the bomb's head, and the next file
+    assert got["seconds"] < SECONDS_PER_FILE
+    # a gigabyte was on offer; the reader's memory stayed within a small margin of a
+    # process that read one small file
+    assert got["peak_rss_mib"] < baseline["peak_rss_mib"] + 100, (got, baseline, GIB)
