@@ -220,7 +220,11 @@ def _pair(page: _Page, path: Path, report: LoadReport, year: int | None) -> Iter
         if len(nxt.lines) > 1:
             units[i + 1 : i + 2] = _explode(nxt, path, report)
             continue
-        if not _abstract_like(nxt.text):
+        if not _abstract_like(nxt.text) and i + 2 == len(units) and not page.dense:
+            # the file ends inside an abstract: the paper is kept with what is left of it
+            report.warning(path, f"line {nxt.lineno}", "abstract cut short at the end of the "
+                           "file (truncated listing?); read as far as it goes")
+        elif not _abstract_like(nxt.text):
             # two title-like lines in a row: one of them does not belong
             after = units[i + 2] if i + 2 < len(units) else None
             if after is not None and not after.is_trailer and len(after.lines) == 1 \
