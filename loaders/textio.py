@@ -34,8 +34,8 @@ _PIECE = 1 << 10
 #: Steps in which a damaged piece is fed again: what zlib gives before the damage is kept.
 SALVAGE_STEP = 16
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
-_EOL_BYTES = re.compile(rb"\r\n|\r|\n")
 _EOL_TEXT = re.compile(r"\r\n|\r|\n")
+_TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 #: Share of zero bytes in one byte lane of a sample that marks UTF-16 without a BOM.
 _UTF16_ZERO_SHARE = 0.3
 
@@ -241,38 +241,46 @@ def decode_line(raw: bytes, path: Path, lineno: int, report: LoadReport | None) 
         return raw.decode(FALLBACK_ENCODING, errors="replace")
 
 
-def _split_lines(
-    chunks: Iterator[AnyStr], eol: re.Pattern[AnyStr], max_len: int
-) -> Iterator[AnyStr | None]:
-    """Lines of a chunked stream without their endings; None for a line over ``max_len``,
-    which is dropped as it streams past (memory stays within ``max_len`` plus a chunk)."""
+def _split_lines(chunks: Iterator[AnyStr], max_len: int) -> Iterator[AnyStr | None]:
+    """Lines of a chunked stream without their endings (LF, CRLF, CR); None for a line over
+    ``max_len``, which is dropped as it streams past (memory stays within ``max_len`` plus a
+    chunk)."""
     pending: list[AnyStr] = []
     size, overlong, after_cr = 0, False, False
     for chunk in chunks:
         if after_cr and chunk[:1] in (b"\n", "\n"):
             chunk = chunk[1:]  # the LF of a CRLF cut between two chunks
         after_cr = False
-        start = 0
-        for m in eol.finditer(chunk):
-            piece = chunk[start : m.start()]
-            if overlong or size + len(piece) > max_len:
+        for part in _with_endings(chunk):
+            body = part.rstrip(b"\r\n" if isinstance(part, bytes) else "\r\n")
+            if len(body) == len(part):  # no ending: the line goes on in the next chunk
+                if not overlong and size + len(body) > max_len:
+                    pending, size, overlong = [], 0, True
+                elif not overlong:
+                    pending.append(body)
+                    size += len(body)
+                continue
+            if overlong or size + len(body) > max_len:
                 yield None
             else:
-                yield chunk[:0].join([*pending, piece]) if pending else piece
+                yield part[:0].join([*pending, body]) if pending else body
             pending, size, overlong = [], 0, False
-            start = m.end()
-            after_cr = m.end() == len(chunk) and m.group() in (b"\r", "\r")
-        rest = chunk[start:]
-        if rest and not overlong:
-            if size + len(rest) > max_len:
-                pending, size, overlong = [], 0, True
-            else:
-                pending.append(rest)
-                size += len(rest)
+        after_cr = chunk[-1:] in (b"\r", "\r")  # a CR at the end may be half of a CRLF
     if overlong:
         yield None
     elif pending:
         yield pending[0][:0].join(pending)
+
+
+def _with_endings(chunk: AnyStr) -> list[AnyStr]:
+    """The lines of a chunk, each with its ending (LF, CRLF or CR), the last maybe without.
+
+    ``bytes.splitlines`` knows exactly these endings; ``str.splitlines`` knows more (form
+    feeds, U+2028), which are text, not line breaks, in every format read here.
+    """
+    if isinstance(chunk, bytes):
+        return chunk.splitlines(keepends=True)
+    return _TEXT_LINE.findall(chunk)
 
 
 def _chunks(fh: io.BufferedIOBase | _Inflated, problems: list[FileProblem]) -> Iterator[bytes]:
@@ -327,10 +335,9 @@ def iter_record_lines(
             encoding = _encoding(fh.peek(4096)[:4096])
             if encoding is None:
                 lines: Iterator[str | bytes | None] = _split_lines(
-                    _chunks(fh, problems), _EOL_BYTES, max_line)
+                    _chunks(fh, problems), max_line)
             else:
-                lines = _split_lines(_text_chunks(fh, encoding, problems), _EOL_TEXT,
-                                     max_line)
+                lines = _split_lines(_text_chunks(fh, encoding, problems), max_line)
             for lineno, line in enumerate(lines, start=1):  # noqa: B007 - read after the loop
                 if line is None:
                     yield lineno, None

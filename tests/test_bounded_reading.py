@@ -10,7 +10,7 @@ import re
 import pytest
 from citegraph.loaders import LoadReport, iter_records
 from citegraph.loaders.common import Fields, SkipRecord, each_record
-from citegraph.loaders.textio import _EOL_BYTES, _split_lines, iter_lines
+from citegraph.loaders.textio import _split_lines, iter_lines
 
 ARXIV = ('{{"id": "2101.{n:05d}", "title": "Paper {n}", "abstract": "", '
          '"update_date": "2021-01-01"}}')
@@ -18,7 +18,7 @@ ARXIV = ('{{"id": "2101.{n:05d}", "title": "Paper {n}", "abstract": "", '
 
 def _lines(data: bytes, chunk: int, max_len: int = 100) -> list[bytes | None]:
     pieces = (data[k : k + chunk] for k in range(0, len(data), chunk))
-    return list(_split_lines(pieces, _EOL_BYTES, max_len))
+    return list(_split_lines(pieces, max_len))
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1000])
