@@ -1,8 +1,9 @@
 """arXiv API answers: Atom XML feeds of ``<entry>`` elements.
 
 Entries are parsed one at a time (lxml ``iterparse`` in recovering mode), so a feed cut
-off or broken half-way still yields its entries, and each repair is reported with its line. The API
-reports a bad query as an entry whose id is an ``api/errors`` URL; that is reported too.
+off or broken half-way still yields its entries, and each repair is reported with its
+line. The API reports a bad query as an entry whose id is an ``api/errors`` URL; that is
+reported too.
 """
 
 from __future__ import annotations

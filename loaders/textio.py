@@ -243,8 +243,8 @@ def decode_line(raw: bytes, path: Path, lineno: int, report: LoadReport | None) 
 
 def _split_lines(chunks: Iterator[AnyStr], max_len: int) -> Iterator[AnyStr | None]:
     """Lines of a chunked stream without their endings (LF, CRLF, CR); None for a line over
-    ``max_len``, which is dropped as it streams past (memory stays within ``max_len`` plus a
-    chunk)."""
+    ``max_len``, yielded as soon as it is known and the line dropped as it streams past
+    (memory stays within ``max_len`` plus a chunk)."""
     pending: list[AnyStr] = []
     size, overlong, after_cr = 0, False, False
     for chunk in chunks:
@@ -256,19 +256,19 @@ def _split_lines(chunks: Iterator[AnyStr], max_len: int) -> Iterator[AnyStr | No
             if len(body) == len(part):  # no ending: the line goes on in the next chunk
                 if not overlong and size + len(body) > max_len:
                     pending, size, overlong = [], 0, True
+                    yield None
                 elif not overlong:
                     pending.append(body)
                     size += len(body)
                 continue
-            if overlong or size + len(body) > max_len:
-                yield None
-            else:
-                yield part[:0].join([*pending, body]) if pending else body
+            if not overlong:
+                if size + len(body) > max_len:
+                    yield None
+                else:
+                    yield part[:0].join([*pending, body]) if pending else body
             pending, size, overlong = [], 0, False
         after_cr = chunk[-1:] in (b"\r", "\r")  # a CR at the end may be half of a CRLF
-    if overlong:
-        yield None
-    elif pending:
+    if pending and not overlong:
         yield pending[0][:0].join(pending)
 
 
@@ -340,6 +340,8 @@ def iter_record_lines(
                 lines = _split_lines(_text_chunks(fh, encoding, problems), max_line)
             for lineno, line in enumerate(lines, start=1):  # noqa: B007 - read after the loop
                 if line is None:
+                    if whole_file:  # a line over the whole-file bound: so is the file
+                        raise InputLimitError(_over_whole_file(limits))
                     yield lineno, None
                     continue
                 if isinstance(line, bytes):
@@ -354,16 +356,18 @@ def iter_record_lines(
                     text = line.lstrip("\ufeff") if lineno == 1 else line
                 total += len(text) + 1
                 if whole_file and total > limits.max_whole_file:
-                    raise InputLimitError(
-                        f"text is over {size_text(limits.max_whole_file)}, more than this "
-                        "format's reader holds in memory (CITEGRAPH_MAX_WHOLE_FILE_BYTES); "
-                        "the rest is refused")
+                    raise InputLimitError(_over_whole_file(limits))
                 yield lineno, text
             if problems:
                 raise problems[0]
     except FileProblem as exc:
         if report is not None:
             report.error(path, "", f"{exc}; stopped at line {lineno}, lines before it read")
+
+
+def _over_whole_file(limits: Limits) -> str:
+    return (f"text is over {size_text(limits.max_whole_file)}, more than this format's "
+            "reader holds in memory (CITEGRAPH_MAX_WHOLE_FILE_BYTES); the rest is refused")
 
 
 def read_text(path: Path, report: LoadReport | None = None) -> str:
