@@ -104,8 +104,8 @@ class _Inflated(io.RawIOBase):
                                                 "gzip file)")
                 return False
         if self._between:
-            if not self._input.strip(b"\x00"):
-                self._input = b""  # zero padding after the last member
+            self._input = self._input.lstrip(b"\x00")  # zero padding between members
+            if not self._input:
                 return True
             if not self._input.startswith(GZIP_MAGIC[: len(self._input)]):
                 self._problem = FileProblem("data after the end of the compressed stream is "
