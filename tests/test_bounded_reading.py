@@ -153,3 +153,31 @@ def test_terminal_escapes_in_messages_are_shown_escaped(tmp_path):
     list(iter_records([path], report=report))
     assert not any(re.search(r"[\x00-\x1f]", str(i)) for i in report.issues)
     assert "\\x1b[2J" in str(report.errors[0])
+
+
+def test_gzip_members_and_zero_padding_read_as_one_stream(tmp_path):
+    path = tmp_path / "multi.jsonl.gz"
+    path.write_bytes(gzip.compress((ARXIV.format(n=1) + "\n").encode()) + b"\0" * 5
+                     + gzip.compress((ARXIV.format(n=2) + "\n").encode()) + b"\0" * 9)
+    report = LoadReport()
+    assert [r.title for r in iter_records([path], report=report)] == ["Paper 1", "Paper 2"]
+    assert not report.issues
+
+
+def test_a_bib_file_quoting_a_ris_line_is_read_as_bibtex(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("% exported notes:\n% TY  - JOUR\n\n@article{a, title = {Kept}}\n")
+    report = LoadReport()
+    assert [r.title for r in iter_records([path], report=report)] == ["Kept"]
+    assert report.formats[str(path)] == "bibtex"
+
+
+def test_ris_text_between_records_and_a_missing_er_cost_no_record(tmp_path):
+    path = tmp_path / "x.ris"
+    path.write_text("1.\nTY  - JOUR\nTI  - First\nER  - \n\n2.\nTY  - JOUR\nTI  - Second\n\n"
+                    "TY  - JOUR\nTI  - Third\nER  - \n")
+    report = LoadReport()
+    assert [r.title for r in iter_records([path], report=report)] == ["First", "Second",
+                                                                       "Third"]
+    assert [(i.severity, i.location) for i in report.issues] == [
+        ("warning", "line 1"), ("warning", "line 6"), ("warning", "line 7")]
