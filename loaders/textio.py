@@ -28,9 +28,9 @@ FALLBACK_ENCODING = "cp1252"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 _CHUNK = 1 << 16
-#: Compressed bytes fed to zlib at a time: at most ~1 MB of output each (gzip's ratio is
-#: at most about 1,032 to 1), so a bomb is caught within a MB or two of output.
-_PIECE = 1 << 10
+#: Compressed bytes fed to zlib at a time: at most ~4 MB of output each (gzip's ratio is
+#: at most about 1,032 to 1), so a bomb is caught within a few MB of output.
+_PIECE = 1 << 12
 #: Steps in which a damaged piece is fed again: what zlib gives before the damage is kept.
 SALVAGE_STEP = 16
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
