@@ -10,7 +10,7 @@ bound                                   variable                              de
 bytes one compressed file may expand to ``CITEGRAPH_MAX_DECOMPRESSED_BYTES``  2 GiB
 expansion ratio of a compressed file    ``CITEGRAPH_MAX_COMPRESSION_RATIO``   200
 text of a file parsed whole (BibTeX,    ``CITEGRAPH_MAX_WHOLE_FILE_BYTES``    16 MiB
-Daily Papers, a JSON document)
+Daily Papers, a JSON object)
 one line, and one record                ``CITEGRAPH_MAX_RECORD_BYTES``        10 MB
 one text field of a record              ``CITEGRAPH_MAX_FIELD_CHARS``         1,000,000
 ======================================  ====================================  ============

@@ -323,11 +323,13 @@ def iter_lines(
 
 def iter_record_lines(
     path: Path, report: LoadReport | None = None, *, whole_file: bool = False,
+    max_line: int | None = None,
 ) -> Iterator[tuple[int, str | None]]:
-    """As :func:`iter_lines`, but a line over the bound comes as ``(line number, None)``,
-    for readers where a line is a record and its loss must be counted as one."""
+    """As :func:`iter_lines`, but a line over the bound (the record bound, or ``max_line``)
+    comes as ``(line number, None)``, for readers that must count or handle its loss."""
     limits = current()
-    max_line = limits.max_whole_file if whole_file else limits.max_record
+    if max_line is None:
+        max_line = limits.max_whole_file if whole_file else limits.max_record
     lineno = total = 0
     problems: list[FileProblem] = []
     try:

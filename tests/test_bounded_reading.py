@@ -181,3 +181,42 @@ def test_ris_text_between_records_and_a_missing_er_cost_no_record(tmp_path):
                                                                        "Third"]
     assert [(i.severity, i.location) for i in report.issues] == [
         ("warning", "line 1"), ("warning", "line 6"), ("warning", "line 7")]
+
+
+def _s2_items(n: int) -> list[str]:
+    return [json.dumps({"paperId": f"p{k}", "title": f"Array paper {k}", "abstract": "a" * 200})
+            for k in range(n)]
+
+
+def test_a_json_array_streams_past_the_whole_file_bound(tmp_path, monkeypatch):
+    monkeypatch.setenv("CITEGRAPH_MAX_WHOLE_FILE_BYTES", "5000")
+    path = tmp_path / "big.json"
+    path.write_text("[\n" + ",\n".join(_s2_items(300)) + "\n]\n")
+    report = LoadReport()
+    assert len(list(iter_records([path], report=report))) == 300
+    assert not report.issues
+
+
+def test_an_api_page_over_the_bound_is_read_item_by_item(tmp_path, monkeypatch):
+    monkeypatch.setenv("CITEGRAPH_MAX_WHOLE_FILE_BYTES", "5000")
+    path = tmp_path / "page.json"
+    path.write_text('{"total": 300, "data": [\n' + ",\n".join(_s2_items(300)) + "\n]}\n")
+    report = LoadReport()
+    assert len(list(iter_records([path], report=report))) == 300
+    assert "the items of its 'data' list are read one by one" in report.errors[0].message
+
+
+def test_json_array_memory_does_not_grow_with_the_file(tmp_path):
+    import tracemalloc
+
+    def peak(n: int) -> int:
+        path = tmp_path / f"a{n}.json"
+        path.write_text("[\n" + ",\n".join(_s2_items(n)) + "\n]\n")
+        tracemalloc.start()
+        assert sum(1 for _ in iter_records([path], report=LoadReport())) == n
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+
+    peak(200)  # warm caches
+    assert peak(6000) < peak(600) * 1.5 + 256 * 1024
