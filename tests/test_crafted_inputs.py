@@ -64,7 +64,7 @@ def test_the_corpus_is_large_and_covers_every_format():
     assert {"daily", "bibtex", "ris", "scopus", "wos", "ieee", "generic-csv", "atom",
             "arxiv-jsonl", "s2-json", "s2-jsonl", "openalex-json", "openalex-jsonl"} <= formats
     assert sorted(p.name for p in CRAFTED.iterdir() if p.name not in (
-        "make_crafted.py", "expected.json", "__pycache__")) == sorted(MANIFEST)
+        "make_crafted.py", "expected.json", "__pycache__", ".gitattributes")) == sorted(MANIFEST)
     assert any(entry["long_capitalised_token"] for entry in MANIFEST.values())
 
 
