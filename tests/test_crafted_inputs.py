@@ -85,7 +85,7 @@ def test_crafted_file(name: str):
     problems = [str(i) for i in report.issues]
     assert not [p for p in problems if "unexpected error" in p], problems
     assert read + skipped == expected["total"], (read, skipped, problems)
-    assert read >= expected["good"], problems
+    assert expected["good"] <= read <= expected["good"] + expected["may_read"], problems
     if kg is not None:
         keys = {normalize_title(p.get(S.TITLE) or "") for p in kg.papers}
         lost = [t for t in expected["titles"] if not _found(t, keys)]
