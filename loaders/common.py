@@ -110,6 +110,8 @@ class Fields:
     def coerce(self, value: Any, name: str) -> str:
         """A value as a string (a number coerced, anything else dropped), cut to the field
         bound; '' when None."""
+        if type(value) is str and len(value) <= self.limits.max_field:
+            return value  # the common case, first
         if value is None or value == "":
             return ""
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -189,15 +191,20 @@ def bound_record(record: PaperRecord, path: Path, report: LoadReport, limits: Li
     into the graph (loaders of JSON cut earlier, before cleaning, through :class:`Fields`).
     """
     cap = limits.max_field
-    where = record.provenance[0].location if record.provenance else ""
+    values = vars(record)
     for name in _TEXT_FIELDS:
-        value = getattr(record, name)
+        value = values[name]
         if value and len(value) > cap:
-            setattr(record, name, value[:cap])
-            report.warning(path, where, f"field {name!r}: {len(value):,} characters, over the "
-                           f"{cap:,} bound (CITEGRAPH_MAX_FIELD_CHARS); cut")
+            values[name] = value[:cap]
+            report.warning(path, _where(record), f"field {name!r}: {len(value):,} characters, "
+                           f"over the {cap:,} bound (CITEGRAPH_MAX_FIELD_CHARS); cut")
     for name in _LIST_FIELDS:
-        values = getattr(record, name)
-        if any(len(v) > cap for v in values if isinstance(v, str)):
-            setattr(record, name, [v[:cap] if isinstance(v, str) else v for v in values])
-            report.warning(path, where, f"field {name!r}: an item over {cap:,} characters; cut")
+        items = values[name]
+        if items and any(len(v) > cap for v in items if isinstance(v, str)):
+            values[name] = [v[:cap] if isinstance(v, str) else v for v in items]
+            report.warning(path, _where(record), f"field {name!r}: an item over {cap:,} "
+                           "characters; cut")
+
+
+def _where(record: PaperRecord) -> str:
+    return record.provenance[0].location if record.provenance else ""
