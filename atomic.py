@@ -16,6 +16,27 @@ from pathlib import Path
 from typing import IO
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: Permissions of a new file as ``open`` would make it; ``mkstemp`` alone makes it private.
+_FILE_MODE = 0o666 & ~_umask()
+
+
+def _mkstemp(path: Path) -> tuple[int, str]:
+    """A temporary file beside ``path`` with the permissions a plain ``open`` would give."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _named(exc, path) from None
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, _FILE_MODE)
+    return fd, tmp
+
+
 def _named(exc: OSError, path: Path) -> OSError:
     """``exc`` with ``path`` as its file name when it had none (a write or fsync error)."""
     if exc.filename is None:
@@ -36,10 +57,7 @@ def atomic_path(path: str | Path, fsync: bool = True) -> Iterator[Path]:
     """A temporary path beside ``path`` for a writer that wants a file name; on success the
     file written there replaces ``path``, on any exception it is removed."""
     path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise _named(exc, path) from None
+    fd, tmp = _mkstemp(path)
     os.close(fd)
     try:
         yield Path(tmp)
@@ -66,10 +84,7 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     path = Path(path)
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise _named(exc, path) from None
+    fd, tmp = _mkstemp(path)
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding,
                        newline=None if "b" in mode else "") as fh:
