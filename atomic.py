@@ -30,8 +30,8 @@ def _mkstemp(path: Path) -> tuple[int, str]:
     """A temporary file beside ``path`` with the permissions a plain ``open`` would give."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise _named(exc, path) from None
+    except OSError as exc:  # name the file asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     if hasattr(os, "fchmod"):
         os.fchmod(fd, _FILE_MODE)
     return fd, tmp

@@ -403,3 +403,6 @@ def main() -> None:
     except OSError as exc:  # permission denied, disk full, not a directory, …
         print_error(FileSystemError.from_os_error(exc))
         sys.exit(1)
+    except KeyboardInterrupt as exc:  # builds report what they kept (interrupts_reported)
+        console.print("interrupted", highlight=False)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)

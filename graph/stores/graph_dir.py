@@ -190,8 +190,11 @@ def read_current_manifest(directory: Path) -> tuple[Path, bytes]:
 
 
 def open_graph_file(directory: Path, name: str) -> tuple[Path, IO[bytes]]:
-    """``(path, binary file)`` of one file of the current graph (staging first)."""
-    for path in (directory / STAGING / name, directory / name):
+    """``(path, binary file)`` of one file of the current graph (from a committed staging
+    directory while it still holds the file)."""
+    places = (directory / STAGING / name, directory / name) if committed(directory) else (
+        directory / name,)
+    for path in places:
         try:
             return path, open(path, "rb")  # noqa: SIM115 - the caller closes it
         except FileNotFoundError:
