@@ -174,36 +174,37 @@ def build(
         "are left alone).")] = False,
 ) -> None:
     """Read paper listings and build the knowledge graph into --out."""
-    import citegraph
-    from citegraph.graph.pipeline import BuildOptions
-    from citegraph.loaders import LoadReport
+    with interrupts_reported(out_dir):
+        import citegraph
+        from citegraph.graph.pipeline import BuildOptions
+        from citegraph.graph.stores import graph_dir
+        from citegraph.graph.stores.files import load_vector_cache, save_graph
+        from citegraph.loaders import LoadReport
 
-    report = LoadReport()
-    options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
-                           citations=citations, model=model, device=device,
-                           similarity_top_k=top_k, similarity_threshold=threshold,
-                           min_co_mentions=min_co_mentions,
-                           gazetteer=[str(p) for p in gazetteer or []],
-                           entity_embeddings=entity_embeddings)
-    from citegraph.graph.stores import graph_dir
-    from citegraph.graph.stores.files import load_vector_cache, save_graph
-
-    graph_dir.check_output(out_dir, force)
-    check_gazetteers(gazetteer)
-    with interrupts_reported(out_dir), graph_dir.writer_lock(out_dir):
-        base = append_base(out_dir) if append else None
-        if not append:
-            options.vector_cache = load_vector_cache(out_dir)  # a rebuild embeds only changes
-        kg = citegraph.build([str(p) for p in paths], format=fmt, options=options, base=base,
-                             report=report, progress=RichProgress(console, enabled=not quiet))
-        save_graph(kg, out_dir, force=force, on_warning=print_warning)
-        _after_save(kg, neo4j, neo4j_import, database, quiet)
-    print_problems(report)
-    files = len(report.records_read)
-    print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
-    if report.total_skipped or report.files_skipped:
-        console.print(f"{report.total_skipped} record(s) and {len(report.files_skipped)} "
-                      "file(s) skipped; see above.")
+        graph_dir.check_output(out_dir, force)
+        check_gazetteers(gazetteer)
+        report = LoadReport()
+        options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
+                               citations=citations, model=model, device=device,
+                               similarity_top_k=top_k, similarity_threshold=threshold,
+                               min_co_mentions=min_co_mentions,
+                               gazetteer=[str(p) for p in gazetteer or []],
+                               entity_embeddings=entity_embeddings)
+        with graph_dir.writer_lock(out_dir):
+            base = append_base(out_dir) if append else None
+            if not append:
+                options.vector_cache = load_vector_cache(out_dir)  # rebuilds embed only changes
+            kg = citegraph.build([str(p) for p in paths], format=fmt, options=options,
+                                 base=base, report=report,
+                                 progress=RichProgress(console, enabled=not quiet))
+            save_graph(kg, out_dir, force=force, on_warning=print_warning)
+            _after_save(kg, neo4j, neo4j_import, database, quiet)
+        print_problems(report)
+        files = len(report.records_read)
+        print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
+        if report.total_skipped or report.files_skipped:
+            console.print(f"{report.total_skipped} record(s) and {len(report.files_skipped)} "
+                          "file(s) skipped; see above.")
 
 
 def _after_save(kg: KnowledgeGraph, neo4j: str | None, neo4j_import: bool,
@@ -223,12 +224,27 @@ def _after_save(kg: KnowledgeGraph, neo4j: str | None, neo4j_import: bool,
 
 
 # --- safe builds: interrupts, --append, gazetteer files ------------------------------------
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so a build stops at once with the same report."""
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM, raised by the command line's own handlers.
+
+    Not a KeyboardInterrupt, so no library on the way turns it into a silent exit: it
+    reaches :func:`interrupts_reported` or :func:`main`, which say what was kept.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.status = 128 + signum  # 130 for SIGINT, 143 for SIGTERM
 
 
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def _install_interrupt_handlers() -> None:
+    """SIGINT (unless ignored, as under nohup) and SIGTERM raise :class:`Interrupted`."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _raise_interrupted)
 
 
 def _manifest_fingerprint(directory: Path) -> bytes | None:
@@ -249,7 +265,7 @@ def interrupts_reported(out_dir: Path) -> Iterator[None]:
     before = _manifest_fingerprint(out_dir)
     try:
         yield
-    except KeyboardInterrupt as exc:
+    except (Interrupted, KeyboardInterrupt) as exc:
         after = _manifest_fingerprint(out_dir)
         if after is not None and after != before:
             kept = f"the new graph was saved in {out_dir}"
@@ -258,7 +274,7 @@ def interrupts_reported(out_dir: Path) -> Iterator[None]:
         else:
             kept = f"nothing was saved in {out_dir}"
         console.print(f"interrupted; {term(kept)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
+        raise typer.Exit(getattr(exc, "status", 130)) from None
 
 
 def append_base(out_dir: Path) -> KnowledgeGraph | None:
@@ -394,7 +410,7 @@ def check(directory: Annotated[Path, typer.Argument(help="A graph directory.")])
 def main() -> None:
     """Entry point: run the app, turning expected errors and filesystem errors into one
     line (exit 1); SIGTERM stops like Ctrl-C."""
-    signal.signal(signal.SIGTERM, _raise_terminated)
+    _install_interrupt_handlers()
     try:
         app()
     except CitegraphError as exc:
@@ -403,6 +419,6 @@ def main() -> None:
     except OSError as exc:  # permission denied, disk full, not a directory, …
         print_error(FileSystemError.from_os_error(exc))
         sys.exit(1)
-    except KeyboardInterrupt as exc:  # builds report what they kept (interrupts_reported)
+    except (Interrupted, KeyboardInterrupt) as exc:  # a build says what it kept itself
         console.print("interrupted", highlight=False)
-        sys.exit(143 if isinstance(exc, Terminated) else 130)
+        sys.exit(getattr(exc, "status", 130))

@@ -1,0 +1,97 @@
+"""Real builds stopped by signals at random moments, for the kill test and its benchmark.
+
+A run starts ``python -m citegraph build`` (or ``--append``) on a prepared graph directory
+and sends a signal either after a random delay or a random few milliseconds after the save
+has begun (its staging directory appeared), then reads the directory back.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import citegraph
+from citegraph.graph.stores import graph_dir
+
+#: Only papers, authors and their edges: the quickest build, so runs are short.
+FAST = ("--no-similarity", "--no-entities", "--no-co-mention", "--no-citations", "-q")
+
+
+def _default_sigint() -> None:
+    """A child started from a shell job may inherit SIGINT ignored; give it Ctrl-C back."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_build(inputs: list[Path], out: Path, append: bool = False) -> subprocess.Popen:
+    args = [sys.executable, "-m", "citegraph", "build", *map(str, inputs), "--out", str(out),
+            *FAST, *(["--append"] if append else [])]
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)
+
+
+def build(inputs: list[Path], out: Path, append: bool = False) -> float:
+    """Run a build to the end; returns its wall time in seconds."""
+    began = time.perf_counter()
+    proc = start_build(inputs, out, append)
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    return time.perf_counter() - began
+
+
+def signature(directory: Path) -> tuple[frozenset, frozenset]:
+    """Node ids and edge identities of the graph a directory holds (loaded and verified)."""
+    kg = citegraph.load(directory)
+    return frozenset(kg.g.nodes), frozenset(kg.g.edges(keys=True))
+
+
+@dataclass
+class Outcome:
+    delay: float  # seconds after the start (or after the save began, when during_save)
+    during_save: bool  # the staging directory existed when the signal was sent
+    returncode: int
+    stderr: str
+    kept: str  # "old" or "new"
+
+
+def signal_run(inputs: list[Path], out: Path, append: bool, rng: random.Random,
+               duration: float, at_save: bool, signum: int = signal.SIGKILL,
+               old: tuple | None = None, new: tuple | None = None) -> Outcome:
+    """Start a build, signal it at a random moment, and say which graph ``out`` holds.
+
+    ``at_save``: wait for the save to begin, then 0–40 ms more; else a uniform delay over
+    the build's ``duration``. Raises AssertionError when ``out`` holds neither ``old`` nor
+    ``new`` (or cannot be loaded at all).
+    """
+    staging = out / graph_dir.STAGING
+    proc = start_build(inputs, out, append)
+    began = time.perf_counter()
+    if at_save:
+        while proc.poll() is None and not staging.exists():
+            time.sleep(0.0005)
+        delay = rng.uniform(0, 0.04)
+    else:
+        delay = rng.uniform(0.05, duration)
+    time.sleep(delay)
+    during_save = staging.exists()
+    if proc.poll() is None:
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=600)
+    found = signature(out)
+    assert found in (old, new), f"after a signal {delay:.3f}s in, {out} holds another graph"
+    return Outcome(delay if at_save else time.perf_counter() - began, during_save,
+                   proc.returncode, err, "new" if found == new else "old")
+
+
+def reset(source: Path, target: Path) -> None:
+    """``target`` becomes a copy of the graph directory ``source``."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
+    os.utime(target)
