@@ -99,15 +99,6 @@ class PaperVectors:
                                     f"in {index_path.name}")
         return cls(data["model"], keys, hashes, matrix)
 
-    @classmethod
-    def load(cls, directory: Path) -> PaperVectors | None:
-        """The vectors saved in a graph directory, or None when it has none."""
-        index_path = directory / VECTORS_INDEX_FILE
-        if not index_path.exists():
-            return None
-        with open(directory / VECTORS_FILE, "rb") as npy, open(index_path, "rb") as index:
-            return cls.read(npy, directory / VECTORS_FILE, index, index_path)
-
     def __eq__(self, other: object) -> bool:
         """Same model and, per paper key, the same hash and (allclose) vector.
 

@@ -218,6 +218,25 @@ def check_graph(directory: Path) -> GraphSummary:
 
 
 def _load(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
+    """Load and verify; a load that raced a save's commit (the manifest changed while the
+    files were read) is retried once, on the new graph."""
+    raw = _manifest_bytes(directory)
+    try:
+        return _load_once(directory)
+    except CorruptGraphError:
+        if raw is None or raw == _manifest_bytes(directory):
+            raise
+    return _load_once(directory)
+
+
+def _manifest_bytes(directory: Path) -> bytes | None:
+    try:
+        return D.read_current_manifest(directory)[1]
+    except (OSError, CitegraphError):
+        return None
+
+
+def _load_once(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
     manifest_path, manifest = read_manifest(directory)
     files: dict[str, FileDigest] | None = manifest.get("files")
     kg = KnowledgeGraph()

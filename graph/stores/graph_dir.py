@@ -34,13 +34,13 @@ from typing import IO
 
 from citegraph.atomic import fsync_dir
 from citegraph.errors import FileSystemError, GraphLockedError, NotAGraphError, StoreError
+from citegraph.graph.vectors import VECTORS_FILE, VECTORS_INDEX_FILE
 
 FORMAT_NAME = "citegraph-graph"
 MANIFEST = "manifest.json"
 NODES = "nodes.jsonl"
 EDGES = "edges.jsonl"
-VECTORS = "embeddings.npy"
-VECTORS_INDEX = "embeddings.json"
+VECTORS, VECTORS_INDEX = VECTORS_FILE, VECTORS_INDEX_FILE
 #: Every file a graph may hold besides its manifest; a manifest naming any other is refused.
 GRAPH_FILES = (NODES, EDGES, VECTORS, VECTORS_INDEX)
 
