@@ -3,7 +3,8 @@
 A corpus of ``--papers`` papers (arXiv snapshot shape) is built once (graph A), and once
 more with ``--extra`` papers appended (graph A + B). Then ``--kills`` runs each start from
 one of them (alternately ``--append B`` onto A, and a rebuild of A over A + B) and are
-killed either after a random delay or a random 0–40 ms after their save began. After
+killed either after a random delay over the whole run or at a random moment of their save
+(after its staging directory appeared, within the save's measured duration). After
 every kill the directory must load, verified, as the previous or the new complete graph;
 the script counts which, and fails on anything else.
 
@@ -40,13 +41,13 @@ def main() -> None:
         (root / "a.jsonl").write_text("".join(rows[:args.papers]))
         (root / "b.jsonl").write_text("".join(rows[args.papers:]))
         a, b = root / "a.jsonl", root / "b.jsonl"
-        build_time = build([a], root / "ref_a")
+        rebuild = build([a], root / "ref_a")
         reset(root / "ref_a", root / "ref_ab")
-        append_time = build([b], root / "ref_ab", append=True)
+        append = build([b], root / "ref_ab", append=True)
         old, new = signature(root / "ref_a"), signature(root / "ref_ab")
         print(f"graph A: {len(old[0]):,} nodes, {len(old[1]):,} edges, built in "
-              f"{build_time:.1f} s; A + B: {len(new[0]):,} nodes, appended in "
-              f"{append_time:.1f} s")
+              f"{rebuild.total:.1f} s (save {rebuild.save:.2f} s); A + B: {len(new[0]):,} "
+              f"nodes, appended in {append.total:.1f} s (save {append.save:.2f} s)")
         print(f"{'run':>3}  {'build':<12} {'signal at':<22} {'in save':<8} graph kept")
         out, kept, in_save = root / "out", {"previous": 0, "new": 0}, 0
         began = time.perf_counter()
@@ -54,11 +55,11 @@ def main() -> None:
             at_save = i % 2 == 1
             if i % 4 < 2:
                 reset(root / "ref_a", out)
-                done = signal_run([b], out, True, rng, append_time, at_save, old=old, new=new)
+                done = signal_run([b], out, True, rng, append, at_save, old=old, new=new)
                 kind, which = "--append B", "previous" if done.kept == "old" else "new"
             else:
                 reset(root / "ref_ab", out)
-                done = signal_run([a], out, False, rng, build_time, at_save, old=new, new=old)
+                done = signal_run([a], out, False, rng, rebuild, at_save, old=new, new=old)
                 kind, which = "rebuild A", "previous" if done.kept == "old" else "new"
             kept[which] += 1
             in_save += done.during_save

@@ -36,13 +36,26 @@ def start_build(inputs: list[Path], out: Path, append: bool = False) -> subproce
                             preexec_fn=_default_sigint)
 
 
-def build(inputs: list[Path], out: Path, append: bool = False) -> float:
-    """Run a build to the end; returns its wall time in seconds."""
+@dataclass
+class Timing:
+    total: float  # seconds from start to exit
+    save: float  # seconds from the staging directory's appearance to exit
+
+
+def build(inputs: list[Path], out: Path, append: bool = False) -> Timing:
+    """Run a build to the end, timing it and its save."""
+    staging = out / graph_dir.STAGING
     began = time.perf_counter()
+    saving = None
     proc = start_build(inputs, out, append)
+    while proc.poll() is None:
+        if saving is None and staging.exists():
+            saving = time.perf_counter()
+        time.sleep(0.0005)
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
-    return time.perf_counter() - began
+    ended = time.perf_counter()
+    return Timing(ended - began, ended - (saving or ended))
 
 
 def signature(directory: Path) -> tuple[frozenset, frozenset]:
@@ -61,13 +74,13 @@ class Outcome:
 
 
 def signal_run(inputs: list[Path], out: Path, append: bool, rng: random.Random,
-               duration: float, at_save: bool, signum: int = signal.SIGKILL,
+               timing: Timing, at_save: bool, signum: int = signal.SIGKILL,
                old: tuple | None = None, new: tuple | None = None) -> Outcome:
     """Start a build, signal it at a random moment, and say which graph ``out`` holds.
 
-    ``at_save``: wait for the save to begin, then 0–40 ms more; else a uniform delay over
-    the build's ``duration``. Raises AssertionError when ``out`` holds neither ``old`` nor
-    ``new`` (or cannot be loaded at all).
+    ``at_save``: wait for the save to begin, then a uniform delay over the save's duration
+    in ``timing`` (at least 40 ms); else a uniform delay over the whole build's. Raises
+    AssertionError when ``out`` holds neither ``old`` nor ``new`` (or cannot be loaded).
     """
     staging = out / graph_dir.STAGING
     proc = start_build(inputs, out, append)
@@ -75,9 +88,9 @@ def signal_run(inputs: list[Path], out: Path, append: bool, rng: random.Random,
     if at_save:
         while proc.poll() is None and not staging.exists():
             time.sleep(0.0005)
-        delay = rng.uniform(0, 0.04)
+        delay = rng.uniform(0, max(timing.save, 0.04))
     else:
-        delay = rng.uniform(0.05, duration)
+        delay = rng.uniform(0.05, timing.total)
     time.sleep(delay)
     during_save = staging.exists()
     if proc.poll() is None:

@@ -28,16 +28,16 @@ def graphs(tmp_path_factory):
     b = root / "b.jsonl"
     lines = write_jsonl(root / "all.jsonl", 500, seed=1).read_text().splitlines(keepends=True)
     b.write_text("".join(lines[400:]))
-    duration = build([a], root / "ref_a")
+    rebuild = build([a], root / "ref_a")
     reset(root / "ref_a", root / "ref_ab")
-    build([b], root / "ref_ab", append=True)
+    append = build([b], root / "ref_ab", append=True)
     old, new = signature(root / "ref_a"), signature(root / "ref_ab")
     assert len(new[0]) > len(old[0])
-    return root, a, b, duration, old, new
+    return root, a, b, rebuild, append, old, new
 
 
 def test_sigkill_at_random_moments_keeps_the_old_or_the_new_graph(graphs):
-    root, a, b, duration, old, new = graphs
+    root, a, b, rebuild, append, old, new = graphs
     out = root / "out"
     rng = random.Random(20260)
     outcomes = []
@@ -45,10 +45,10 @@ def test_sigkill_at_random_moments_keeps_the_old_or_the_new_graph(graphs):
         at_save = i % 2 == 1
         if i % 4 < 2:  # --append B onto the graph of A
             reset(root / "ref_a", out)
-            outcomes.append(signal_run([b], out, True, rng, duration, at_save, old=old, new=new))
+            outcomes.append(signal_run([b], out, True, rng, append, at_save, old=old, new=new))
         else:  # rebuild A over the graph of A + B
             reset(root / "ref_ab", out)
-            outcomes.append(signal_run([a], out, False, rng, duration, at_save, old=new, new=old))
+            outcomes.append(signal_run([a], out, False, rng, rebuild, at_save, old=new, new=old))
     assert sum(o.during_save for o in outcomes) >= 3, "no kill landed inside a save"
     # the lock died with the killed writers and the next one recovers whatever was left
     build([b], out, append=True)
@@ -58,12 +58,12 @@ def test_sigkill_at_random_moments_keeps_the_old_or_the_new_graph(graphs):
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_interrupts_exit_with_one_line_saying_what_was_kept(graphs, signum, status):
-    root, _, b, duration, old, new = graphs
+    root, _, b, _, append, old, new = graphs
     out = root / f"out-{signum}"
     rng = random.Random(signum)
     for at_save in (False, True, False):
         reset(root / "ref_a", out)
-        done = signal_run([b], out, True, rng, duration, at_save, signum, old=old, new=new)
+        done = signal_run([b], out, True, rng, append, at_save, signum, old=old, new=new)
         if done.returncode == 0:  # finished before the signal
             assert done.kept == "new"
             continue
