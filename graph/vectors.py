@@ -59,11 +59,13 @@ class PaperVectors:
             npy = HashingWriter(fh)
             write_array(npy, np.ascontiguousarray(self.matrix, dtype=np.float32),
                         allow_pickle=False)
+            npy_digest = npy.finish()
         index = {"model": self.model, "keys": self.keys, "hashes": self.hashes}
         with atomic_write(directory / VECTORS_INDEX_FILE, "wb") as fh:
             js = HashingWriter(fh)
             js.write(json.dumps(index).encode("ascii"))
-        return {VECTORS_FILE: npy.finish(), VECTORS_INDEX_FILE: js.finish()}
+            index_digest = js.finish()
+        return {VECTORS_FILE: npy_digest, VECTORS_INDEX_FILE: index_digest}
 
     @classmethod
     def read(cls, npy: IO[bytes], npy_path: Path, index: IO[bytes],

@@ -88,7 +88,7 @@ def _write_lines(path: Path, rows: Iterable[dict[str, Any]], encoder: _Encoder) 
         out = HashingWriter(fh)
         for row in rows:
             out.write_line(encoder.line(row))
-    return out.finish()
+        return out.finish()
 
 
 def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
@@ -269,81 +269,83 @@ def _read_file(directory: Path, name: str, files: dict[str, FileDigest] | None,
             raise CorruptGraphError(f"{path}: {problem}")
 
 
+_decode_json = json.JSONDecoder().decode
+
+
 def _json_rows(path: Path, reader: HashingReader) -> Iterator[tuple[Path, int, Any]]:
     for lineno, line in reader.lines():
         try:
-            yield path, lineno, json.loads(line)
+            yield path, lineno, _decode_json(line.decode("utf-8"))
         except ValueError as exc:
             kind = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else "not valid JSON"
             raise CorruptGraphError(f"{path}:{lineno}: {kind}") from None
 
 
 def _add_nodes(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:
+    nodes = kg.g.nodes
     for path, lineno, row in rows:
-        where = f"{path}:{lineno}"
-        if (not isinstance(row, dict) or not isinstance(row.get("id"), str)
-                or not isinstance(row.get("label"), str)
-                or not isinstance(row.get("properties"), dict)):
-            raise CorruptGraphError(f"{where}: malformed node (needs id, label, properties)")
-        label, props = row["label"], row["properties"]
+        nid, label, props = (row.get("id"), row.get("label"), row.get("properties")
+                             ) if type(row) is dict else (None, None, None)
+        if type(nid) is not str or type(label) is not str or type(props) is not dict:
+            raise CorruptGraphError(f"{path}:{lineno}: malformed node (needs id, label, "
+                                    "properties)")
         if label not in S.NODE_KIND_BY_LABEL:
-            raise CorruptGraphError(f"{where}: unknown node label {_short(label)} "
+            raise CorruptGraphError(f"{path}:{lineno}: unknown node label {_short(label)} "
                                     "(not in this citegraph's schema)")
         key = props.get(S.KEY)
-        if not isinstance(key, str) or not key or row["id"] != S.node_id(label, key):
-            raise CorruptGraphError(f"{where}: node id {_short(row['id'])} does not match its "
-                                    f"label and key {_short(key)}")
-        if S.LABEL in props:
-            raise CorruptGraphError(f"{where}: property {S.LABEL!r} is reserved")
-        _check_values(props, where)
-        if row["id"] in kg.g:
-            raise CorruptGraphError(f"{where}: node {_short(row['id'])} appears twice")
-        kg.g.add_node(row["id"])
-        kg.g.nodes[row["id"]].update({S.LABEL: label, **props})
+        if type(key) is not str or not key or nid != S.node_id(label, key):
+            raise CorruptGraphError(f"{path}:{lineno}: node id {_short(nid)} does not match "
+                                    f"its label and key {_short(key)}")
+        _check_properties(props, S.LABEL, path, lineno)
+        if nid in nodes:
+            raise CorruptGraphError(f"{path}:{lineno}: node {_short(nid)} appears twice")
+        kg.g.add_node(nid)
+        nodes[nid].update({S.LABEL: label, **props})
 
 
 def _add_edges(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:
+    g = kg.g
     for path, lineno, row in rows:
-        where = f"{path}:{lineno}"
-        if (not isinstance(row, dict)
-                or not all(isinstance(row.get(f), str) for f in ("start", "end", "key", "type"))
-                or not isinstance(row.get("properties"), dict)):
-            raise CorruptGraphError(f"{where}: malformed edge (needs start, end, key, type, "
-                                    "properties)")
-        start, end, key, rel, props = (row["start"], row["end"], row["key"], row["type"],
-                                       row["properties"])
+        start, end, key, rel, props = (
+            row.get("start"), row.get("end"), row.get("key"), row.get("type"),
+            row.get("properties")) if type(row) is dict else (None,) * 5
+        if (type(start) is not str or type(end) is not str or type(key) is not str
+                or type(rel) is not str or type(props) is not dict):
+            raise CorruptGraphError(f"{path}:{lineno}: malformed edge (needs start, end, key, "
+                                    "type, properties)")
         if rel not in S.REL_KIND_BY_TYPE:
-            raise CorruptGraphError(f"{where}: unknown relationship type {_short(rel)} "
-                                    "(not in this citegraph's schema)")
-        if key.partition("|")[0] != rel:
-            raise CorruptGraphError(f"{where}: edge key {_short(key)} does not match its "
-                                    f"type {rel}")
+            raise CorruptGraphError(f"{path}:{lineno}: unknown relationship type "
+                                    f"{_short(rel)} (not in this citegraph's schema)")
+        if key != rel and key.partition("|")[0] != rel:
+            raise CorruptGraphError(f"{path}:{lineno}: edge key {_short(key)} does not match "
+                                    f"its type {rel}")
         for end_name, nid in (("start", start), ("end", end)):
-            if nid not in kg.g:
-                raise CorruptGraphError(f"{where}: dangling edge: its {end_name} node "
+            if nid not in g:
+                raise CorruptGraphError(f"{path}:{lineno}: dangling edge: its {end_name} node "
                                         f"{_short(nid)} is not in {NODES}")
-        if S.TYPE in props:
-            raise CorruptGraphError(f"{where}: property {S.TYPE!r} is reserved")
-        _check_values(props, where)
-        if kg.g.has_edge(start, end, key):
-            raise CorruptGraphError(f"{where}: edge {_short(key)} from {_short(start)} to "
-                                    f"{_short(end)} appears twice")
-        kg.g.add_edge(start, end, key=key)
-        kg.g.edges[start, end, key].update({S.TYPE: rel, **props})
+        _check_properties(props, S.TYPE, path, lineno)
+        if g.has_edge(start, end, key):
+            raise CorruptGraphError(f"{path}:{lineno}: edge {_short(key)} from {_short(start)} "
+                                    f"to {_short(end)} appears twice")
+        g.add_edge(start, end, key=key)
+        g.edges[start, end, key].update({S.TYPE: rel, **props})
 
 
-_SCALARS = (str, int, float, bool)
+#: Types of the values every store holds: scalars, and flat lists of them.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _check_values(props: dict[str, Any], where: str) -> None:
-    """Property values are what every store holds: scalars and flat lists of scalars."""
+def _check_properties(props: dict[str, Any], reserved: str, path: Path, lineno: int) -> None:
+    """No property under the reserved name (the label or type), and only values every
+    store can hold."""
+    if reserved in props:
+        raise CorruptGraphError(f"{path}:{lineno}: property {reserved!r} is reserved")
     for name, value in props.items():
-        if value is None or isinstance(value, _SCALARS):
+        kind = type(value)
+        if kind in _SCALARS or (kind is list and all(type(x) in _SCALARS for x in value)):
             continue
-        if isinstance(value, list) and all(x is None or isinstance(x, _SCALARS) for x in value):
-            continue
-        raise CorruptGraphError(f"{where}: property {_short(name)} holds a "
-                                f"{type(value).__name__} no store can hold")
+        raise CorruptGraphError(f"{path}:{lineno}: property {_short(name)} holds a "
+                                f"{kind.__name__} no store can hold")
 
 
 def _check_counts(kg: KnowledgeGraph, counts: dict[str, dict[str, int]], manifest: Path) -> None:
