@@ -12,11 +12,13 @@ lists) and, while a save runs, the next graph in ``DIR/.citegraph-staging/``. A 
    one lacks (only names the old manifest listed), renames the manifest last, and removes
    the staging directory.
 
-Readers resolve every file through the staging directory first: a committed staging
-manifest is the current one, and a file still in staging is newer than the one in ``DIR``.
-So a reader sees the old graph until the commit and the new graph after it, even in the
-middle of the roll-forward. Whoever next takes the lock finishes a committed roll-forward
-or discards an uncommitted staging directory (:func:`recover`).
+Readers look into the staging directory only once it is committed: then its manifest is
+the current one, and a file still there is newer than the one in ``DIR``. So a reader sees
+the old graph until the commit and the new graph after it, even in the middle of the
+roll-forward. Whoever next takes the lock finishes a committed roll-forward or discards an
+uncommitted staging directory (:func:`recover`). Ctrl-C and SIGTERM are held back during
+the commit and roll-forward, so an interrupted save is usually already whole; when one
+gets through anyway (or the process is killed), the rule above still holds.
 """
 
 from __future__ import annotations
