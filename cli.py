@@ -61,6 +61,7 @@ def print_error(message: object) -> None:
 
 
 def print_warning(message: object) -> None:
+    """One warning line (the build goes on)."""
     console.print(f"[dim]warning[/] {term(message)}", highlight=False, soft_wrap=True)
 
 
