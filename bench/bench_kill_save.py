@@ -67,11 +67,12 @@ def main() -> None:
                     else f"{done.delay:.2f} s after start")
             print(f"{i + 1:>3}  {kind:<12} {when:<22} {'yes' if done.during_save else 'no':<8} "
                   f"{which} (verified)")
+        elapsed = time.perf_counter() - began
         build([b], out, append=True)  # after the last kill: the lock is free, nothing lost
         after = signature(out)
         assert after == new, "the append after the kills did not give graph A + B"
         print(f"then --append B ran to the end: {len(after[0]):,} nodes, graph A + B exactly")
-        print(f"{args.kills} kills in {time.perf_counter() - began:.0f} s: {in_save} inside a "
+        print(f"{args.kills} kills in {elapsed:.0f} s: {in_save} inside a "
               f"save; the directory held the previous graph {kept['previous']} times and the "
               f"new one {kept['new']} times; broken or shrunken: 0")
 
