@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import signal
@@ -33,7 +34,7 @@ from store_damage import DAMAGES, sample_graph
 
 def run_cli(*args: str, capsys) -> tuple[int, str, str]:
     """The command line in this process: exit status, stdout, stderr."""
-    before = signal.getsignal(signal.SIGTERM)
+    handlers = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
     argv = sys.argv
     sys.argv = ["citegraph", *args]
     code = 0
@@ -43,7 +44,8 @@ def run_cli(*args: str, capsys) -> tuple[int, str, str]:
         code = exc.code if isinstance(exc.code, int) else 1
     finally:
         sys.argv = argv
-        signal.signal(signal.SIGTERM, before)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -119,8 +121,6 @@ def test_the_manifest_records_each_file(saved):
     nodes = manifest["files"]["nodes.jsonl"]
     assert nodes["lines"] == 11
     assert nodes["bytes"] == (saved / "nodes.jsonl").stat().st_size
-    import hashlib
-
     assert nodes["sha256"] == hashlib.sha256((saved / "nodes.jsonl").read_bytes()).hexdigest()
     assert set(manifest["files"]) == {"nodes.jsonl", "edges.jsonl", "embeddings.npy",
                                       "embeddings.json"}
