@@ -258,23 +258,33 @@ def _manifest_fingerprint(directory: Path) -> bytes | None:
         return None
 
 
+#: ``(graph directory, its manifest before)`` of the build this process runs, if any.
+_building: list[tuple[Path, bytes | None]] = []
+
+
+def _kept(out_dir: Path, before: bytes | None) -> str:
+    """What ``out_dir`` holds after an interrupt, compared with before the build."""
+    after = _manifest_fingerprint(out_dir)
+    if after is not None and after != before:
+        kept = f"the new graph was saved in {out_dir}"
+    elif before is not None:
+        kept = f"the graph in {out_dir} is unchanged"
+    else:
+        kept = f"nothing was saved in {out_dir}"
+    return f"interrupted; {term(kept)}"
+
+
 @contextmanager
 def interrupts_reported(out_dir: Path) -> Iterator[None]:
     """Ctrl-C (exit 130) or SIGTERM (exit 143) during a build: one line saying what the
     graph directory holds now. A save is committed whole or not at all, so it is either
     the graph it held before or the new one."""
     before = _manifest_fingerprint(out_dir)
+    _building.append((out_dir, before))
     try:
         yield
     except (Interrupted, KeyboardInterrupt) as exc:
-        after = _manifest_fingerprint(out_dir)
-        if after is not None and after != before:
-            kept = f"the new graph was saved in {out_dir}"
-        elif before is not None:
-            kept = f"the graph in {out_dir} is unchanged"
-        else:
-            kept = f"nothing was saved in {out_dir}"
-        console.print(f"interrupted; {term(kept)}", highlight=False, soft_wrap=True)
+        console.print(_kept(out_dir, before), highlight=False, soft_wrap=True)
         raise typer.Exit(getattr(exc, "status", 130)) from None
 
 
@@ -420,6 +430,7 @@ def main() -> None:
     except OSError as exc:  # permission denied, disk full, not a directory, …
         print_error(FileSystemError.from_os_error(exc))
         sys.exit(1)
-    except (Interrupted, KeyboardInterrupt) as exc:  # a build says what it kept itself
-        console.print("interrupted", highlight=False)
+    except (Interrupted, KeyboardInterrupt) as exc:  # outside a build's own report
+        line = _kept(*_building[-1]) if _building else "interrupted; nothing was written"
+        console.print(line, highlight=False, soft_wrap=True)
         sys.exit(getattr(exc, "status", 130))

@@ -39,23 +39,26 @@ def start_build(inputs: list[Path], out: Path, append: bool = False) -> subproce
 @dataclass
 class Timing:
     total: float  # seconds from start to exit
-    save: float  # seconds from the staging directory's appearance to exit
+    save: float  # seconds the staging directory existed (the save's write and swap)
 
 
 def build(inputs: list[Path], out: Path, append: bool = False) -> Timing:
     """Run a build to the end, timing it and its save."""
     staging = out / graph_dir.STAGING
     began = time.perf_counter()
-    saving = None
+    saving = saved = None
     proc = start_build(inputs, out, append)
     while proc.poll() is None:
-        if saving is None and staging.exists():
-            saving = time.perf_counter()
+        now, exists = time.perf_counter(), staging.exists()
+        if saving is None and exists:
+            saving = now
+        elif saving is not None and saved is None and not exists:
+            saved = now
         time.sleep(0.0005)
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
     ended = time.perf_counter()
-    return Timing(ended - began, ended - (saving or ended))
+    return Timing(ended - began, (saved or ended) - (saving or ended))
 
 
 def signature(directory: Path) -> tuple[frozenset, frozenset]:
@@ -79,12 +82,15 @@ def signal_run(inputs: list[Path], out: Path, append: bool, rng: random.Random,
     """Start a build, signal it at a random moment, and say which graph ``out`` holds.
 
     ``at_save``: wait for the save to begin, then a uniform delay over the save's duration
-    in ``timing`` (at least 40 ms); else a uniform delay over the whole build's. Raises
+    in ``timing`` (at least 40 ms); else a uniform delay over the whole build's (for Ctrl-C
+    and SIGTERM, counted from when the build holds its lock). Raises
     AssertionError when ``out`` holds neither ``old`` nor ``new`` (or cannot be loaded).
     """
     staging = out / graph_dir.STAGING
     proc = start_build(inputs, out, append)
     began = time.perf_counter()
+    if signum != signal.SIGKILL:
+        _wait_for_lock(proc)  # Ctrl-C while Python itself starts is not ours to handle
     if at_save:
         while proc.poll() is None and not staging.exists():
             time.sleep(0.0005)
@@ -100,6 +106,17 @@ def signal_run(inputs: list[Path], out: Path, append: bool, rng: random.Random,
     assert found in (old, new), f"after a signal {delay:.3f}s in, {out} holds another graph"
     return Outcome(delay if at_save else time.perf_counter() - began, during_save,
                    proc.returncode, err, "new" if found == new else "old")
+
+
+def _wait_for_lock(proc: subprocess.Popen) -> None:
+    """Until the build holds a file lock (read from /proc/locks, so the wait never takes
+    the lock itself and cannot get in the build's way), or has ended."""
+    while proc.poll() is None:
+        with open("/proc/locks") as fh:
+            if any(line.split()[1:2] == ["FLOCK"] and line.split()[4:5] == [str(proc.pid)]
+                   for line in fh):
+                return
+        time.sleep(0.001)
 
 
 def reset(source: Path, target: Path) -> None:
