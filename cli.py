@@ -241,10 +241,11 @@ def _after_save(kg: KnowledgeGraph, neo4j: str | None, neo4j_import: bool,
 
 
 # --- safe builds: interrupts, --append, gazetteer files ------------------------------------
-class Interrupted(BaseException):
+class Interrupted(KeyboardInterrupt):
     """Ctrl-C or SIGTERM, raised by the command line's own handlers.
 
-    Not a KeyboardInterrupt, so no library on the way turns it into a silent exit: it
+    A KeyboardInterrupt, so code that must clean up on Ctrl-C (a running Neo4j query is
+    terminated on the server) does so for SIGTERM too; it carries the exit status and
     reaches :func:`interrupts_reported` or :func:`main`, which say what was kept.
     """
 
@@ -257,11 +258,20 @@ def _raise_interrupted(signum: int, frame: object) -> None:
     raise Interrupted(signum)
 
 
-def _install_interrupt_handlers() -> None:
-    """SIGINT (unless ignored, as under nohup) and SIGTERM raise :class:`Interrupted`."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(signum) is not signal.SIG_IGN:
+@contextmanager
+def _interrupt_handlers() -> Iterator[None]:
+    """SIGINT (unless ignored, as under nohup) and SIGTERM raise :class:`Interrupted`
+    while the command runs; the previous handlers are back afterwards (``main`` may be
+    called in-process)."""
+    previous = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
+    for signum, handler in previous.items():
+        if handler is not signal.SIG_IGN:
             signal.signal(signum, _raise_interrupted)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _manifest_fingerprint(directory: Path) -> bytes | None:
@@ -299,7 +309,7 @@ def interrupts_reported(out_dir: Path) -> Iterator[None]:
     _building.append((out_dir, before))
     try:
         yield
-    except (Interrupted, KeyboardInterrupt) as exc:
+    except KeyboardInterrupt as exc:  # Interrupted too
         console.print(_kept(out_dir, before), highlight=False, soft_wrap=True)
         raise typer.Exit(getattr(exc, "status", 130)) from None
 
@@ -437,16 +447,16 @@ def check(directory: Annotated[Path, typer.Argument(help="A graph directory.")])
 def main() -> None:
     """Entry point: run the app, turning expected errors and filesystem errors into one
     line (exit 1); SIGTERM stops like Ctrl-C."""
-    _install_interrupt_handlers()
-    try:
-        app()
-    except CitegraphError as exc:
-        print_error(exc)
-        sys.exit(1)
-    except OSError as exc:  # permission denied, disk full, not a directory, …
-        print_error(FileSystemError.from_os_error(exc))
-        sys.exit(1)
-    except (Interrupted, KeyboardInterrupt) as exc:  # outside a build's own report
-        line = _kept(*_building[-1]) if _building else "interrupted; nothing was written"
-        console.print(line, highlight=False, soft_wrap=True)
-        sys.exit(getattr(exc, "status", 130))
+    with _interrupt_handlers():
+        try:
+            app()
+        except CitegraphError as exc:
+            print_error(exc)
+            sys.exit(1)
+        except OSError as exc:  # permission denied, disk full, not a directory, …
+            print_error(FileSystemError.from_os_error(exc))
+            sys.exit(1)
+        except KeyboardInterrupt as exc:  # outside a build's own report (Interrupted too)
+            line = _kept(*_building[-1]) if _building else "interrupted; nothing was written"
+            console.print(line, highlight=False, soft_wrap=True)
+            sys.exit(getattr(exc, "status", 130))
