@@ -202,7 +202,8 @@ def extract(
                       highlight=False, soft_wrap=True)
     if len(result.problems) > PROBLEMS_SHOWN:
         console.print(f"… and {len(result.problems) - PROBLEMS_SHOWN} more skipped")
-    console.print(f"{result.papers} paper(s), {result.entities} entities → {out_file}",
+    cut = f" ({result.truncated} cut to the matching limit)" if result.truncated else ""
+    console.print(f"{result.papers} paper(s), {result.entities} entities{cut} → {out_file}",
                   highlight=False)
 
 

@@ -25,19 +25,39 @@ from citegraph.graph.extract.acronyms import find_pairs
 from citegraph.graph.extract.entity import Entity
 from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
 from citegraph.graph.extract.resolve import entity_key, model_family
-from citegraph.graph.extract.text import clean_text, norm_key, singular_key, split_sentences
+from citegraph.graph.extract.text import (
+    bounded,
+    clean_text,
+    norm_key,
+    singular_key,
+    split_sentences,
+)
 
 THRESHOLD = 1.0
 STRONG = 2  # tier of signals that win overlaps
 WEAK = 1
 
 _TRIM_HEAD = re.compile(r"^(?:The|A|An|Our|This|These|Its|Their|In|On|For|To|We|Both|Each)\s+")
-_TRIM_TAIL = re.compile(r"(?:\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-]|-(?:based|like|style|"
-                        r"level|specific|driven|tuned|powered|generated|guided|aware|free|"
+_TRIM_TAIL = re.compile(r"(?:(?<!\s)\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-]|"
+                        r"-(?:based|like|style|level|specific|driven|tuned|powered|generated|guided|aware|free|"
                         r"only|sized|scale|inspired|centric|derived|enhanced))+$")
-_MODIFIER_SUFFIX = re.compile(r"(?<=[A-Z0-9])[\w.]*-(?:based|like|style|driven|powered|guided|"
+_MODIFIER_SUFFIX = re.compile(r"-(?:based|like|style|driven|powered|guided|"
                               r"trained|pretrained|finetuned|fine-tuned|tuned|generated|"
                               r"enhanced|inspired)\b")
+
+
+def _modifier_cut(text: str) -> int | None:
+    """Where a name ends before a modifier suffix (``StarCoder-based``): the suffix's hyphen,
+    when the run of word characters and dots before it holds a capital or digit."""
+    for m in _MODIFIER_SUFFIX.finditer(text):
+        run = m.start()
+        while run > 0 and (text[run - 1].isalnum() or text[run - 1] in "_."):
+            run -= 1
+        if any(c.isupper() or c.isdigit() for c in text[run:m.start()]):
+            return m.start()
+    return None
+
+
 _DISPLAY_WORDS = ("dataset", "benchmark", "corpus", "data set")
 _DISPLAY_SUFFIX = re.compile(r" (?:dataset|benchmark|corpus|data set)$", re.IGNORECASE)
 _BENCH_HEADS = ("bench", "benchmark", "dataset", "corpus", "qa", "eval", "arena", "suite",
@@ -62,7 +82,7 @@ _PROPOSED_LEAD = re.compile(r"\b[Ww]e (?:also |further |first |then )?(?:propose
 _GENERIC_TAIL = re.compile(r" (?:for|with|of) ([\w-]+)$")
 # "Power Scheduler: A ... Learning Rate Scheduler", "X: A Dynamic Pruning Approach with ...":
 # a subtitle that says what kind of thing the name before the colon is
-_SUBTITLE_KIND = re.compile(r"\s*(?::|\s-{1,2}\s|\s—\s)\s*(?:An?|The) (?:[\w-]+ ){0,9}?"
+_SUBTITLE_KIND = re.compile(r"(?<!\s)\s*(?::|\s-{1,2}\s|\s—\s)\s*(?:An?|The) (?:[\w-]+ ){0,9}?"
                             r"(?:[Aa]pproach|"
                             r"[Ff]ramework|[Mm]ethod|[Pp]aradigm|[Ss]cheduler|[Bb]enchmark|"
                             r"[Dd]ataset|[Aa]lgorithm|[Oo]ptimizer|[Ll]ibrary|[Tt]oolkit|"
@@ -80,7 +100,7 @@ _HEAD_KIND = {"dataset": "benchmark", "datasets": "benchmark", "benchmark": "ben
               "algorithm": "method", "technique": "method", "strategy": "method",
               "scheduler": "method", "optimizer": "method", "loss": "method",
               "approach": "method", "mechanism": "method", "attack": "method"}
-_TITLE_CASE_BEFORE = re.compile(r"[A-Z][\w-]*[\w] $")
+_TITLE_CASE_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w-]*\w $")
 _SLASH_NUMBER = re.compile(r"/(\d+)\b")
 _TRAILING_NUMBER = re.compile(r"\d+$")
 _TASK_HEADS = {
@@ -180,6 +200,7 @@ class Extractor:
         self.gaz = gazetteer if gazetteer is not None else load_gazetteer(extra_files)
         self.corpus = Gazetteer(exact_case=True)
         self.acronyms: dict[str, str] = {}  # short key -> corpus-majority long form
+        self.last_cut: dict[str, int] = {}  # what the last extract() cut: field -> length
 
     # --- the corpus pass ---------------------------------------------------------
     def learn(self, papers: Iterable[tuple[str, str]]) -> int:
@@ -209,7 +230,13 @@ class Extractor:
 
     # --- one paper ---------------------------------------------------------------
     def extract(self, title: str, abstract: str = "") -> list[Entity]:
-        """The entities of one paper, in order of first mention."""
+        """The entities of one paper, in order of first mention.
+
+        Only the first :data:`~citegraph.graph.extract.text.MAX_TITLE` characters of the
+        title and :data:`~citegraph.graph.extract.text.MAX_ABSTRACT` of the abstract are
+        read; :attr:`last_cut` says what the last call cut (original lengths).
+        """
+        title, abstract, self.last_cut = bounded(title or "", abstract or "")
         title = clean_text(title)
         abstract = clean_text(abstract)
         doc = f"{title}\n{abstract}" if abstract else title
@@ -276,9 +303,9 @@ class Extractor:
     def _span(self, doc: str, start: int, end: int) -> tuple[int, int] | None:
         """Trim determiners, trailing connectors and possessives off a captured name."""
         text = doc[start:end]
-        m = _MODIFIER_SUFFIX.search(text)
-        if m:  # "StarCoder-based LLM" names StarCoder
-            end = start + text.index("-", m.start())
+        cut = _modifier_cut(text)
+        if cut is not None:  # "StarCoder-based LLM" names StarCoder
+            end = start + cut
             text = doc[start:end]
         m = _TRIM_HEAD.match(text)
         if m:

@@ -12,11 +12,18 @@ from functools import lru_cache
 import ahocorasick
 
 # A name-like token: capitalised, or with an inner capital or digit (GPT-4o, kNN-Embed,
-# SpecDec++, o3-mini), allowing dots, hyphens, plus signs and a trailing star.
+# SpecDec++, o3-mini), allowing dots, hyphens, apostrophes, plus signs and a trailing star.
+# Every token pattern has exactly one way to match a given string: the rest of a token is
+# word characters, or a run of inner punctuation that a word character follows, and a
+# token starts and ends only at a token boundary. Nothing can backtrack into a token, so
+# the patterns built from it run in linear time on any text (a protein sequence or a hash
+# in a title is one long token).
 UP = "A-ZÀ-ÖØ-ÞΑ-Ω"  # capitals, Latin-1 and Greek included (Über-Net, Δ-Net)
-TOKEN = (rf"(?:[{UP}][\w.'’+*-]*[\w+*]|[{UP}]|[a-z]+[{UP}0-9][\w.+*-]*[\w+*]|"
-         rf"\d[\w.-]*[A-Za-z][\w.+-]*)")
-NAME = rf"{TOKEN}(?:(?: | of | for | with )?(?:{TOKEN}|v?\d+(?:\.\d+)*\b)){{0,5}}"
+_REST = r"(?:[\w+*]|[.'’-]+(?=[\w+*]))*"
+TOKEN = (rf"(?<![\w+*])(?:[{UP}]{_REST}|[a-z]+[{UP}0-9]{_REST}|"
+         rf"(?<![.'’-])\d[\d_.-]*[^\W\d_]{_REST})(?![\w+*]|[.'’-]+[\w+*])")
+_VERSION = r"v?\d+(?:\.\d+)*\b"
+NAME = rf"{TOKEN}(?:(?: | of | for | with )(?:{TOKEN}|{_VERSION})){{0,5}}"
 _CONNECTORS = {"of", "for", "with"}
 
 _INTRO_SUBJECT = re.compile(r"\b(?:[Ww]e|paper|work|study|report|article)(?: \w+)?,? $")
@@ -30,7 +37,9 @@ _APPOSITIVE_CUE = re.compile(
     r",? (?:a|an) (?:novel|new|simple|general|unified|efficient|lightweight)\b"
 )
 _NAME_AT_END = re.compile(rf"(?<![\w-])(?P<name>{TOKEN}(?: {TOKEN}){{0,3}})$")
-_TITLE_NAME = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*(?::|\s-{1,2}\s|\s—\s)\s*\S")
+# (titles are cleaned text, single-spaced: one optional space at each joint keeps the
+# pattern free of competing whitespace runs)
+_TITLE_NAME = re.compile(r"^ ?(?P<name>[^\s:][^:]{0,59}?)(?<!\s) ?(?::| -{1,2} | — ) ?\S")
 _TECH_REPORT = re.compile(rf"^(?P<name>{NAME}) (?:Technical Report|Tech Report|System Card)\b")
 
 # Model names by shape: a capitalised family, optional version, a parameter count.
@@ -39,7 +48,7 @@ _RELEASE_SHAPE = re.compile(
     r"(?<![\w-])(?P<name>[A-Z][\w.]*(?:-[\w.]+)*-(?:Instruct|Chat|Base|Coder|VL|Vision|Omni|"
     r"Reasoner|Distill)(?:-v?\d+(?:\.\d+)*)?)(?![\w-])")
 _MODEL_SHAPE = re.compile(
-    rf"(?<![\w-])(?P<name>[A-Z][A-Za-z]*[A-Za-z0-9.]*(?:[- ](?:[A-Z][\w.]*|v?\d+(?:\.\d+)*)){{0,3}}"
+    rf"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9.]*(?:[- ](?:[A-Z][\w.]*|v?\d+(?:\.\d+)*)){{0,3}}"
     rf"[- ](?:{_SIZE})(?:[- ](?:[A-Z][a-z]+|it|v\d+(?:\.\d+)?|\d+[kK]))*)(?![\w-])"
 )
 # The tail a known model family may carry: versions, sizes and release suffixes.
@@ -51,7 +60,8 @@ VARIANT_TAIL = re.compile(
     r"small|\d+[kK])\b)+"
 )
 # The tail a benchmark may carry: a year or version (AIME 2024, HMMT 25, SQuAD v2).
-BENCH_TAIL = re.compile(r"[- ]?(?:'?2\d|(?:19|20)\d\d|v\d+(?:\.\d+)?|\d+ ?(?:x|×|times) ?\d+)"
+BENCH_TAIL = re.compile(r"(?<!\d)[- ]?(?:'?2\d|(?:19|20)\d\d|v\d+(?:\.\d+)?|"
+                        r"\d+ ?(?:x|×|times) ?\d+)"
                         r"(?![\w.%]| ?%| (?:points|accuracy|score|pass|tasks|problems))")
 _SIZE_ONLY = re.compile(r"^(?:\d+(?:\.\d+)?\s?[xX×]\s?)?\d+(?:\.\d+)?\s?[BMKTbm]$")
 _TITLE_TAIL = re.compile(rf"(?::|\s-{{1,2}}\s|\s—\s)\s*(?P<name>{TOKEN}(?: {TOKEN})?)$")
@@ -263,7 +273,6 @@ def paren_names(text: str) -> list[tuple[int, int]]:
             if looks_coined(m.group("name")) and len(m.group("name")) > 5]
 
 
-_COINED_FULL = re.compile(_INNER_CAPS.pattern[len("(?<![\\w-])"):-len("(?![\\w-])")])
 _INTERESTING = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]|\d|[A-Za-z]-[A-Z]|^[A-Z][A-Z]")
 _STRIP = "()[]{}\"'“”‘’,.;:!?/"
 
@@ -286,7 +295,7 @@ def inner_caps(text: str) -> list[tuple[int, int]]:
             if not word:
                 continue
             lead = part.find(word)
-            m = _COINED_FULL.fullmatch(word)
+            m = _INNER_CAPS.fullmatch(word) if len(word) <= MAX_TOKEN else None
             if m:
                 s = start + part_start + lead
                 spans.append((s, s + len(word)))
@@ -305,6 +314,8 @@ def _parts(token: str) -> list[tuple[int, str]]:
 
 
 _NAME_RE = re.compile(NAME)
+#: no name is longer than this without a space; longer tokens (sequences, hashes) are skipped
+MAX_TOKEN = 80
 
 
 def bench_context(sentence: str) -> bool:
@@ -380,7 +391,7 @@ _INTRO_MORE = re.compile(
     rf",? (?P<name>{NAME})"
 )
 _CALLED_OBJECT = re.compile(
-    rf"(?: (?:this|it|the|our|them|these)(?: [a-z-]+){{0,3}})?,?\s*[\"“']?(?P<name>{NAME})")
+    rf"(?: (?:this|it|the|our|them|these)(?: [a-z-]+){{0,3}})?,? ?[\"“']?(?P<name>{NAME})")
 _OUR_OBJECT = re.compile(
     rf" (?:(?:new|novel|proposed|final|resulting|best|largest|smallest|open|own) )?"
     rf"(?:(?:[a-z-]+ ){{0,2}}(?:method|model|framework|approach|system|tool|benchmark|dataset|"
