@@ -19,10 +19,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from citegraph.graph.extract import patterns as P
 from citegraph.graph.extract.acronyms import find_pairs
 from citegraph.graph.extract.entity import Entity
+from citegraph.graph.extract.features import Candidate, features
+from citegraph.graph.extract.learned import ExtractorModel, load_model
 from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
 from citegraph.graph.extract.resolve import entity_key, model_family
 from citegraph.graph.extract.text import (
@@ -196,8 +199,18 @@ class Extractor:
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None,
-                 extra_files: Iterable[str] = ()) -> None:
+                 extra_files: Iterable[str] = (),
+                 model: ExtractorModel | str | Path | None = None,
+                 rules_only: bool = False) -> None:
         self.gaz = gazetteer if gazetteer is not None else load_gazetteer(extra_files)
+        # the learned decision: a model, a model file, or the shipped model; rules_only
+        # keeps the hand-set weights (what the corpus pass and training use)
+        if rules_only:
+            self.model: ExtractorModel | None = None
+        elif isinstance(model, ExtractorModel):
+            self.model = model
+        else:
+            self.model = load_model(model)
         self.corpus = Gazetteer(exact_case=True)
         self.acronyms: dict[str, str] = {}  # short key -> corpus-majority long form
         self.last_cut: dict[str, int] = {}  # what the last extract() cut: field -> length
@@ -211,7 +224,9 @@ class Extractor:
         long_forms: dict[str, Counter[str]] = defaultdict(Counter)
         learnt = 0
         for title, abstract in papers:
-            for ent in self.extract(title, abstract):
+            # the hand-set weights decide here, so what the corpus learns does not depend
+            # on a model fitted to annotations
+            for ent in self.rule_entities(title, abstract):
                 for alias in ent.aliases:
                     if alias.isupper() or (sum(c.isupper() for c in alias) >= 2
                                            and len(alias) <= 8):
@@ -236,16 +251,36 @@ class Extractor:
         title and :data:`~citegraph.graph.extract.text.MAX_ABSTRACT` of the abstract are
         read; :attr:`last_cut` says what the last call cut (original lengths).
         """
+        found = self.candidates(title, abstract)
+        if self.model is None:
+            return [ent for ent, _ in found if ent.score >= THRESHOLD]
+        return [ent for ent, cand in found if self._decide(ent, cand)]
+
+    def candidates(self, title: str, abstract: str = "") -> list[tuple[Entity, Candidate]]:
+        """Every candidate entity of one paper with what the signals showed of it, before
+        any decision (what :mod:`.train` labels and fits on)."""
         title, abstract, self.last_cut = bounded(title or "", abstract or "")
-        title = clean_text(title)
-        abstract = clean_text(abstract)
+        title, abstract = clean_text(title), clean_text(abstract)
         doc = f"{title}\n{abstract}" if abstract else title
         tlen = len(title)
         sents = [(0, title)] + [(tlen + 1 + off, s) for off, s in split_sentences(abstract)]
-        starts = [s for s, _ in sents]
-        mentions = self._mentions(doc, title, sents)
-        mentions = self._resolve_overlaps(mentions)
-        return self._entities(doc, tlen, sents, starts, mentions)
+        mentions = self._resolve_overlaps(self._mentions(doc, title, sents))
+        return self._entities(doc, tlen, sents, [s for s, _ in sents], mentions)
+
+    def rule_entities(self, title: str, abstract: str = "") -> list[Entity]:
+        """The entities the hand-set signal weights alone keep."""
+        return [ent for ent, _ in self.candidates(title, abstract) if ent.score >= THRESHOLD]
+
+    def _decide(self, ent: Entity, cand: Candidate) -> bool:
+        """Apply the learned decision to one candidate; False drops it."""
+        assert self.model is not None
+        keep, etype, introduced = self.model.decide(features(cand))
+        if not keep:
+            return False
+        if ent.canonical is None or cand.corpus_name:  # the gazetteer's type is a fact
+            ent.type = etype
+        ent.introduced = introduced
+        return True
 
     # --- signals -------------------------------------------------------------------
     def _gaz_mentions(self, gaz: Gazetteer, doc: str, padded: str, weight: float,
@@ -536,7 +571,7 @@ class Extractor:
 
     # --- grouping -------------------------------------------------------------------
     def _entities(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
-                  mentions: list[Mention]) -> list[Entity]:
+                  mentions: list[Mention]) -> list[tuple[Entity, Candidate]]:
         uf = _UnionFind()
         keys = {m.key for m in mentions}
         for m in mentions:
@@ -559,20 +594,17 @@ class Extractor:
         entities = []
         for group in groups.values():
             ent = self._entity(doc, tlen, sents, starts, group)
-            if ent is not None:
-                entities.append(ent)
+            entities.append((ent, self._candidate(doc, tlen, group, ent)))
         return entities
 
     def _entity(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
-                group: list[Mention]) -> Entity | None:
+                group: list[Mention]) -> Entity:
         best: dict[str, float] = {}
         for m in group:
             best[m.signal] = max(best.get(m.signal, 0.0), m.weight)
         score = max(best.values()) + 0.15 * (len(group) - 1) + 0.1 * (len(best) - 1)
         if any(m.start < tlen for m in group):
             score += 0.3
-        if score < THRESHOLD:
-            return None
         gaz = next((m.gaz for m in group if m.gaz is not None), None)
         known = gaz is not None and not gaz.corpus  # a corpus name may be this paper's own
         introduced = any(m.introduced for m in group) or any(
@@ -615,6 +647,37 @@ class Extractor:
                       evidence=evidence[:3], key=key, canonical=canonical, family=family,
                       sources=sources, count=len(group), score=round(score, 2),
                       typed_by=typed_by)
+
+    @staticmethod
+    def _candidate(doc: str, tlen: int, group: list[Mention], ent: Entity) -> Candidate:
+        """What the signals showed of one group, for the learned decision."""
+        signals: dict[str, float] = {}
+        for m in group:
+            for sig in m.signal.split("+"):
+                signals[sig] = max(signals.get(sig, 0.0), m.weight)
+        gaz = next((m.gaz for m in group if m.gaz is not None), None)
+        first = min(group, key=lambda m: m.start)
+        extra = {}
+        head = _NEXT_WORD.match(doc, first.end)
+        if head and head.group(1).lower() in _HEAD_KIND:
+            extra[f"next:{_HEAD_KIND[head.group(1).lower()]}"] = 1.0
+        before = doc[max(0, first.start - 12):first.start].split()
+        if before:
+            extra["prev:det"] = float(before[-1].lower() in ("the", "a", "an", "our"))
+            extra["prev:on"] = float(before[-1].lower() in ("on", "in", "across", "of"))
+        extra["generic_head"] = float(ent.name.replace("-", " ").split()[-1].lower()
+                                      in _TASK_HEADS) if ent.name.strip() else 0.0
+        extra["method_head"] = float(ent.name.replace("-", " ").split()[-1].lower()
+                                     in _METHODISH_HEADS) if ent.name.strip() else 0.0
+        return Candidate(
+            name=ent.name, surfaces=[ent.name, *ent.aliases], signals=signals,
+            positions=[m.start for m in group], title_len=tlen, doc_len=len(doc),
+            gaz_type=gaz.type if gaz is not None and not gaz.corpus else None,
+            corpus_name=gaz is not None and gaz.corpus, rule_score=ent.score,
+            rule_type=ent.type, typed_by=ent.typed_by, rule_introduced=ent.introduced,
+            context=context_type(doc, first.start, first.end),
+            has_pair="acronym" in signals,
+            list_hint=next((m.list_hint for m in group if m.list_hint), None), extra=extra)
 
     @staticmethod
     def _in_intro_clause(doc: str, m: Mention) -> bool:
