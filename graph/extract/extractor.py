@@ -26,6 +26,7 @@ from citegraph.graph.extract.acronyms import find_pairs
 from citegraph.graph.extract.entity import Entity
 from citegraph.graph.extract.features import Candidate, features
 from citegraph.graph.extract.learned import ExtractorModel, load_model
+from citegraph.graph.extract.phrases import caps_runs, technique_phrases
 from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
 from citegraph.graph.extract.resolve import entity_key, model_family
 from citegraph.graph.extract.text import (
@@ -484,6 +485,10 @@ class Extractor:
             if kind:
                 m.weight, m.list_hint = 1.0, kind
         starts = [off for off, _ in sents]
+        for s, e in caps_runs(doc, set(starts)):
+            add(s, e, "caps-phrase", 0.5, WEAK)
+        for s, e in technique_phrases(doc):
+            add(s, e, "head-phrase", 0.5, WEAK)
         context: dict[int, bool] = {}
         known = [(m.start, m.end, m.gaz) for m in ms if m.gaz is not None]
         lists: dict[int, list[Mention]] = defaultdict(list)

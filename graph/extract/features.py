@@ -17,7 +17,7 @@ from citegraph.graph.extract import patterns as P
 
 #: the signals a span can come from (``Mention.signal`` joins several with ``+``)
 SIGNALS = ("gazetteer", "corpus", "title", "intro", "acronym", "model-shape", "headed",
-           "bench-shape", "coined", "list")
+           "bench-shape", "coined", "list", "caps-phrase", "head-phrase")
 TYPES = ("method", "model", "benchmark")
 
 _TASKISH = re.compile(r"(?i)(?:tion|ing|ness|ity|ics|ance|ence)s?$")
@@ -108,6 +108,11 @@ def features(c: Candidate) -> dict[str, float]:
     f["where:first"] = first / max(c.doc_len, 1)
     f["aliases"] = float(len(c.surfaces) > 1)
     f.update(_shape(c.name))
+    words = c.name.lower().replace("-", " ").split()
+    if words and words[-1].isalpha():  # which head nouns name things is field knowledge
+        f[f"head:{words[-1]}"] = 1.0
+    if len(words) > 1 and words[0].isalpha() and c.name[:1].islower():
+        f[f"first:{words[0]}"] = 1.0
     f.update(c.extra)
     # a few conjunctions a linear model cannot form on its own
     f["x:gaz_title"] = float(bool(c.gaz_type) and in_title)

@@ -72,7 +72,7 @@ class ExtractorModel:
     keep: LinearHead
     introduced: LinearHead
     type: LinearHead
-    keep_threshold: float = 0.5
+    keep_threshold: float = 0.4
     introduced_threshold: float = 0.5
     trained_on: dict | None = None
 
