@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import random
-import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-
-import os
 
 #: the shared data folder: CITEGRAPH_SHARED, else the nearest ``shared/`` above this file
 SHARED = Path(os.environ["CITEGRAPH_SHARED"]) if os.environ.get("CITEGRAPH_SHARED") else next(
@@ -78,8 +76,8 @@ def cross_validate(papers: list[dict], k: int,
     predicted: dict[str, list[dict]] = {}
     lines = []
     for f in range(k):
-        train = [p for p, g in zip(papers, folds) if g != f]
-        test = [p for p, g in zip(papers, folds) if g == f]
+        train = [p for p, g in zip(papers, folds, strict=True) if g != f]
+        test = [p for p, g in zip(papers, folds, strict=True) if g == f]
         extractor = Extractor(rules_only=True) if rules else Extractor(model=train_on(train))
         extractor.learn((p["title"], p["abstract"]) for p in test)
         for p in test:

@@ -25,9 +25,9 @@ from citegraph.graph.extract import patterns as P
 from citegraph.graph.extract.acronyms import find_pairs
 from citegraph.graph.extract.entity import Entity
 from citegraph.graph.extract.features import Candidate, features
+from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
 from citegraph.graph.extract.learned import ExtractorModel, load_model
 from citegraph.graph.extract.phrases import caps_runs, technique_phrases
-from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
 from citegraph.graph.extract.resolve import entity_key, model_family
 from citegraph.graph.extract.text import (
     bounded,
@@ -220,10 +220,12 @@ class Extractor:
     def learn(self, papers: Iterable[tuple[str, str]]) -> int:
         """Remember names the corpus introduces, so every paper recognises them.
 
-        Returns how many new names were learnt.
+        Returns how many new names were learnt. The names join the corpus gazetteer in
+        one batch after the pass, so its automaton is built once per call and the pass
+        is linear in papers (and what is learnt does not depend on the papers' order).
         """
         long_forms: dict[str, Counter[str]] = defaultdict(Counter)
-        learnt = 0
+        batch: dict[str, GazEntry] = {}
         for title, abstract in papers:
             # the hand-set weights decide here, so what the corpus learns does not depend
             # on a model fitted to annotations
@@ -237,12 +239,13 @@ class Extractor:
                 if not (P.looks_coined(ent.name) or (ent.aliases and " " in ent.name)) \
                         or not any(c.isupper() or c.isdigit() for c in ent.name):
                     continue  # "Long Context" is a phrase, not a name to look for elsewhere
-                if norm_key(ent.name) in self.corpus.by_key:
-                    continue
-                self.corpus.add(GazEntry(ent.name, ent.type, list(ent.aliases), corpus=True))
-                learnt += 1
+                key = norm_key(ent.name)
+                if key not in self.corpus.by_key and key not in batch:
+                    batch[key] = GazEntry(ent.name, ent.type, list(ent.aliases), corpus=True)
+        for entry in batch.values():
+            self.corpus.add(entry)
         self.acronyms = {k: c.most_common(1)[0][0] for k, c in long_forms.items()}
-        return learnt
+        return len(batch)
 
     # --- one paper ---------------------------------------------------------------
     def extract(self, title: str, abstract: str = "") -> list[Entity]:

@@ -49,11 +49,11 @@ def read_papers(path: Path, result: ExtractResult) -> list[dict]:
 
 
 def extract_jsonl(in_path: str | Path, out_path: str | Path, gazetteer: Sequence[str] = (),
-                  corpus: bool = True) -> ExtractResult:
+                  corpus: bool = True, model: str | Path | None = None) -> ExtractResult:
     """Extract entities for every paper of ``in_path`` and write them to ``out_path``."""
     result = ExtractResult()
     papers = read_papers(Path(in_path), result)
-    extractor = Extractor(extra_files=list(gazetteer))
+    extractor = Extractor(extra_files=list(gazetteer), model=model)
     if corpus:
         extractor.learn((p["title"], p["abstract"]) for p in papers)
     lines = []

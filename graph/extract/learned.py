@@ -36,7 +36,7 @@ class LinearHead:
 
     def scores(self, feats: dict[str, float]) -> list[float]:
         out = []
-        for weights, intercept in zip(self.weights, self.intercepts):
+        for weights, intercept in zip(self.weights, self.intercepts, strict=True):
             total = intercept
             for name, value in feats.items():
                 w = weights.get(name)

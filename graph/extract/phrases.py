@@ -12,31 +12,36 @@ from __future__ import annotations
 import re
 
 # Head nouns that name a technique when a modifier precedes them.
-TECHNIQUE_HEADS = frozenset("""
-sampling regression descent ascent decomposition distillation attention elimination
-clustering programming equation equations theorem criterion relaxation averaging
-smoothing estimator filter filtering transform transformation algorithm algorithms
-inference search pruning quantization regularization normalization dropout embedding
-embeddings encoding tuning prompting decoding optimization minimization maximization
-method iteration iterations propagation test testing bootstrap bootstrapping
-interpolation extrapolation projection factorization matching mapping vote voting
-aggregation ensemble ensembling boosting bagging kernel kernels process processes
-network networks autoencoder autoencoders machine machines game games model models
-distillation augmentation masking caching scheduling routing merging splitting
-rounding sketching hashing learning control controller controllers shaping
-mechanism policy policies planning analysis theory lemma bound
-""".split())
+TECHNIQUE_HEADS = frozenset((
+    "sampling", "regression", "descent", "ascent", "decomposition", "distillation", "attention",
+    "elimination", "clustering", "programming", "equation", "equations", "theorem", "criterion",
+    "relaxation", "averaging", "smoothing", "estimator", "filter", "filtering", "transform",
+    "transformation", "algorithm", "algorithms", "inference", "search", "pruning", "quantization",
+    "regularization", "normalization", "dropout", "embedding", "embeddings", "encoding", "tuning",
+    "prompting", "decoding", "optimization", "minimization", "maximization", "method",
+    "iteration", "iterations", "propagation", "test", "testing", "bootstrap", "bootstrapping",
+    "interpolation", "extrapolation", "projection", "factorization", "matching", "mapping",
+    "vote", "voting", "aggregation", "ensemble", "ensembling", "boosting", "bagging", "kernel",
+    "kernels", "process", "processes", "network", "networks", "autoencoder", "autoencoders",
+    "machine", "machines", "game", "games", "model", "models", "distillation", "augmentation",
+    "masking", "caching", "scheduling", "routing", "merging", "splitting", "rounding",
+    "sketching", "hashing", "learning", "control", "controller", "controllers", "shaping",
+    "mechanism", "policy", "policies", "planning", "analysis", "theory", "lemma", "bound",
+))
 
 # Modifiers that describe rather than name (``a novel sampling``, ``standard regression``).
-_NOT_MODIFIER = frozenset("""
-a an the this that these those our their its his her we they it is are was were be been
-of to in for with and or by on at from as into via over under than then which who whose
-new novel proposed existing standard classical classic popular simple efficient general
-typical common conventional various several many multiple different other such same
-each every any all some both more most less least better best good large small
-first second third final previous recent prior current modern traditional naive
-based using use used uses fast faster slow scalable robust effective powerful
-""".split())
+_NOT_MODIFIER = frozenset((
+    "a", "an", "the", "this", "that", "these", "those", "our", "their", "its", "his", "her", "we",
+    "they", "it", "is", "are", "was", "were", "be", "been", "of", "to", "in", "for", "with",
+    "and", "or", "by", "on", "at", "from", "as", "into", "via", "over", "under", "than", "then",
+    "which", "who", "whose", "new", "novel", "proposed", "existing", "standard", "classical",
+    "classic", "popular", "simple", "efficient", "general", "typical", "common", "conventional",
+    "various", "several", "many", "multiple", "different", "other", "such", "same", "each",
+    "every", "any", "all", "some", "both", "more", "most", "less", "least", "better", "best",
+    "good", "large", "small", "first", "second", "third", "final", "previous", "recent", "prior",
+    "current", "modern", "traditional", "naive", "based", "using", "use", "used", "uses", "fast",
+    "faster", "slow", "scalable", "robust", "effective", "powerful",
+))
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]")
 #: a run of capitalised words, with lower-case joiners allowed inside
@@ -50,7 +55,7 @@ def technique_phrases(text: str) -> list[tuple[int, int]]:
     """Lower-case phrases of up to three modifiers and a technique head noun."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     spans = []
-    for i, (start, end, word) in enumerate(words):
+    for i, (_, end, word) in enumerate(words):
         if word not in TECHNIQUE_HEADS:
             continue
         first = i

@@ -101,9 +101,9 @@ def _head(columns: list[str], rows: list[dict[str, float]], labels: list, c: flo
     coefs = model.coef_
     found = [str(k) for k in model.classes_]
     if classes is None:  # yes/no: one row of weights for "yes"
-        return LinearHead(["yes"], [dict(zip(columns, coefs[0].tolist()))],
+        return LinearHead(["yes"], [dict(zip(columns, coefs[0].tolist(), strict=True))],
                           [float(model.intercept_[0])])
-    return LinearHead(found, [dict(zip(columns, row.tolist())) for row in coefs],
+    return LinearHead(found, [dict(zip(columns, row.tolist(), strict=True)) for row in coefs],
                       [float(b) for b in model.intercept_])
 
 
