@@ -118,6 +118,9 @@ def features(c: Candidate) -> dict[str, float]:
     f["x:gaz_title"] = float(bool(c.gaz_type) and in_title)
     f["x:intro_lower"] = f.get("sig:intro", 0.0) * f["shape:lower"]
     f["x:coined_once"] = f["shape:coined"] * float(len(c.positions) == 1)
+    f["x:pair_introduced"] = float(c.has_pair and c.rule_introduced)
+    f["x:pair_lower"] = float(c.has_pair) * f["shape:lower"]
+    f["x:kept_introduced"] = float(c.rule_score >= 1.0 and c.rule_introduced)
     return f
 
 

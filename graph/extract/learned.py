@@ -73,19 +73,26 @@ class ExtractorModel:
     introduced: LinearHead
     type: LinearHead
     keep_threshold: float = 0.4
+    rule_keep_threshold: float = 0.2
     introduced_threshold: float = 0.5
     trained_on: dict | None = None
 
     def decide(self, feats: dict[str, float]) -> tuple[bool, str, bool]:
         """``(is an entity, type, introduced)`` for one candidate."""
-        if self.keep.probability(feats) < self.keep_threshold:
+        p = self.keep.probability(feats)
+        # a candidate the hand-set weights keep needs less evidence from the model
+        bar = self.rule_keep_threshold if feats.get("rule:kept") else self.keep_threshold
+        if p < bar:
             return False, "", False
-        return (True, self.type.best(feats),
-                self.introduced.probability(feats) >= self.introduced_threshold)
+        # a long form the paper proposes with its acronym ("we propose X (ABC)") is its own
+        introduced = bool(feats.get("x:pair_introduced")) or \
+            self.introduced.probability(feats) >= self.introduced_threshold
+        return True, self.type.best(feats), introduced
 
     def to_json(self) -> dict:
         return {"format": FORMAT, "version": VERSION, "trained_on": self.trained_on or {},
                 "keep_threshold": self.keep_threshold,
+                "rule_keep_threshold": self.rule_keep_threshold,
                 "introduced_threshold": self.introduced_threshold,
                 "keep": self.keep.to_json(), "introduced": self.introduced.to_json(),
                 "type": self.type.to_json()}
@@ -107,7 +114,8 @@ class ExtractorModel:
             return cls(LinearHead.from_json(data["keep"]),
                        LinearHead.from_json(data["introduced"]),
                        LinearHead.from_json(data["type"]),
-                       float(data["keep_threshold"]), float(data["introduced_threshold"]),
+                       float(data["keep_threshold"]), float(data["rule_keep_threshold"]),
+                       float(data["introduced_threshold"]),
                        data.get("trained_on"))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{where}: malformed model ({exc})") from None

@@ -46,7 +46,7 @@ _NOT_MODIFIER = frozenset((
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]")
 #: a run of capitalised words, with lower-case joiners allowed inside
 _CAPS_RUN = re.compile(
-    r"(?<![\w-])(?P<name>[A-Z][a-z][\w'’-]*(?: (?:of |and |for |the |in |to )?[A-Z][\w'’-]*)+)"
+    r"(?<![\w-])(?P<name>[A-Z][a-z][\w'’-]*(?: (?:of |for |the |in |to )?[A-Z][\w'’-]*)+)"
     r"(?![\w-])")
 _MAX_MODIFIERS = 3
 

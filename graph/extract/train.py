@@ -96,6 +96,9 @@ def _head(columns: list[str], rows: list[dict[str, float]], labels: list, c: flo
     for r, feats in enumerate(rows):
         for name, value in feats.items():
             x[r, index[name]] = value
+    if len(set(labels)) < 2:
+        raise CitegraphError(f"the gold papers give {len(rows)} candidates and fewer than two "
+                             "classes to tell apart; annotate more papers to train on")
     model = LogisticRegression(C=c, max_iter=2000, fit_intercept=True)
     model.fit(x, labels)
     coefs = model.coef_
