@@ -27,7 +27,7 @@ from citegraph.graph.extract.entity import Entity
 from citegraph.graph.extract.features import Candidate, features
 from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
 from citegraph.graph.extract.learned import ExtractorModel, load_model
-from citegraph.graph.extract.phrases import caps_runs, technique_phrases
+from citegraph.graph.extract.phrases import caps_runs
 from citegraph.graph.extract.resolve import entity_key, model_family
 from citegraph.graph.extract.text import (
     bounded,
@@ -369,144 +369,167 @@ class Extractor:
         return surface.lower() in _COMMON_CAPS or key.isdigit() or surface in P.NAME_ADJECTIVES
 
     def _mentions(self, doc: str, title: str, sents: list[tuple[int, str]]) -> list[Mention]:
+        """Every span some signal proposes, with its weight, tier and hints."""
         padded = boundary_text(doc) or " " + " " * len(doc) + " "
         ms = self._gaz_mentions(self.gaz, doc, padded, 1.0, "gazetteer")
         if len(self.corpus):
             ms += self._gaz_mentions(self.corpus, doc, padded, 1.0, "corpus")
+        page = _Page(self, doc, title, sents, ms)
+        self._title_mentions(page)
+        intro, ours, list_spans, headed, appositives = P.cue_spans(doc, padded)
+        self._intro_mentions(page, intro, ours, appositives)
+        self._acronym_mentions(page)
+        self._shape_mentions(page, headed)
+        self._coined_mentions(page)
+        for s, e in caps_runs(doc, set(page.starts)):
+            page.add(s, e, "caps-phrase", 0.5, WEAK)
+        self._list_mentions(page, list_spans)
+        _own_variants(ms)
+        return ms
 
-        def add(start: int, end: int, signal: str, weight: float, tier: int,
-                type_hint: str | None = None, introduced: bool = False) -> Mention | None:
-            span = self._span(doc, start, end)
-            if span is None:
-                return None
-            surface = doc[span[0]:span[1]]
-            if tier == WEAK and span[0] < len(title) and doc.find(surface, len(title)) < 0:
-                return None  # Title Case makes every title word look like a name
-            if self._generic(surface) or len(surface) > 80 or P.size_only(surface) \
-                    or ". " in surface or P.unit_only(surface):
-                return None
-            known = self.gaz.lookup(surface)
-            mention = Mention(span[0], span[1], surface, signal, weight, tier,
-                              known.type if known else type_hint, known,
-                              introduced=introduced,
-                              key=known.key if known else entity_key(surface),
-                              family=known.family if known else None)
-            ms.append(mention)
-            return mention
+    def _add(self, page: _Page, start: int, end: int, signal: str, weight: float, tier: int,
+             type_hint: str | None = None, introduced: bool = False) -> Mention | None:
+        """A proposed span, trimmed and checked; None when it is no possible name."""
+        doc, title = page.doc, page.title
+        span = self._span(doc, start, end)
+        if span is None:
+            return None
+        surface = doc[span[0]:span[1]]
+        if tier == WEAK and span[0] < len(title) and doc.find(surface, len(title)) < 0:
+            return None  # Title Case makes every title word look like a name
+        if self._generic(surface) or len(surface) > 80 or P.size_only(surface) \
+                or ". " in surface or P.unit_only(surface):
+            return None
+        known = self.gaz.lookup(surface)
+        mention = Mention(span[0], span[1], surface, signal, weight, tier,
+                          known.type if known else type_hint, known,
+                          introduced=introduced,
+                          key=known.key if known else entity_key(surface),
+                          family=known.family if known else None)
+        page.ms.append(mention)
+        return mention
 
+    @staticmethod
+    def _title_mentions(page: _Page) -> None:
+        """The name before a title's colon (when it names something) and a coined tail."""
+        doc, title = page.doc, page.title
         span = P.title_name(title)
         if span and not (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
                          or doc.find(doc[span[0]:span[1]], len(title)) > 0
                          or _SUBTITLE_KIND.match(title, span[1])):
             span = None
-        if span:
-            name = doc[span[0]:span[1]].lower()
-            low = doc.lower()
-            at = low.find(name, len(title))
-            while at > 0:  # "Constrained Bi-Level Optimization (BLO) problems": a problem class
-                if _PROBLEM_AFTER.match(doc, at + len(name)):
-                    span = None
-                    break
-                at = low.find(name, at + 1)
+        if span and _named_as_problem(doc, len(title), doc[span[0]:span[1]]):
+            span = None
         if span:
             hint = "model" if P.is_report(title) else (
                 "benchmark" if P.title_says_benchmark(title[span[1]:]) else None)
-            add(*span, "title", 1.0, STRONG, hint, introduced=True)
+            page.add(*span, "title", 1.0, STRONG, hint, introduced=True)
         span = P.title_tail_name(title)
         if span and P.looks_coined(doc[span[0]:span[1]]):
-            add(*span, "title", 1.0, STRONG, introduced=True)
-        intro, ours, list_spans, headed, appositives = P.cue_spans(doc, padded)
+            page.add(*span, "title", 1.0, STRONG, introduced=True)
+
+    @staticmethod
+    def _intro_mentions(page: _Page, intro: list[tuple[int, int]],
+                        ours: list[tuple[int, int]],
+                        appositives: list[tuple[int, int]]) -> None:
+        """Names an introduction cue presents; a known name is not new unless coined."""
+        doc, tlen = page.doc, len(page.title)
         for s, e in ours:
-            add(s, e, "intro", 1.0, STRONG, introduced=True)
+            page.add(s, e, "intro", 1.0, STRONG, introduced=True)
         for s, e in intro:
-            m = add(s, e, "intro", 1.0, STRONG, introduced=True)
-            if m is not None and m.gaz is not None and m.start > len(title) \
+            m = page.add(s, e, "intro", 1.0, STRONG, introduced=True)
+            if m is not None and m.gaz is not None and m.start > tlen \
                     and not _COINED_BEFORE.search(doc, max(0, m.start - 20), m.start):
-                m.introduced = False  # "we present GPT-4 with ...": a known name is not new,
-                # unless the paper coins it ("which we call proximal policy optimization")
+                m.introduced = False
         for s, e in appositives:
-            add(s, e, "intro", 0.8, STRONG, introduced=True)
+            page.add(s, e, "intro", 0.8, STRONG, introduced=True)
+
+    def _acronym_mentions(self, page: _Page) -> None:
+        """Acronym–definition pairs: the spelled-out form decides the acronym's identity."""
+        doc, ms = page.doc, page.ms
         defined: dict[str, Mention] = {}  # acronyms this paper spells out
         for pair in find_pairs(doc):
             proposed = bool(_PROPOSED_LEAD.search(doc, max(0, pair.long_start - 60),
                                                   pair.long_start))
-            # "we propose contrastive policy shaping (CPS)": what a paper proposes is a name
-            long_ok = proposed or self._long_form_ok(pair.long)
-            short = add(pair.short_start, pair.short_end, "acronym", 1.0 if long_ok else 0.3,
-                        STRONG)
-            long = add(pair.long_start, pair.long_end, "acronym", 1.0 if long_ok else 0.3,
-                       STRONG, introduced=proposed)
+            # what a paper proposes with an acronym is a name, even in lower case
+            weight = 1.0 if proposed or self._long_form_ok(pair.long) else 0.3
+            short = page.add(pair.short_start, pair.short_end, "acronym", weight, STRONG)
+            long = page.add(pair.long_start, pair.long_end, "acronym", weight, STRONG,
+                            introduced=proposed)
             if long is not None and long.gaz is not None:
                 long.introduced = False
             fuller = next((m for m in ms if m.signal == "intro" and m.end == pair.long_end
                            and m.start < pair.long_start), None)
-            if fuller is not None:  # "termed proximal Lagrangian ... Algorithm (LV-HBA)"
+            if fuller is not None:  # a longer introduced name that ends at the bracket
                 long = fuller
             if short and long:
-                # the spelled-out form decides: an acronym the gazetteer knows for another
-                # long form (SFT = supervised / sparse fine-tuning) is this paper's own
-                short.gaz = long.gaz
-                short.type_hint = long.type_hint
-                short.key = long.key
+                # an acronym the gazetteer knows for another long form is this paper's own
+                short.gaz, short.type_hint, short.key = long.gaz, long.type_hint, long.key
                 defined[entity_key(short.surface)] = long
         for m in ms:  # the paper's own expansion of an acronym beats the gazetteer's
             long = defined.get(entity_key(m.surface))
             if long is not None and m.key != long.key:
                 m.key, m.gaz, m.type_hint = long.key, long.gaz, long.type_hint
-        for s, e in P.model_shapes(doc):
-            m = add(s, e, "model-shape", 1.0, STRONG, "model")
-            if m is not None and m.family is None:
-                m.family = model_family(m.surface)
-        for s, e in P.release_shapes(doc):
-            m = add(s, e, "model-shape", 1.0, STRONG, "model")
+
+    @staticmethod
+    def _shape_mentions(page: _Page, headed: list[tuple[int, int, str]]) -> None:
+        """Sized and released checkpoints, headed names, benchmark-shaped names."""
+        doc = page.doc
+        for s, e in [*P.model_shapes(doc), *P.release_shapes(doc)]:
+            m = page.add(s, e, "model-shape", 1.0, STRONG, "model")
             if m is not None and m.family is None:
                 m.family = model_family(m.surface)
         for s, e, kind in headed:
-            m = add(s, e, "headed", 0.6, WEAK, kind)
-            if m is not None and (P.looks_coined(m.surface) or m.start > len(title)) \
+            m = page.add(s, e, "headed", 0.6, WEAK, kind)
+            if m is not None and (P.looks_coined(m.surface) or m.start > len(page.title)) \
                     and not (len(m.surface) <= 3 and m.surface.isalpha() and m.surface.isupper()):
-                m.weight = 1.0  # short capitals (the PO model) need another signal
+                m.weight = 1.0  # short capitals before a head noun need another signal
         for s, e in P.bench_word_shapes(doc):
-            add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
+            page.add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
         for s, e in P.paren_names(doc):
-            add(s, e, "coined", 1.0, WEAK)
+            page.add(s, e, "coined", 1.0, WEAK)
         for s, e in P.bench_shapes(doc):
-            add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
+            page.add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
+
+    @staticmethod
+    def _coined_mentions(page: _Page) -> None:
+        """Coined-looking tokens; one coordinated with a known name is a name of its kind."""
+        doc = page.doc
         known_at = {}
-        for k in ms:
+        for k in page.ms:
             if k.gaz is not None:
                 known_at[k.start] = known_at[k.end] = k.gaz.type
         for s, e in P.inner_caps(doc):
-            m = add(s, e, "coined", 0.5, WEAK)
+            m = page.add(s, e, "coined", 0.5, WEAK)
             if m is None:
                 continue
-            # "AdaGrad and AdaGradNorm": coordinated with a known name, it is a name too
             after = _COORD_AFTER.match(doc, m.end)
             before = _COORD_BEFORE.search(doc, max(0, m.start - 7), m.start)
             kind = (known_at.get(after.end()) if after else None) or (
                 known_at.get(before.start()) if before else None)
             if kind:
                 m.weight, m.list_hint = 1.0, kind
-        starts = [off for off, _ in sents]
-        for s, e in caps_runs(doc, set(starts)):
-            add(s, e, "caps-phrase", 0.5, WEAK)
-        for s, e in technique_phrases(doc):
-            add(s, e, "head-phrase", 0.5, WEAK)
+
+    @staticmethod
+    def _list_mentions(page: _Page, list_spans: list[tuple[int, int, int]]) -> None:
+        """Items of enumerations in sentences about models or benchmarks.
+
+        An enumeration with a known member, or of coined names, is a list of names of one
+        kind: the known members' kind, else what the sentence is about.
+        """
+        sents, starts = page.sents, page.starts
         context: dict[int, bool] = {}
-        known = [(m.start, m.end, m.gaz) for m in ms if m.gaz is not None]
+        known = [(m.start, m.end, m.gaz) for m in page.ms if m.gaz is not None]
         lists: dict[int, list[Mention]] = defaultdict(list)
         for s, e, base in list_spans:
             idx = bisect.bisect_right(starts, base) - 1
             if idx not in context:
                 sent = sents[idx][1]
                 context[idx] = P.bench_context(sent) or P.model_context(sent)
-            if context[idx]:
-                m = add(s, e, "list", 0.4, WEAK)
-                if m is not None:
-                    lists[base].append(m)
+            m = page.add(s, e, "list", 0.4, WEAK) if context[idx] else None
+            if m is not None:
+                lists[base].append(m)
         for base, items in lists.items():
-            # an enumeration with a known member, or of coined names, is a list of names
-            # of one kind: the known members' kind, else what the sentence is about
             kinds = Counter(k.type for m in items for s, e, k in known
                             if s < m.end and m.start < e)
             if kinds:
@@ -519,19 +542,6 @@ class Extractor:
                     m.weight = 1.0
                 if m.gaz is None and m.type_hint is None:
                     m.list_hint = kind  # weaker than what the words around the name say
-        own = {m.surface for m in ms if m.introduced and m.gaz is None and len(m.surface) > 3}
-        if own:
-            for m in ms:  # "WhisperLite-Tiny" after "we introduce WhisperLite": a variant of it
-                if m.gaz is None and not m.introduced:
-                    for name in own:
-                        if m.surface.startswith(name) and _VARIANT_OF_OWN.fullmatch(
-                                m.surface, len(name)):
-                            m.weight, m.introduced = max(m.weight, 1.0), True
-                            m.type_hint = m.type_hint or next(
-                                (k.type_hint for k in ms if k.surface == name and k.type_hint),
-                                None)
-                            break
-        return ms
 
     def _long_form_ok(self, long: str) -> bool:
         """Whether an acronym's long form names a technique, model or benchmark."""
@@ -683,7 +693,8 @@ class Extractor:
             gaz_type=gaz.type if gaz is not None and not gaz.corpus else None,
             corpus_name=gaz is not None and gaz.corpus, rule_score=ent.score,
             rule_type=ent.type, typed_by=ent.typed_by, rule_introduced=ent.introduced,
-            context=context_type(doc, first.start, first.end),
+            # the words around a known name add little to what the gazetteer says
+            context=None if gaz is not None else context_type(doc, first.start, first.end),
             has_pair="acronym" in signals,
             list_hint=next((m.list_hint for m in group if m.list_hint), None), extra=extra)
 
@@ -738,6 +749,49 @@ class Extractor:
         if votes:
             return votes.most_common(1)[0][0], "signal"
         return "method", "default"
+
+
+class _Page:
+    """One paper's text while its spans are collected: ``add`` proposes a span."""
+
+    def __init__(self, extractor: Extractor, doc: str, title: str,
+                 sents: list[tuple[int, str]], ms: list[Mention]) -> None:
+        self.doc, self.title, self.sents, self.ms = doc, title, sents, ms
+        self.starts = [off for off, _ in sents]
+        self._extractor = extractor
+
+    def add(self, start: int, end: int, signal: str, weight: float, tier: int,
+            type_hint: str | None = None, introduced: bool = False) -> Mention | None:
+        return self._extractor._add(self, start, end, signal, weight, tier, type_hint,
+                                    introduced)
+
+
+def _named_as_problem(doc: str, tlen: int, name: str) -> bool:
+    """Whether the abstract calls a title name a class of problems (``X (BLO) problems``)."""
+    low, name = doc.lower(), name.lower()
+    at = low.find(name, tlen)
+    while at > 0:
+        if _PROBLEM_AFTER.match(doc, at + len(name)):
+            return True
+        at = low.find(name, at + 1)
+    return False
+
+
+def _own_variants(ms: list[Mention]) -> None:
+    """A name that extends one the paper introduces (``X-Tiny`` after ``we introduce X``)
+    is introduced too, of the same type."""
+    own = {m.surface for m in ms if m.introduced and m.gaz is None and len(m.surface) > 3}
+    if not own:
+        return
+    for m in ms:
+        if m.gaz is not None or m.introduced:
+            continue
+        name = next((n for n in own if m.surface.startswith(n)
+                     and _VARIANT_OF_OWN.fullmatch(m.surface, len(n))), None)
+        if name is not None:
+            m.weight, m.introduced = max(m.weight, 1.0), True
+            m.type_hint = m.type_hint or next(
+                (k.type_hint for k in ms if k.surface == name and k.type_hint), None)
 
 
 _APPOSITIVE = re.compile(r"^,? (?:which is |that is |is |was |are |, )?(?:a|an|the|our) ")

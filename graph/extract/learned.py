@@ -37,12 +37,8 @@ class LinearHead:
     def scores(self, feats: dict[str, float]) -> list[float]:
         out = []
         for weights, intercept in zip(self.weights, self.intercepts, strict=True):
-            total = intercept
-            for name, value in feats.items():
-                w = weights.get(name)
-                if w is not None:
-                    total += w * value
-            out.append(total)
+            get = weights.get
+            out.append(intercept + sum(get(name, 0.0) * value for name, value in feats.items()))
         return out
 
     def probability(self, feats: dict[str, float]) -> float:

@@ -357,7 +357,7 @@ _CUE_WORDS = {
            "compared with", "comparing to", "comparing with", "compare to", "compare with",
            "benchmarks", "datasets", "baselines", "including both"],
     LOWER: ["termed", "dubbed", "coined", "called", "named", "which we call", "we call it",
-            "we term", "concept of", "a novel", "a new", "an novel"]
+            "we term", "a novel", "a new", "an novel"]
     + [f"we {adv}{verb}" for adv in ("", "also ", "further ", "then ", "first ")
        for verb in ("propose", "proposed", "develop", "developed", "introduce", "introduced",
                     "design", "designed", "devise", "devised", "present", "presented",
@@ -472,8 +472,6 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
                 items.append((base + item.start(), base + item.end(), base))
         colon = text.find(": ", colon + 2)
     intro.extend(lower_intro_names(text, lower))
-    if ") " in text:
-        intro.extend(enumerated_names(text))
     return intro, ours, items, headed_names(text, heads), appositive_names(text, appos)
 
 
@@ -492,9 +490,6 @@ _TERMED_LOWER = re.compile(
 _TERMED_COMMA = re.compile(
     r", (?:termed|dubbed|coined|called|named)(?: as)? (?P<name>(?!(?:a|an|the|this|it|as|by|"
     r"for|in)\b)[a-z][\w-]*(?: [\w'-]+){0,5}?),")
-_CONCEPT = re.compile(
-    r"\b(?:propos|introduc|present|develop)(?:e|es|ed|ing) the concept of "
-    r"(?P<name>[a-z][\w-]*(?: [a-z][\w-]*){0,3})(?=[,.;(]| to | that | which )")
 _LOWER_KIND_WORDS = (r"method|algorithm|technique|framework|approach|strategy|scheme|"
                      r"paradigm|regularizer|mechanism")
 _APPOSITIVE_LOWER = re.compile(
@@ -512,31 +507,17 @@ _GENERIC_LOWER_HEADS = {"training", "learning", "fine-tuning", "finetuning", "in
                         "segmentation", "recognition", "translation", "summarization",
                         "reasoning", "prediction", "estimation", "forecasting", "tracking",
                         "answering", "understanding", "analysis"}
-_RELEASE_DATA = re.compile(
-    r"\b[Ww]e (?:also |further )?(?:release|open[- ]source|construct|build|curate|collect|"
-    r"create|introduce|present)(?:s|d|ed)? (?:a|an) (?:(?:new|novel|large|large-scale|public|"
-    r"first|real-world)\s)*"
-    r"(?P<name>[A-Z][\w-]*(?: [\w-]+){0,2}? (?:dataset|benchmark|corpus))\b")
-_PARTS_CUE = re.compile(
-    r"\b[Ww]e (?:also |further )?(?:propose|develop|introduce|design|present|devise)(?:s|d|ed)? "
-    r"(?:two|three|four|several) (?:new |novel |key |main )?(?:techniques|components|methods|"
-    r"strategies|modules|algorithms|mechanisms|variants): ")
-_PARTS_END = re.compile(r"[.;(]| which | that | to | for ")
-_PARTS_SPLIT = re.compile(r", and |, | and ")
 _ENUM_HEADING = re.compile(
     r"\((?:i|ii|iii|iv|v|1|2|3|4)\) (?P<name>[A-Z][\w-]*(?: (?!(?:is|are|the|we|a|an|to|"
     r"that|which)\b)[\w-]+){1,4})[.:](?= [A-Z])")
 _KIND_BEFORE = re.compile(rf"\b(?:{_LOWER_KIND_WORDS}|procedure|recipe|optimizer|loss|model)s?\b")
 _PARTS_BEFORE = re.compile(r"\b(?:ingredients|components|parts|modules|stages|steps|techniques|"
                            r"innovations|designs|elements)\b[^.]{0,40}: $")
-_PART_WORD = re.compile(r"^[a-zA-Z][\w-]*(?: [a-z][\w-]*){1,4}$")
-
-
 def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[int, int]]:
-    """Contributions named in lower case or listed as parts: ``termed prune first, then
-    unlearn``, ``we develop a sparsity-aware unlearning method``, ``the concept of
-    compressed experts``, ``we release a large Twitter follow-graph dataset``, ``we
-    develop two techniques: A and B``, ``(i) Cross-split label correction.``.
+    """Contributions named in lower case: a phrase after a naming verb (*termed*,
+    *dubbed*, ...) when a technique noun precedes the cue; a hyphenated modifier phrase
+    before a technique noun after *we propose/develop a*; a lower-case name set off by a
+    comma after *we propose*; and enumerated headings of the parts a method combines.
 
     Capitalised names are left to :func:`cue_spans`; these need their own boundaries.
     ``cues`` are the offsets of the cue words (found by the cue automaton), else searched.
@@ -565,10 +546,6 @@ def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[in
             m = _APPOSITIVE_LOWER.match(text, at)
             if m:
                 spans.append(m.span("name"))
-        elif text.startswith("concept of ", at):
-            m = _CONCEPT.search(text, max(0, at - 18), at + 80)
-            if m:
-                spans.append(m.span("name"))
     for m in found.values():
         # "a concern termed hallucination" names a phenomenon; "a paradigm, termed
         # prune first, then unlearn" a technique
@@ -589,7 +566,7 @@ _WE_VERB = re.compile(r"[Ww]e (?:also |further |then |first )?(?:propos|develop|
                       r"design|devis|present|releas|open|construct|build|curat|collect|"
                       r"creat)")
 _LOWER_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
-               "we call it ", "we term ", "concept of ", "a novel ",
+               "we call it ", "we term ", "a novel ",
                "a new ", "an novel ", "we ", "We ")
 _LOWER_DIRECT = re.compile(
     r"[Ww]e (?:also |further |first |then )?(?:propose|introduce)(?:s|d)? "
@@ -597,8 +574,6 @@ _LOWER_DIRECT = re.compile(
     r"some|various|several|multiple)\b)[a-z][\w-]*(?: [a-z][\w-]*){0,3}), "
     r"(?!an? (?:[\w-]+ )?(?:task|problem|setting|challenge|phenomenon)\b)"
     r"(?:which|a|an|that|where)\b")
-_DESCRIBED_DATA = re.compile(r"-(?:style|scale|like|based|level|sized|format|type)\b|"
-                             r"\b[a-z]+ed\b")
 def _kind_right_before(text: str, at: int) -> bool:
     """A technique noun among the few words before a cue: ``a new paradigm, termed`` /
     ``a paradigm of transfer learning called``, not ``methods suffer from a problem termed``.
@@ -647,19 +622,6 @@ def _we_spans(text: str, at: int) -> list[tuple[int, int]]:
         if (" " in m.group("name") or "-" in first) and not (
                 first.endswith("ing") and "-" not in first):
             spans.append(m.span("name"))
-    m = _RELEASE_DATA.match(text, at)
-    if m and not _DESCRIBED_DATA.search(m.group("name")):
-        spans.append(m.span("name"))  # not "a COCO-style dataset", "a GPT-4 generated dataset"
-    m = _PARTS_CUE.match(text, at)
-    if m:
-        end = _PARTS_END.search(text, m.end())
-        stop = end.start() if end else len(text)
-        pos = m.end()
-        for part in _PARTS_SPLIT.split(text[pos:stop].rstrip(", ")):
-            found = text.find(part, pos, stop)
-            if found >= 0 and _PART_WORD.match(part):
-                spans.append((found, found + len(part)))
-                pos = found + len(part)
     return spans
 
 
@@ -668,21 +630,3 @@ _DESCRIPTIVE = {"based", "driven", "guided", "level", "stage", "scale", "step", 
 _NAMED_AFTER = re.compile(r",? (?:termed|called|named|dubbed|coined)\b|,? [A-Z]")
 _COUNT_PREFIXES = {"two", "three", "four", "multi", "single", "one", "end", "two-stage",
                    "high", "low", "well", "self", "semi", "non", "fine", "pre", "post"}
-
-
-_ENUM_NAME = re.compile(
-    rf"\((?:[1-9]|i{{1,3}}|iv|v|[a-e])\) (?P<name>{TOKEN}(?: {TOKEN}){{0,2}}), (?:a|an) ")
-_CONTRIBUTION_CUE = re.compile(r"(?i)\bcontributions?\b|\bwe (?:\w+ )?(?:propose|introduce|"
-                               r"present|develop|release)")
-
-
-def enumerated_names(text: str) -> list[tuple[int, int]]:
-    """``Our contributions are: (1) ...; (2) DeepShape, a post-training method ...``.
-
-    An enumerated ``Name, a ...`` after a paper lists its contributions is one of them.
-    """
-    spans = []
-    for m in _ENUM_NAME.finditer(text):
-        if _CONTRIBUTION_CUE.search(text, max(0, m.start() - 400), m.start()):
-            spans.append(m.span("name"))
-    return spans
