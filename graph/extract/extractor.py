@@ -1,7 +1,9 @@
-"""The extractor: every signal proposes spans, weights decide, groups become entities.
+"""The extractor: every signal proposes spans, groups of spans become candidates, and the
+learned decision (:mod:`.learned`) keeps, types and flags them.
 
-Signals and their weights (a group of spans is kept when its score reaches
-:data:`THRESHOLD`):
+Each signal also carries a hand-set weight; a group's score under these weights is one of
+the candidate's features, and with ``rules_only`` the group is kept when the score
+reaches :data:`THRESHOLD` (what the corpus pass uses):
 
 * gazetteer hit (known name, with a model family's version/size tail) — 1.0
 * introduction (``we propose X``, ``called X``, title ``X: ...``) — 1.0, sets ``introduced``

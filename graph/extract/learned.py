@@ -52,7 +52,7 @@ class LinearHead:
 
     def to_json(self) -> dict:
         return {"classes": self.classes, "intercepts": self.intercepts,
-                "weights": [{k: round(v, 6) for k, v in sorted(w.items()) if v}
+                "weights": [{k: round(v, 4) for k, v in sorted(w.items()) if abs(v) >= 5e-5}
                             for w in self.weights]}
 
     @classmethod
