@@ -721,18 +721,9 @@ class Extractor:
         """The entity's type and what decided it."""
         if gaz is not None:
             return gaz.type, "gazetteer"
-        for m in group:  # "the VoiceAssistant-400K dataset": the head noun decides
-            head = _NEXT_WORD.match(doc, m.end)
-            if head and head.group(1).lower() in _HEAD_KIND:
-                return _HEAD_KIND[head.group(1).lower()], "signal"
-        prefix = self.gaz.lookup(re.split(r"[- ]", group[0].surface)[0])
-        if prefix is not None and prefix.type != "method":  # MATH-P-Hard, Llama3-PBM-Nova
-            return prefix.type, "signal"
-        head = group[0].surface.replace("-", " ").split()[-1].lower()
-        if head.endswith(_BENCH_HEADS) and group[0].surface[-1:].isalpha():
-            return "benchmark", "signal"
-        if head in _METHODISH_HEADS and head not in ("model", "network", "transformer"):
-            return "method", "signal"
+        kind = self._type_from_name(doc, group)
+        if kind is not None:
+            return kind, "signal"
         votes: Counter[str] = Counter()
         for m in group:
             if m.type_hint:
@@ -751,6 +742,23 @@ class Extractor:
         if votes:
             return votes.most_common(1)[0][0], "signal"
         return "method", "default"
+
+    def _type_from_name(self, doc: str, group: list[Mention]) -> str | None:
+        """The type the name itself says: a head noun right after it, a known family it
+        starts with (a model or benchmark), or its own last word."""
+        for m in group:
+            head = _NEXT_WORD.match(doc, m.end)
+            if head and head.group(1).lower() in _HEAD_KIND:
+                return _HEAD_KIND[head.group(1).lower()]
+        prefix = self.gaz.lookup(re.split(r"[- ]", group[0].surface)[0])
+        if prefix is not None and prefix.type != "method":
+            return prefix.type
+        head = group[0].surface.replace("-", " ").split()[-1].lower()
+        if head.endswith(_BENCH_HEADS) and group[0].surface[-1:].isalpha():
+            return "benchmark"
+        if head in _METHODISH_HEADS and head not in ("model", "network", "transformer"):
+            return "method"
+        return None
 
 
 class _Page:

@@ -7,6 +7,7 @@ extractor weighs them against the gazetteer. All patterns are compiled once.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import ahocorasick
@@ -410,6 +411,68 @@ _LIST_AT = re.compile(
 )
 
 
+@dataclass
+class _Cues:
+    """What one pass over the cue words collects."""
+
+    intro: list[tuple[int, int]] = field(default_factory=list)
+    ours: list[tuple[int, int]] = field(default_factory=list)
+    items: list[tuple[int, int, int]] = field(default_factory=list)
+    heads: list[tuple[int, str]] = field(default_factory=list)
+    lower: list[int] = field(default_factory=list)
+    appos: list[int] = field(default_factory=list)
+
+
+def _on_intro(text: str, start: int, pos: int, cues: _Cues) -> None:
+    """After *we/this paper propose(s)*: the name, and names joined to it."""
+    if not _INTRO_SUBJECT.search(text, max(0, start - 24), start):
+        return
+    m = _INTRO_OBJECT.match(text, pos)
+    while m:
+        cues.intro.append(m.span("name"))
+        m = _INTRO_MORE.match(text, m.end())
+
+
+def _on_called(text: str, start: int, pos: int, cues: _Cues) -> None:
+    """After *called / named …*; *namely A and B* lists examples, not a new name."""
+    m = _CALLED_OBJECT.match(text, pos)
+    if m and not (text.startswith("namely", start) and _AND_NAME.match(text, m.end())):
+        cues.intro.append(m.span("name"))
+
+
+def _on_head(text: str, start: int, pos: int, cues: _Cues) -> None:
+    head = text[start:pos]
+    if head in _HEAD_TYPES or head in _METHOD_HEADS:
+        cues.heads.append((start, head))
+
+
+def _on_our(text: str, start: int, pos: int, cues: _Cues) -> None:
+    """After *our*: a name, unless a plural kind or a modifier suffix follows."""
+    m = _OUR_OBJECT.match(text, pos)
+    if m and not _PLURAL_HEAD.match(text, m.end()) \
+            and not _MODIFIER_END.search(m.group("name")):
+        cues.ours.append(m.span("name"))
+
+
+def _on_list(text: str, start: int, pos: int, cues: _Cues) -> None:
+    _list_items(_LIST_AT.match(text, pos), cues.items)
+
+
+def _list_items(m: re.Match[str] | None, items: list[tuple[int, int, int]]) -> None:
+    if m:
+        base = m.start("list")
+        for item in _NAME_RE.finditer(m.group("list")):
+            items.append((base + item.start(), base + item.end(), base))
+
+
+_HANDLERS = {
+    INTRO: _on_intro, CALLED: _on_called, HEAD: _on_head, OUR: _on_our, LIST: _on_list,
+    LOWER: lambda text, start, pos, cues: cues.lower.append(start),
+    APPOS: lambda text, start, pos, cues: cues.appos.append(start),
+}
+_METHOD_HEADS = ("optimizer", "algorithm", "framework", "method", "architecture", "loss")
+
+
 def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
                                                  list[tuple[int, int, int]],
                                                  list[tuple[int, int, str]],
@@ -420,59 +483,17 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
     Returns ``(intro spans, our spans, list items as (start, end, list start), headed
     names as (start, end, type), appositive names)``.
     """
-    heads: list[tuple[int, str]] = []
-    intro: list[tuple[int, int]] = []
-    ours: list[tuple[int, int]] = []
-    items: list[tuple[int, int, int]] = []
-    lower: list[int] = []
-    appos: list[int] = []
+    cues = _Cues()
     for end, (kinds, length) in cue_automaton().iter(padded):
-        pos = end - 1  # the text offset just after the cue word
-        for kind in kinds:
-            if kind == INTRO:
-                word_start = end - length + 1
-                if not _INTRO_SUBJECT.search(text, max(0, word_start - 24), word_start):
-                    continue
-                m = _INTRO_OBJECT.match(text, pos)
-                while m:  # "We introduce AdAdaGrad and its scalar variant AdAdaGradNorm"
-                    intro.append(m.span("name"))
-                    m = _INTRO_MORE.match(text, m.end())
-            elif kind == CALLED:
-                m = _CALLED_OBJECT.match(text, pos)
-                if m and not (text.startswith("namely", end - length + 1)
-                              and _AND_NAME.match(text, m.end())):
-                    intro.append(m.span("name"))  # "namely ViLT and METER" lists examples
-            elif kind == LOWER:
-                lower.append(end - length + 1)
-            elif kind == APPOS:
-                appos.append(end - length + 1)
-            elif kind == HEAD:
-                word_start = end - length + 1
-                head = text[word_start:end - 1]
-                if head in _HEAD_TYPES or head in ("optimizer", "algorithm", "framework",
-                                                   "method", "architecture", "loss"):
-                    heads.append((word_start, head))
-            elif kind == OUR:
-                m = _OUR_OBJECT.match(text, pos)
-                if m and not _PLURAL_HEAD.match(text, m.end()) \
-                        and not _MODIFIER_END.search(m.group("name")):
-                    ours.append(m.span("name"))  # not "our MU methods", "our MLP-based X"
-            else:
-                m = _LIST_AT.match(text, pos)
-                if m:
-                    base = m.start("list")
-                    for item in _NAME_RE.finditer(m.group("list")):
-                        items.append((base + item.start(), base + item.end(), base))
+        for kind in kinds:  # the cue word starts at end - length + 1, its text ends at end - 1
+            _HANDLERS[kind](text, end - length + 1, end - 1, cues)
     colon = text.find(": ")
-    while colon >= 0:  # "three categories: ToyMix, LargeMix and UltraLarge"
-        m = _COLON_LIST.match(text, colon + 1)
-        if m:
-            base = m.start("list")
-            for item in _NAME_RE.finditer(m.group("list")):
-                items.append((base + item.start(), base + item.end(), base))
+    while colon >= 0:  # a list of names after a colon
+        _list_items(_COLON_LIST.match(text, colon + 1), cues.items)
         colon = text.find(": ", colon + 2)
-    intro.extend(lower_intro_names(text, lower))
-    return intro, ours, items, headed_names(text, heads), appositive_names(text, appos)
+    intro = cues.intro + lower_intro_names(text, cues.lower)
+    return (intro, cues.ours, cues.items, headed_names(text, cues.heads),
+            appositive_names(text, cues.appos))
 
 
 _COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})")
