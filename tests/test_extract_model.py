@@ -92,3 +92,14 @@ def test_build_uses_the_chosen_model(tmp_path):
     assert any(True for _ in kg.nodes(S.BENCHMARK))
     kg = build_graph(records, BuildOptions(extractor_model=str(path), **opts))
     assert not any(True for _ in kg.nodes(S.BENCHMARK))
+
+
+def test_corpus_pass_learns_the_same_names_in_any_order():
+    papers = [(f"Zorb{i}Net: Sparse Routing", f"We propose Zorb{i}Net, a routing method. "
+               f"It improves over Zorb{(i + 1) % 5}Net on GSM8K.") for i in range(5)]
+    forward, backward = Extractor(), Extractor()
+    assert forward.learn(papers) == backward.learn(papers[::-1]) == 5
+    assert sorted(forward.corpus.by_key) == sorted(backward.corpus.by_key)
+    # a name another paper introduced is recognised where it is only used
+    names = {e.name for e in forward.extract(*papers[0])}
+    assert {"Zorb0Net", "Zorb1Net"} <= names

@@ -534,6 +534,19 @@ _ENUM_HEADING = re.compile(
 _KIND_BEFORE = re.compile(rf"\b(?:{_LOWER_KIND_WORDS}|procedure|recipe|optimizer|loss|model)s?\b")
 _PARTS_BEFORE = re.compile(r"\b(?:ingredients|components|parts|modules|stages|steps|techniques|"
                            r"innovations|designs|elements)\b[^.]{0,40}: $")
+def _termed_name(text: str, at: int) -> re.Match[str] | None:
+    """The lower-case name after a naming verb at ``at``; a comma ends it unless a
+    relative clause follows."""
+    for rx, pos in ((_TERMED_LOWER, at), (_TERMED_COMMA, at - 2)):
+        m = rx.match(text, pos) if pos >= 0 else None
+        if m and rx is _TERMED_LOWER and ", " in m.group("name") \
+                and not text.startswith((", which", ", that", ", where"), m.end()):
+            continue
+        if m:
+            return m
+    return None
+
+
 def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[int, int]]:
     """Contributions named in lower case: a phrase after a naming verb (*termed*,
     *dubbed*, ...) when a technique noun precedes the cue; a hyphenated modifier phrase
@@ -553,14 +566,9 @@ def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[in
     found = {}
     for at in cues:
         if text.startswith(_TERMED_CUES, at):
-            for rx, pos in ((_TERMED_LOWER, at), (_TERMED_COMMA, at - 2)):
-                m = rx.match(text, pos) if pos >= 0 else None
-                if m and rx is _TERMED_LOWER and ", " in m.group("name") \
-                        and not text.startswith((", which", ", that", ", where"), m.end()):
-                    continue  # "termed X, removes ... in": the comma ends the name
-                if m:
-                    found[m.start("name")] = m
-                    break
+            m = _termed_name(text, at)
+            if m:
+                found[m.start("name")] = m
         if text.startswith(("we ", "We "), at):
             spans.extend(_we_spans(text, at))
         elif text.startswith(("a n", "an n"), at):
