@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 
 from citegraph.graph.extract import patterns as P
 
-#: the signals a span can come from (``Mention.signal`` joins several with ``+``)
-SIGNALS = ("gazetteer", "corpus", "title", "intro", "acronym", "model-shape", "headed",
-           "bench-shape", "coined", "list", "caps-phrase")
 TYPES = ("method", "model", "benchmark")
 
 _TASKISH = re.compile(r"(?i)(?:tion|ing|ness|ity|ics|ance|ence)s?$")
