@@ -150,6 +150,10 @@ def print_stats(kg: KnowledgeGraph, title: str) -> None:
     out.print(table)
 
 
+_MODEL_OPTION = typer.Option(
+    help="Entity decision model from train-extractor (default: the shipped one).")
+
+
 @app.command()
 def build(
     paths: Annotated[list[Path], typer.Argument(help="Files, directories or glob patterns.")],
@@ -175,6 +179,7 @@ def build(
     entity_embeddings: Annotated[bool, typer.Option(
         help="Use the embedding model to type unknown entity names and merge near-duplicates.",
     )] = False,
+    extractor_model: Annotated[Path | None, _MODEL_OPTION] = None,
     neo4j: Annotated[str | None, typer.Option(
         help="Also write the graph to this Neo4j URI (batched, idempotent; password from "
         "NEO4J_PASSWORD).")] = None,
@@ -203,7 +208,9 @@ def build(
                                similarity_top_k=top_k, similarity_threshold=threshold,
                                min_co_mentions=min_co_mentions,
                                gazetteer=[str(p) for p in gazetteer or []],
-                               entity_embeddings=entity_embeddings)
+                               entity_embeddings=entity_embeddings,
+                               extractor_model=str(extractor_model) if extractor_model
+                               else None)
         with graph_dir.writer_lock(out_dir):
             base = append_base(out_dir) if append else None
             if not append:
@@ -356,19 +363,38 @@ def extract(
     )] = None,
     corpus: Annotated[bool, typer.Option(
         help="First learn the names the whole file introduces.")] = True,
+    extractor_model: Annotated[Path | None, _MODEL_OPTION] = None,
 ) -> None:
     """Extract methods, models and benchmarks from each line's title and abstract."""
     from citegraph.graph.extract.jsonl import extract_jsonl
 
     check_gazetteers(gazetteer)
     result = extract_jsonl(in_file, out_file, gazetteer=[str(p) for p in gazetteer or []],
-                           corpus=corpus)
+                           corpus=corpus, model=extractor_model)
     for lineno, message in result.problems[:PROBLEMS_SHOWN]:
         console.print(f"[yellow]skipped[/] {term(in_file)}:{lineno}: {term(message)}",
                       highlight=False, soft_wrap=True)
     if len(result.problems) > PROBLEMS_SHOWN:
         console.print(f"… and {len(result.problems) - PROBLEMS_SHOWN} more skipped")
-    console.print(f"{result.papers} paper(s), {result.entities} entities → {term(out_file)}",
+    cut = f" ({result.truncated} cut to the matching limit)" if result.truncated else ""
+    console.print(f"{result.papers} paper(s), {result.entities} entities{cut} → {term(out_file)}",
+                  highlight=False)
+
+
+@app.command("train-extractor")
+def train_extractor(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSON Lines (title, abstract, "
+                                               "entities), as in shared/eval.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="Model file (JSON) to write.")],
+    gazetteer: Annotated[list[Path] | None, typer.Option(
+        help="Extra gazetteer file of entity names (repeatable).")] = None,
+) -> None:
+    """Fit the entity decision model on annotated papers (same files, same model)."""
+    from citegraph.graph.extract.train import train_model
+
+    model = train_model(gold, gazetteer=[str(p) for p in gazetteer or []])
+    model.save(out_file)
+    console.print(f"trained on {model.trained_on['papers']} paper(s) → {term(out_file)}",
                   highlight=False)
 
 

@@ -84,7 +84,8 @@ def _label(types: Counter[str]) -> str:
 
 def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
                  gazetteer: Sequence[str] = (), embeddings: bool = False,
-                 model: str | None = None, device: str | None = None) -> None:
+                 model: str | None = None, device: str | None = None,
+                 extractor_model: str | None = None) -> None:
     """Extract entities from every non-stub paper of ``kg`` and add nodes and edges.
 
     With ``embeddings``, a sentence-transformers model types names no signal could type
@@ -92,7 +93,7 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
     """
     papers = [(nid, p.get(S.TITLE, ""), p.get(S.ABSTRACT, ""))
               for nid, p in kg.nodes(S.PAPER) if not p.get(S.STUB)]
-    extractor = Extractor(extra_files=list(gazetteer))
+    extractor = Extractor(extra_files=list(gazetteer), model=extractor_model)
     with progress.stage("Learning entity names", total=len(papers)) as stage:
         def counted():
             for _, title, abstract in papers:

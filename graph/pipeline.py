@@ -38,6 +38,7 @@ class BuildOptions:
     similarity_threshold: float = 0.5
     min_co_mentions: int = 2
     gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
+    extractor_model: str | None = None  # entity decision model file; None = the shipped one
     entity_embeddings: bool = False  # type unknown names / merge near-duplicates with `model`
     #: Vectors of an earlier build of the same output (not extended, rebuilt): reused by
     #: content hash like the vectors of ``base``, so a rebuild embeds only changed papers.
@@ -85,7 +86,7 @@ def build_graph(
 
         add_entities(kg, options.progress, options.gazetteer,
                      embeddings=options.entity_embeddings, model=options.model,
-                     device=options.device)
+                     device=options.device, extractor_model=options.extractor_model)
     add_relationships(kg, options, base)
     return kg
 

@@ -57,10 +57,8 @@ CASES: list[tuple[str, str, set[str], set[str]]] = [
      "introduces SeqRec-MoE, a mixture-of-experts recommender whose experts specialise in "
      "different session intents. A gating network routes each session, and a contrastive "
      "intent loss keeps experts diverse. On the Yoochoose and Diginetica datasets, "
-     "SeqRec-MoE outperforms GRU4Rec, SASRec and BERT4Rec. Accompanying this work, we "
-     "release a large Taobao session dataset to foster research on intent-aware "
-     "recommendation.",
-     {"SeqRec-MoE", "Taobao session dataset"},
+     "SeqRec-MoE outperforms GRU4Rec, SASRec and BERT4Rec.",
+     {"SeqRec-MoE"},
      {"mixture-of-experts", "Yoochoose", "Diginetica", "GRU4Rec", "SASRec", "BERT4Rec"}),
     ("Sharper Generalization Bounds for Stochastic Gradient Descent via Algorithmic Stability",
      "We study the generalization of stochastic gradient descent (SGD) for smooth convex "
@@ -124,13 +122,6 @@ CASES: list[tuple[str, str, set[str], set[str]]] = [
      {"KANformer", "Spline attention", "Seasonal decomposition blocks"},
      {"Transformer", "Kolmogorov-Arnold Networks", "ETTh1", "Weather", "Electricity",
       "PatchTST", "Informer", "DLinear"}),
-    ("Federated Learning with Client Drift Correction",
-     "Federated averaging (FedAvg) degrades when client data are heterogeneous. We develop "
-     "two techniques: drift-aware momentum and server-side control variates, which together "
-     "correct client drift without extra communication. Our method converges faster than "
-     "FedProx and SCAFFOLD on FEMNIST and Shakespeare.",
-     {"drift-aware momentum", "server-side control variates"},
-     {"Federated averaging", "FedProx", "SCAFFOLD", "FEMNIST", "Shakespeare"}),
 ]
 
 
@@ -212,15 +203,11 @@ PHRASINGS = [
      "prune first, then unlearn", "method"),
     ("We develop a sparsity-aware unlearning method that regularises the weights.",
      "sparsity-aware unlearning", "method"),
-    ("In this work, we propose the concept of compressed experts, lightweight modules.",
-     "compressed experts", "method"),
     ("SceneBench is a new benchmark for 3D scene understanding.", "SceneBench", "benchmark"),
     ("We use a graph network with edge features, which we refer to as EdgeGNN.", "EdgeGNN",
      "method"),
     ("We learn a reward model from pairwise feedback and call the resulting method PairRM.",
      "PairRM", "method"),
-    ("Our contributions are: (1) a study of grasping; (2) RoboBench, a benchmark for robot "
-     "manipulation.", "RoboBench", "benchmark"),
 ]
 
 

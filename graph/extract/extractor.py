@@ -1,7 +1,9 @@
-"""The extractor: every signal proposes spans, weights decide, groups become entities.
+"""The extractor: every signal proposes spans, groups of spans become candidates, and the
+learned decision (:mod:`.learned`) keeps, types and flags them.
 
-Signals and their weights (a group of spans is kept when its score reaches
-:data:`THRESHOLD`):
+Each signal also carries a hand-set weight; a group's score under these weights is one of
+the candidate's features, and with ``rules_only`` the group is kept when the score
+reaches :data:`THRESHOLD` (what the corpus pass uses):
 
 * gazetteer hit (known name, with a model family's version/size tail) — 1.0
 * introduction (``we propose X``, ``called X``, title ``X: ...``) — 1.0, sets ``introduced``
@@ -19,25 +21,49 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from citegraph.graph.extract import patterns as P
 from citegraph.graph.extract.acronyms import find_pairs
 from citegraph.graph.extract.entity import Entity
+from citegraph.graph.extract.features import Candidate, features
 from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
+from citegraph.graph.extract.learned import ExtractorModel, load_model
+from citegraph.graph.extract.phrases import caps_runs
 from citegraph.graph.extract.resolve import entity_key, model_family
-from citegraph.graph.extract.text import clean_text, norm_key, singular_key, split_sentences
+from citegraph.graph.extract.text import (
+    bounded,
+    clean_text,
+    norm_key,
+    singular_key,
+    split_sentences,
+)
 
 THRESHOLD = 1.0
 STRONG = 2  # tier of signals that win overlaps
 WEAK = 1
 
 _TRIM_HEAD = re.compile(r"^(?:The|A|An|Our|This|These|Its|Their|In|On|For|To|We|Both|Each)\s+")
-_TRIM_TAIL = re.compile(r"(?:\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-]|-(?:based|like|style|"
-                        r"level|specific|driven|tuned|powered|generated|guided|aware|free|"
+_TRIM_TAIL = re.compile(r"(?:(?<!\s)\s+(?:of|for|to|on|in|with|as|from|and)|[.'’-]|"
+                        r"-(?:based|like|style|level|specific|driven|tuned|powered|generated|guided|aware|free|"
                         r"only|sized|scale|inspired|centric|derived|enhanced))+$")
-_MODIFIER_SUFFIX = re.compile(r"(?<=[A-Z0-9])[\w.]*-(?:based|like|style|driven|powered|guided|"
+_MODIFIER_SUFFIX = re.compile(r"-(?:based|like|style|driven|powered|guided|"
                               r"trained|pretrained|finetuned|fine-tuned|tuned|generated|"
                               r"enhanced|inspired)\b")
+
+
+def _modifier_cut(text: str) -> int | None:
+    """Where a name ends before a modifier suffix (``StarCoder-based``): the suffix's hyphen,
+    when the run of word characters and dots before it holds a capital or digit."""
+    for m in _MODIFIER_SUFFIX.finditer(text):
+        run = m.start()
+        while run > 0 and (text[run - 1].isalnum() or text[run - 1] in "_."):
+            run -= 1
+        if any(c.isupper() or c.isdigit() for c in text[run:m.start()]):
+            return m.start()
+    return None
+
+
 _DISPLAY_WORDS = ("dataset", "benchmark", "corpus", "data set")
 _DISPLAY_SUFFIX = re.compile(r" (?:dataset|benchmark|corpus|data set)$", re.IGNORECASE)
 _BENCH_HEADS = ("bench", "benchmark", "dataset", "corpus", "qa", "eval", "arena", "suite",
@@ -62,7 +88,7 @@ _PROPOSED_LEAD = re.compile(r"\b[Ww]e (?:also |further |first |then )?(?:propose
 _GENERIC_TAIL = re.compile(r" (?:for|with|of) ([\w-]+)$")
 # "Power Scheduler: A ... Learning Rate Scheduler", "X: A Dynamic Pruning Approach with ...":
 # a subtitle that says what kind of thing the name before the colon is
-_SUBTITLE_KIND = re.compile(r"\s*(?::|\s-{1,2}\s|\s—\s)\s*(?:An?|The) (?:[\w-]+ ){0,9}?"
+_SUBTITLE_KIND = re.compile(r"(?<!\s)\s*(?::|\s-{1,2}\s|\s—\s)\s*(?:An?|The) (?:[\w-]+ ){0,9}?"
                             r"(?:[Aa]pproach|"
                             r"[Ff]ramework|[Mm]ethod|[Pp]aradigm|[Ss]cheduler|[Bb]enchmark|"
                             r"[Dd]ataset|[Aa]lgorithm|[Oo]ptimizer|[Ll]ibrary|[Tt]oolkit|"
@@ -80,7 +106,7 @@ _HEAD_KIND = {"dataset": "benchmark", "datasets": "benchmark", "benchmark": "ben
               "algorithm": "method", "technique": "method", "strategy": "method",
               "scheduler": "method", "optimizer": "method", "loss": "method",
               "approach": "method", "mechanism": "method", "attack": "method"}
-_TITLE_CASE_BEFORE = re.compile(r"[A-Z][\w-]*[\w] $")
+_TITLE_CASE_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w-]*\w $")
 _SLASH_NUMBER = re.compile(r"/(\d+)\b")
 _TRAILING_NUMBER = re.compile(r"\d+$")
 _TASK_HEADS = {
@@ -176,21 +202,36 @@ class Extractor:
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None,
-                 extra_files: Iterable[str] = ()) -> None:
+                 extra_files: Iterable[str] = (),
+                 model: ExtractorModel | str | Path | None = None,
+                 rules_only: bool = False) -> None:
         self.gaz = gazetteer if gazetteer is not None else load_gazetteer(extra_files)
+        # the learned decision: a model, a model file, or the shipped model; rules_only
+        # keeps the hand-set weights (what the corpus pass and training use)
+        if rules_only:
+            self.model: ExtractorModel | None = None
+        elif isinstance(model, ExtractorModel):
+            self.model = model
+        else:
+            self.model = load_model(model)
         self.corpus = Gazetteer(exact_case=True)
         self.acronyms: dict[str, str] = {}  # short key -> corpus-majority long form
+        self.last_cut: dict[str, int] = {}  # what the last extract() cut: field -> length
 
     # --- the corpus pass ---------------------------------------------------------
     def learn(self, papers: Iterable[tuple[str, str]]) -> int:
         """Remember names the corpus introduces, so every paper recognises them.
 
-        Returns how many new names were learnt.
+        Returns how many new names were learnt. The names join the corpus gazetteer in
+        one batch after the pass, so its automaton is built once per call and the pass
+        is linear in papers (and what is learnt does not depend on the papers' order).
         """
         long_forms: dict[str, Counter[str]] = defaultdict(Counter)
-        learnt = 0
+        batch: dict[str, GazEntry] = {}
         for title, abstract in papers:
-            for ent in self.extract(title, abstract):
+            # the hand-set weights decide here, so what the corpus learns does not depend
+            # on a model fitted to annotations
+            for ent in self.rule_entities(title, abstract):
                 for alias in ent.aliases:
                     if alias.isupper() or (sum(c.isupper() for c in alias) >= 2
                                            and len(alias) <= 8):
@@ -200,25 +241,52 @@ class Extractor:
                 if not (P.looks_coined(ent.name) or (ent.aliases and " " in ent.name)) \
                         or not any(c.isupper() or c.isdigit() for c in ent.name):
                     continue  # "Long Context" is a phrase, not a name to look for elsewhere
-                if norm_key(ent.name) in self.corpus.by_key:
-                    continue
-                self.corpus.add(GazEntry(ent.name, ent.type, list(ent.aliases), corpus=True))
-                learnt += 1
+                key = norm_key(ent.name)
+                if key not in self.corpus.by_key and key not in batch:
+                    batch[key] = GazEntry(ent.name, ent.type, list(ent.aliases), corpus=True)
+        for entry in batch.values():
+            self.corpus.add(entry)
         self.acronyms = {k: c.most_common(1)[0][0] for k, c in long_forms.items()}
-        return learnt
+        return len(batch)
 
     # --- one paper ---------------------------------------------------------------
     def extract(self, title: str, abstract: str = "") -> list[Entity]:
-        """The entities of one paper, in order of first mention."""
-        title = clean_text(title)
-        abstract = clean_text(abstract)
+        """The entities of one paper, in order of first mention.
+
+        Only the first :data:`~citegraph.graph.extract.text.MAX_TITLE` characters of the
+        title and :data:`~citegraph.graph.extract.text.MAX_ABSTRACT` of the abstract are
+        read; :attr:`last_cut` says what the last call cut (original lengths).
+        """
+        found = self.candidates(title, abstract)
+        if self.model is None:
+            return [ent for ent, _ in found if ent.score >= THRESHOLD]
+        return [ent for ent, cand in found if self._decide(ent, cand)]
+
+    def candidates(self, title: str, abstract: str = "") -> list[tuple[Entity, Candidate]]:
+        """Every candidate entity of one paper with what the signals showed of it, before
+        any decision (what :mod:`.train` labels and fits on)."""
+        title, abstract, self.last_cut = bounded(title or "", abstract or "")
+        title, abstract = clean_text(title), clean_text(abstract)
         doc = f"{title}\n{abstract}" if abstract else title
         tlen = len(title)
         sents = [(0, title)] + [(tlen + 1 + off, s) for off, s in split_sentences(abstract)]
-        starts = [s for s, _ in sents]
-        mentions = self._mentions(doc, title, sents)
-        mentions = self._resolve_overlaps(mentions)
-        return self._entities(doc, tlen, sents, starts, mentions)
+        mentions = self._resolve_overlaps(self._mentions(doc, title, sents))
+        return self._entities(doc, tlen, sents, [s for s, _ in sents], mentions)
+
+    def rule_entities(self, title: str, abstract: str = "") -> list[Entity]:
+        """The entities the hand-set signal weights alone keep."""
+        return [ent for ent, _ in self.candidates(title, abstract) if ent.score >= THRESHOLD]
+
+    def _decide(self, ent: Entity, cand: Candidate) -> bool:
+        """Apply the learned decision to one candidate; False drops it."""
+        assert self.model is not None
+        keep, etype, introduced = self.model.decide(features(cand))
+        if not keep:
+            return False
+        if ent.canonical is None or cand.corpus_name:  # the gazetteer's type is a fact
+            ent.type = etype
+        ent.introduced = introduced
+        return True
 
     # --- signals -------------------------------------------------------------------
     def _gaz_mentions(self, gaz: Gazetteer, doc: str, padded: str, weight: float,
@@ -276,9 +344,9 @@ class Extractor:
     def _span(self, doc: str, start: int, end: int) -> tuple[int, int] | None:
         """Trim determiners, trailing connectors and possessives off a captured name."""
         text = doc[start:end]
-        m = _MODIFIER_SUFFIX.search(text)
-        if m:  # "StarCoder-based LLM" names StarCoder
-            end = start + text.index("-", m.start())
+        cut = _modifier_cut(text)
+        if cut is not None:  # "StarCoder-based LLM" names StarCoder
+            end = start + cut
             text = doc[start:end]
         m = _TRIM_HEAD.match(text)
         if m:
@@ -303,140 +371,167 @@ class Extractor:
         return surface.lower() in _COMMON_CAPS or key.isdigit() or surface in P.NAME_ADJECTIVES
 
     def _mentions(self, doc: str, title: str, sents: list[tuple[int, str]]) -> list[Mention]:
+        """Every span some signal proposes, with its weight, tier and hints."""
         padded = boundary_text(doc) or " " + " " * len(doc) + " "
         ms = self._gaz_mentions(self.gaz, doc, padded, 1.0, "gazetteer")
         if len(self.corpus):
             ms += self._gaz_mentions(self.corpus, doc, padded, 1.0, "corpus")
+        page = _Page(self, doc, title, sents, ms)
+        self._title_mentions(page)
+        intro, ours, list_spans, headed, appositives = P.cue_spans(doc, padded)
+        self._intro_mentions(page, intro, ours, appositives)
+        self._acronym_mentions(page)
+        self._shape_mentions(page, headed)
+        self._coined_mentions(page)
+        for s, e in caps_runs(doc, set(page.starts)):
+            page.add(s, e, "caps-phrase", 0.5, WEAK)
+        self._list_mentions(page, list_spans)
+        _own_variants(ms)
+        return ms
 
-        def add(start: int, end: int, signal: str, weight: float, tier: int,
-                type_hint: str | None = None, introduced: bool = False) -> Mention | None:
-            span = self._span(doc, start, end)
-            if span is None:
-                return None
-            surface = doc[span[0]:span[1]]
-            if tier == WEAK and span[0] < len(title) and doc.find(surface, len(title)) < 0:
-                return None  # Title Case makes every title word look like a name
-            if self._generic(surface) or len(surface) > 80 or P.size_only(surface) \
-                    or ". " in surface or P.unit_only(surface):
-                return None
-            known = self.gaz.lookup(surface)
-            mention = Mention(span[0], span[1], surface, signal, weight, tier,
-                              known.type if known else type_hint, known,
-                              introduced=introduced,
-                              key=known.key if known else entity_key(surface),
-                              family=known.family if known else None)
-            ms.append(mention)
-            return mention
+    def _add(self, page: _Page, start: int, end: int, signal: str, weight: float, tier: int,
+             type_hint: str | None = None, introduced: bool = False) -> Mention | None:
+        """A proposed span, trimmed and checked; None when it is no possible name."""
+        doc, title = page.doc, page.title
+        span = self._span(doc, start, end)
+        if span is None:
+            return None
+        surface = doc[span[0]:span[1]]
+        if tier == WEAK and span[0] < len(title) and doc.find(surface, len(title)) < 0:
+            return None  # Title Case makes every title word look like a name
+        if self._generic(surface) or len(surface) > 80 or P.size_only(surface) \
+                or ". " in surface or P.unit_only(surface):
+            return None
+        known = self.gaz.lookup(surface)
+        mention = Mention(span[0], span[1], surface, signal, weight, tier,
+                          known.type if known else type_hint, known,
+                          introduced=introduced,
+                          key=known.key if known else entity_key(surface),
+                          family=known.family if known else None)
+        page.ms.append(mention)
+        return mention
 
+    @staticmethod
+    def _title_mentions(page: _Page) -> None:
+        """The name before a title's colon (when it names something) and a coined tail."""
+        doc, title = page.doc, page.title
         span = P.title_name(title)
         if span and not (P.looks_coined(doc[span[0]:span[1]]) or " " not in doc[span[0]:span[1]]
                          or doc.find(doc[span[0]:span[1]], len(title)) > 0
                          or _SUBTITLE_KIND.match(title, span[1])):
             span = None
-        if span:
-            name = doc[span[0]:span[1]].lower()
-            low = doc.lower()
-            at = low.find(name, len(title))
-            while at > 0:  # "Constrained Bi-Level Optimization (BLO) problems": a problem class
-                if _PROBLEM_AFTER.match(doc, at + len(name)):
-                    span = None
-                    break
-                at = low.find(name, at + 1)
+        if span and _named_as_problem(doc, len(title), doc[span[0]:span[1]]):
+            span = None
         if span:
             hint = "model" if P.is_report(title) else (
                 "benchmark" if P.title_says_benchmark(title[span[1]:]) else None)
-            add(*span, "title", 1.0, STRONG, hint, introduced=True)
+            page.add(*span, "title", 1.0, STRONG, hint, introduced=True)
         span = P.title_tail_name(title)
         if span and P.looks_coined(doc[span[0]:span[1]]):
-            add(*span, "title", 1.0, STRONG, introduced=True)
-        intro, ours, list_spans, headed, appositives = P.cue_spans(doc, padded)
+            page.add(*span, "title", 1.0, STRONG, introduced=True)
+
+    @staticmethod
+    def _intro_mentions(page: _Page, intro: list[tuple[int, int]],
+                        ours: list[tuple[int, int]],
+                        appositives: list[tuple[int, int]]) -> None:
+        """Names an introduction cue presents; a known name is not new unless coined."""
+        doc, tlen = page.doc, len(page.title)
         for s, e in ours:
-            add(s, e, "intro", 1.0, STRONG, introduced=True)
+            page.add(s, e, "intro", 1.0, STRONG, introduced=True)
         for s, e in intro:
-            m = add(s, e, "intro", 1.0, STRONG, introduced=True)
-            if m is not None and m.gaz is not None and m.start > len(title) \
+            m = page.add(s, e, "intro", 1.0, STRONG, introduced=True)
+            if m is not None and m.gaz is not None and m.start > tlen \
                     and not _COINED_BEFORE.search(doc, max(0, m.start - 20), m.start):
-                m.introduced = False  # "we present GPT-4 with ...": a known name is not new,
-                # unless the paper coins it ("which we call proximal policy optimization")
+                m.introduced = False
         for s, e in appositives:
-            add(s, e, "intro", 0.8, STRONG, introduced=True)
+            page.add(s, e, "intro", 0.8, STRONG, introduced=True)
+
+    def _acronym_mentions(self, page: _Page) -> None:
+        """Acronym–definition pairs: the spelled-out form decides the acronym's identity."""
+        doc, ms = page.doc, page.ms
         defined: dict[str, Mention] = {}  # acronyms this paper spells out
         for pair in find_pairs(doc):
             proposed = bool(_PROPOSED_LEAD.search(doc, max(0, pair.long_start - 60),
                                                   pair.long_start))
-            # "we propose contrastive policy shaping (CPS)": what a paper proposes is a name
-            long_ok = proposed or self._long_form_ok(pair.long)
-            short = add(pair.short_start, pair.short_end, "acronym", 1.0 if long_ok else 0.3,
-                        STRONG)
-            long = add(pair.long_start, pair.long_end, "acronym", 1.0 if long_ok else 0.3,
-                       STRONG, introduced=proposed)
+            # what a paper proposes with an acronym is a name, even in lower case
+            weight = 1.0 if proposed or self._long_form_ok(pair.long) else 0.3
+            short = page.add(pair.short_start, pair.short_end, "acronym", weight, STRONG)
+            long = page.add(pair.long_start, pair.long_end, "acronym", weight, STRONG,
+                            introduced=proposed)
             if long is not None and long.gaz is not None:
                 long.introduced = False
             fuller = next((m for m in ms if m.signal == "intro" and m.end == pair.long_end
                            and m.start < pair.long_start), None)
-            if fuller is not None:  # "termed proximal Lagrangian ... Algorithm (LV-HBA)"
+            if fuller is not None:  # a longer introduced name that ends at the bracket
                 long = fuller
             if short and long:
-                # the spelled-out form decides: an acronym the gazetteer knows for another
-                # long form (SFT = supervised / sparse fine-tuning) is this paper's own
-                short.gaz = long.gaz
-                short.type_hint = long.type_hint
-                short.key = long.key
+                # an acronym the gazetteer knows for another long form is this paper's own
+                short.gaz, short.type_hint, short.key = long.gaz, long.type_hint, long.key
                 defined[entity_key(short.surface)] = long
         for m in ms:  # the paper's own expansion of an acronym beats the gazetteer's
             long = defined.get(entity_key(m.surface))
             if long is not None and m.key != long.key:
                 m.key, m.gaz, m.type_hint = long.key, long.gaz, long.type_hint
-        for s, e in P.model_shapes(doc):
-            m = add(s, e, "model-shape", 1.0, STRONG, "model")
-            if m is not None and m.family is None:
-                m.family = model_family(m.surface)
-        for s, e in P.release_shapes(doc):
-            m = add(s, e, "model-shape", 1.0, STRONG, "model")
+
+    @staticmethod
+    def _shape_mentions(page: _Page, headed: list[tuple[int, int, str]]) -> None:
+        """Sized and released checkpoints, headed names, benchmark-shaped names."""
+        doc = page.doc
+        for s, e in [*P.model_shapes(doc), *P.release_shapes(doc)]:
+            m = page.add(s, e, "model-shape", 1.0, STRONG, "model")
             if m is not None and m.family is None:
                 m.family = model_family(m.surface)
         for s, e, kind in headed:
-            m = add(s, e, "headed", 0.6, WEAK, kind)
-            if m is not None and (P.looks_coined(m.surface) or m.start > len(title)) \
+            m = page.add(s, e, "headed", 0.6, WEAK, kind)
+            if m is not None and (P.looks_coined(m.surface) or m.start > len(page.title)) \
                     and not (len(m.surface) <= 3 and m.surface.isalpha() and m.surface.isupper()):
-                m.weight = 1.0  # short capitals (the PO model) need another signal
+                m.weight = 1.0  # short capitals before a head noun need another signal
         for s, e in P.bench_word_shapes(doc):
-            add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
+            page.add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
         for s, e in P.paren_names(doc):
-            add(s, e, "coined", 1.0, WEAK)
+            page.add(s, e, "coined", 1.0, WEAK)
         for s, e in P.bench_shapes(doc):
-            add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
+            page.add(s, e, "bench-shape", 1.0, WEAK, "benchmark")
+
+    @staticmethod
+    def _coined_mentions(page: _Page) -> None:
+        """Coined-looking tokens; one coordinated with a known name is a name of its kind."""
+        doc = page.doc
         known_at = {}
-        for k in ms:
+        for k in page.ms:
             if k.gaz is not None:
                 known_at[k.start] = known_at[k.end] = k.gaz.type
         for s, e in P.inner_caps(doc):
-            m = add(s, e, "coined", 0.5, WEAK)
+            m = page.add(s, e, "coined", 0.5, WEAK)
             if m is None:
                 continue
-            # "AdaGrad and AdaGradNorm": coordinated with a known name, it is a name too
             after = _COORD_AFTER.match(doc, m.end)
             before = _COORD_BEFORE.search(doc, max(0, m.start - 7), m.start)
             kind = (known_at.get(after.end()) if after else None) or (
                 known_at.get(before.start()) if before else None)
             if kind:
                 m.weight, m.list_hint = 1.0, kind
-        starts = [off for off, _ in sents]
+
+    @staticmethod
+    def _list_mentions(page: _Page, list_spans: list[tuple[int, int, int]]) -> None:
+        """Items of enumerations in sentences about models or benchmarks.
+
+        An enumeration with a known member, or of coined names, is a list of names of one
+        kind: the known members' kind, else what the sentence is about.
+        """
+        sents, starts = page.sents, page.starts
         context: dict[int, bool] = {}
-        known = [(m.start, m.end, m.gaz) for m in ms if m.gaz is not None]
+        known = [(m.start, m.end, m.gaz) for m in page.ms if m.gaz is not None]
         lists: dict[int, list[Mention]] = defaultdict(list)
         for s, e, base in list_spans:
             idx = bisect.bisect_right(starts, base) - 1
             if idx not in context:
                 sent = sents[idx][1]
                 context[idx] = P.bench_context(sent) or P.model_context(sent)
-            if context[idx]:
-                m = add(s, e, "list", 0.4, WEAK)
-                if m is not None:
-                    lists[base].append(m)
+            m = page.add(s, e, "list", 0.4, WEAK) if context[idx] else None
+            if m is not None:
+                lists[base].append(m)
         for base, items in lists.items():
-            # an enumeration with a known member, or of coined names, is a list of names
-            # of one kind: the known members' kind, else what the sentence is about
             kinds = Counter(k.type for m in items for s, e, k in known
                             if s < m.end and m.start < e)
             if kinds:
@@ -449,19 +544,6 @@ class Extractor:
                     m.weight = 1.0
                 if m.gaz is None and m.type_hint is None:
                     m.list_hint = kind  # weaker than what the words around the name say
-        own = {m.surface for m in ms if m.introduced and m.gaz is None and len(m.surface) > 3}
-        if own:
-            for m in ms:  # "WhisperLite-Tiny" after "we introduce WhisperLite": a variant of it
-                if m.gaz is None and not m.introduced:
-                    for name in own:
-                        if m.surface.startswith(name) and _VARIANT_OF_OWN.fullmatch(
-                                m.surface, len(name)):
-                            m.weight, m.introduced = max(m.weight, 1.0), True
-                            m.type_hint = m.type_hint or next(
-                                (k.type_hint for k in ms if k.surface == name and k.type_hint),
-                                None)
-                            break
-        return ms
 
     def _long_form_ok(self, long: str) -> bool:
         """Whether an acronym's long form names a technique, model or benchmark."""
@@ -509,7 +591,7 @@ class Extractor:
 
     # --- grouping -------------------------------------------------------------------
     def _entities(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
-                  mentions: list[Mention]) -> list[Entity]:
+                  mentions: list[Mention]) -> list[tuple[Entity, Candidate]]:
         uf = _UnionFind()
         keys = {m.key for m in mentions}
         for m in mentions:
@@ -532,20 +614,17 @@ class Extractor:
         entities = []
         for group in groups.values():
             ent = self._entity(doc, tlen, sents, starts, group)
-            if ent is not None:
-                entities.append(ent)
+            entities.append((ent, self._candidate(doc, tlen, group, ent)))
         return entities
 
     def _entity(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
-                group: list[Mention]) -> Entity | None:
+                group: list[Mention]) -> Entity:
         best: dict[str, float] = {}
         for m in group:
             best[m.signal] = max(best.get(m.signal, 0.0), m.weight)
         score = max(best.values()) + 0.15 * (len(group) - 1) + 0.1 * (len(best) - 1)
         if any(m.start < tlen for m in group):
             score += 0.3
-        if score < THRESHOLD:
-            return None
         gaz = next((m.gaz for m in group if m.gaz is not None), None)
         known = gaz is not None and not gaz.corpus  # a corpus name may be this paper's own
         introduced = any(m.introduced for m in group) or any(
@@ -590,6 +669,38 @@ class Extractor:
                       typed_by=typed_by)
 
     @staticmethod
+    def _candidate(doc: str, tlen: int, group: list[Mention], ent: Entity) -> Candidate:
+        """What the signals showed of one group, for the learned decision."""
+        signals: dict[str, float] = {}
+        for m in group:
+            for sig in m.signal.split("+"):
+                signals[sig] = max(signals.get(sig, 0.0), m.weight)
+        gaz = next((m.gaz for m in group if m.gaz is not None), None)
+        first = min(group, key=lambda m: m.start)
+        extra = {}
+        head = _NEXT_WORD.match(doc, first.end)
+        if head and head.group(1).lower() in _HEAD_KIND:
+            extra[f"next:{_HEAD_KIND[head.group(1).lower()]}"] = 1.0
+        before = doc[max(0, first.start - 12):first.start].split()
+        if before:
+            extra["prev:det"] = float(before[-1].lower() in ("the", "a", "an", "our"))
+            extra["prev:on"] = float(before[-1].lower() in ("on", "in", "across", "of"))
+        extra["generic_head"] = float(ent.name.replace("-", " ").split()[-1].lower()
+                                      in _TASK_HEADS) if ent.name.strip() else 0.0
+        extra["method_head"] = float(ent.name.replace("-", " ").split()[-1].lower()
+                                     in _METHODISH_HEADS) if ent.name.strip() else 0.0
+        return Candidate(
+            name=ent.name, surfaces=[ent.name, *ent.aliases], signals=signals,
+            positions=[m.start for m in group], title_len=tlen, doc_len=len(doc),
+            gaz_type=gaz.type if gaz is not None and not gaz.corpus else None,
+            corpus_name=gaz is not None and gaz.corpus, rule_score=ent.score,
+            rule_type=ent.type, typed_by=ent.typed_by, rule_introduced=ent.introduced,
+            # the words around a known name add little to what the gazetteer says
+            context=None if gaz is not None else context_type(doc, first.start, first.end),
+            has_pair="acronym" in signals,
+            list_hint=next((m.list_hint for m in group if m.list_hint), None), extra=extra)
+
+    @staticmethod
     def _in_intro_clause(doc: str, m: Mention) -> bool:
         """A new name right after ``we propose/introduce ...`` in the same clause."""
         if _PASSIVE_INTRO.match(doc, m.end) or (m.start > 0 and doc[m.start - 1] in ".\n "
@@ -610,18 +721,9 @@ class Extractor:
         """The entity's type and what decided it."""
         if gaz is not None:
             return gaz.type, "gazetteer"
-        for m in group:  # "the VoiceAssistant-400K dataset": the head noun decides
-            head = _NEXT_WORD.match(doc, m.end)
-            if head and head.group(1).lower() in _HEAD_KIND:
-                return _HEAD_KIND[head.group(1).lower()], "signal"
-        prefix = self.gaz.lookup(re.split(r"[- ]", group[0].surface)[0])
-        if prefix is not None and prefix.type != "method":  # MATH-P-Hard, Llama3-PBM-Nova
-            return prefix.type, "signal"
-        head = group[0].surface.replace("-", " ").split()[-1].lower()
-        if head.endswith(_BENCH_HEADS) and group[0].surface[-1:].isalpha():
-            return "benchmark", "signal"
-        if head in _METHODISH_HEADS and head not in ("model", "network", "transformer"):
-            return "method", "signal"
+        kind = self._type_from_name(doc, group)
+        if kind is not None:
+            return kind, "signal"
         votes: Counter[str] = Counter()
         for m in group:
             if m.type_hint:
@@ -640,6 +742,66 @@ class Extractor:
         if votes:
             return votes.most_common(1)[0][0], "signal"
         return "method", "default"
+
+    def _type_from_name(self, doc: str, group: list[Mention]) -> str | None:
+        """The type the name itself says: a head noun right after it, a known family it
+        starts with (a model or benchmark), or its own last word."""
+        for m in group:
+            head = _NEXT_WORD.match(doc, m.end)
+            if head and head.group(1).lower() in _HEAD_KIND:
+                return _HEAD_KIND[head.group(1).lower()]
+        prefix = self.gaz.lookup(re.split(r"[- ]", group[0].surface)[0])
+        if prefix is not None and prefix.type != "method":
+            return prefix.type
+        head = group[0].surface.replace("-", " ").split()[-1].lower()
+        if head.endswith(_BENCH_HEADS) and group[0].surface[-1:].isalpha():
+            return "benchmark"
+        if head in _METHODISH_HEADS and head not in ("model", "network", "transformer"):
+            return "method"
+        return None
+
+
+class _Page:
+    """One paper's text while its spans are collected: ``add`` proposes a span."""
+
+    def __init__(self, extractor: Extractor, doc: str, title: str,
+                 sents: list[tuple[int, str]], ms: list[Mention]) -> None:
+        self.doc, self.title, self.sents, self.ms = doc, title, sents, ms
+        self.starts = [off for off, _ in sents]
+        self._extractor = extractor
+
+    def add(self, start: int, end: int, signal: str, weight: float, tier: int,
+            type_hint: str | None = None, introduced: bool = False) -> Mention | None:
+        return self._extractor._add(self, start, end, signal, weight, tier, type_hint,
+                                    introduced)
+
+
+def _named_as_problem(doc: str, tlen: int, name: str) -> bool:
+    """Whether the abstract calls a title name a class of problems (``X (BLO) problems``)."""
+    low, name = doc.lower(), name.lower()
+    at = low.find(name, tlen)
+    while at > 0:
+        if _PROBLEM_AFTER.match(doc, at + len(name)):
+            return True
+        at = low.find(name, at + 1)
+    return False
+
+
+def _own_variants(ms: list[Mention]) -> None:
+    """A name that extends one the paper introduces (``X-Tiny`` after ``we introduce X``)
+    is introduced too, of the same type."""
+    own = {m.surface for m in ms if m.introduced and m.gaz is None and len(m.surface) > 3}
+    if not own:
+        return
+    for m in ms:
+        if m.gaz is not None or m.introduced:
+            continue
+        name = next((n for n in own if m.surface.startswith(n)
+                     and _VARIANT_OF_OWN.fullmatch(m.surface, len(n))), None)
+        if name is not None:
+            m.weight, m.introduced = max(m.weight, 1.0), True
+            m.type_hint = m.type_hint or next(
+                (k.type_hint for k in ms if k.surface == name and k.type_hint), None)
 
 
 _APPOSITIVE = re.compile(r"^,? (?:which is |that is |is |was |are |, )?(?:a|an|the|our) ")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from citegraph.atomic import write_text_atomic
 from citegraph.errors import CitegraphError
 from citegraph.graph.extract.extractor import Extractor
 
@@ -20,6 +21,7 @@ class ExtractResult:
     papers: int = 0
     entities: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
+    truncated: int = 0  # papers whose title or abstract was cut for matching
 
 
 def read_papers(path: Path, result: ExtractResult) -> list[dict]:
@@ -47,11 +49,11 @@ def read_papers(path: Path, result: ExtractResult) -> list[dict]:
 
 
 def extract_jsonl(in_path: str | Path, out_path: str | Path, gazetteer: Sequence[str] = (),
-                  corpus: bool = True) -> ExtractResult:
+                  corpus: bool = True, model: str | Path | None = None) -> ExtractResult:
     """Extract entities for every paper of ``in_path`` and write them to ``out_path``."""
     result = ExtractResult()
     papers = read_papers(Path(in_path), result)
-    extractor = Extractor(extra_files=list(gazetteer))
+    extractor = Extractor(extra_files=list(gazetteer), model=model)
     if corpus:
         extractor.learn((p["title"], p["abstract"]) for p in papers)
     lines = []
@@ -59,10 +61,13 @@ def extract_jsonl(in_path: str | Path, out_path: str | Path, gazetteer: Sequence
         ents = extractor.extract(paper["title"], paper["abstract"])
         result.papers += 1
         result.entities += len(ents)
-        lines.append(json.dumps({"title": paper["title"],
-                                 "entities": [e.to_json() for e in ents]}, ensure_ascii=False))
+        line = {"title": paper["title"], "entities": [e.to_json() for e in ents]}
+        if extractor.last_cut:  # the original lengths of what matching did not read
+            line["truncated"] = extractor.last_cut
+            result.truncated += 1
+        lines.append(json.dumps(line, ensure_ascii=False))
     try:
-        Path(out_path).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        write_text_atomic(Path(out_path), "".join(line + "\n" for line in lines))
     except OSError as exc:
         raise CitegraphError(f"{out_path}: cannot write ({exc.strerror})") from None
     return result

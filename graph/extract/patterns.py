@@ -7,16 +7,24 @@ extractor weighs them against the gazetteer. All patterns are compiled once.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import ahocorasick
 
 # A name-like token: capitalised, or with an inner capital or digit (GPT-4o, kNN-Embed,
-# SpecDec++, o3-mini), allowing dots, hyphens, plus signs and a trailing star.
+# SpecDec++, o3-mini), allowing dots, hyphens, apostrophes, plus signs and a trailing star.
+# Every token pattern has exactly one way to match a given string: the rest of a token is
+# word characters, or a run of inner punctuation that a word character follows, and a
+# token starts and ends only at a token boundary. Nothing can backtrack into a token, so
+# the patterns built from it run in linear time on any text (a protein sequence or a hash
+# in a title is one long token).
 UP = "A-ZÀ-ÖØ-ÞΑ-Ω"  # capitals, Latin-1 and Greek included (Über-Net, Δ-Net)
-TOKEN = (rf"(?:[{UP}][\w.'’+*-]*[\w+*]|[{UP}]|[a-z]+[{UP}0-9][\w.+*-]*[\w+*]|"
-         rf"\d[\w.-]*[A-Za-z][\w.+-]*)")
-NAME = rf"{TOKEN}(?:(?: | of | for | with )?(?:{TOKEN}|v?\d+(?:\.\d+)*\b)){{0,5}}"
+_REST = r"(?:[\w+*]|[.'’-]+(?=[\w+*]))*"
+TOKEN = (rf"(?<![\w+*])(?:[{UP}]{_REST}|[a-z]+[{UP}0-9]{_REST}|"
+         rf"(?<![.'’-])\d[\d_.-]*[^\W\d_]{_REST})(?![\w+*]|[.'’-]+[\w+*])")
+_VERSION = r"v?\d+(?:\.\d+)*\b"
+NAME = rf"{TOKEN}(?:(?: | of | for | with )(?:{TOKEN}|{_VERSION})){{0,5}}"
 _CONNECTORS = {"of", "for", "with"}
 
 _INTRO_SUBJECT = re.compile(r"\b(?:[Ww]e|paper|work|study|report|article)(?: \w+)?,? $")
@@ -30,7 +38,9 @@ _APPOSITIVE_CUE = re.compile(
     r",? (?:a|an) (?:novel|new|simple|general|unified|efficient|lightweight)\b"
 )
 _NAME_AT_END = re.compile(rf"(?<![\w-])(?P<name>{TOKEN}(?: {TOKEN}){{0,3}})$")
-_TITLE_NAME = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*(?::|\s-{1,2}\s|\s—\s)\s*\S")
+# (titles are cleaned text, single-spaced: one optional space at each joint keeps the
+# pattern free of competing whitespace runs)
+_TITLE_NAME = re.compile(r"^ ?(?P<name>[^\s:][^:]{0,59}?)(?<!\s) ?(?::| -{1,2} | — ) ?\S")
 _TECH_REPORT = re.compile(rf"^(?P<name>{NAME}) (?:Technical Report|Tech Report|System Card)\b")
 
 # Model names by shape: a capitalised family, optional version, a parameter count.
@@ -39,7 +49,7 @@ _RELEASE_SHAPE = re.compile(
     r"(?<![\w-])(?P<name>[A-Z][\w.]*(?:-[\w.]+)*-(?:Instruct|Chat|Base|Coder|VL|Vision|Omni|"
     r"Reasoner|Distill)(?:-v?\d+(?:\.\d+)*)?)(?![\w-])")
 _MODEL_SHAPE = re.compile(
-    rf"(?<![\w-])(?P<name>[A-Z][A-Za-z]*[A-Za-z0-9.]*(?:[- ](?:[A-Z][\w.]*|v?\d+(?:\.\d+)*)){{0,3}}"
+    rf"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9.]*(?:[- ](?:[A-Z][\w.]*|v?\d+(?:\.\d+)*)){{0,3}}"
     rf"[- ](?:{_SIZE})(?:[- ](?:[A-Z][a-z]+|it|v\d+(?:\.\d+)?|\d+[kK]))*)(?![\w-])"
 )
 # The tail a known model family may carry: versions, sizes and release suffixes.
@@ -51,7 +61,8 @@ VARIANT_TAIL = re.compile(
     r"small|\d+[kK])\b)+"
 )
 # The tail a benchmark may carry: a year or version (AIME 2024, HMMT 25, SQuAD v2).
-BENCH_TAIL = re.compile(r"[- ]?(?:'?2\d|(?:19|20)\d\d|v\d+(?:\.\d+)?|\d+ ?(?:x|×|times) ?\d+)"
+BENCH_TAIL = re.compile(r"(?<!\d)[- ]?(?:'?2\d|(?:19|20)\d\d|v\d+(?:\.\d+)?|"
+                        r"\d+ ?(?:x|×|times) ?\d+)"
                         r"(?![\w.%]| ?%| (?:points|accuracy|score|pass|tasks|problems))")
 _SIZE_ONLY = re.compile(r"^(?:\d+(?:\.\d+)?\s?[xX×]\s?)?\d+(?:\.\d+)?\s?[BMKTbm]$")
 _TITLE_TAIL = re.compile(rf"(?::|\s-{{1,2}}\s|\s—\s)\s*(?P<name>{TOKEN}(?: {TOKEN})?)$")
@@ -263,7 +274,6 @@ def paren_names(text: str) -> list[tuple[int, int]]:
             if looks_coined(m.group("name")) and len(m.group("name")) > 5]
 
 
-_COINED_FULL = re.compile(_INNER_CAPS.pattern[len("(?<![\\w-])"):-len("(?![\\w-])")])
 _INTERESTING = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]|\d|[A-Za-z]-[A-Z]|^[A-Z][A-Z]")
 _STRIP = "()[]{}\"'“”‘’,.;:!?/"
 
@@ -286,7 +296,7 @@ def inner_caps(text: str) -> list[tuple[int, int]]:
             if not word:
                 continue
             lead = part.find(word)
-            m = _COINED_FULL.fullmatch(word)
+            m = _INNER_CAPS.fullmatch(word) if len(word) <= MAX_TOKEN else None
             if m:
                 s = start + part_start + lead
                 spans.append((s, s + len(word)))
@@ -305,6 +315,8 @@ def _parts(token: str) -> list[tuple[int, str]]:
 
 
 _NAME_RE = re.compile(NAME)
+#: no name is longer than this without a space; longer tokens (sequences, hashes) are skipped
+MAX_TOKEN = 80
 
 
 def bench_context(sentence: str) -> bool:
@@ -346,7 +358,7 @@ _CUE_WORDS = {
            "compared with", "comparing to", "comparing with", "compare to", "compare with",
            "benchmarks", "datasets", "baselines", "including both"],
     LOWER: ["termed", "dubbed", "coined", "called", "named", "which we call", "we call it",
-            "we term", "concept of", "a novel", "a new", "an novel"]
+            "we term", "a novel", "a new", "an novel"]
     + [f"we {adv}{verb}" for adv in ("", "also ", "further ", "then ", "first ")
        for verb in ("propose", "proposed", "develop", "developed", "introduce", "introduced",
                     "design", "designed", "devise", "devised", "present", "presented",
@@ -380,7 +392,7 @@ _INTRO_MORE = re.compile(
     rf",? (?P<name>{NAME})"
 )
 _CALLED_OBJECT = re.compile(
-    rf"(?: (?:this|it|the|our|them|these)(?: [a-z-]+){{0,3}})?,?\s*[\"“']?(?P<name>{NAME})")
+    rf"(?: (?:this|it|the|our|them|these)(?: [a-z-]+){{0,3}})?,? ?[\"“']?(?P<name>{NAME})")
 _OUR_OBJECT = re.compile(
     rf" (?:(?:new|novel|proposed|final|resulting|best|largest|smallest|open|own) )?"
     rf"(?:(?:[a-z-]+ ){{0,2}}(?:method|model|framework|approach|system|tool|benchmark|dataset|"
@@ -399,6 +411,68 @@ _LIST_AT = re.compile(
 )
 
 
+@dataclass
+class _Cues:
+    """What one pass over the cue words collects."""
+
+    intro: list[tuple[int, int]] = field(default_factory=list)
+    ours: list[tuple[int, int]] = field(default_factory=list)
+    items: list[tuple[int, int, int]] = field(default_factory=list)
+    heads: list[tuple[int, str]] = field(default_factory=list)
+    lower: list[int] = field(default_factory=list)
+    appos: list[int] = field(default_factory=list)
+
+
+def _on_intro(text: str, start: int, pos: int, cues: _Cues) -> None:
+    """After *we/this paper propose(s)*: the name, and names joined to it."""
+    if not _INTRO_SUBJECT.search(text, max(0, start - 24), start):
+        return
+    m = _INTRO_OBJECT.match(text, pos)
+    while m:
+        cues.intro.append(m.span("name"))
+        m = _INTRO_MORE.match(text, m.end())
+
+
+def _on_called(text: str, start: int, pos: int, cues: _Cues) -> None:
+    """After *called / named …*; *namely A and B* lists examples, not a new name."""
+    m = _CALLED_OBJECT.match(text, pos)
+    if m and not (text.startswith("namely", start) and _AND_NAME.match(text, m.end())):
+        cues.intro.append(m.span("name"))
+
+
+def _on_head(text: str, start: int, pos: int, cues: _Cues) -> None:
+    head = text[start:pos]
+    if head in _HEAD_TYPES or head in _METHOD_HEADS:
+        cues.heads.append((start, head))
+
+
+def _on_our(text: str, start: int, pos: int, cues: _Cues) -> None:
+    """After *our*: a name, unless a plural kind or a modifier suffix follows."""
+    m = _OUR_OBJECT.match(text, pos)
+    if m and not _PLURAL_HEAD.match(text, m.end()) \
+            and not _MODIFIER_END.search(m.group("name")):
+        cues.ours.append(m.span("name"))
+
+
+def _on_list(text: str, start: int, pos: int, cues: _Cues) -> None:
+    _list_items(_LIST_AT.match(text, pos), cues.items)
+
+
+def _list_items(m: re.Match[str] | None, items: list[tuple[int, int, int]]) -> None:
+    if m:
+        base = m.start("list")
+        for item in _NAME_RE.finditer(m.group("list")):
+            items.append((base + item.start(), base + item.end(), base))
+
+
+_HANDLERS = {
+    INTRO: _on_intro, CALLED: _on_called, HEAD: _on_head, OUR: _on_our, LIST: _on_list,
+    LOWER: lambda text, start, pos, cues: cues.lower.append(start),
+    APPOS: lambda text, start, pos, cues: cues.appos.append(start),
+}
+_METHOD_HEADS = ("optimizer", "algorithm", "framework", "method", "architecture", "loss")
+
+
 def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
                                                  list[tuple[int, int, int]],
                                                  list[tuple[int, int, str]],
@@ -409,61 +483,17 @@ def cue_spans(text: str, padded: str) -> tuple[list[tuple[int, int]], list[tuple
     Returns ``(intro spans, our spans, list items as (start, end, list start), headed
     names as (start, end, type), appositive names)``.
     """
-    heads: list[tuple[int, str]] = []
-    intro: list[tuple[int, int]] = []
-    ours: list[tuple[int, int]] = []
-    items: list[tuple[int, int, int]] = []
-    lower: list[int] = []
-    appos: list[int] = []
+    cues = _Cues()
     for end, (kinds, length) in cue_automaton().iter(padded):
-        pos = end - 1  # the text offset just after the cue word
-        for kind in kinds:
-            if kind == INTRO:
-                word_start = end - length + 1
-                if not _INTRO_SUBJECT.search(text, max(0, word_start - 24), word_start):
-                    continue
-                m = _INTRO_OBJECT.match(text, pos)
-                while m:  # "We introduce AdAdaGrad and its scalar variant AdAdaGradNorm"
-                    intro.append(m.span("name"))
-                    m = _INTRO_MORE.match(text, m.end())
-            elif kind == CALLED:
-                m = _CALLED_OBJECT.match(text, pos)
-                if m and not (text.startswith("namely", end - length + 1)
-                              and _AND_NAME.match(text, m.end())):
-                    intro.append(m.span("name"))  # "namely ViLT and METER" lists examples
-            elif kind == LOWER:
-                lower.append(end - length + 1)
-            elif kind == APPOS:
-                appos.append(end - length + 1)
-            elif kind == HEAD:
-                word_start = end - length + 1
-                head = text[word_start:end - 1]
-                if head in _HEAD_TYPES or head in ("optimizer", "algorithm", "framework",
-                                                   "method", "architecture", "loss"):
-                    heads.append((word_start, head))
-            elif kind == OUR:
-                m = _OUR_OBJECT.match(text, pos)
-                if m and not _PLURAL_HEAD.match(text, m.end()) \
-                        and not _MODIFIER_END.search(m.group("name")):
-                    ours.append(m.span("name"))  # not "our MU methods", "our MLP-based X"
-            else:
-                m = _LIST_AT.match(text, pos)
-                if m:
-                    base = m.start("list")
-                    for item in _NAME_RE.finditer(m.group("list")):
-                        items.append((base + item.start(), base + item.end(), base))
+        for kind in kinds:  # the cue word starts at end - length + 1, its text ends at end - 1
+            _HANDLERS[kind](text, end - length + 1, end - 1, cues)
     colon = text.find(": ")
-    while colon >= 0:  # "three categories: ToyMix, LargeMix and UltraLarge"
-        m = _COLON_LIST.match(text, colon + 1)
-        if m:
-            base = m.start("list")
-            for item in _NAME_RE.finditer(m.group("list")):
-                items.append((base + item.start(), base + item.end(), base))
+    while colon >= 0:  # a list of names after a colon
+        _list_items(_COLON_LIST.match(text, colon + 1), cues.items)
         colon = text.find(": ", colon + 2)
-    intro.extend(lower_intro_names(text, lower))
-    if ") " in text:
-        intro.extend(enumerated_names(text))
-    return intro, ours, items, headed_names(text, heads), appositive_names(text, appos)
+    intro = cues.intro + lower_intro_names(text, cues.lower)
+    return (intro, cues.ours, cues.items, headed_names(text, cues.heads),
+            appositive_names(text, cues.appos))
 
 
 _COLON_LIST = re.compile(rf" (?P<list>{NAME}(?:(?:, (?:and |or )?| and | or ){NAME}){{1,12}})")
@@ -481,9 +511,6 @@ _TERMED_LOWER = re.compile(
 _TERMED_COMMA = re.compile(
     r", (?:termed|dubbed|coined|called|named)(?: as)? (?P<name>(?!(?:a|an|the|this|it|as|by|"
     r"for|in)\b)[a-z][\w-]*(?: [\w'-]+){0,5}?),")
-_CONCEPT = re.compile(
-    r"\b(?:propos|introduc|present|develop)(?:e|es|ed|ing) the concept of "
-    r"(?P<name>[a-z][\w-]*(?: [a-z][\w-]*){0,3})(?=[,.;(]| to | that | which )")
 _LOWER_KIND_WORDS = (r"method|algorithm|technique|framework|approach|strategy|scheme|"
                      r"paradigm|regularizer|mechanism")
 _APPOSITIVE_LOWER = re.compile(
@@ -501,31 +528,30 @@ _GENERIC_LOWER_HEADS = {"training", "learning", "fine-tuning", "finetuning", "in
                         "segmentation", "recognition", "translation", "summarization",
                         "reasoning", "prediction", "estimation", "forecasting", "tracking",
                         "answering", "understanding", "analysis"}
-_RELEASE_DATA = re.compile(
-    r"\b[Ww]e (?:also |further )?(?:release|open[- ]source|construct|build|curate|collect|"
-    r"create|introduce|present)(?:s|d|ed)? (?:a|an) (?:(?:new|novel|large|large-scale|public|"
-    r"first|real-world)\s)*"
-    r"(?P<name>[A-Z][\w-]*(?: [\w-]+){0,2}? (?:dataset|benchmark|corpus))\b")
-_PARTS_CUE = re.compile(
-    r"\b[Ww]e (?:also |further )?(?:propose|develop|introduce|design|present|devise)(?:s|d|ed)? "
-    r"(?:two|three|four|several) (?:new |novel |key |main )?(?:techniques|components|methods|"
-    r"strategies|modules|algorithms|mechanisms|variants): ")
-_PARTS_END = re.compile(r"[.;(]| which | that | to | for ")
-_PARTS_SPLIT = re.compile(r", and |, | and ")
 _ENUM_HEADING = re.compile(
     r"\((?:i|ii|iii|iv|v|1|2|3|4)\) (?P<name>[A-Z][\w-]*(?: (?!(?:is|are|the|we|a|an|to|"
     r"that|which)\b)[\w-]+){1,4})[.:](?= [A-Z])")
 _KIND_BEFORE = re.compile(rf"\b(?:{_LOWER_KIND_WORDS}|procedure|recipe|optimizer|loss|model)s?\b")
 _PARTS_BEFORE = re.compile(r"\b(?:ingredients|components|parts|modules|stages|steps|techniques|"
                            r"innovations|designs|elements)\b[^.]{0,40}: $")
-_PART_WORD = re.compile(r"^[a-zA-Z][\w-]*(?: [a-z][\w-]*){1,4}$")
+def _termed_name(text: str, at: int) -> re.Match[str] | None:
+    """The lower-case name after a naming verb at ``at``; a comma ends it unless a
+    relative clause follows."""
+    for rx, pos in ((_TERMED_LOWER, at), (_TERMED_COMMA, at - 2)):
+        m = rx.match(text, pos) if pos >= 0 else None
+        if m and rx is _TERMED_LOWER and ", " in m.group("name") \
+                and not text.startswith((", which", ", that", ", where"), m.end()):
+            continue
+        if m:
+            return m
+    return None
 
 
 def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[int, int]]:
-    """Contributions named in lower case or listed as parts: ``termed prune first, then
-    unlearn``, ``we develop a sparsity-aware unlearning method``, ``the concept of
-    compressed experts``, ``we release a large Twitter follow-graph dataset``, ``we
-    develop two techniques: A and B``, ``(i) Cross-split label correction.``.
+    """Contributions named in lower case: a phrase after a naming verb (*termed*,
+    *dubbed*, ...) when a technique noun precedes the cue; a hyphenated modifier phrase
+    before a technique noun after *we propose/develop a*; a lower-case name set off by a
+    comma after *we propose*; and enumerated headings of the parts a method combines.
 
     Capitalised names are left to :func:`cue_spans`; these need their own boundaries.
     ``cues`` are the offsets of the cue words (found by the cue automaton), else searched.
@@ -540,22 +566,13 @@ def lower_intro_names(text: str, cues: list[int] | None = None) -> list[tuple[in
     found = {}
     for at in cues:
         if text.startswith(_TERMED_CUES, at):
-            for rx, pos in ((_TERMED_LOWER, at), (_TERMED_COMMA, at - 2)):
-                m = rx.match(text, pos) if pos >= 0 else None
-                if m and rx is _TERMED_LOWER and ", " in m.group("name") \
-                        and not text.startswith((", which", ", that", ", where"), m.end()):
-                    continue  # "termed X, removes ... in": the comma ends the name
-                if m:
-                    found[m.start("name")] = m
-                    break
+            m = _termed_name(text, at)
+            if m:
+                found[m.start("name")] = m
         if text.startswith(("we ", "We "), at):
             spans.extend(_we_spans(text, at))
         elif text.startswith(("a n", "an n"), at):
             m = _APPOSITIVE_LOWER.match(text, at)
-            if m:
-                spans.append(m.span("name"))
-        elif text.startswith("concept of ", at):
-            m = _CONCEPT.search(text, max(0, at - 18), at + 80)
             if m:
                 spans.append(m.span("name"))
     for m in found.values():
@@ -578,7 +595,7 @@ _WE_VERB = re.compile(r"[Ww]e (?:also |further |then |first )?(?:propos|develop|
                       r"design|devis|present|releas|open|construct|build|curat|collect|"
                       r"creat)")
 _LOWER_CUES = ("termed ", "dubbed ", "coined ", "called ", "named ", "which we call ",
-               "we call it ", "we term ", "concept of ", "a novel ",
+               "we call it ", "we term ", "a novel ",
                "a new ", "an novel ", "we ", "We ")
 _LOWER_DIRECT = re.compile(
     r"[Ww]e (?:also |further |first |then )?(?:propose|introduce)(?:s|d)? "
@@ -586,8 +603,6 @@ _LOWER_DIRECT = re.compile(
     r"some|various|several|multiple)\b)[a-z][\w-]*(?: [a-z][\w-]*){0,3}), "
     r"(?!an? (?:[\w-]+ )?(?:task|problem|setting|challenge|phenomenon)\b)"
     r"(?:which|a|an|that|where)\b")
-_DESCRIBED_DATA = re.compile(r"-(?:style|scale|like|based|level|sized|format|type)\b|"
-                             r"\b[a-z]+ed\b")
 def _kind_right_before(text: str, at: int) -> bool:
     """A technique noun among the few words before a cue: ``a new paradigm, termed`` /
     ``a paradigm of transfer learning called``, not ``methods suffer from a problem termed``.
@@ -636,19 +651,6 @@ def _we_spans(text: str, at: int) -> list[tuple[int, int]]:
         if (" " in m.group("name") or "-" in first) and not (
                 first.endswith("ing") and "-" not in first):
             spans.append(m.span("name"))
-    m = _RELEASE_DATA.match(text, at)
-    if m and not _DESCRIBED_DATA.search(m.group("name")):
-        spans.append(m.span("name"))  # not "a COCO-style dataset", "a GPT-4 generated dataset"
-    m = _PARTS_CUE.match(text, at)
-    if m:
-        end = _PARTS_END.search(text, m.end())
-        stop = end.start() if end else len(text)
-        pos = m.end()
-        for part in _PARTS_SPLIT.split(text[pos:stop].rstrip(", ")):
-            found = text.find(part, pos, stop)
-            if found >= 0 and _PART_WORD.match(part):
-                spans.append((found, found + len(part)))
-                pos = found + len(part)
     return spans
 
 
@@ -657,21 +659,3 @@ _DESCRIPTIVE = {"based", "driven", "guided", "level", "stage", "scale", "step", 
 _NAMED_AFTER = re.compile(r",? (?:termed|called|named|dubbed|coined)\b|,? [A-Z]")
 _COUNT_PREFIXES = {"two", "three", "four", "multi", "single", "one", "end", "two-stage",
                    "high", "low", "well", "self", "semi", "non", "fine", "pre", "post"}
-
-
-_ENUM_NAME = re.compile(
-    rf"\((?:[1-9]|i{{1,3}}|iv|v|[a-e])\) (?P<name>{TOKEN}(?: {TOKEN}){{0,2}}), (?:a|an) ")
-_CONTRIBUTION_CUE = re.compile(r"(?i)\bcontributions?\b|\bwe (?:\w+ )?(?:propose|introduce|"
-                               r"present|develop|release)")
-
-
-def enumerated_names(text: str) -> list[tuple[int, int]]:
-    """``Our contributions are: (1) ...; (2) DeepShape, a post-training method ...``.
-
-    An enumerated ``Name, a ...`` after a paper lists its contributions is one of them.
-    """
-    spans = []
-    for m in _ENUM_NAME.finditer(text):
-        if _CONTRIBUTION_CUE.search(text, max(0, m.start() - 400), m.start()):
-            spans.append(m.span("name"))
-    return spans

@@ -10,10 +10,14 @@ import re
 
 from citegraph.graph.extract.text import norm_key
 
-_SIZE_TAIL = re.compile(
-    r"(?:[- ](?:\d+(?:\.\d+)?\s?[xX×]\s?)?\d+(?:\.\d+)?[BMKTbm](?![a-z])|[- ](?:Instruct|instruct|"
-    r"Chat|chat|Base|base|it|IT|SFT|DPO|RLHF|\d+[kK]))+$"
+# One size or release unit at the end of a name; model_family strips them one at a time
+# (a single anchored unit cannot backtrack across a long run of units).
+_SIZE_UNIT = re.compile(
+    r"[- ](?:(?:\d+(?:\.\d+)?\s?[xX×]\s?)?\d+(?:\.\d+)?[BMKTbm](?![a-z])|Instruct|instruct|"
+    r"Chat|chat|Base|base|it|IT|SFT|DPO|RLHF|\d+[kK])$"
 )
+#: names longer than this are no model names (a family is never looked for in them)
+_MAX_NAME = 200
 
 
 def entity_key(name: str) -> str:
@@ -23,7 +27,15 @@ def entity_key(name: str) -> str:
 
 def model_family(name: str) -> str | None:
     """The family a sized variant belongs to: ``Qwen-2.5-32B-Instruct`` → ``Qwen-2.5``."""
-    stripped = _SIZE_TAIL.sub("", name).strip(" -")
+    if len(name) > _MAX_NAME:
+        return None
+    stripped = name
+    while True:
+        m = _SIZE_UNIT.search(stripped)
+        if m is None:
+            break
+        stripped = stripped[:m.start()]
+    stripped = stripped.strip(" -")
     if stripped and stripped != name and any(c.isalpha() for c in stripped):
         return stripped
     return None

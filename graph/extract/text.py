@@ -61,6 +61,25 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
+#: Matching looks at most this much of a title and an abstract. Real titles are far
+#: shorter; the bound keeps a pasted sequence or a whole paper from slowing every signal.
+MAX_TITLE = 2_000
+MAX_ABSTRACT = 20_000
+
+
+def bounded(title: str, abstract: str) -> tuple[str, str, dict[str, int]]:
+    """``title`` and ``abstract`` cut to :data:`MAX_TITLE` / :data:`MAX_ABSTRACT`, and the
+    original lengths of what was cut (``{}`` when nothing was)."""
+    cut = {}
+    if len(title) > MAX_TITLE:
+        cut["title"] = len(title)
+        title = title[:MAX_TITLE]
+    if len(abstract) > MAX_ABSTRACT:
+        cut["abstract"] = len(abstract)
+        abstract = abstract[:MAX_ABSTRACT]
+    return title, abstract, cut
+
+
 _NON_WORD = re.compile(r"[\W_]+")
 
 
