@@ -120,6 +120,11 @@ def build(
     similarity: Annotated[bool, typer.Option(help="Embedding similarity edges.")] = True,
     co_mention: Annotated[bool, typer.Option(help="Entity co-mention edges.")] = True,
     citations: Annotated[bool, typer.Option(help="Inferred citation edges.")] = True,
+    keywords: Annotated[bool, typer.Option(help="Keyword nodes and their co-occurrence.")]
+    = True,
+    co_citation: Annotated[bool, typer.Option(help="Co-citation edges.")] = True,
+    coupling: Annotated[bool, typer.Option(help="Bibliographic coupling edges.")] = True,
+    co_authorship: Annotated[bool, typer.Option(help="Co-authorship edges.")] = True,
     model: Annotated[str | None, typer.Option(help="sentence-transformers model or path.")] = None,
     device: Annotated[str | None, typer.Option(help="Torch device, e.g. cuda or cpu.")] = None,
     top_k: Annotated[int, typer.Option(
@@ -128,6 +133,14 @@ def build(
         "--similarity-threshold", min=-1.0, max=1.0, help="Least cosine similarity.")] = 0.5,
     min_co_mentions: Annotated[int, typer.Option(
         min=1, help="Papers two entities must share for a co-mention edge.")] = 2,
+    min_co_citations: Annotated[int, typer.Option(
+        min=1, help="Papers citing both works, for a co-citation edge.")] = 2,
+    min_coupling: Annotated[int, typer.Option(
+        min=1, help="Shared references, for a bibliographic coupling edge.")] = 2,
+    min_co_authorships: Annotated[int, typer.Option(
+        min=1, help="Joint papers, for a co-authorship edge.")] = 1,
+    min_co_occurrences: Annotated[int, typer.Option(
+        min=1, help="Papers sharing both keywords, for a co-occurrence edge.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     gazetteer: Annotated[list[Path] | None, typer.Option(
         help="Extra gazetteer file of entity names (repeatable); see CITEGRAPH_GAZETTEER.",
@@ -152,7 +165,11 @@ def build(
     options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
                            citations=citations, model=model, device=device,
                            similarity_top_k=top_k, similarity_threshold=threshold,
-                           min_co_mentions=min_co_mentions,
+                           min_co_mentions=min_co_mentions, keywords=keywords,
+                           co_citation=co_citation, coupling=coupling,
+                           co_authorship=co_authorship, min_co_citations=min_co_citations,
+                           min_coupling=min_coupling, min_co_authorships=min_co_authorships,
+                           min_co_occurrences=min_co_occurrences,
                            gazetteer=[str(p) for p in gazetteer or []],
                            entity_embeddings=entity_embeddings)
     base = citegraph.load(out_dir) if append and (out_dir / "manifest.json").exists() else None
