@@ -47,7 +47,9 @@ class Pairs:
     strength: np.ndarray
 
 
-def incidence(rows: Sequence[int], cols: Sequence[int], shape: tuple[int, int]) -> sparse.csr_matrix:
+def incidence(
+    rows: Sequence[int], cols: Sequence[int], shape: tuple[int, int]
+) -> sparse.csr_matrix:
     """A 0/1 CSR matrix with a one at every (row, col) given (duplicates count once)."""
     data = np.ones(len(rows), dtype=np.int32)
     m = sparse.csr_matrix((data, (np.asarray(rows, dtype=np.int64),
@@ -69,7 +71,9 @@ def co_occurrence(m: sparse.csr_matrix, min_count: int = 1) -> Pairs:
     return Pairs(i[order], j[order], count[order], strength[order])
 
 
-def shared_rows(m_csc: sparse.csc_matrix, i: int, j: int, limit: int = EVIDENCE_LIMIT) -> np.ndarray:
+def shared_rows(
+    m_csc: sparse.csc_matrix, i: int, j: int, limit: int = EVIDENCE_LIMIT
+) -> np.ndarray:
     """Row indices where columns ``i`` and ``j`` are both one (sorted, at most ``limit``)."""
     a = m_csc.indices[m_csc.indptr[i]:m_csc.indptr[i + 1]]
     b = m_csc.indices[m_csc.indptr[j]:m_csc.indptr[j + 1]]

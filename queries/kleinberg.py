@@ -77,6 +77,7 @@ def bursts(r: np.ndarray, d: np.ndarray, scale: float = SCALE,
             start = t
             while t + 1 < len(states) and states[t + 1] == 1:
                 t += 1
-            out.append(Burst(start, t, float((costs[0, start:t + 1] - costs[1, start:t + 1]).sum())))
+            gain = costs[0, start:t + 1] - costs[1, start:t + 1]
+            out.append(Burst(start, t, float(gain.sum())))
         t += 1
     return out
