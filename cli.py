@@ -269,16 +269,23 @@ def export(
     out_path: Annotated[Path, typer.Option("--out", "-o", help="File to write (a directory "
                                             "for csv).")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="ttl, nt, jsonld, graphml, gexf or csv (default: by suffix).",
+        "--format", "-f", help="ttl, nt, jsonld, graphml, gexf, csv, vosviewer or pajek "
+        "(default: by suffix).",
     )] = None,
     base: Annotated[str | None, typer.Option(help="IRI prefix of nodes and edges in RDF.")]
     = None,
+    network: Annotated[str, typer.Option(
+        help="For vosviewer and pajek: co-citation, coupling, co-authorship or keywords.",
+    )] = "co-citation",
+    top: Annotated[int | None, typer.Option(
+        min=1, help="For vosviewer and pajek: keep the largest nodes only.")] = None,
 ) -> None:
-    """Write a saved graph as RDF (Turtle, N-Triples, JSON-LD), GraphML, GEXF or Neo4j CSV."""
+    """Write a saved graph as RDF (Turtle, N-Triples, JSON-LD), GraphML, GEXF or Neo4j CSV,
+    or one bibliometric network as VOSviewer map and network files or Pajek .net."""
     import citegraph
 
     kg = citegraph.load(directory)
-    written = kg.export(out_path, fmt, base=base)
+    written = kg.export(out_path, fmt, base=base, network=network, top=top)
     console.print(f"{kg.g.number_of_nodes()} nodes, {kg.g.number_of_edges()} edges → "
                   f"{escape(str(written))}", highlight=False)
 
