@@ -251,16 +251,50 @@ def view(
     max_nodes: Annotated[int | None, typer.Option(
         min=1, help="Most nodes shown (overview: 400, else 5,000); most central kept.",
     )] = None,
+    authors: Annotated[bool, typer.Option(
+        "--authors", help="Co-authorship network of the most productive authors.")] = False,
+    co_citation: Annotated[bool, typer.Option(
+        "--co-citation", help="Co-citation map of the most cited works.")] = False,
+    coupling: Annotated[bool, typer.Option(
+        "--coupling", help="Bibliographic coupling map.")] = False,
+    keywords: Annotated[bool, typer.Option(
+        "--keywords", help="Keyword co-occurrence map, clusters named by their top terms.",
+    )] = False,
+    overlay: Annotated[str | None, typer.Option(
+        help="On a map: 'year' colours nodes by the mean year of their papers.")] = None,
+    bursts: Annotated[bool, typer.Option(
+        "--bursts", help="Papers per period and the strongest bursts (a chart page).")] = False,
+    unit: Annotated[str, typer.Option(help="For --bursts: year or month.")] = "year",
+    top: Annotated[int | None, typer.Option(
+        min=1, help="On a map: how many of the largest nodes (default 100).")] = None,
 ) -> None:
-    """Write an interactive, offline HTML view: the overview or a --focus neighbourhood."""
+    """Write an interactive, offline HTML view: the overview, a --focus neighbourhood, a
+    bibliometric map (--authors, --co-citation, --coupling, --keywords) or --bursts."""
     import citegraph
 
-    page = citegraph.load(directory).view(focus=focus, depth=depth, max_nodes=max_nodes)
+    maps = [name for name, on in (("co-authorship", authors), ("co-citation", co_citation),
+                                  ("coupling", coupling), ("keywords", keywords)) if on]
+    if len(maps) + bursts > 1:
+        raise CitegraphError("choose one of --authors, --co-citation, --coupling, --keywords, "
+                             "--bursts")
+    kg = citegraph.load(directory)
+    if bursts:
+        from citegraph.viz.bursts import bursts_page
+
+        if unit not in ("year", "month"):
+            raise CitegraphError(f"--unit must be year or month, not {unit!r}")
+        page = bursts_page(kg, unit)
+    elif maps:
+        from citegraph.viz.maps import map_view
+
+        page = map_view(kg, maps[0], top=top, overlay=overlay)
+    else:
+        page = kg.view(focus=focus, depth=depth, max_nodes=max_nodes)
     page.save(output)
     if page.note:
         console.print(escape(page.note), highlight=False)
-    console.print(f"{page.counts['nodes']:,} nodes, {page.counts['edges']:,} edges → "
-                  f"{escape(str(output))}", highlight=False)
+    shown = ", ".join(f"{n:,} {k}" for k, n in page.counts.items())
+    console.print(f"{shown} → {escape(str(output))}", highlight=False)
 
 
 @app.command()

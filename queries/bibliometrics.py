@@ -398,7 +398,7 @@ def period(year: Any, date: Any, unit: str) -> str | None:
     return date[:4] if isinstance(date, str) and len(date) >= 4 else None
 
 
-def _periods(first: str, last: str, unit: str) -> list[str]:
+def periods_between(first: str, last: str, unit: str) -> list[str]:
     if unit == "year":
         return [f"{y:04d}" for y in range(int(first), int(last) + 1)]
     (y, m), (y2, m2) = (map(int, first.split("-")), map(int, last.split("-")))
@@ -415,7 +415,7 @@ def burst_rows(events: Iterable[Row], totals: Row, limit: int | None) -> list[Ro
     totals = {p: n for p, n in totals.items() if p is not None and n}
     if not totals:
         return []
-    axis = _periods(min(totals), max(totals), "month" if "-" in min(totals) else "year")
+    axis = periods_between(min(totals), max(totals), "month" if "-" in min(totals) else "year")
     at = {p: i for i, p in enumerate(axis)}
     d = np.array([totals.get(p, 0) for p in axis], dtype=np.float64)
     counts: dict[str, np.ndarray] = {}

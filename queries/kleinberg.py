@@ -7,6 +7,8 @@ state i in period t costs σ_i(t) = -ln[C(d_t, r_t) p_i^r_t (1 - p_i)^(d_t - r_t
 from the base state to the burst state costs γ ln n (n periods), moving down is free. The
 cheapest state sequence (Viterbi, starting in the base state) marks the bursts; a burst's
 weight is Σ σ_0(t) - σ_1(t) over its periods: how much better the burst state explains them.
+A period without documents costs nothing in either state, so a burst can run on through
+empty periods; its first and last period are therefore trimmed to periods with documents.
 """
 
 from __future__ import annotations
@@ -77,7 +79,12 @@ def bursts(r: np.ndarray, d: np.ndarray, scale: float = SCALE,
             start = t
             while t + 1 < len(states) and states[t + 1] == 1:
                 t += 1
+            first, last = start, t
+            while first < last and d[first] == 0:
+                first += 1
+            while last > first and d[last] == 0:
+                last -= 1
             gain = costs[0, start:t + 1] - costs[1, start:t + 1]
-            out.append(Burst(start, t, float(gain.sum())))
+            out.append(Burst(first, last, float(gain.sum())))
         t += 1
     return out
