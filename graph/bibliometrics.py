@@ -19,14 +19,13 @@ lists are sorted and capped at :data:`EVIDENCE_LIMIT` keys; ``count`` holds the 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from citegraph.graph import schema as S
+from citegraph.graph.keywords import fold_keyword
 from citegraph.graph.model import KnowledgeGraph
 from scipy import sparse
 
@@ -153,25 +152,6 @@ def add_co_author_edges(kg: KnowledgeGraph, min_count: int = 1) -> int:
 
 
 # --- keywords ----------------------------------------------------------------------------
-
-_SEPARATORS = re.compile(r"[\s\-‐-―_/]+")
-_UNPLURAL_KEEP = ("ss", "us", "is", "ics")
-
-
-def fold_keyword(text: str) -> str:
-    """The identity of a keyword: case, accents, hyphens and spacing folded away, and a
-    plural ``s`` on the last word dropped ("Neural-Networks" and "neural network" are one).
-
-    Words ending in ``ss``, ``us``, ``is`` or ``ics`` keep their ``s`` (analysis, corpus,
-    bibliometrics are not plurals of anything shorter)."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    words = [w for w in _SEPARATORS.split(text.strip(" .;,")) if w]
-    if words and len(words[-1]) > 3 and words[-1].endswith("s") \
-            and not words[-1].endswith(_UNPLURAL_KEEP):
-        words[-1] = words[-1][:-1]
-    return " ".join(words)
-
 
 def add_keywords(kg: KnowledgeGraph) -> int:
     """A Keyword node per folded keyword (author keywords and index terms of every paper),

@@ -12,13 +12,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from citegraph.graph import schema as S
-from citegraph.graph.bibliometrics import fold_keyword
-from citegraph.queries import kleinberg
+from citegraph.graph.keywords import fold_keyword
 from citegraph.queries.backends import Neo4jBackend, QueryError
 from citegraph.queries.common import find_entities, find_papers, label_test, neighbours, paper_match
-from citegraph.queries.mainpath import main_path as spc_main_path
 from citegraph.queries.registry import Helper, Param, Row, optional, register
 
 if TYPE_CHECKING:
@@ -412,13 +409,17 @@ def periods_between(first: str, last: str, unit: str) -> list[str]:
 def burst_rows(events: Iterable[Row], totals: Row, limit: int | None) -> list[Row]:
     """Rows of ``bursts`` from ``key, name, period`` events (one per paper and term) and
     the number of papers per period."""
+    import numpy as np
+
+    from citegraph.queries import kleinberg
+
     totals = {p: n for p, n in totals.items() if p is not None and n}
     if not totals:
         return []
     axis = periods_between(min(totals), max(totals), "month" if "-" in min(totals) else "year")
     at = {p: i for i, p in enumerate(axis)}
     d = np.array([totals.get(p, 0) for p in axis], dtype=np.float64)
-    counts: dict[str, np.ndarray] = {}
+    counts: dict[str, Any] = {}
     names: dict[str, Any] = {}
     for e in events:
         if e["period"] in at:
@@ -512,6 +513,8 @@ register(Helper(
 
 
 def _main_path_rows(edges: list[Row]) -> list[Row]:
+    from citegraph.queries.mainpath import main_path as spc_main_path
+
     info = {}
     for e in edges:
         info[e["citing"]] = (e["citing_title"], e["citing_year"])
