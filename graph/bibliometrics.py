@@ -19,6 +19,7 @@ lists are sorted and capped at :data:`EVIDENCE_LIMIT` keys; ``count`` holds the 
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ EVIDENCE_LIMIT = 25
 #: Papers with more authors than this add no CO_AUTHORED edges: a 3,000-author consortium
 #: paper would add 4.5 million pairs that say nothing about collaboration.
 MAX_AUTHORS_FOR_PAIRS = 100
+#: Multiply-adds per block of the co-occurrence product (bounds its working memory).
+BLOCK_WORK = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -57,13 +60,40 @@ def incidence(
     return m
 
 
-def co_occurrence(m: sparse.csr_matrix, min_count: int = 1) -> Pairs:
+def co_occurrence(m: sparse.spmatrix, min_count: int = 1) -> Pairs:
     """Pairs of columns of a 0/1 matrix sharing at least ``min_count`` rows: MᵀM, upper
-    triangle, with Salton's cosine from the column totals."""
+    triangle, with Salton's cosine from the column totals.
+
+    The product is taken in blocks of columns, each holding about :data:`BLOCK_WORK`
+    multiply-adds, and each block is cut to its upper triangle and threshold at once, so
+    memory follows the pairs kept rather than every pair occurrence (a work cited by
+    thousands of papers joins millions of pairs, most under the threshold)."""
     m = sparse.csr_matrix(m, dtype=np.int32)
-    product = (m.T @ m).tocoo()
-    keep = (product.row < product.col) & (product.data >= max(1, min_count))
-    i, j, count = product.row[keep], product.col[keep], product.data[keep]
+    mt = m.T.tocsr()
+    row_sizes = np.diff(m.indptr).astype(np.int64)
+    work = np.asarray(mt @ row_sizes).ravel() if m.nnz else np.zeros(m.shape[1])
+    bounds = [0]
+    spent = 0
+    for col, w in enumerate(work.tolist()):
+        spent += w
+        if spent >= BLOCK_WORK:
+            bounds.append(col + 1)
+            spent = 0
+    if bounds[-1] != m.shape[1]:
+        bounds.append(m.shape[1])
+    parts_i, parts_j, parts_c = [], [], []
+    for start, end in itertools.pairwise(bounds):
+        # only columns from ``start`` on: the pairs below the block are counted already
+        block = (mt[start:end] @ m[:, start:]).tocoo()
+        rows = block.row.astype(np.int64) + start
+        cols = block.col.astype(np.int64) + start
+        keep = (rows < cols) & (block.data >= max(1, min_count))
+        parts_i.append(rows[keep])
+        parts_j.append(cols[keep])
+        parts_c.append(block.data[keep])
+    i = np.concatenate(parts_i) if parts_i else np.zeros(0, dtype=np.int64)
+    j = np.concatenate(parts_j) if parts_j else np.zeros(0, dtype=np.int64)
+    count = np.concatenate(parts_c) if parts_c else np.zeros(0, dtype=np.int32)
     totals = np.asarray(m.sum(axis=0)).ravel().astype(np.float64)
     strength = count / np.sqrt(totals[i] * totals[j])
     order = np.lexsort((j, i))
