@@ -42,7 +42,9 @@ def build(
 
     ``format`` forces one loader; ``options`` switches stages on and off; ``base`` is a
     graph to extend (its papers are kept, derived edges recomputed); ``report`` collects
-    what could not be read. Raises :class:`CitegraphError` when nothing could be read.
+    what could not be read. The report is also ``kg.load_report``; without ``report``, a
+    load that met problems says so in one line on standard error. Raises
+    :class:`CitegraphError` when nothing could be read.
     """
     from citegraph.graph.pipeline import BuildOptions, build_graph
     from citegraph.loaders import InputError, LoadReport, RecordStream
@@ -52,13 +54,20 @@ def build(
     options = options or BuildOptions()
     if progress is not None:
         options.progress = progress
+    announce = report is None
     report = report if report is not None else LoadReport()
     # streamed, not listed: a large file never sits in memory as records and merged papers
     records = RecordStream(paths, fmt=format, report=report)
     if base is None and records.peek() is None:
         problems = "; ".join(f"{i.path}: {i.message}" for i in report.errors[:3])
         raise InputError("no papers found" + (f" ({problems})" if problems else ""))
-    return build_graph(records, options, base=base)
+    kg = build_graph(records, options, base=base)
+    kg.load_report = report
+    if announce and report.has_problems:
+        import sys
+
+        print(f"citegraph: {report.summary()}; see kg.load_report", file=sys.stderr)
+    return kg
 
 
 def extract(title: str, abstract: str = "",

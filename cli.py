@@ -92,6 +92,18 @@ def print_problems(report: LoadReport) -> None:
         console.print(f"… and {not_kept} more problems in files with too many to list")
 
 
+def print_file_totals(report: LoadReport) -> None:
+    """One line per input file: its format and records seen, read and skipped, warnings."""
+    for name in report.files():
+        t = report.totals(name)
+        if t["file_skipped"]:
+            counts = "file skipped"
+        else:
+            counts = (f"{t['format']}: {t['seen']} seen, {t['read']} read, {t['skipped']} "
+                      f"skipped, {t['warnings']} warnings")
+        console.print(f"  {escape(name)}  {counts}", highlight=False, soft_wrap=True)
+
+
 def print_stats(kg: KnowledgeGraph, title: str) -> None:
     """Counts per node label and relationship type, side by side in one small table."""
     from itertools import zip_longest
@@ -160,6 +172,7 @@ def build(
     import citegraph
     from citegraph.graph.pipeline import BuildOptions
     from citegraph.loaders import LoadReport
+    from citegraph.loaders.problems import REPORT_FILE
 
     report = LoadReport()
     options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
@@ -192,11 +205,14 @@ def build(
         bulk_import(kg, database=database or "neo4j", manage_server=True)
         console.print("Neo4j: database replaced by bulk import", highlight=False)
     print_problems(report)
+    report_path = out_dir / REPORT_FILE
+    report.write_jsonl(report_path)
+    print_file_totals(report)
     files = len(report.records_read)
     print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
-    if report.total_skipped or report.files_skipped:
-        console.print(f"{report.total_skipped} record(s) and {len(report.files_skipped)} "
-                      "file(s) skipped; see above.")
+    if report.has_problems:
+        console.print(f"{report.summary()}; every problem is listed in {report_path}",
+                      highlight=False, soft_wrap=True)
 
 
 @app.command()

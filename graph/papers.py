@@ -17,6 +17,9 @@ from citegraph.loaders.records import PaperRecord, Provenance
 #: Record identifier kinds and the paper properties that hold them.
 ID_PROPERTY = {"doi": S.DOI, "arxiv": S.ARXIV_ID, "s2": S.S2_ID, "openalex": S.OPENALEX_ID,
                "pmid": S.PMID, "pmcid": S.PMCID, "eid": S.EID, "wos": S.WOS_UID}
+#: Author identifier kinds (keys of ``PaperRecord.author_ids`` items) and their properties.
+AUTHOR_ID_PROPERTY = {"orcid": S.ORCID, "scopus": S.SCOPUS_AUTHOR_ID, "s2": S.S2_AUTHOR_ID,
+                      "openalex": S.OPENALEX_AUTHOR_ID, "researcherid": S.RESEARCHER_ID}
 #: Bibliometric record fields stored on Paper nodes under the same name.
 BIBLIOMETRIC_FIELDS: dict[str, str] = {
     "keywords": S.KEYWORDS, "index_terms": S.INDEX_TERMS, "doc_type": S.DOC_TYPE,
@@ -87,6 +90,12 @@ def author_key(name: str) -> str:
     return names.author_key(name)
 
 
+def author_properties(ids: dict[str, str]) -> dict[str, str]:
+    """An author's identifiers as Author node properties; unknown kinds are left out."""
+    return {AUTHOR_ID_PROPERTY[kind]: value for kind, value in ids.items()
+            if kind in AUTHOR_ID_PROPERTY and value}
+
+
 def _resolve_all(index: PaperIndex) -> list[tuple[int, list[int], list[int]]]:
     """Each paper's cited and citing slots, adding a stub for every work not in the corpus.
 
@@ -123,10 +132,12 @@ def add_papers(kg: KnowledgeGraph, index: PaperIndex) -> None:
     for slot, cited, citing in links:
         record = index.get(slot)  # a reference may have folded it into another paper
         paper = S.node_id(S.PAPER, record.key)
+        author_ids = record.author_ids if len(record.author_ids) == len(record.authors) else []
         for position, name in enumerate(record.authors, start=1):
             key = author_key(name)
-            if key:
-                author = kg.add_node(S.AUTHOR, key, **{S.NAME: name})
+            if key and not names.is_placeholder(name):
+                ids = author_ids[position - 1] if author_ids else {}
+                author = kg.add_node(S.AUTHOR, key, **{S.NAME: name}, **author_properties(ids))
                 kg.add_edge(S.AUTHORED, author, paper, **{S.POSITION: position})
         source = ",".join(record.sources)
         edges = [(paper, S.node_id(S.PAPER, index.get(i).key)) for i in cited]

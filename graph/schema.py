@@ -93,6 +93,7 @@ ORCID = "orcid"
 SCOPUS_AUTHOR_ID = "scopus_author_id"
 S2_AUTHOR_ID = "s2_author_id"
 OPENALEX_AUTHOR_ID = "openalex_author_id"
+RESEARCHER_ID = "researcher_id"  # Web of Science ResearcherID (Publons)
 
 # entities
 ALIASES = "aliases"
@@ -154,7 +155,8 @@ NODE_KINDS: tuple[NodeKind, ...] = (
         fulltext=(TITLE, ABSTRACT),
     ),
     NodeKind(
-        AUTHOR, (KEY, NAME, ORCID, SCOPUS_AUTHOR_ID, S2_AUTHOR_ID, OPENALEX_AUTHOR_ID),
+        AUTHOR, (KEY, NAME, ORCID, SCOPUS_AUTHOR_ID, S2_AUTHOR_ID, OPENALEX_AUTHOR_ID,
+                 RESEARCHER_ID),
         fulltext=(NAME,),
     ),
     NodeKind(METHOD, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),

@@ -43,24 +43,33 @@ def abstract_from_index(index: dict[str, list[int]] | None) -> str:
 
 
 def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
-    """Yield one record per work; a work without a title is reported and skipped."""
+    """Yield one record per work.
+
+    A work without a title but with an identifier is kept as a stub (``stub``: true) with
+    its ids and references, so the citations it makes are not lost; a work with neither
+    is reported and skipped.
+    """
     for location, work in iter_json_items(path, report):
         record = _record(work, path, location)
         if record is None:
-            report.error(path, location, f"work {work.get('id', '')!s} has no title; skipped")
+            report.error(path, location, f"work {work.get('id', '')!s} has no title and no "
+                         "identifier; skipped")
             continue
+        if record.stub:
+            report.warning(path, location, f"work {work.get('id', '')!s} has no title; kept "
+                           f"as a stub with its ids and {len(record.references)} references")
         yield record
 
 
 def _record(work: dict[str, Any], path: Path, location: str) -> PaperRecord | None:
     title = clean(work.get("title") or work.get("display_name"))
-    if not title:
-        return None
     ids: dict[str, str] = {}
     extra = work.get("ids") if isinstance(work.get("ids"), dict) else {}
     add_id(ids, "openalex", work.get("id") or extra.get("openalex"))
     add_id(ids, "doi", work.get("doi") or extra.get("doi"))
     add_id(ids, "arxiv", arxiv_from_doi(ids.get("doi")))
+    if not title and not ids:
+        return None
     for loc in work.get("locations") or []:
         if isinstance(loc, dict):
             add_id(ids, "arxiv", arxiv_from_url(loc.get("landing_page_url")))
@@ -88,6 +97,7 @@ def _record(work: dict[str, Any], path: Path, location: str) -> PaperRecord | No
         references=references,
         provenance=[Provenance(str(path), location or ids.get("openalex", ""))],
         sources=[FORMAT],
+        stub=not title,
     )
 
 

@@ -17,7 +17,7 @@ def test_wos_tab_delimited_with_bom_and_quotes():
     first, second = records
     assert first.authors == ["Li Chen", "Ana Novák"]  # AF preferred to AU
     assert first.abstract == 'We merge "records" from many sources.'  # quotes kept as text
-    assert first.ids == {"doi": "10.1234/jsd.2021.0042"}
+    assert first.ids == {"doi": "10.1234/jsd.2021.0042", "wos": "WOS:000600000000001"}
     assert [r.ids["doi"] for r in first.references] == [
         "10.1234/citation.indexing", "10.1126/science.149.3683.510"]
     assert second.authors == ["Jörg Müller"] and second.year == 2019

@@ -35,3 +35,9 @@ def test_bare_percent_and_ampersand_are_text_not_latex():
         "improves by 5% over BERT, and 3% more")
     assert decode_latex(r"Q&A with R\&D") == "Q&A with R&D"
     assert decode_latex(r"Schr\"odinger \v{C}ech") == "Schrödinger Čech"
+
+
+def test_latex_dashes_and_quotes_decode_beside_other_markup():
+    # words without a backslash or brace still get LaTeX's dashes and quotes
+    assert decode_latex(r"an ``ideal'' bound --- {B}ayes -- $x$") == (
+        "an \u201cideal\u201d bound \u2014 Bayes \u2013 $x$")
