@@ -189,6 +189,10 @@ def test_co_authors_and_venues(kg):
     venues = kg.query.top_venues(limit=None)
     corpus = Counter(p[S.VENUE] for p in kg.papers if p.get(S.VENUE) and not p.get(S.STUB))
     assert {r["venue"]: r["papers"] for r in venues} == dict(corpus)
+    countries = Counter(c for p in kg.papers if not p.get(S.STUB)
+                        for c in set(p.get(S.COUNTRIES) or []))
+    rows = kg.query.top_countries(limit=None)
+    assert rows and {r["country"]: r["papers"] for r in rows} == dict(countries)
 
 
 # --- Kleinberg bursts ----------------------------------------------------------------
