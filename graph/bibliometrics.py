@@ -84,10 +84,14 @@ def co_occurrence(m: sparse.spmatrix, min_count: int = 1) -> Pairs:
     parts_i, parts_j, parts_c = [], [], []
     for start, end in itertools.pairwise(bounds):
         # only columns from ``start`` on: the pairs below the block are counted already
-        block = (mt[start:end] @ m[:, start:]).tocoo()
+        block = mt[start:end] @ m[:, start:]
+        block.data[block.data < max(1, min_count)] = 0  # most pairs: dropped before COO
+        block.eliminate_zeros()
+        block.sort_indices()
+        block = block.tocoo()
         rows = block.row.astype(np.int64) + start
         cols = block.col.astype(np.int64) + start
-        keep = (rows < cols) & (block.data >= max(1, min_count))
+        keep = rows < cols
         parts_i.append(rows[keep])
         parts_j.append(cols[keep])
         parts_c.append(block.data[keep])
@@ -96,8 +100,8 @@ def co_occurrence(m: sparse.spmatrix, min_count: int = 1) -> Pairs:
     count = np.concatenate(parts_c) if parts_c else np.zeros(0, dtype=np.int32)
     totals = np.asarray(m.sum(axis=0)).ravel().astype(np.float64)
     strength = count / np.sqrt(totals[i] * totals[j])
-    order = np.lexsort((j, i))
-    return Pairs(i[order], j[order], count[order], strength[order])
+    # blocks come in row order and each is sorted by row, then column
+    return Pairs(i, j, count, strength)
 
 
 def shared_rows(
