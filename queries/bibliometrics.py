@@ -8,6 +8,7 @@ ties by key, so both backends return the same rows in the same order.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ CORPUS = f"coalesce(p.`{S.STUB}`, false) = false"
 #: How ``related`` mixes its three signals (each in [0, 1]) into one score.
 RELATED_WEIGHTS = {S.SIMILAR_TO: 1 / 3, S.CO_CITED: 1 / 3, S.COUPLED: 1 / 3}
 BURST_KINDS = ("entity", "keyword", "reference")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 UNITS = ("year", "month")
 
 
@@ -387,12 +389,13 @@ def _check_burst_args(kind: str | None, unit: str | None) -> tuple[str, str]:
 
 def period(year: Any, date: Any, unit: str) -> str | None:
     """A paper's period: ``yyyy`` for years (its year, else its date's), ``yyyy-mm`` for
-    months (its date, when it names a month)."""
+    months (its date, when it names a month); None when it has none."""
+    text = date if isinstance(date, str) else ""
     if unit == "month":
-        return date[:7] if isinstance(date, str) and len(date) >= 7 else None
-    if isinstance(year, int):
+        return text[:7] if _MONTH.match(text) else None
+    if isinstance(year, int) and 0 <= year <= 9999:
         return f"{year:04d}"
-    return date[:4] if isinstance(date, str) and len(date) >= 4 else None
+    return text[:4] if _MONTH.match(text) or (len(text) == 4 and text.isdigit()) else None
 
 
 def periods_between(first: str, last: str, unit: str) -> list[str]:
@@ -464,9 +467,13 @@ def bursts(kg: KnowledgeGraph, kind: str | None = "entity", unit: str | None = "
 
 
 def _period_cypher(var: str) -> str:
-    return (f"CASE WHEN $unit = 'month' THEN CASE WHEN size({var}.`{S.DATE}`) >= 7 THEN"
-            f" substring({var}.`{S.DATE}`, 0, 7) END ELSE coalesce(toString({var}.`{S.YEAR}`),"
-            f" substring({var}.`{S.DATE}`, 0, 4)) END")
+    """Cypher twin of :func:`period`."""
+    date, year = f"coalesce({var}.`{S.DATE}`, '')", f"{var}.`{S.YEAR}`"
+    month = f"{date} =~ '[0-9]{{4}}-(0[1-9]|1[0-2]).*'"
+    return (f"CASE WHEN $unit = 'month' THEN CASE WHEN {month} THEN substring({date}, 0, 7)"
+            f" END WHEN {year} >= 0 AND {year} <= 9999 THEN"
+            f" right('000' + toString({year}), 4)"
+            f" WHEN {month} OR {date} =~ '[0-9]{{4}}' THEN substring({date}, 0, 4) END")
 
 
 def _bursts_neo4j(backend: Neo4jBackend, kind: str | None = "entity",
