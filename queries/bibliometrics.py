@@ -232,8 +232,8 @@ def _papers_with_term(kg: KnowledgeGraph, term: str) -> set[str]:
 def papers_per_year(kg: KnowledgeGraph, of: str | None = None) -> list[Row]:
     pids = (_papers_with_term(kg, of) if of is not None
             else {pid for pid, a in kg.nodes(S.PAPER) if _corpus(a)})
-    years = Counter(kg.node(p).get(S.YEAR) for p in pids)
-    return [{"year": y, "papers": n} for y, n in sorted(years.items()) if y is not None]
+    years = Counter(y for y in (kg.node(p).get(S.YEAR) for p in pids) if y is not None)
+    return [{"year": y, "papers": n} for y, n in sorted(years.items())]
 
 
 _ENTITY_TEST = (

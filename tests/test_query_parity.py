@@ -38,8 +38,7 @@ SCORE_TOLERANCE = 1e-4
 #: Absolute tolerance per helper: cosine scores are rounded to 4 decimals and may be 0.
 ABS_TOLERANCE = {"search_similar": SIMILARITY_TOLERANCE}
 #: Helpers that must answer on the built graph: the ones over the derived edges and vectors.
-BUILT_MUST_ANSWER = {"similar_papers", "co_mentioned", "search_similar", "papers_mentioning",
-                     "papers_per_year", "bursts"}
+BUILT_MUST_ANSWER = {"similar_papers", "co_mentioned", "search_similar", "papers_mentioning"}
 
 
 def _busiest(kg: KnowledgeGraph, rel_type: str, labels: tuple[str, ...]) -> list[str]:
