@@ -336,8 +336,9 @@ def export(
 
     kg = citegraph.load(directory)
     written = kg.export(out_path, fmt, base=base, network=network, top=top)
-    console.print(f"{kg.g.number_of_nodes()} nodes, {kg.g.number_of_edges()} edges → "
-                  f"{escape(str(written))}", highlight=False)
+    what = (f"the {network} network" if fmt in ("vosviewer", "pajek") else
+            f"{kg.g.number_of_nodes()} nodes, {kg.g.number_of_edges()} edges")
+    console.print(f"{what} → {escape(str(written))}", highlight=False)
 
 
 def main() -> None:

@@ -418,7 +418,9 @@ def burst_rows(events: Iterable[Row], totals: Row, limit: int | None) -> list[Ro
     totals = {p: n for p, n in totals.items() if p is not None and n}
     if not totals:
         return []
-    axis = periods_between(min(totals), max(totals), "month" if "-" in min(totals) else "year")
+    # the batches are the periods that have papers: an empty period says nothing of a
+    # term's rate, and counting it would only raise the cost of entering a burst
+    axis = sorted(totals)
     at = {p: i for i, p in enumerate(axis)}
     d = np.array([totals.get(p, 0) for p in axis], dtype=np.float64)
     counts: dict[str, Any] = {}
@@ -503,8 +505,9 @@ def _bursts_neo4j(backend: Neo4jBackend, kind: str | None = "entity",
 register(Helper(
     name="bursts",
     doc=("Bursts (Kleinberg's two-state automaton, s = 2, γ = 1) of entities, keywords or "
-         "cited references over the years or months of the papers naming or citing them: "
-         "first and last period of each burst and its weight, strongest first."),
+         "cited references over the years or months (those with papers) of the papers naming "
+         "or citing them: first and last period of each burst and its weight, strongest "
+         "first."),
     params=(optional("kind", "burst_kind", "entity, keyword or reference", "entity"),
             optional("unit", "time_unit", "year or month", "year"),
             optional("limit", "int", "at most this many rows", 20)),
