@@ -6,13 +6,15 @@ errors exit with status 2 as usual.
 
 from __future__ import annotations
 
+import re
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from citegraph.errors import CitegraphError
+from citegraph.errors import CitegraphError, FileSystemError
 from citegraph.queries.cli_commands import query_command
 from rich.console import Console
 from rich.markup import escape
@@ -35,6 +37,32 @@ out = Console()
 
 #: How many problems the build summary lists before counting the rest.
 PROBLEMS_SHOWN = 8
+
+# --- text from files, made safe to print ---------------------------------------------------
+#: C0 and C1 controls (escape sequences, carriage returns, newlines) and the bidirectional
+#: overrides that can reorder what a terminal shows.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def term(text: object) -> str:
+    """User text (file names, record keys, messages) ready to echo: every control
+    character shown as an escape (``\\x1b``), so a name cannot drive the terminal or
+    break a one-line message, and rich markup escaped."""
+    def shown(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return escape(_CONTROL.sub(shown, str(text)))
+
+
+def print_error(message: object) -> None:
+    """The one line an expected failure prints."""
+    console.print(f"[bold red]error:[/] {term(message)}", highlight=False, soft_wrap=True)
+
+
+def print_warning(message: object) -> None:
+    """One warning line (the build goes on)."""
+    console.print(f"[dim]warning[/] {term(message)}", highlight=False, soft_wrap=True)
 
 
 class RichProgress:
@@ -77,7 +105,7 @@ def _print_issues(issues: list, tag: str, more: str) -> None:
     """The first PROBLEMS_SHOWN issues with their file and record, then a count."""
     for issue in issues[:PROBLEMS_SHOWN]:
         where = f"{issue.path}:{issue.location}" if issue.location else issue.path
-        console.print(f"{tag} {escape(where)}: {escape(issue.message)}", highlight=False,
+        console.print(f"{tag} {term(where)}: {term(issue.message)}", highlight=False,
                       soft_wrap=True)
     if len(issues) > PROBLEMS_SHOWN:
         console.print(f"… and {len(issues) - PROBLEMS_SHOWN} more {more}")
@@ -101,7 +129,7 @@ def print_file_totals(report: LoadReport) -> None:
         else:
             counts = (f"{t['format']}: {t['seen']} seen, {t['read']} read, {t['skipped']} "
                       f"skipped, {t['warnings']} warnings")
-        console.print(f"  {escape(name)}  {counts}", highlight=False, soft_wrap=True)
+        console.print(f"  {term(name)}  {counts}", highlight=False, soft_wrap=True)
 
 
 def print_stats(kg: KnowledgeGraph, title: str) -> None:
@@ -111,7 +139,7 @@ def print_stats(kg: KnowledgeGraph, title: str) -> None:
     from rich.table import Table
 
     stats = kg.stats()
-    out.print(title, highlight=False)
+    out.print(term(title), highlight=False)
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
     for name, justify in (("nodes", "left"), ("", "right"), ("relationships", "left"),
                           (" ", "right")):
@@ -167,32 +195,56 @@ def build(
         help="Bulk-load into the local server's database with neo4j-admin import; "
         "REPLACES that database.")] = False,
     database: Annotated[str | None, typer.Option(help="Neo4j database (NEO4J_DATABASE).")] = None,
+    force: Annotated[bool, typer.Option(
+        help="Write into a non-empty --out that is not a citegraph graph (its other files "
+        "are left alone).")] = False,
 ) -> None:
     """Read paper listings and build the knowledge graph into --out."""
-    import citegraph
-    from citegraph.graph.pipeline import BuildOptions
-    from citegraph.loaders import LoadReport
-    from citegraph.loaders.problems import REPORT_FILE
+    with interrupts_reported(out_dir):
+        import citegraph
+        from citegraph.graph.pipeline import BuildOptions
+        from citegraph.graph.stores import graph_dir
+        from citegraph.graph.stores.files import load_vector_cache, save_graph
+        from citegraph.loaders import LoadReport
+        from citegraph.loaders.problems import REPORT_FILE
 
-    report = LoadReport()
-    options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
-                           citations=citations, model=model, device=device,
-                           similarity_top_k=top_k, similarity_threshold=threshold,
-                           min_co_mentions=min_co_mentions, keywords=keywords,
-                           co_citation=co_citation, coupling=coupling,
-                           co_authorship=co_authorship, min_co_citations=min_co_citations,
-                           min_coupling=min_coupling, min_co_authorships=min_co_authorships,
-                           min_co_occurrences=min_co_occurrences,
-                           gazetteer=[str(p) for p in gazetteer or []],
-                           entity_embeddings=entity_embeddings)
-    base = citegraph.load(out_dir) if append and (out_dir / "manifest.json").exists() else None
-    if base is None and out_dir.is_dir():
-        from citegraph.graph.vectors import PaperVectors
+        graph_dir.check_output(out_dir, force)
+        check_gazetteers(gazetteer)
+        report = LoadReport()
+        options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
+                               citations=citations, model=model, device=device,
+                               similarity_top_k=top_k, similarity_threshold=threshold,
+                               min_co_mentions=min_co_mentions, keywords=keywords,
+                               co_citation=co_citation, coupling=coupling,
+                               co_authorship=co_authorship,
+                               min_co_citations=min_co_citations, min_coupling=min_coupling,
+                               min_co_authorships=min_co_authorships,
+                               min_co_occurrences=min_co_occurrences,
+                               gazetteer=[str(p) for p in gazetteer or []],
+                               entity_embeddings=entity_embeddings)
+        with graph_dir.writer_lock(out_dir):
+            base = append_base(out_dir) if append else None
+            if not append:
+                options.vector_cache = load_vector_cache(out_dir)  # rebuilds embed only changes
+            kg = citegraph.build([str(p) for p in paths], format=fmt, options=options,
+                                 base=base, report=report,
+                                 progress=RichProgress(console, enabled=not quiet))
+            save_graph(kg, out_dir, force=force, on_warning=print_warning)
+            report_path = out_dir / REPORT_FILE
+            report.write_jsonl(report_path)
+            _after_save(kg, neo4j, neo4j_import, database, quiet)
+        print_problems(report)
+        print_file_totals(report)
+        files = len(report.records_read)
+        print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
+        if report.has_problems:
+            console.print(f"{report.summary()}; every problem is listed in "
+                          f"{term(report_path)}", highlight=False, soft_wrap=True)
 
-        options.vector_cache = PaperVectors.load(out_dir)  # a rebuild embeds only changes
-    kg = citegraph.build([str(p) for p in paths], format=fmt, options=options, base=base,
-                         report=report, progress=RichProgress(console, enabled=not quiet))
-    kg.save(out_dir)
+
+def _after_save(kg: KnowledgeGraph, neo4j: str | None, neo4j_import: bool,
+                database: str | None, quiet: bool) -> None:
+    """The optional Neo4j writes of a build, once the graph is saved."""
     if neo4j is not None:
         from citegraph.graph.stores.neo4j_store import write_graph
 
@@ -204,15 +256,103 @@ def build(
 
         bulk_import(kg, database=database or "neo4j", manage_server=True)
         console.print("Neo4j: database replaced by bulk import", highlight=False)
-    print_problems(report)
-    report_path = out_dir / REPORT_FILE
-    report.write_jsonl(report_path)
-    print_file_totals(report)
-    files = len(report.records_read)
-    print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
-    if report.has_problems:
-        console.print(f"{report.summary()}; every problem is listed in {report_path}",
-                      highlight=False, soft_wrap=True)
+
+
+# --- safe builds: interrupts, --append, gazetteer files ------------------------------------
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM, raised by the command line's own handlers.
+
+    Not a KeyboardInterrupt, so no library on the way turns it into a silent exit: it
+    reaches :func:`interrupts_reported` or :func:`main`, which say what was kept.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.status = 128 + signum  # 130 for SIGINT, 143 for SIGTERM
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def _install_interrupt_handlers() -> None:
+    """SIGINT (unless ignored, as under nohup) and SIGTERM raise :class:`Interrupted`."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _raise_interrupted)
+
+
+def _manifest_fingerprint(directory: Path) -> bytes | None:
+    """The current manifest's bytes (they change whenever a new graph is committed)."""
+    from citegraph.graph.stores.graph_dir import read_current_manifest
+
+    try:
+        return read_current_manifest(directory)[1]
+    except (OSError, CitegraphError):
+        return None
+
+
+#: ``(graph directory, its manifest before)`` of the build this process runs, if any.
+_building: list[tuple[Path, bytes | None]] = []
+
+
+def _kept(out_dir: Path, before: bytes | None) -> str:
+    """What ``out_dir`` holds after an interrupt, compared with before the build."""
+    after = _manifest_fingerprint(out_dir)
+    if after is not None and after != before:
+        kept = f"the new graph was saved in {out_dir}"
+    elif before is not None:
+        kept = f"the graph in {out_dir} is unchanged"
+    else:
+        kept = f"nothing was saved in {out_dir}"
+    return f"interrupted; {term(kept)}"
+
+
+@contextmanager
+def interrupts_reported(out_dir: Path) -> Iterator[None]:
+    """Ctrl-C (exit 130) or SIGTERM (exit 143) during a build: one line saying what the
+    graph directory holds now. A save is committed whole or not at all, so it is either
+    the graph it held before or the new one."""
+    before = _manifest_fingerprint(out_dir)
+    _building.append((out_dir, before))
+    try:
+        yield
+    except (Interrupted, KeyboardInterrupt) as exc:
+        console.print(_kept(out_dir, before), highlight=False, soft_wrap=True)
+        raise typer.Exit(getattr(exc, "status", 130)) from None
+
+
+def append_base(out_dir: Path) -> KnowledgeGraph | None:
+    """The graph ``--append`` extends: the last complete graph in ``out_dir``, verified;
+    None for a new or empty directory. Graph files without a manifest (an incomplete or
+    damaged graph) are refused rather than silently replaced by the new papers alone."""
+    import citegraph
+    from citegraph.errors import StoreError
+    from citegraph.graph.stores import graph_dir
+
+    if _manifest_fingerprint(out_dir) is not None:
+        return citegraph.load(out_dir)
+    found = [name for name in graph_dir.GRAPH_FILES if (out_dir / name).exists()]
+    if found:
+        raise StoreError(f"{out_dir}: holds {found[0]} but no {graph_dir.MANIFEST}, so not a "
+                         "complete graph; --append will not build on it (restore the graph, "
+                         "or build without --append)")
+    return None
+
+
+def check_gazetteers(extra: list[Path] | None) -> None:
+    """Every user gazetteer file (``--gazetteer`` and ``CITEGRAPH_GAZETTEER``) must be UTF-8
+    text; anything else stops the build before it starts, in one line naming the file."""
+    from citegraph.graph.extract.gazetteer import user_files
+
+    for path in user_files(extra or []):
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CitegraphError(f"{path}: not a text gazetteer (byte 0x{exc.object[exc.start]:02x}"
+                                 f" at offset {exc.start} is not UTF-8)") from None
+        except OSError as exc:
+            raise FileSystemError.from_os_error(exc, path, "cannot read gazetteer") from None
 
 
 @app.command()
@@ -228,14 +368,15 @@ def extract(
     """Extract methods, models and benchmarks from each line's title and abstract."""
     from citegraph.graph.extract.jsonl import extract_jsonl
 
+    check_gazetteers(gazetteer)
     result = extract_jsonl(in_file, out_file, gazetteer=[str(p) for p in gazetteer or []],
                            corpus=corpus)
     for lineno, message in result.problems[:PROBLEMS_SHOWN]:
-        console.print(f"[yellow]skipped[/] {escape(str(in_file))}:{lineno}: {escape(message)}",
+        console.print(f"[yellow]skipped[/] {term(in_file)}:{lineno}: {term(message)}",
                       highlight=False, soft_wrap=True)
     if len(result.problems) > PROBLEMS_SHOWN:
         console.print(f"… and {len(result.problems) - PROBLEMS_SHOWN} more skipped")
-    console.print(f"{result.papers} paper(s), {result.entities} entities → {out_file}",
+    console.print(f"{result.papers} paper(s), {result.entities} entities → {term(out_file)}",
                   highlight=False)
 
 
@@ -308,9 +449,9 @@ def view(
         page = kg.view(focus=focus, depth=depth, max_nodes=max_nodes)
     page.save(output)
     if page.note:
-        console.print(escape(page.note), highlight=False)
+        console.print(term(page.note), highlight=False)
     shown = ", ".join(f"{n:,} {k}" for k, n in page.counts.items())
-    console.print(f"{shown} → {escape(str(output))}", highlight=False)
+    console.print(f"{shown} → {term(output)}", highlight=False)
 
 
 @app.command()
@@ -338,13 +479,34 @@ def export(
     written = kg.export(out_path, fmt, base=base, network=network, top=top)
     what = (f"the {network} network" if fmt in ("vosviewer", "pajek") else
             f"{kg.g.number_of_nodes()} nodes, {kg.g.number_of_edges()} edges")
-    console.print(f"{what} → {escape(str(written))}", highlight=False)
+    console.print(f"{what} → {term(written)}", highlight=False)
+
+
+@app.command()
+def check(directory: Annotated[Path, typer.Argument(help="A graph directory.")]) -> None:
+    """Verify a saved graph: schema, edges, counts and checksums; exit 1 on a problem."""
+    from citegraph.graph.stores.files import check_graph
+
+    found = check_graph(directory)
+    verified = ("files match the manifest's checksums" if found.checksums
+                else "format version 1: no checksums to compare")
+    out.print(f"OK {term(directory)}: {found.nodes:,} nodes, {found.edges:,} edges, "
+              f"{found.embeddings:,} embeddings; {verified}", highlight=False, soft_wrap=True)
 
 
 def main() -> None:
-    """Entry point: run the app, turning expected errors into one line."""
+    """Entry point: run the app, turning expected errors and filesystem errors into one
+    line (exit 1); SIGTERM stops like Ctrl-C."""
+    _install_interrupt_handlers()
     try:
         app()
     except CitegraphError as exc:
-        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        print_error(exc)
         sys.exit(1)
+    except OSError as exc:  # permission denied, disk full, not a directory, …
+        print_error(FileSystemError.from_os_error(exc))
+        sys.exit(1)
+    except (Interrupted, KeyboardInterrupt) as exc:  # outside a build's own report
+        line = _kept(*_building[-1]) if _building else "interrupted; nothing was written"
+        console.print(line, highlight=False, soft_wrap=True)
+        sys.exit(getattr(exc, "status", 130))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from citegraph.errors import CitegraphError
+from citegraph.errors import GraphError
 from citegraph.graph import schema as S
 from citegraph.graph.vectors import PaperVectors
 
@@ -26,10 +26,6 @@ if TYPE_CHECKING:
     from rdflib import Graph as RdfGraph
 
 Props = dict[str, Any]
-
-
-class GraphError(CitegraphError):
-    """A graph operation that cannot be done as asked (unknown label, missing node, …)."""
 
 
 def _clean(props: Props) -> Props:
@@ -134,11 +130,15 @@ class KnowledgeGraph:
         return self.g.copy()
 
     # --- persistence ----------------------------------------------------------------
-    def save(self, directory: str | Path) -> Path:
-        """Write the graph to a directory in the versioned citegraph format."""
+    def save(self, directory: str | Path, *, force: bool = False) -> Path:
+        """Write the graph to a directory in the versioned citegraph format.
+
+        The previous graph there stays readable until the new one is complete. A non-empty
+        directory that is not a citegraph graph is refused unless ``force``.
+        """
         from citegraph.graph.stores.files import save_graph
 
-        return save_graph(self, Path(directory))
+        return save_graph(self, Path(directory), force=force)
 
     @classmethod
     def load(cls, directory: str | Path) -> KnowledgeGraph:

@@ -9,7 +9,7 @@ from itertools import islice
 from pathlib import Path
 
 from citegraph.errors import CitegraphError
-from citegraph.loaders.problems import LoadIssue, LoadReport
+from citegraph.loaders.problems import FileProblem, LoadIssue, LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance, Reference
 
 
@@ -130,12 +130,18 @@ def _iter_files(
     files: list[Path], fmt: str | None, report: LoadReport | None,
     progress: Callable[[int], None] | None,
 ) -> Iterator[PaperRecord]:
+    """Each file read on its own: whatever goes wrong in one (unreadable bytes, damaged
+    compression, a bound exceeded, a loader's surprise) is reported against that file, the
+    records read before it are kept, and the next file is read."""
+    from citegraph.loaders.common import bound_record
     from citegraph.loaders.detect import LOADER_BY_FORMAT, detect_format, formats
+    from citegraph.loaders.limits import current
     from citegraph.loaders.textio import bytes_read
 
     report = report if report is not None else LoadReport()
     if fmt is not None and fmt not in LOADER_BY_FORMAT:
         raise InputError(f"unknown format {fmt!r}; known formats: {', '.join(formats())}")
+    limits = current()
     for path in files:
         try:
             size = path.stat().st_size
@@ -148,6 +154,11 @@ def _iter_files(
             if progress is not None:
                 progress(0)
             continue
+        except FileProblem as exc:
+            report.skip_file(path, f"{exc}; file skipped")
+            if progress is not None:
+                progress(size)
+            continue
         if name is None:
             report.skip_file(path, "not a recognised paper listing or export; skipped")
             if progress is not None:
@@ -159,6 +170,7 @@ def _iter_files(
         try:
             for n, record in enumerate(loader.read(path, report), start=1):
                 report.records_read[str(path)] += 1
+                bound_record(record, path, report, limits)
                 if progress is not None and n % _PROGRESS_EVERY == 0:
                     position = bytes_read(path)
                     if position is not None and position > done:
@@ -166,14 +178,26 @@ def _iter_files(
                         done = position
                 yield record
         except OSError as exc:
-            report.skip_file(path, f"cannot read: {exc.strerror or exc}")
+            _stopped(report, path, n, f"cannot read: {exc.strerror or exc}")
+        except FileProblem as exc:
+            _stopped(report, path, n, str(exc))
+        except RecursionError:
+            _stopped(report, path, n, "nested too deeply to read")
         except Exception as exc:  # a loader bug or a library's surprise must not end the run
-            report.skip_file(path, f"unexpected error while reading ({type(exc).__name__}: "
-                                   f"{exc}); rest of file skipped")
+            _stopped(report, path, n, f"unexpected error while reading ({type(exc).__name__}: "
+                                      f"{exc})")
         if n == 0 and not report.issues_per_file[str(path)]:
             report.warning(path, "", f"read as {name}, but no records found in it")
         if progress is not None and size > done:
             progress(size - done)
+
+
+def _stopped(report: LoadReport, path: Path, n: int, why: str) -> None:
+    """A file that could not be read to its end: skipped if nothing came of it."""
+    if n == 0:
+        report.skip_file(path, f"{why}; file skipped")
+    else:
+        report.error(path, "", f"{why}; rest of file skipped, {n} record(s) before it kept")
 
 
 __all__ = [

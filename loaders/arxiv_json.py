@@ -14,12 +14,11 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from citegraph.loaders.common import add_id, iso_date, year_of
+from citegraph.loaders.common import Fields, SkipRecord, add_id, each_record, iso_date, year_of
 from citegraph.loaders.jsonio import has_keys, iter_json_items, looks_like_json
 from citegraph.loaders.names import display_name, join_name
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance
-from citegraph.loaders.text import clean
 
 FORMAT = "arxiv-json"
 _AND = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
@@ -35,47 +34,52 @@ def sniff(path: Path, head: str) -> bool:
 
 def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     """Yield one record per line; a line without an id or a title is reported and skipped."""
-    for location, item in iter_json_items(path, report):
-        ids: dict[str, str] = {}
-        add_id(ids, "arxiv", item.get("id"))
-        title = clean(item.get("title"), latex=True)
-        if not title or not ids:
-            what = "no title" if ids else f"no valid arXiv id ({item.get('id')!r})"
-            report.error(path, location, f"record has {what}; skipped")
-            continue
-        add_id(ids, "doi", (item.get("doi") or "").split()[0] if item.get("doi") else None)
-        date = _first_version_date(item) or iso_date(item.get("update_date"))
-        yield PaperRecord(
-            title=title,
-            abstract=clean(item.get("abstract"), latex=True),
-            authors=_authors(item),
-            date=date,
-            year=year_of(date),
-            venue=clean(item.get("journal-ref"), latex=True) or None,
-            ids=ids,
-            provenance=[Provenance(str(path), location)],
-            sources=[FORMAT],
-        )
+    return each_record(iter_json_items(path, report), _record, path, report)
 
 
-def _first_version_date(item: dict[str, Any]) -> str | None:
-    versions = item.get("versions")
-    if not versions or not isinstance(versions[0], dict):
+def _record(item: dict[str, Any], f: Fields) -> PaperRecord:
+    ids: dict[str, str] = {}
+    add_id(ids, "arxiv", f.raw(item, "id"))
+    title = f.text(item, "title", latex=True)
+    if not title or not ids:
+        raise SkipRecord("record has " + (
+            "no title" if ids else f"no valid arXiv id ({item.get('id')!r})"))
+    doi = f.raw(item, "doi").split()
+    add_id(ids, "doi", doi[0] if doi else None)
+    date = _first_version_date(item, f) or iso_date(f.raw(item, "update_date"))
+    return PaperRecord(
+        title=title,
+        abstract=f.text(item, "abstract", latex=True),
+        authors=_authors(item, f),
+        date=date,
+        year=year_of(date),
+        venue=f.text(item, "journal-ref", latex=True) or None,
+        ids=ids,
+        provenance=[Provenance(str(f.path), f.location)],
+        sources=[FORMAT],
+    )
+
+
+def _first_version_date(item: dict[str, Any], f: Fields) -> str | None:
+    versions = f.items(item, "versions")
+    if not versions:
         return None
+    created = f.raw(versions[0], "created", "versions.created")
     try:
-        return parsedate_to_datetime(versions[0].get("created", "")).date().isoformat()
-    except (TypeError, ValueError):
+        return parsedate_to_datetime(created).date().isoformat()
+    except (TypeError, ValueError, IndexError):
         return None
 
 
-def _authors(item: dict[str, Any]) -> list[str]:
-    parsed = item.get("authors_parsed")
-    if isinstance(parsed, list) and parsed:
+def _authors(item: dict[str, Any], f: Fields) -> list[str]:
+    parsed = f.items(item, "authors_parsed")
+    if parsed:
         names = []
         for parts in parsed:
             if isinstance(parts, list) and parts:
-                last, first, suffix = (list(parts) + ["", ""])[:3]
+                last, first, suffix = (
+                    [p if isinstance(p, str) else "" for p in parts] + ["", ""])[:3]
                 names.append(join_name(first, last, suffix, latex=True))
         return [n for n in names if n]
-    text = clean(item.get("authors"), latex=True)
+    text = f.text(item, "authors", latex=True)
     return [display_name(n) for n in _AND.split(text) if n.strip()]

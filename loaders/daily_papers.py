@@ -110,7 +110,7 @@ def _is_header(line: str) -> bool:
 def _split(path: Path, report: LoadReport) -> _Page:
     """Strip the page header and cut the body into units."""
     page = _Page()
-    lines = list(iter_lines(path, report))
+    lines = list(iter_lines(path, report, whole_file=True))  # the year needs the whole page
     i = 0
     while i < len(lines):
         lineno, line = lines[i]
@@ -220,7 +220,11 @@ def _pair(page: _Page, path: Path, report: LoadReport, year: int | None) -> Iter
         if len(nxt.lines) > 1:
             units[i + 1 : i + 2] = _explode(nxt, path, report)
             continue
-        if not _abstract_like(nxt.text):
+        if not _abstract_like(nxt.text) and i + 2 == len(units) and not page.dense:
+            # the file ends inside an abstract: the paper is kept with what is left of it
+            report.warning(path, f"line {nxt.lineno}", "abstract cut short at the end of the "
+                           "file (truncated listing?); read as far as it goes")
+        elif not _abstract_like(nxt.text):
             # two title-like lines in a row: one of them does not belong
             after = units[i + 2] if i + 2 < len(units) else None
             if after is not None and not after.is_trailer and len(after.lines) == 1 \
@@ -243,7 +247,11 @@ def _pair(page: _Page, path: Path, report: LoadReport, year: int | None) -> Iter
         )
         i += 2
         if i < len(units) and units[i].is_trailer:
-            _apply_trailer(record, units[i], page, year, path, report)
+            try:
+                _apply_trailer(record, units[i], page, year, path, report)
+            except Exception as exc:  # an odd trailer costs its details, never the paper
+                report.warning(path, f"line {units[i].lineno}", "paper details could not be "
+                               f"read ({type(exc).__name__}: {exc}); ignored")
             i += 1
         yield record
 

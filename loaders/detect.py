@@ -37,7 +37,7 @@ LOADERS: tuple[ModuleType, ...] = (
     dimensions, csv_export, daily_papers,
 )
 
-#: When content is ambiguous (no loader, or a short file), the extension decides.
+#: When content is ambiguous (no loader or several, or a short file), the extension decides.
 BY_EXTENSION: dict[str, ModuleType] = {
     ".bib": bibtex, ".bibtex": bibtex, ".ris": ris, ".atom": arxiv_atom, ".nbib": pubmed,
     ".ciw": wos_plain,
@@ -52,12 +52,23 @@ def formats() -> list[str]:
 
 
 def detect_format(path: Path) -> str | None:
-    """The format of a file from its first bytes; None when no loader recognises it."""
+    """The format of a file from its first bytes; None when no loader recognises it.
+
+    When several loaders recognise the content (a BibTeX file quoting a ``TY  - `` line),
+    the one the extension names wins; otherwise the first in :data:`LOADERS`. Reading a
+    damaged compressed file raises :class:`~citegraph.loaders.problems.FileProblem`.
+    """
     text = head(path)
-    for loader in LOADERS:
-        if loader.sniff(path, text):
-            return loader.FORMAT
     suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
-    if suffixes and suffixes[-1] in BY_EXTENSION and text.strip():
-        return BY_EXTENSION[suffixes[-1]].FORMAT
-    return None
+    by_extension = BY_EXTENSION.get(suffixes[-1]) if suffixes else None
+    accepted = [loader for loader in LOADERS if _accepts(loader, path, text)]
+    if by_extension in accepted or (by_extension is not None and not accepted and text.strip()):
+        return by_extension.FORMAT  # type: ignore[union-attr]
+    return accepted[0].FORMAT if accepted else None
+
+
+def _accepts(loader: ModuleType, path: Path, text: str) -> bool:
+    try:
+        return bool(loader.sniff(path, text))
+    except Exception:  # a sniffer tripping over odd bytes just does not recognise them
+        return False

@@ -11,6 +11,7 @@ warning naming the file, the record and the field.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,14 +30,33 @@ REPORT_FILE = "load_report.jsonl"
 T = TypeVar("T")
 
 
+#: Longest message kept: a message may quote a field, and a field may be a megabyte.
+MAX_MESSAGE = 500
+#: Control characters (terminal escapes among them) shown escaped, never sent to a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Text safe to print: control characters escaped (``\\x1b``), cut to ``limit``."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class LoadIssue:
-    """One problem: the file, where in it (``line 12``, ``record smith2020``), and what."""
+    """One problem: the file, where in it (``line 12``, ``record smith2020``), and what.
+
+    Location and message are stored printable (see :func:`printable`), whatever the input.
+    """
 
     path: str
     location: str
     message: str
     severity: str = ERROR
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "location", printable(self.location, 200))
+        object.__setattr__(self, "message", printable(self.message))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.location}" if self.location else self.path
@@ -175,3 +195,8 @@ class LoadReport:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else "no message"
+
+
+class FileProblem(Exception):
+    """The rest of a file cannot be read (damaged compression, a bound exceeded): what was
+    read before stays read, and the message says where reading stopped and why."""

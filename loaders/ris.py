@@ -60,7 +60,9 @@ def sniff(path: Path, head: str) -> bool:
 
 def _tidy(line: str) -> str:
     """A line without control characters, its tag upper-cased and padded as rispy reads it."""
-    line = _CONTROL.sub("", line)
+    # exporters leave control characters at line starts (IEEE's stray \r before TY); inside
+    # a value one stands between words, so it becomes a space
+    line = _CONTROL.sub(" ", line.lstrip("".join(map(chr, range(32)))))
     m = _TAG_LINE.match(line)
     if m and m.group(1).upper() in rispy.TAG_KEY_MAPPING:
         return f"{m.group(1).upper()}  - {line[m.end():]}"
@@ -72,12 +74,20 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
 
     Text between records (record numbers such as Ovid's "1.", trailers, links) is passed
     over, unless it carries a title: then it is a record without its ``TY`` line, reported.
+    A ``TY`` line inside an open record (its ``ER`` line missing) ends that record there,
+    with a warning, so two records never run together.
     """
     chunk: list[str] = []
     stray: list[tuple[int, str]] = []
     start = 0
     for lineno, raw in iter_lines(path, report):
         line = _tidy(raw)
+        if chunk and line.startswith("TY  -"):
+            report.warning(path, f"line {start}", "record has no ER line; it ends where the "
+                           f"next record starts (line {lineno})")
+            report.saw(path)
+            yield from _parse([*chunk, "ER  - "], start, path, report)
+            chunk = []
         if not chunk:
             if not line.startswith("TY  -"):
                 if line.strip():

@@ -12,12 +12,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from citegraph.loaders.common import add_id, arxiv_from_doi, iso_date, year_of
+from citegraph.loaders.common import (
+    Fields,
+    SkipRecord,
+    add_id,
+    arxiv_from_doi,
+    each_record,
+    iso_date,
+    year_of,
+)
 from citegraph.loaders.jsonio import has_keys, iter_json_items, looks_like_json
 from citegraph.loaders.names import display_name
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance, Reference
-from citegraph.loaders.text import clean
 
 FORMAT = "s2"
 
@@ -29,50 +36,54 @@ def sniff(path: Path, head: str) -> bool:
     )
 
 
-def ids_of(paper: dict[str, Any]) -> dict[str, str]:
+def ids_of(paper: Any, f: Fields) -> dict[str, str]:
     """Normalised identifiers of an S2 paper object."""
     ids: dict[str, str] = {}
-    external = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
-    add_id(ids, "doi", external.get("DOI"))
-    add_id(ids, "arxiv", external.get("ArXiv") or arxiv_from_doi(ids.get("doi")))
-    add_id(ids, "s2", paper.get("paperId"))
+    external = f.mapping(paper, "externalIds")
+    add_id(ids, "doi", f.raw(external, "DOI", "externalIds.DOI"))
+    add_id(ids, "arxiv", f.raw(external, "ArXiv", "externalIds.ArXiv")
+           or arxiv_from_doi(ids.get("doi")))
+    add_id(ids, "s2", f.raw(paper, "paperId"))
     return ids
 
 
 def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     """Yield one record per paper; a paper without a title is reported and skipped."""
-    for location, item in iter_json_items(path, report):
-        paper = item.get("citedPaper") or item.get("citingPaper") or item
-        title = clean(paper.get("title"))
-        if not title:
-            report.error(path, location, f"paper {paper.get('paperId') or ''} has no title; "
-                         "skipped")
-            continue
-        ids = ids_of(paper)
-        venue = paper.get("venue") or (paper.get("publicationVenue") or {}).get("name")
-        yield PaperRecord(
-            title=title,
-            abstract=clean(paper.get("abstract")),
-            authors=[display_name(a["name"]) for a in paper.get("authors") or []
-                     if isinstance(a, dict) and a.get("name")],
-            date=iso_date(paper.get("publicationDate")),
-            year=year_of(paper.get("year")) or year_of(paper.get("publicationDate")),
-            venue=clean(venue) or None,
-            ids=ids,
-            references=_linked(paper.get("references"), "citedPaper"),
-            cited_by=_linked(paper.get("citations"), "citingPaper"),
-            provenance=[Provenance(str(path), location or ids.get("s2", ""))],
-            sources=[FORMAT],
-        )
+    return each_record(iter_json_items(path, report), _record, path, report)
 
 
-def _linked(items: Any, wrapper: str) -> list[Reference]:
+def _record(item: dict[str, Any], f: Fields) -> PaperRecord:
+    paper = (f.mapping(item, "citedPaper") or f.mapping(item, "citingPaper")
+             or item)
+    title = f.text(paper, "title")
+    if not title:
+        raise SkipRecord(f"paper {f.raw(paper, 'paperId')} has no title".replace("  ", " "))
+    ids = ids_of(paper, f)
+    venue = f.text(paper, "venue") or f.text(f.mapping(paper, "publicationVenue"), "name",
+                                             "publicationVenue.name")
+    return PaperRecord(
+        title=title,
+        abstract=f.text(paper, "abstract"),
+        authors=[display_name(name) for a in f.items(paper, "authors")
+                 if (name := f.text(a, "name", "authors.name"))],
+        date=iso_date(f.raw(paper, "publicationDate")),
+        year=year_of(paper.get("year")) or year_of(f.raw(paper, "publicationDate")),
+        venue=venue or None,
+        ids=ids,
+        references=_linked(f.items(paper, "references"), "citedPaper", f),
+        cited_by=_linked(f.items(paper, "citations"), "citingPaper", f),
+        provenance=[Provenance(str(f.path), f.location or ids.get("s2", ""))],
+        sources=[FORMAT],
+    )
+
+
+def _linked(items: list[Any], wrapper: str, f: Fields) -> list[Reference]:
     refs = []
-    for item in items or []:
+    for item in items:
         if not isinstance(item, dict):
             continue
-        other = item.get(wrapper) if isinstance(item.get(wrapper), dict) else item
-        ref = Reference(ids=ids_of(other), title=clean(other.get("title")) or None,
+        other = f.mapping(item, wrapper) or item
+        ref = Reference(ids=ids_of(other, f), title=f.text(other, "title") or None,
                         year=year_of(other.get("year")))
         if ref.ids or ref.title:
             refs.append(ref)

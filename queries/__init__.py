@@ -7,7 +7,7 @@ rows: lists of dicts with fixed columns in a deterministic order::
     q = Queries(EmbeddedBackend(kg))
     q.papers_mentioning("LoRA", limit=5)
     q.run("top_entities", type="model")
-    q.cypher("MATCH (n) RETURN count(n) AS n")   # Neo4j backend only
+    q.cypher("MATCH (n) RETURN count(n) AS n")   # Neo4j backend only, read-only Cypher
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def run_helper(helper: Helper, backend: EmbeddedBackend | Neo4jBackend, values: 
     params = {**common_params(), **values}
     if helper.extra_params is not None:
         params.update(helper.extra_params(values))
-    rows = backend.cypher(helper.cypher or "", params)
+    rows = backend.read(helper.cypher or "", params)
     return helper.post(rows, values) if helper.post is not None else rows
 
 
@@ -62,7 +62,12 @@ class Queries:
         return run_helper(helper, self.backend, helper.bind(args, kwargs))
 
     def cypher(self, query: str, **params: Any) -> list[Row]:
-        """Rows of any read-only Cypher query; values go in ``params``. Needs Neo4j."""
+        """Rows of a read-only Cypher query; values go in ``params``. Needs Neo4j.
+
+        The query is refused before it is sent when it names a clause or procedure that
+        writes, administers or reaches outside the database
+        (:mod:`~citegraph.queries.cypher_guard`), and it runs in a read transaction with
+        the backend's timeout."""
         return self.backend.cypher(query, params)
 
     def __repr__(self) -> str:
@@ -70,13 +75,15 @@ class Queries:
 
 
 def connect(
-    uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None
+    uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None,
+    timeout: float | None = None,
 ) -> Queries:
-    """Helpers over a Neo4j database (settings default from the NEO4J_* environment).
+    """Helpers over a Neo4j database (settings default from the NEO4J_* environment;
+    ``timeout`` in seconds per query, default CITEGRAPH_QUERY_TIMEOUT or 30).
 
     Close it with ``queries.backend.close()`` when done.
     """
-    return Queries(Neo4jBackend.connect(uri, auth, database))
+    return Queries(Neo4jBackend.connect(uri, auth, database, timeout))
 
 
 def _method(helper: Helper):

@@ -2,18 +2,18 @@
 
 On Neo4j, PageRank and communities run in the Graph Data Science plugin when it is
 installed (``scripts/neo4j install`` adds it) and otherwise in Python over the nodes and
-relationships read from the database; the embedded backend runs the same Python code.
+relationships read from the database, once per graph version
+(:mod:`~citegraph.queries.projections`); the embedded backend runs the same Python code.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from citegraph.graph import schema as S
-from citegraph.queries import algorithms
+from citegraph.queries import algorithms, projections
 from citegraph.queries.backends import Neo4jBackend
 from citegraph.queries.common import ENTITY_LABELS, entity_type, entity_type_labels
 from citegraph.queries.registry import Helper, Param, Row, optional, register
@@ -48,72 +48,6 @@ def _embedded_projection(
     return nodes, edges, names
 
 
-def _neo4j_projection(
-    backend: Neo4jBackend, labels: tuple[str, ...], types: tuple[str, ...]
-) -> tuple[list[str], list[tuple[str, str]], dict[str, Any]]:
-    params = {"labels": list(labels), "types": list(types)}
-    node_rows = backend.cypher(
-        "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels)"
-        " RETURN [l IN labels(n) WHERE l IN $labels][0] AS label,"
-        f" n.`{S.KEY}` AS key, coalesce(n.`{S.NAME}`, n.`{S.TITLE}`) AS name",
-        params,
-    )
-    names = {S.node_id(r["label"], r["key"]): r["name"] for r in node_rows}
-    edge_rows = backend.cypher(
-        "MATCH (a)-[r]->(b) WHERE type(r) IN $types"
-        " AND any(l IN labels(a) WHERE l IN $labels) AND any(l IN labels(b) WHERE l IN $labels)"
-        " RETURN [l IN labels(a) WHERE l IN $labels][0] AS sl, a.`" + S.KEY + "` AS s,"
-        " [l IN labels(b) WHERE l IN $labels][0] AS el, b.`" + S.KEY + "` AS e",
-        params,
-    )
-    edges = [(S.node_id(r["sl"], r["s"]), S.node_id(r["el"], r["e"])) for r in edge_rows]
-    return list(names), edges, names
-
-
-def _run_gds(
-    backend: Neo4jBackend, labels: tuple[str, ...], types: tuple[str, ...], stream: str,
-    column: str, config: dict[str, Any],
-) -> list[Row] | None:
-    """Rows of a GDS stream procedure over a throw-away undirected projection.
-
-    Returns None when GDS is not installed or the database lacks the projected kinds
-    (then the caller computes in Python).
-    """
-    if not backend.has_gds():
-        return None
-    present = {r["label"] for r in backend.cypher("CALL db.labels() YIELD label", {})}
-    rels = {r["t"] for r in backend.cypher(
-        "CALL db.relationshipTypes() YIELD relationshipType AS t", {})}
-    node_labels = [label for label in labels if label in present]
-    rel_projection = {t: {"orientation": "UNDIRECTED"} for t in types if t in rels}
-    if not node_labels or not rel_projection:
-        return None
-    name = f"citegraph_{uuid.uuid4().hex}"
-    backend.write(
-        "CALL gds.graph.project($name, $labels, $rels) YIELD graphName RETURN graphName",
-        {"name": name, "labels": node_labels, "rels": rel_projection},
-    )
-    try:
-        return _stream(backend, stream, column, name, config, node_labels)
-    finally:
-        backend.write("CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName",
-                      {"name": name})
-
-
-def _stream(
-    backend: Neo4jBackend, stream: str, column: str, name: str, config: dict[str, Any],
-    labels: list[str],
-) -> list[Row]:
-    """``label, key, name, value`` of every projected node; ``column`` is the yielded value."""
-    return backend.cypher(
-        f"CALL {stream}($name, $config) YIELD nodeId, {column}"
-        f" WITH gds.util.asNode(nodeId) AS n, {column} AS value"
-        " RETURN [l IN labels(n) WHERE l IN $labels][0] AS label,"
-        f" n.`{S.KEY}` AS key, coalesce(n.`{S.NAME}`, n.`{S.TITLE}`) AS name, value",
-        {"name": name, "config": config, "labels": labels},
-    )
-
-
 # --- PageRank --------------------------------------------------------------------------
 
 
@@ -138,27 +72,16 @@ def top_entities_by_pagerank(
     return _rank_rows(algorithms.pagerank(nodes, edges), names, type, limit)
 
 
-def _gds_or_python(
-    backend: Neo4jBackend, labels: tuple[str, ...], types: tuple[str, ...], stream: str,
-    column: str, config: dict[str, Any], python: Any,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Values and names by node id: from a GDS stream, or from ``python(nodes, edges)``
-    over the projection read from Neo4j when GDS is not there."""
-    rows = _run_gds(backend, labels, types, stream, column, config)
-    if rows is None:
-        nodes, edges, names = _neo4j_projection(backend, labels, types)
-        return python(nodes, edges), names
-    values = {S.node_id(r["label"], r["key"]): r["value"] for r in rows}
-    names = {S.node_id(r["label"], r["key"]): r["name"] for r in rows}
-    return values, names
+RANK = projections.Algorithm(
+    "rank", RANK_LABELS, RANK_TYPES, "gds.pageRank.stream", "score", algorithms.pagerank,
+    {"dampingFactor": algorithms.DAMPING, "maxIterations": algorithms.MAX_ITERATIONS,
+     "tolerance": algorithms.TOLERANCE},
+)
 
 
 def _pagerank_neo4j(backend: Neo4jBackend, type: str | None = None, limit: int = 10) -> list[Row]:
     entity_type_labels(type)  # reject a bad type before any work
-    config = {"dampingFactor": algorithms.DAMPING, "maxIterations": algorithms.MAX_ITERATIONS,
-              "tolerance": algorithms.TOLERANCE}
-    scores, names = _gds_or_python(backend, RANK_LABELS, RANK_TYPES, "gds.pageRank.stream",
-                                   "score", config, algorithms.pagerank)
+    scores, names = projections.values(backend, RANK)
     return _rank_rows(scores, names, type, limit)
 
 
@@ -205,13 +128,17 @@ def communities(kg: KnowledgeGraph, type: str | None = None, min_size: int = 2) 
     return _community_rows(algorithms.louvain(nodes, edges), names, type, min_size)
 
 
+COMMUNITIES = projections.Algorithm(
+    "communities", COMMUNITY_LABELS, COMMUNITY_TYPES, "gds.louvain.stream", "communityId",
+    algorithms.louvain,
+)
+
+
 def _communities_neo4j(
     backend: Neo4jBackend, type: str | None = None, min_size: int = 2
 ) -> list[Row]:
     entity_type_labels(type)
-    assignment, names = _gds_or_python(backend, COMMUNITY_LABELS, COMMUNITY_TYPES,
-                                       "gds.louvain.stream", "communityId", {},
-                                       algorithms.louvain)
+    assignment, names = projections.values(backend, COMMUNITIES)
     return _community_rows(assignment, names, type, min_size)
 
 

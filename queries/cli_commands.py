@@ -4,7 +4,9 @@ The command is generic over :data:`~citegraph.queries.HELPERS`: arguments are gi
 parameter order or as ``name=value``, converted by parameter kind, and the rows printed as
 a table, JSON or CSV. ``--graph DIR`` queries a saved graph in memory; otherwise (or with
 ``--neo4j URI``) the Neo4j database from the NEO4J_* environment. ``cypher`` runs raw
-Cypher on Neo4j with ``name=value`` parameters.
+read-only Cypher on Neo4j with ``name=value`` parameters (see
+:mod:`~citegraph.queries.cypher_guard` for what is refused). ``--timeout`` bounds every
+Neo4j query; Ctrl-C stops the query on the server and exits with status 130.
 
 Register with ``app.command("query")(query_command)``.
 """
@@ -18,8 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from citegraph.errors import CitegraphError
-from citegraph.queries.backends import QueryError
+from citegraph.errors import CitegraphError, QueryError
 from citegraph.queries.registry import HELPERS, Helper, Row
 
 if TYPE_CHECKING:
@@ -79,7 +80,8 @@ def usage(helper: Helper) -> str:
 def helper_list() -> str:
     """One line per helper: usage and what it answers."""
     lines = [f"{usage(h):<48} {h.doc}" for _, h in sorted(HELPERS.items())]
-    lines.append(f"{'cypher QUERY [name=value…]':<48} Any read-only Cypher (Neo4j only).")
+    lines.append(f"{'cypher QUERY [name=value…]':<48} Read-only Cypher (Neo4j only; writes, "
+                 "administration and LOAD CSV are refused).")
     return "\n".join(lines)
 
 
@@ -118,10 +120,12 @@ def run_query(
     graph: Path | KnowledgeGraph | None = None,
     neo4j: str | None = None,
     database: str | None = None,
+    timeout: float | None = None,
 ) -> tuple[list[Row], tuple[str, ...] | list[str]]:
     """Run helper ``name`` (or ``cypher``) with command-line words; rows and their columns.
 
-    ``graph`` is a saved graph directory or a graph already in memory.
+    ``graph`` is a saved graph directory or a graph already in memory; ``timeout`` is
+    the Neo4j query timeout in seconds (default CITEGRAPH_QUERY_TIMEOUT, else 30).
     """
     from citegraph.queries import EmbeddedBackend, Neo4jBackend, Queries
 
@@ -131,15 +135,20 @@ def run_query(
         from citegraph.graph.model import KnowledgeGraph
 
         graph = KnowledgeGraph.load(graph)
+    if name == "cypher" and not raw:
+        raise QueryError("cypher needs a query")
     if graph is not None and neo4j is None:
         backend: Any = EmbeddedBackend(graph)
     else:
-        backend = Neo4jBackend.connect(neo4j, None, database)
+        if name == "cypher":  # refused before even connecting
+            from citegraph.graph.stores.neo4j_conn import settings
+            from citegraph.queries.cypher_guard import check_read_only
+
+            check_read_only(raw[0], settings(neo4j, None, database).database)
+        backend = Neo4jBackend.connect(neo4j, None, database, timeout)
     try:
         queries = Queries(backend)
         if name == "cypher":
-            if not raw:
-                raise QueryError("cypher needs a query")
             rows = queries.cypher(raw[0], **parse_cypher_parameters(raw[1:]))
             columns: tuple[str, ...] | list[str] = list(rows[0]) if rows else []
             return rows, columns
@@ -160,6 +169,9 @@ def query_command(
         "--neo4j", help="Query this Neo4j URI (default NEO4J_URI); password from "
         "NEO4J_PASSWORD.")] = None,
     database: Annotated[str | None, typer.Option(help="Neo4j database.")] = None,
+    timeout: Annotated[float | None, typer.Option(
+        help="Seconds a Neo4j query may run (default CITEGRAPH_QUERY_TIMEOUT, else 30).",
+        show_default=False)] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
     list_helpers: Annotated[bool, typer.Option("--list", help="List the helpers.")] = False,
     html: Annotated[Path | None, typer.Option(
@@ -177,9 +189,12 @@ def query_command(
 
         loaded = KnowledgeGraph.load(graph)  # once, for the query and the page
     try:
-        rows, columns = run_query(helper, list(args or []), loaded, neo4j, database)
+        rows, columns = run_query(helper, list(args or []), loaded, neo4j, database, timeout)
     except TypeError as exc:  # a helper's own argument check
         raise QueryError(str(exc)) from None
+    except KeyboardInterrupt:  # the query was already terminated on the server
+        typer.echo("cancelled: the query was stopped", err=True)
+        raise typer.Exit(130) from None
     typer.echo(format_rows(rows, columns, fmt))
     undated = sum(r["papers"] for r in rows if helper == "timeline" and r.get("month") is None)
     if undated:

@@ -67,7 +67,7 @@ def search_similar(kg: KnowledgeGraph, text: str, k: int = 10) -> list[Row]:
 
 def stored_model(backend: Neo4jBackend) -> str:
     """The model recorded with the database's paper vectors; QueryError when none."""
-    rows = backend.cypher(
+    rows = backend.read(
         f"MATCH (p:`{S.PAPER}`) WHERE p.`{S.EMBEDDING_MODEL}` IS NOT NULL "
         f"RETURN DISTINCT p.`{S.EMBEDDING_MODEL}` AS model LIMIT 2",
         {},
@@ -89,10 +89,10 @@ def _search_similar_neo4j(backend: Neo4jBackend, text: str, k: int = 10) -> list
     if not text.strip() or k <= 0:
         return []
     vector = [float(x) for x in load_encoder(model).encode([text])[0]]
-    papers = backend.cypher(f"MATCH (p:`{S.PAPER}`) RETURN count(p) AS n", {})[0]["n"]
+    papers = backend.read(f"MATCH (p:`{S.PAPER}`) RETURN count(p) AS n", {})[0]["n"]
     candidates = (papers if papers <= EXACT_LIMIT
                   else max(CANDIDATE_FACTOR * k, k + CANDIDATE_MARGIN))
-    found = backend.cypher(SIMILAR_CYPHER, {
+    found = backend.read(SIMILAR_CYPHER, {
         "index": vector_index_name(), "candidates": max(candidates, 1), "vector": vector,
     })
     keys = [r["key"] for r in found]

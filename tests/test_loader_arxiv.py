@@ -28,10 +28,10 @@ def test_atom_feed():
     assert paper.authors == ["Li Chen", "Ana Novak"]
 
 
-def test_malformed_atom_keeps_the_entries_before_the_damage():
+def test_malformed_atom_is_repaired_and_reported():
     records, report = load("broken.atom")
-    assert [r.title for r in records] == ["Readable Entry"]
-    assert "broken.atom:line 5: error: XML is not well-formed" in messages(report)[0]
+    assert [r.title for r in records] == ["Readable Entry", "Broken Entry"]
+    assert "broken.atom:line 5: warning: XML is not well-formed" in messages(report)[0]
 
 
 def test_api_error_entry_is_reported():

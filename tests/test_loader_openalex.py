@@ -20,16 +20,14 @@ def test_json_lines_gzipped(tmp_path):
     with open(FIXTURES / "openalex_works.jsonl", "rb") as src, gzip.open(packed, "wb") as dst:
         shutil.copyfileobj(src, dst)
     records, report = load(packed)
-    work, titleless = records
+    (work,) = records
     assert report.formats[str(packed)] == "openalex"
     assert work.ids == {"openalex": "W2000000001", "arxiv": "2201.00001"}  # arXiv location
     assert work.authors == ["Jane Doe", "Raw Only"]
-    # a work without a title is kept by its id, as a stub, not dropped
-    assert titleless.stub and titleless.title == ""
-    assert titleless.ids == {"openalex": "W2000000002", "doi": "10.48550/arxiv.2202.00002",
-                             "arxiv": "2202.00002"}
-    assert "line 2: warning: work https://openalex.org/W2000000002 has no title; kept as a " \
-        "stub" in messages(report)[0]
+    # a work with neither a title nor references is reported, with its line, not kept
+    assert "line 2: error: work https://openalex.org/W2000000002 has no title" \
+        in messages(report)[0]
+    assert report.records_skipped[str(packed)] == 1
 
 
 def test_truncated_object_skips_the_file_with_a_reason():

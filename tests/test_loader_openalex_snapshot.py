@@ -78,5 +78,5 @@ def test_a_partition_cut_short_keeps_its_first_works(tmp_path):
     assert 0 < len(records) < 3_000
     assert [r.ids["openalex"] for r in records] == [
         f"W{1000000 + i}" for i in range(len(records))]
-    problem = messages(report)[0]
-    assert "gzip" in problem and "ends early" in problem
+    # the line the cut went through is reported, and so is the cut itself
+    assert any("gzip" in m and "ends early" in m for m in messages(report)), messages(report)

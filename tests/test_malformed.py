@@ -7,11 +7,13 @@ from citegraph.loaders import LoadReport, iter_records
 from citegraph.loaders.detect import formats
 from conftest import FIXTURES
 
-#: The small hand-made fixtures; the real exports under ``real/`` are read whole, record by
-#: record, by test_real_exports.py (cutting each of them 48 ways here would add ~40 s).
+#: The small hand-made fixtures. The real exports under ``real/`` are read whole, record by
+#: record, by test_real_exports.py (cutting each of them 48 ways here would add ~40 s), and
+#: the crafted corpus has its own test (test_crafted_inputs.py), file by file.
 FILES = sorted(
     p for p in FIXTURES.rglob("*")
-    if p.is_file() and p.stat().st_size and "real" not in p.relative_to(FIXTURES).parts
+    if p.is_file() and p.stat().st_size
+    and not {"real", "crafted"} & set(p.relative_to(FIXTURES).parts)
 )
 
 

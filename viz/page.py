@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from citegraph.atomic import write_text_atomic
+
 #: The vis-network build inside the pyvis package that the pages inline.
 VIS_DIR = "lib/vis-9.1.2"
 
@@ -72,7 +74,7 @@ class GraphView:
         """Write the page as one HTML file (parent folders are created)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.html, encoding="utf-8")
+        write_text_atomic(path, self.html)
         return path
 
     def _repr_html_(self) -> str:

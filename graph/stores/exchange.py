@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from citegraph.atomic import atomic_path
 from citegraph.graph import schema as S
 from citegraph.graph.model import GraphError, KnowledgeGraph
 
@@ -108,13 +109,8 @@ def exchange_view(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
 def _atomic(path: Path, write) -> Path:
     """Write beside ``path`` and move into place, so a failure leaves no half file."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
+    with atomic_path(path) as tmp:
         write(tmp)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(path)
     return path
 
 

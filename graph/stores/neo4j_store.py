@@ -33,6 +33,7 @@ from citegraph.graph.stores.neo4j_conn import (
     connect,
     describe,
     settings,
+    shown_uri,
 )
 from citegraph.graph.stores.neo4j_schema import ensure_schema
 from citegraph.graph.stores.neo4j_statements import (
@@ -252,9 +253,10 @@ def _write(
         done["vectors"] = write_vectors(driver, config.database, kg.embeddings, batch_size,
                                         workers)
     except (ServiceUnavailable, SessionExpired) as exc:
-        raise Neo4jUnavailable(f"lost Neo4j at {config.uri}: {describe(exc)}") from None
+        raise Neo4jUnavailable(f"lost Neo4j at {config.shown_uri}: {describe(exc)}") from None
     except (DriverNeo4jError, DriverError) as exc:
-        raise Neo4jStoreError(f"writing to Neo4j at {config.uri} failed: {describe(exc)}") from None
+        raise Neo4jStoreError(
+            f"writing to Neo4j at {config.shown_uri} failed: {describe(exc)}") from None
     return done
 
 
@@ -331,9 +333,10 @@ def read_with_driver(driver, database: str, uri: str = "") -> KnowledgeGraph:
                     _add_read_edge(kg, kind, row)
         kg.embeddings = assemble(vectors)
     except (ServiceUnavailable, SessionExpired) as exc:
-        raise Neo4jUnavailable(f"lost Neo4j at {uri}: {describe(exc)}") from None
+        raise Neo4jUnavailable(f"lost Neo4j at {shown_uri(uri)}: {describe(exc)}") from None
     except (DriverNeo4jError, DriverError) as exc:
-        raise Neo4jStoreError(f"reading from Neo4j at {uri} failed: {describe(exc)}") from None
+        raise Neo4jStoreError(
+            f"reading from Neo4j at {shown_uri(uri)} failed: {describe(exc)}") from None
     return kg
 
 

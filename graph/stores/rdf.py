@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from citegraph.atomic import atomic_path
 from citegraph.graph import schema as S
 from citegraph.graph.model import GraphError, KnowledgeGraph
 from citegraph.graph.stores import rdf_vocab as V
@@ -296,13 +297,8 @@ def write_rdf(kg: KnowledgeGraph, path: str | Path, fmt: str | None = None,
     fmt = fmt or SUFFIXES.get(path.suffix.lower())
     if fmt not in RDF_FORMATS:
         raise RdfError(f"unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}")
-    tmp = path.with_name(path.name + ".tmp")
-    try:
+    with atomic_path(path) as tmp:
         _write(kg, tmp, fmt, base)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(path)
     return path
 
 
