@@ -164,6 +164,11 @@ def build(
     similarity: Annotated[bool, typer.Option(help="Embedding similarity edges.")] = True,
     co_mention: Annotated[bool, typer.Option(help="Entity co-mention edges.")] = True,
     citations: Annotated[bool, typer.Option(help="Inferred citation edges.")] = True,
+    keywords: Annotated[bool, typer.Option(help="Keyword nodes and their co-occurrence.")]
+    = True,
+    co_citation: Annotated[bool, typer.Option(help="Co-citation edges.")] = True,
+    coupling: Annotated[bool, typer.Option(help="Bibliographic coupling edges.")] = True,
+    co_authorship: Annotated[bool, typer.Option(help="Co-authorship edges.")] = True,
     model: Annotated[str | None, typer.Option(help="sentence-transformers model or path.")] = None,
     device: Annotated[str | None, typer.Option(help="Torch device, e.g. cuda or cpu.")] = None,
     top_k: Annotated[int, typer.Option(
@@ -172,6 +177,14 @@ def build(
         "--similarity-threshold", min=-1.0, max=1.0, help="Least cosine similarity.")] = 0.5,
     min_co_mentions: Annotated[int, typer.Option(
         min=1, help="Papers two entities must share for a co-mention edge.")] = 2,
+    min_co_citations: Annotated[int, typer.Option(
+        min=1, help="Papers citing both works, for a co-citation edge.")] = 2,
+    min_coupling: Annotated[int, typer.Option(
+        min=1, help="Shared references, for a bibliographic coupling edge.")] = 2,
+    min_co_authorships: Annotated[int, typer.Option(
+        min=1, help="Joint papers, for a co-authorship edge.")] = 1,
+    min_co_occurrences: Annotated[int, typer.Option(
+        min=1, help="Papers sharing both keywords, for a co-occurrence edge.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     gazetteer: Annotated[list[Path] | None, typer.Option(
         help="Extra gazetteer file of entity names (repeatable); see CITEGRAPH_GAZETTEER.",
@@ -206,7 +219,12 @@ def build(
         options = BuildOptions(entities=entities, similarity=similarity, co_mention=co_mention,
                                citations=citations, model=model, device=device,
                                similarity_top_k=top_k, similarity_threshold=threshold,
-                               min_co_mentions=min_co_mentions,
+                               min_co_mentions=min_co_mentions, keywords=keywords,
+                               co_citation=co_citation, coupling=coupling,
+                               co_authorship=co_authorship,
+                               min_co_citations=min_co_citations, min_coupling=min_coupling,
+                               min_co_authorships=min_co_authorships,
+                               min_co_occurrences=min_co_occurrences,
                                gazetteer=[str(p) for p in gazetteer or []],
                                entity_embeddings=entity_embeddings,
                                extractor_model=str(extractor_model) if extractor_model
@@ -426,16 +444,50 @@ def view(
     max_nodes: Annotated[int | None, typer.Option(
         min=1, help="Most nodes shown (overview: 400, else 5,000); most central kept.",
     )] = None,
+    authors: Annotated[bool, typer.Option(
+        "--authors", help="Co-authorship network of the most productive authors.")] = False,
+    co_citation: Annotated[bool, typer.Option(
+        "--co-citation", help="Co-citation map of the most cited works.")] = False,
+    coupling: Annotated[bool, typer.Option(
+        "--coupling", help="Bibliographic coupling map.")] = False,
+    keywords: Annotated[bool, typer.Option(
+        "--keywords", help="Keyword co-occurrence map, clusters named by their top terms.",
+    )] = False,
+    overlay: Annotated[str | None, typer.Option(
+        help="On a map: 'year' colours nodes by the mean year of their papers.")] = None,
+    bursts: Annotated[bool, typer.Option(
+        "--bursts", help="Papers per period and the strongest bursts (a chart page).")] = False,
+    unit: Annotated[str, typer.Option(help="For --bursts: year or month.")] = "year",
+    top: Annotated[int | None, typer.Option(
+        min=1, help="On a map: how many of the largest nodes (default 100).")] = None,
 ) -> None:
-    """Write an interactive, offline HTML view: the overview or a --focus neighbourhood."""
+    """Write an interactive, offline HTML view: the overview, a --focus neighbourhood, a
+    bibliometric map (--authors, --co-citation, --coupling, --keywords) or --bursts."""
     import citegraph
 
-    page = citegraph.load(directory).view(focus=focus, depth=depth, max_nodes=max_nodes)
+    maps = [name for name, on in (("co-authorship", authors), ("co-citation", co_citation),
+                                  ("coupling", coupling), ("keywords", keywords)) if on]
+    if len(maps) + bursts > 1:
+        raise CitegraphError("choose one of --authors, --co-citation, --coupling, --keywords, "
+                             "--bursts")
+    kg = citegraph.load(directory)
+    if bursts:
+        from citegraph.viz.bursts import bursts_page
+
+        if unit not in ("year", "month"):
+            raise CitegraphError(f"--unit must be year or month, not {unit!r}")
+        page = bursts_page(kg, unit)
+    elif maps:
+        from citegraph.viz.maps import map_view
+
+        page = map_view(kg, maps[0], top=top, overlay=overlay)
+    else:
+        page = kg.view(focus=focus, depth=depth, max_nodes=max_nodes)
     page.save(output)
     if page.note:
         console.print(term(page.note), highlight=False)
-    console.print(f"{page.counts['nodes']:,} nodes, {page.counts['edges']:,} edges → "
-                  f"{term(output)}", highlight=False)
+    shown = ", ".join(f"{n:,} {k}" for k, n in page.counts.items())
+    console.print(f"{shown} → {term(output)}", highlight=False)
 
 
 @app.command()
@@ -444,18 +496,26 @@ def export(
     out_path: Annotated[Path, typer.Option("--out", "-o", help="File to write (a directory "
                                             "for csv).")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="ttl, nt, jsonld, graphml, gexf or csv (default: by suffix).",
+        "--format", "-f", help="ttl, nt, jsonld, graphml, gexf, csv, vosviewer or pajek "
+        "(default: by suffix).",
     )] = None,
     base: Annotated[str | None, typer.Option(help="IRI prefix of nodes and edges in RDF.")]
     = None,
+    network: Annotated[str, typer.Option(
+        help="For vosviewer and pajek: co-citation, coupling, co-authorship or keywords.",
+    )] = "co-citation",
+    top: Annotated[int | None, typer.Option(
+        min=1, help="For vosviewer and pajek: keep the largest nodes only.")] = None,
 ) -> None:
-    """Write a saved graph as RDF (Turtle, N-Triples, JSON-LD), GraphML, GEXF or Neo4j CSV."""
+    """Write a saved graph as RDF (Turtle, N-Triples, JSON-LD), GraphML, GEXF or Neo4j CSV,
+    or one bibliometric network as VOSviewer map and network files or Pajek .net."""
     import citegraph
 
     kg = citegraph.load(directory)
-    written = kg.export(out_path, fmt, base=base)
-    console.print(f"{kg.g.number_of_nodes()} nodes, {kg.g.number_of_edges()} edges → "
-                  f"{term(written)}", highlight=False)
+    written = kg.export(out_path, fmt, base=base, network=network, top=top)
+    what = (f"the {network} network" if fmt in ("vosviewer", "pajek") else
+            f"{kg.g.number_of_nodes()} nodes, {kg.g.number_of_edges()} edges")
+    console.print(f"{what} → {term(written)}", highlight=False)
 
 
 @app.command()

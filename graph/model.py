@@ -260,11 +260,13 @@ class KnowledgeGraph:
         return write_csv(self, Path(directory))
 
     def export(self, path: str | Path, format: str | None = None, *,
-               base: str | None = None) -> Path:
-        """Write the graph in any export format (``ttl nt jsonld graphml gexf csv``)."""
+               base: str | None = None, network: str = "co-citation",
+               top: int | None = None) -> Path:
+        """Write the graph in any export format (``ttl nt jsonld graphml gexf csv``), or one
+        bibliometric network for mapping tools (``vosviewer pajek``)."""
         from citegraph.graph.stores.exchange import export_graph
 
-        return export_graph(self, Path(path), format, base)
+        return export_graph(self, Path(path), format, base, network, top)
 
     # --- comparison -------------------------------------------------------------------
     def _signature(self) -> tuple[dict[str, Props], dict[tuple[str, str, str], Props]]:

@@ -32,11 +32,19 @@ class BuildOptions:
     similarity: bool = True
     co_mention: bool = True
     citations: bool = True
+    keywords: bool = True  # Keyword nodes, HAS_KEYWORD and CO_OCCURS
+    co_citation: bool = True
+    coupling: bool = True
+    co_authorship: bool = True
     model: str | None = None  # sentence-transformers name or path; None = the default
     device: str | None = None
     similarity_top_k: int = 10
     similarity_threshold: float = 0.5
     min_co_mentions: int = 2
+    min_co_citations: int = 2  # papers citing both works, for a CO_CITED edge
+    min_coupling: int = 2  # shared references, for a COUPLED edge
+    min_co_authorships: int = 1  # joint papers, for a CO_AUTHORED edge
+    min_co_occurrences: int = 2  # papers with both keywords, for a CO_OCCURS edge
     gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
     extractor_model: str | None = None  # entity decision model file; None = the shipped one
     entity_embeddings: bool = False  # type unknown names / merge near-duplicates with `model`
@@ -108,3 +116,25 @@ def add_relationships(
     if options.citations:
         with options.progress.stage("Inferring citations") as stage:
             stage.advance(add_inferred_citations(kg))
+    add_bibliometric_edges(kg, options)
+
+
+def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions) -> None:
+    """Keywords and the co-occurrence networks of bibliometrics, each switchable; they
+    count explicit citations only, so their order after inferred citations is free."""
+    from citegraph.graph import bibliometrics as B
+
+    stages = (
+        (options.keywords, "Keywords", lambda: B.add_keywords(kg)
+         + B.add_keyword_co_occurrence_edges(kg, options.min_co_occurrences)),
+        (options.co_citation, "Co-citation",
+         lambda: B.add_co_citation_edges(kg, options.min_co_citations)),
+        (options.coupling, "Bibliographic coupling",
+         lambda: B.add_coupling_edges(kg, options.min_coupling)),
+        (options.co_authorship, "Co-authorship",
+         lambda: B.add_co_author_edges(kg, options.min_co_authorships)),
+    )
+    for enabled, name, run in stages:
+        if enabled:
+            with options.progress.stage(name) as stage:
+                stage.advance(run())

@@ -21,6 +21,7 @@ AUTHOR = "Author"
 METHOD = "Method"
 MODEL = "Model"
 BENCHMARK = "Benchmark"
+KEYWORD = "Keyword"  # an author keyword or index term, one node per folded spelling
 
 #: Labels of the entities extracted from text, keyed by the extractor's type names.
 ENTITY_LABELS: dict[str, str] = {"method": METHOD, "model": MODEL, "benchmark": BENCHMARK}
@@ -35,6 +36,11 @@ CITES = "CITES"  # Paper -> Paper, explicit or inferred
 AUTHORED = "AUTHORED"  # Author -> Paper
 VARIANT_OF = "VARIANT_OF"  # Model -> Model family
 EVALUATED_ON = "EVALUATED_ON"  # Model -> Benchmark
+HAS_KEYWORD = "HAS_KEYWORD"  # Paper -> Keyword
+CO_CITED = "CO_CITED"  # Paper -- Paper, cited together by the same papers (explicitly)
+COUPLED = "COUPLED"  # Paper -- Paper, sharing explicit references (bibliographic coupling)
+CO_AUTHORED = "CO_AUTHORED"  # Author -- Author, joint papers
+CO_OCCURS = "CO_OCCURS"  # Keyword -- Keyword, given to the same papers
 
 # --- property names ----------------------------------------------------------------
 # every node
@@ -94,6 +100,7 @@ ALIASES = "aliases"
 ENTITY_TYPE = "entity_type"  # method | model | benchmark
 INTRODUCED = "introduced"  # True when some paper of the corpus introduces it
 PAPER_COUNT = "paper_count"
+KEYWORD_KINDS = "keyword_kinds"  # keywords: "author" and/or "index", where they came from
 
 # edges
 COUNT = "count"
@@ -155,6 +162,7 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind(METHOD, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),
     NodeKind(MODEL, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),
     NodeKind(BENCHMARK, ENTITY_NODE_PROPERTIES, fulltext=(NAME,)),
+    NodeKind(KEYWORD, (KEY, NAME, ALIASES, KEYWORD_KINDS, PAPER_COUNT), fulltext=(NAME,)),
 )
 
 ENTITY_NODE_LABELS = (METHOD, MODEL, BENCHMARK)
@@ -171,6 +179,11 @@ REL_KINDS: tuple[RelKind, ...] = (
     RelKind(AUTHORED, (AUTHOR,), (PAPER,), (POSITION,)),
     RelKind(VARIANT_OF, (MODEL,), (MODEL,), (EVIDENCE,)),
     RelKind(EVALUATED_ON, (MODEL,), (BENCHMARK,), (EVIDENCE, COUNT)),
+    RelKind(HAS_KEYWORD, (PAPER,), (KEYWORD,), (SOURCE,)),
+    RelKind(CO_CITED, (PAPER,), (PAPER,), (COUNT, STRENGTH, EVIDENCE), symmetric=True),
+    RelKind(COUPLED, (PAPER,), (PAPER,), (COUNT, STRENGTH, EVIDENCE), symmetric=True),
+    RelKind(CO_AUTHORED, (AUTHOR,), (AUTHOR,), (COUNT, EVIDENCE), symmetric=True),
+    RelKind(CO_OCCURS, (KEYWORD,), (KEYWORD,), (COUNT, STRENGTH, EVIDENCE), symmetric=True),
 )
 
 NODE_KIND_BY_LABEL: dict[str, NodeKind] = {k.label: k for k in NODE_KINDS}

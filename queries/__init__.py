@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from citegraph.queries import analytics, lookups, semantic  # noqa: F401  (registers helpers)
+from citegraph.queries import (  # noqa: F401  (registers helpers)
+    analytics,
+    bibliometrics,
+    lookups,
+    semantic,
+)
 from citegraph.queries.backends import (
     EmbeddedBackend,
     NeedsNeo4j,

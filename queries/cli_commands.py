@@ -196,6 +196,10 @@ def query_command(
         typer.echo("cancelled: the query was stopped", err=True)
         raise typer.Exit(130) from None
     typer.echo(format_rows(rows, columns, fmt))
+    undated = sum(r["papers"] for r in rows if helper == "timeline" and r.get("month") is None)
+    if undated:
+        typer.echo(f"note: {undated} paper(s) left out of the months for lack of a date "
+                   "(the row without a month)", err=True)
     if html is not None:
         write_result_page(rows, html, f"{helper} {' '.join(args or [])}".strip(), loaded, neo4j,
                           database)

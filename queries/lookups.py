@@ -262,22 +262,27 @@ def timeline(kg: KnowledgeGraph, entity: str) -> list[Row]:
     for eid in find_entities(kg, entity):
         papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
     months: dict[str, int] = {}
+    undated = 0
     for pid in papers:
         date = kg.node(pid).get(S.DATE)
         if date is not None:
             months[date[:7]] = months.get(date[:7], 0) + 1
-    return [{"month": m, "papers": n} for m, n in sorted(months.items())]
+        else:
+            undated += 1
+    rows: list[Row] = [{"month": m, "papers": n} for m, n in sorted(months.items())]
+    return rows + ([{"month": None, "papers": undated}] if undated else [])
 
 
 register(Helper(
     name="timeline",
-    doc="How many papers mention an entity, per month (yyyy-mm) of their date.",
+    doc=("How many papers mention an entity, per month (yyyy-mm) of their date; a last row "
+         "with no month counts the papers left out for lack of a date."),
     params=(Param("entity", "entity", "entity key, name or alias"),),
     columns=("month", "papers"),
     embedded=timeline,
     cypher=(
         entity_match("e", "entity")
-        + f" MATCH (p:{P})-[:`{S.MENTIONS}`]->(e) WHERE p.`{S.DATE}` IS NOT NULL"
+        + f" MATCH (p:{P})-[:`{S.MENTIONS}`]->(e)"
         f" WITH DISTINCT p RETURN substring(p.`{S.DATE}`, 0, 7) AS month, count(*) AS papers"
         " ORDER BY month"
     ),

@@ -66,6 +66,17 @@ def related_graph(kg: KnowledgeGraph | None = None) -> KnowledgeGraph:
     kg.add_edge(S.VARIANT_OF, llama2, llama, **{S.EVIDENCE: HOSTILE})
     kg.add_edge(S.EVALUATED_ON, llama, mmlu, **{S.EVIDENCE: ["LLaMA scores 60 on MMLU"],
                                                S.COUNT: 2})
+    kw = kg.add_node(S.KEYWORD, "large language model", **{
+        S.NAME: "Large language models", S.ALIASES: ["LLM", HOSTILE],
+        S.KEYWORD_KINDS: ["author", "index"], S.PAPER_COUNT: 2})
+    kw2 = kg.add_node(S.KEYWORD, HOSTILE, **{S.NAME: HOSTILE, S.KEYWORD_KINDS: ["author"]})
+    kg.add_edge(S.HAS_KEYWORD, p1, kw, **{S.SOURCE: "author,index"})
+    kg.add_edge(S.HAS_KEYWORD, p1, kw2, **{S.SOURCE: "author"})
+    kg.add_edge(S.CO_OCCURS, kw, kw2, **{S.COUNT: 1, S.STRENGTH: 0.7071, S.EVIDENCE: [p1]})
+    kg.add_edge(S.CO_CITED, p1, p4, **{S.COUNT: 2, S.STRENGTH: 0.5,
+                                      S.EVIDENCE: [HOSTILE, "arxiv:2401.00001"]})
+    kg.add_edge(S.COUPLED, p2, p3, **{S.COUNT: 1, S.STRENGTH: 1.0, S.EVIDENCE: [HOSTILE]})
+    kg.add_edge(S.CO_AUTHORED, ada, bob, **{S.COUNT: 1, S.EVIDENCE: [HOSTILE]})
     return kg
 
 

@@ -175,7 +175,37 @@ def sample_graph(max_papers: int | None = None) -> KnowledgeGraph:
         for position, name in enumerate((f"Author {i % 9}", f"Author {(i + 3) % 11}"), start=1):
             author = kg.add_node(S.AUTHOR, name.lower().replace(" ", "-"), **{S.NAME: name})
             kg.add_edge(S.AUTHORED, author, pid, **{S.POSITION: position})
+    add_bibliometrics(kg, [pid for pid, _ in papers])
     return kg
+
+
+#: Keywords given to the sample's papers, spelled differently on purpose (one node each).
+SAMPLE_KEYWORDS = (["Large language models", "instruction-tuning"],
+                   ["large language model", "Instruction Tuning", "agents"],
+                   ["Agents", "reinforcement learning"])
+
+
+def add_bibliometrics(kg: KnowledgeGraph, papers: list[str]) -> None:
+    """Venues, countries, keywords and a small citation web over the first papers, then
+    the build's own keyword, co-citation, coupling and co-authorship stages."""
+    from citegraph.graph import bibliometrics as B
+
+    dated = [p for p in papers if kg.node(p).get(S.DATE)]
+    for i, pid in enumerate(dated[:45]):
+        kg.node(pid)[S.VENUE] = ("ACL", "NeurIPS", "arXiv")[i % 3]
+        kg.node(pid)[S.COUNTRIES] = [["China"], ["United States", "China"], ["France"]][i % 3]
+        kg.node(pid)[S.KEYWORDS] = SAMPLE_KEYWORDS[i % 3]
+        kg.node(pid)[S.CITED_BY_COUNT] = i * 3
+    cited, citing = papers[:6], dated[10:40]
+    for i, pid in enumerate(citing):
+        for j in (i % 6, (i + 1) % 6, (i * 2) % 6):
+            if pid != cited[j]:
+                kg.add_edge(S.CITES, pid, cited[j], **{S.INFERRED: False, S.SOURCE: "test"})
+    B.add_keywords(kg)
+    B.add_keyword_co_occurrence_edges(kg, 2)
+    B.add_co_citation_edges(kg, 2)
+    B.add_coupling_edges(kg, 2)
+    B.add_co_author_edges(kg, 1)
 
 
 def borrow_vectors(kg: KnowledgeGraph, source: KnowledgeGraph) -> KnowledgeGraph:

@@ -95,7 +95,7 @@ def test_the_format_comes_from_the_suffix_or_is_asked_for(tmp_path):
         export_graph(kg, tmp_path / "g.bin")
     with pytest.raises(ExportError, match="unknown export format"):
         export_graph(kg, tmp_path / "g.ttl", "xml")
-    assert FORMATS == ("ttl", "nt", "jsonld", "graphml", "gexf", "csv")
+    assert FORMATS == ("ttl", "nt", "jsonld", "graphml", "gexf", "csv", "vosviewer", "pajek")
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -58,12 +58,19 @@ def derived(kg: KnowledgeGraph) -> dict[str, list]:
     benchmarks = _busiest(kg, S.EVALUATED_ON, (S.BENCHMARK,))[:1]
     similar = _busiest(kg, S.SIMILAR_TO, (S.PAPER,))[:1]
     names = [kg.node(n).get(S.NAME, "") for n in entities]
+    co_cited = _busiest(kg, S.CO_CITED, (S.PAPER,))[:1]
+    coupled = _busiest(kg, S.COUPLED, (S.PAPER,))[:1]
+    authors = _busiest(kg, S.CO_AUTHORED, (S.AUTHOR,))[:1]
+    keywords = _busiest(kg, S.CO_OCCURS, (S.KEYWORD,))[:1]
     return {
         "entity": [n.upper() for n in names] + [kg.node(n)[S.KEY] for n in entities],
         "model": [kg.node(n)[S.NAME] for n in models],
         "benchmark": [kg.node(n)[S.NAME].lower() for n in benchmarks],
-        "paper": [kg.node(n)[S.KEY] for n in similar]
+        "paper": [kg.node(n)[S.KEY] for n in similar + co_cited + coupled]
                  + [kg.node(n)[S.TITLE].upper() for n in similar],
+        "author": [kg.node(n)[S.NAME].upper() for n in authors]
+                  + [kg.node(n)[S.KEY] for n in authors],
+        "term": [kg.node(n)[S.NAME].upper() for n in keywords] + names[:1],
         "node": similar + names[:1],
     }
 
@@ -86,6 +93,10 @@ def candidates(kg: KnowledgeGraph) -> dict[str, list]:
                  "Author:author-1", "Mistral", "nothing at all"],
         "text": ["language model", "diffusion", "LLaMA", "Mixture of Experts", "zzqx"],
         "entity_type": [None, "model", "Method", "benchmark"],
+        "author": ["author 1", "Author-3", "nobody"],
+        "term": [None, "LLaMA", "large-language-models", "agent", "no such term"],
+        "burst_kind": [None, "keyword", "reference", "entity"],
+        "time_unit": [None, "month", "year"],
         "int": [None, 3, 1000],
     }
     return {kind: list(dict.fromkeys(values + extra.get(kind, [])))

@@ -40,6 +40,7 @@ _NODE_STYLES: dict[str, NodeStyle] = {
     S.METHOD: NodeStyle("#f28e2b", "diamond", "#a65a10"),
     S.MODEL: NodeStyle("#59a14f", "square", "#346030"),
     S.BENCHMARK: NodeStyle("#e15759", "star", "#9a2a2c"),
+    S.KEYWORD: NodeStyle("#76b7b2", "hexagon", "#427a75"),
 }
 _FALLBACK_NODES = (
     NodeStyle("#b07aa1", "dot", "#6e4664"),
@@ -57,6 +58,11 @@ _EDGE_STYLES: dict[str, EdgeStyle] = {
     S.AUTHORED: EdgeStyle("#9c755f", False, 1.0, False),
     S.VARIANT_OF: EdgeStyle("#59a14f", [6, 4], 1.5, True),
     S.EVALUATED_ON: EdgeStyle("#e15759", False, 1.5, True),
+    S.HAS_KEYWORD: EdgeStyle("#76b7b2", False, 1.0, False),
+    S.CO_CITED: EdgeStyle("#6b7a8f", False, 1.0, False),
+    S.COUPLED: EdgeStyle("#b07aa1", [4, 3], 1.0, False),
+    S.CO_AUTHORED: EdgeStyle("#9c755f", False, 1.0, False),
+    S.CO_OCCURS: EdgeStyle("#8a9a5b", False, 1.0, False),
 }
 _FALLBACK_EDGES = (
     EdgeStyle("#b07aa1", False, 1.0, True),

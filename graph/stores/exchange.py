@@ -31,9 +31,10 @@ from citegraph.graph import schema as S
 from citegraph.graph.model import GraphError, KnowledgeGraph
 
 #: Every export format, in the order the CLI lists them.
-FORMATS: tuple[str, ...] = ("ttl", "nt", "jsonld", "graphml", "gexf", "csv")
+FORMATS: tuple[str, ...] = ("ttl", "nt", "jsonld", "graphml", "gexf", "csv", "vosviewer",
+                             "pajek")
 _SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".graphml": "graphml",
-             ".gexf": "gexf"}
+             ".gexf": "gexf", ".net": "pajek"}
 
 LIST_ENCODING = "json"
 _NODE_RESERVED = frozenset({"kind", "label", "node_key"})
@@ -152,11 +153,20 @@ def format_of(path: Path, fmt: str | None) -> str:
 
 
 def export_graph(kg: KnowledgeGraph, path: Path, fmt: str | None = None,
-                 base: str | None = None) -> Path:
-    """Write ``kg`` to ``path`` in ``fmt`` (a directory for ``csv``); returns the path."""
+                 base: str | None = None, network: str = "co-citation",
+                 top: int | None = None) -> Path:
+    """Write ``kg`` to ``path`` in ``fmt`` (a directory for ``csv`` and ``vosviewer``);
+    returns the path. The mapping formats write one bibliometric ``network`` (see
+    :data:`citegraph.graph.networks.NETWORKS`), its ``top`` largest nodes."""
     fmt = format_of(path, fmt)
     if fmt == "csv":
         return write_csv(kg, path)
+    if fmt in ("vosviewer", "pajek"):
+        from citegraph.graph.networks import build_network
+        from citegraph.graph.stores.maps import write_pajek, write_vosviewer
+
+        net = build_network(kg, network, top)
+        return write_vosviewer(net, path) if fmt == "vosviewer" else write_pajek(net, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "graphml":
         return write_graphml(kg, path)

@@ -186,6 +186,14 @@ _CLASS_COMMENTS = {
     S.AUTHORED: "An author wrote a paper (cg:position, 1-based).",
     S.VARIANT_OF: "A model is a variant of a model family (cg:evidence).",
     S.EVALUATED_ON: "A model is evaluated on a benchmark (cg:evidence, cg:count).",
+    S.HAS_KEYWORD: "A paper carries a keyword (cg:source: author or index).",
+    S.CO_CITED: "Two papers are cited together by the same papers (cg:count, cg:strength "
+                "as Salton's cosine, cg:evidence the citing papers); symmetric.",
+    S.COUPLED: "Two papers share references (cg:count, cg:strength as Salton's cosine, "
+               "cg:evidence the shared references); symmetric.",
+    S.CO_AUTHORED: "Two authors wrote papers together (cg:count, cg:evidence); symmetric.",
+    S.CO_OCCURS: "Two keywords are given to the same papers (cg:count, cg:strength as "
+                 "Salton's cosine, cg:evidence); symmetric.",
 }
 _STRUCTURE_COMMENTS = {
     START: "The start node of an edge node.",

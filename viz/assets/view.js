@@ -170,6 +170,7 @@
   document.getElementById("stats").textContent =
     count(data.nodes.length, "node") + " · " + count(data.edges.length, "edge");
   document.getElementById("note").textContent = data.note || "";
+  if (data.sizeMeans) document.getElementById("size-means").textContent = data.sizeMeans;
 
   function applyFilters() {
     nodes.update(data.nodes.map(function (n) {

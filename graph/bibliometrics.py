@@ -1,0 +1,234 @@
+"""Bibliometric edges: co-citation, bibliographic coupling, co-authorship, keyword co-occurrence.
+
+Every network is one sparse matrix product over an incidence matrix (scipy.sparse), never a
+loop over pairs:
+
+- ``CO_CITED``: A is papers × cited works (explicit citations only: an inferred citation is
+  a guess from shared entities and never counts); AᵀA counts, for two cited works, the
+  papers citing both. Evidence: those citing papers.
+- ``COUPLED``: AAᵀ counts, for two citing papers, the references they share. Evidence: the
+  shared references.
+- ``CO_AUTHORED``: B is papers × authors; BᵀB counts joint papers. Evidence: the papers.
+- ``CO_OCCURS``: K is papers × keywords; KᵀK counts papers given both. Evidence: the papers.
+
+``strength`` is Salton's cosine, c(i,j) / sqrt(c(i) c(j)) with c(i) the row or column total
+of the incidence matrix (times cited, references made, papers with the keyword): 1 when two
+items always occur together, small when one is far more frequent than the pair. Evidence
+lists are sorted and capped at :data:`EVIDENCE_LIMIT` keys; ``count`` holds the full number.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from citegraph.graph import schema as S
+from citegraph.graph.keywords import fold_keyword
+from citegraph.graph.model import KnowledgeGraph
+from scipy import sparse
+
+#: Keys kept as evidence on one edge; popular pairs would otherwise list thousands.
+EVIDENCE_LIMIT = 25
+#: Papers with more authors than this add no CO_AUTHORED edges: a 3,000-author consortium
+#: paper would add 4.5 million pairs that say nothing about collaboration.
+MAX_AUTHORS_FOR_PAIRS = 100
+#: Multiply-adds per block of the co-occurrence product (bounds its working memory).
+BLOCK_WORK = 40_000_000
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Upper-triangle pairs (i < j) of a co-occurrence product with their counts and cosine."""
+
+    i: np.ndarray
+    j: np.ndarray
+    count: np.ndarray
+    strength: np.ndarray
+
+
+def incidence(
+    rows: Sequence[int], cols: Sequence[int], shape: tuple[int, int]
+) -> sparse.csr_matrix:
+    """A 0/1 CSR matrix with a one at every (row, col) given (duplicates count once)."""
+    data = np.ones(len(rows), dtype=np.int32)
+    m = sparse.csr_matrix((data, (np.asarray(rows, dtype=np.int64),
+                                  np.asarray(cols, dtype=np.int64))), shape=shape)
+    m.data[:] = 1
+    return m
+
+
+def co_occurrence(m: sparse.spmatrix, min_count: int = 1) -> Pairs:
+    """Pairs of columns of a 0/1 matrix sharing at least ``min_count`` rows: MᵀM, upper
+    triangle, with Salton's cosine from the column totals.
+
+    The product is taken in blocks of columns, each holding about :data:`BLOCK_WORK`
+    multiply-adds, and each block is cut to its upper triangle and threshold at once, so
+    memory follows the pairs kept rather than every pair occurrence (a work cited by
+    thousands of papers joins millions of pairs, most under the threshold)."""
+    m = sparse.csr_matrix(m, dtype=np.int32)
+    mt = m.T.tocsr()
+    row_sizes = np.diff(m.indptr).astype(np.int64)
+    work = np.asarray(mt @ row_sizes).ravel() if m.nnz else np.zeros(m.shape[1])
+    bounds = [0]
+    spent = 0
+    for col, w in enumerate(work.tolist()):
+        spent += w
+        if spent >= BLOCK_WORK:
+            bounds.append(col + 1)
+            spent = 0
+    if bounds[-1] != m.shape[1]:
+        bounds.append(m.shape[1])
+    parts_i, parts_j, parts_c = [], [], []
+    for start, end in itertools.pairwise(bounds):
+        # only columns from ``start`` on: the pairs below the block are counted already
+        block = mt[start:end] @ m[:, start:]
+        block.data[block.data < max(1, min_count)] = 0  # most pairs: dropped before COO
+        block.eliminate_zeros()
+        block.sort_indices()
+        block = block.tocoo()
+        rows = block.row.astype(np.int64) + start
+        cols = block.col.astype(np.int64) + start
+        keep = rows < cols
+        parts_i.append(rows[keep])
+        parts_j.append(cols[keep])
+        parts_c.append(block.data[keep])
+    i = np.concatenate(parts_i) if parts_i else np.zeros(0, dtype=np.int64)
+    j = np.concatenate(parts_j) if parts_j else np.zeros(0, dtype=np.int64)
+    count = np.concatenate(parts_c) if parts_c else np.zeros(0, dtype=np.int32)
+    totals = np.asarray(m.sum(axis=0)).ravel().astype(np.float64)
+    strength = count / np.sqrt(totals[i] * totals[j])
+    # blocks come in row order and each is sorted by row, then column
+    return Pairs(i, j, count, strength)
+
+
+def shared_rows(
+    m_csc: sparse.csc_matrix, i: int, j: int, limit: int = EVIDENCE_LIMIT
+) -> np.ndarray:
+    """Row indices where columns ``i`` and ``j`` are both one (sorted, at most ``limit``)."""
+    a = m_csc.indices[m_csc.indptr[i]:m_csc.indptr[i + 1]]
+    b = m_csc.indices[m_csc.indptr[j]:m_csc.indptr[j + 1]]
+    return np.intersect1d(a, b, assume_unique=True)[:limit]
+
+
+def explicit_citations(kg: KnowledgeGraph) -> list[tuple[str, str]]:
+    """``(citing, cited)`` node ids of every explicit citation, each pair once."""
+    return sorted({(u, v) for u, v, _, p in kg.edges(S.CITES) if not p.get(S.INFERRED)})
+
+
+def _index(items: Sequence[str]) -> dict[str, int]:
+    return {item: n for n, item in enumerate(items)}
+
+
+def _add_pairs(kg: KnowledgeGraph, rel: str, pairs: Pairs, names: Sequence[str],
+               m: sparse.csr_matrix, evidence_names: Sequence[str], strength: bool) -> int:
+    csc = m.tocsc()
+    csc.sort_indices()
+    for a, b, count, cosine in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist(),
+                                   pairs.strength.tolist(), strict=True):
+        evidence = sorted(evidence_names[r] for r in shared_rows(csc, a, b, len(evidence_names)))
+        props = {S.COUNT: int(count), S.EVIDENCE: evidence[:EVIDENCE_LIMIT]}
+        if strength:
+            props[S.STRENGTH] = round(float(cosine), 4)
+        kg.add_edge(rel, names[a], names[b], **props)
+    return len(pairs.i)
+
+
+def _key(kg: KnowledgeGraph, nid: str) -> str:
+    return kg.node(nid)[S.KEY]
+
+
+def add_co_citation_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
+    """CO_CITED between works cited together by at least ``min_count`` papers."""
+    cites = explicit_citations(kg)
+    if not cites:
+        return 0
+    citing = sorted({u for u, _ in cites})
+    cited = sorted({v for _, v in cites})
+    ci, cd = _index(citing), _index(cited)
+    a = incidence([ci[u] for u, _ in cites], [cd[v] for _, v in cites], (len(citing), len(cited)))
+    pairs = co_occurrence(a, min_count)
+    return _add_pairs(kg, S.CO_CITED, pairs, cited, a, [_key(kg, n) for n in citing], True)
+
+
+def add_coupling_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
+    """COUPLED between papers sharing at least ``min_count`` explicit references."""
+    cites = explicit_citations(kg)
+    if not cites:
+        return 0
+    citing = sorted({u for u, _ in cites})
+    cited = sorted({v for _, v in cites})
+    ci, cd = _index(citing), _index(cited)
+    # the transpose: rows are cited works, columns the citing papers, so MᵀM = AAᵀ
+    at = incidence([cd[v] for _, v in cites], [ci[u] for u, _ in cites], (len(cited), len(citing)))
+    pairs = co_occurrence(at, min_count)
+    return _add_pairs(kg, S.COUPLED, pairs, citing, at, [_key(kg, n) for n in cited], True)
+
+
+def add_co_author_edges(kg: KnowledgeGraph, min_count: int = 1) -> int:
+    """CO_AUTHORED between authors with at least ``min_count`` joint papers."""
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    for author, paper, _, _ in kg.edges(S.AUTHORED):
+        by_paper[paper].add(author)
+    papers = sorted(p for p, a in by_paper.items() if 1 < len(a) <= MAX_AUTHORS_FOR_PAIRS)
+    authors = sorted({a for p in papers for a in by_paper[p]})
+    if not authors:
+        return 0
+    ai = _index(authors)
+    rows = [n for n, p in enumerate(papers) for _ in by_paper[p]]
+    cols = [ai[a] for p in papers for a in by_paper[p]]
+    b = incidence(rows, cols, (len(papers), len(authors)))
+    pairs = co_occurrence(b, min_count)
+    return _add_pairs(kg, S.CO_AUTHORED, pairs, authors, b, [_key(kg, p) for p in papers],
+                      False)
+
+
+# --- keywords ----------------------------------------------------------------------------
+
+def add_keywords(kg: KnowledgeGraph) -> int:
+    """A Keyword node per folded keyword (author keywords and index terms of every paper),
+    named by its most frequent spelling, with HAS_KEYWORD edges; returns the node count."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    links: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for pid, paper in kg.nodes(S.PAPER):
+        for prop, kind in ((S.KEYWORDS, "author"), (S.INDEX_TERMS, "index")):
+            for raw in paper.get(prop) or []:
+                if not isinstance(raw, str):
+                    continue
+                key = fold_keyword(raw)
+                if not key:
+                    continue
+                spellings[key][raw.strip()] += 1
+                kinds[key].add(kind)
+                links[(pid, key)].add(kind)
+    papers: Counter[str] = Counter(key for _, key in links)
+    for key, counts in spellings.items():
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        kg.add_node(S.KEYWORD, key, **{S.NAME: ranked[0][0],
+                                       S.ALIASES: sorted(s for s, _ in ranked[1:]),
+                                       S.KEYWORD_KINDS: sorted(kinds[key]),
+                                       S.PAPER_COUNT: papers[key]})
+    for (pid, key), source in links.items():
+        kg.add_edge(S.HAS_KEYWORD, pid, S.node_id(S.KEYWORD, key),
+                    **{S.SOURCE: ",".join(sorted(source))})
+    return len(spellings)
+
+
+def add_keyword_co_occurrence_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
+    """CO_OCCURS between keywords given together to at least ``min_count`` papers."""
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    for paper, keyword, _, _ in kg.edges(S.HAS_KEYWORD):
+        by_paper[paper].add(keyword)
+    papers = sorted(by_paper)  # all of them: the column totals of the cosine count each
+    keywords = sorted({k for p in papers for k in by_paper[p]})
+    if not keywords:
+        return 0
+    ki = _index(keywords)
+    rows = [n for n, p in enumerate(papers) for _ in by_paper[p]]
+    cols = [ki[k] for p in papers for k in by_paper[p]]
+    m = incidence(rows, cols, (len(papers), len(keywords)))
+    pairs = co_occurrence(m, min_count)
+    return _add_pairs(kg, S.CO_OCCURS, pairs, keywords, m, [_key(kg, p) for p in papers], True)
