@@ -1,36 +1,22 @@
 """Authors as bibliographic exports list them: placeholders, ORCIDs, and names to match.
 
-Exports fill an empty author field with a placeholder ("[Anonymous]", "[No author name
-available]") that must not become a person. They also name each author several times in
-different forms (full name in the author list, "Family, Initials" beside an address or an
-ORCID), so per-author affiliations and identifiers are matched back to the author list by
-name: the folded full name first, then the family name with the first initial when that
-picks out one author.
+Exports fill an empty author field with a placeholder that must not become a person
+(:func:`citegraph.loaders.names.is_placeholder` is the one rule). They also name each
+author several times in different forms (full name in the author list, "Family, Initials"
+beside an address or an ORCID), so per-author affiliations and identifiers are matched
+back to the author list by name: the folded full name first, then the family name with
+the first initial when that picks out one author.
 """
 
 from __future__ import annotations
 
 import re
 
-from citegraph.loaders.names import author_key, display_name
+from citegraph.loaders.names import author_key, display_name, is_placeholder
 
-#: Author fields that stand for "no author", folded (case, brackets and dots removed).
-PLACEHOLDERS = frozenset({
-    "anonymous", "anon", "no author name available", "no authorship indicated",
-    "no author", "unknown", "unknown author", "n/a", "na", "none",
-})
+__all__ = ["AuthorMatcher", "is_placeholder", "normalize_orcid"]
+
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)
-_BRACKETS_DOTS = re.compile(r"[\[\].]")
-_SHORTEST, _LONGEST = min(map(len, PLACEHOLDERS)), max(map(len, PLACEHOLDERS)) + 4
-
-
-def is_placeholder(name: str | None) -> bool:
-    """True for an empty author field or one of the :data:`PLACEHOLDERS`."""
-    if not name or not name.strip():
-        return True
-    if not _SHORTEST <= len(name) <= _LONGEST:  # no placeholder is that short or long
-        return False
-    return _BRACKETS_DOTS.sub("", name).strip().casefold() in PLACEHOLDERS
 
 
 def normalize_orcid(value: str | None) -> str | None:

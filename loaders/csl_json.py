@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from citegraph.loaders.affiliations import countries_of
 from citegraph.loaders.authorship import is_placeholder, normalize_orcid
 from citegraph.loaders.common import add_id, arxiv_from_doi, arxiv_from_url, year_of
 from citegraph.loaders.dates import ymd
@@ -115,6 +116,7 @@ def _record(item: dict[str, Any], path: Path, location: str) -> PaperRecord | No
         doc_type=_text(item.get("type")) or None,
         language=_text(item.get("language")) or None,
         affiliations=affiliations,
+        countries=countries_of(affiliations),
         author_affiliations=["; ".join(a) for a in per_author] if any(per_author) else [],
         cited_by_count=cited,
         cited_by_source="crossref" if cited is not None else None,

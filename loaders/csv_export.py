@@ -1,5 +1,5 @@
 """Spreadsheet exports of search results: Scopus, Web of Science (tab-delimited field tags,
-or the newer spreadsheet with full column names), IEEE Xplore, Springer Link, Lens.org,
+or the newer spreadsheet with full column names), IEEE Xplore, Springer Link,
 OpenAlex's web export, and any CSV/TSV with recognisable column names (``title``,
 ``authors``, ``year``, ``doi``, …).
 
@@ -230,12 +230,6 @@ LAYOUTS: tuple[Layout, ...] = (
            cited_by=("cited_by_count",), cited_by_source="openalex", openalex=("id",),
            pmid=("ids.pmid",), country_codes=("authorships.countries",),
            per_author=_openalex_pairs),
-    Layout("lens", ("Lens ID", "Title"), ("Title",), authors=("Author/s",),
-           split_authors=_split(";"), year=("Publication Year",), date=("Date Published",),
-           venue=("Source Title",), doi=("DOI",), abstract=("Abstract",),
-           keywords=("Keywords",), index_terms=("MeSH Terms", "Fields of Study"),
-           doc_type=("Publication Type",), cited_by=("Citing Works Count",),
-           cited_by_source="lens", pmid=("PMID",), pmcid=("PMCID",)),
     Layout("springer", ("Item Title", "Item DOI"), ("Item Title",), authors=("Authors",),
            split_authors=_springer_authors, year=("Publication Year",),
            venue=("Publication Title", "Book Series Title"), doi=("Item DOI",),

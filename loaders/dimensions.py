@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from citegraph.loaders.affiliations import countries_of
 from citegraph.loaders.authorship import AuthorMatcher, is_placeholder
 from citegraph.loaders.common import add_id, arxiv_from_doi, iso_date, year_of
 from citegraph.loaders.csv_rows import Row, count_cell, find_header, read_rows, split_cell
@@ -70,6 +71,7 @@ def _record(row: Row, title: str, path: Path, location: str,
         index_terms=split_cell(clean(row.get("MeSH terms"))),
         doc_type=clean(row.get("Document Type", "Publication Type")) or None,
         affiliations=affiliations,
+        countries=countries_of(affiliations),
         author_affiliations=per_author,
         cited_by_count=cited,
         cited_by_source=FORMAT if cited is not None else None,

@@ -27,13 +27,16 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 #: folded (case, braces, brackets and punctuation at the ends dropped).
 _PLACEHOLDERS = {
     "", "anonymous", "anon", "anonym", "et al", "others", "and others", "unknown",
-    "no author name available", "no authors", "n/a", "na", "none", "-",
+    "no author name available", "no authors", "no author", "no authorship indicated",
+    "unknown author", "n/a", "na", "none", "-",
 }
 _PLACEHOLDER_ENDS = "[](){}.,;:- "
 
 
-def is_placeholder(name: str) -> bool:
+def is_placeholder(name: str | None) -> bool:
     """True for what stands in for a missing name ("[No author name available]", "et al.")."""
+    if not name:
+        return True
     folded = " ".join(name.replace("{", "").replace("}", "").split()).casefold()
     return folded.strip(_PLACEHOLDER_ENDS) in _PLACEHOLDERS
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from citegraph.loaders.affiliations import countries_of
 from citegraph.loaders.authorship import is_placeholder, normalize_orcid
 from citegraph.loaders.common import add_id, arxiv_from_doi, year_of
 from citegraph.loaders.dates import month_number, ymd
@@ -135,6 +136,7 @@ def _record(entries: list[Entry], path: Path, location: str,
         doc_type="; ".join(_unique(_values(entries, "PT"))) or None,
         language="; ".join(_unique(_values(entries, "LA"))) or None,
         affiliations=affiliations,
+        countries=countries_of(affiliations),
         author_affiliations=["; ".join(a) for a in per_author] if any(per_author) else [],
         author_ids=author_ids if any(author_ids) else [],
     )

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from citegraph.loaders.affiliations import countries_of
 from citegraph.loaders.authorship import AuthorMatcher, is_placeholder, normalize_orcid
 from citegraph.loaders.common import add_id, arxiv_from_doi, year_of
 from citegraph.loaders.dates import month_number, ymd
@@ -178,6 +179,7 @@ def _record(fields: Fields, path: Path, location: str,
         doc_type=_text(fields, "DT") or None,
         language=_text(fields, "LA") or None,
         affiliations=affiliations,
+        countries=countries_of(affiliations),
         author_affiliations=author_affiliations,
         cited_by_count=cited,
         cited_by_source="wos" if cited is not None else None,

@@ -83,7 +83,7 @@ def test_dimensions_export_under_its_about_line():
                                      "Machine Learning"]
     # without per-author affiliations, the standardised organisations are the paper's
     assert rocks.affiliations == ["University of Adelaide", "University of South Australia"]
-    assert rocks.author_affiliations == [] and rocks.countries == []
+    assert rocks.author_affiliations == [] and rocks.countries == ["Australia"]
 
 
 def test_dimensions_without_about_line_and_with_a_broken_row(tmp_path):

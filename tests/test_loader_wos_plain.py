@@ -45,7 +45,7 @@ def test_fields_of_a_known_record():
     assert first.author_affiliations == [address, address]
     assert (first.cited_by_count, first.cited_by_source) == (0, "wos")
     assert first.abstract.startswith("The transition to a circular economy (CE) is critical")
-    assert first.countries == []  # no country parser in the loaders yet
+    assert first.countries == ["Sweden"]
     # AU spells "Björnson", AF "Bjornson, Emil": the full AF name wins
     assert records[1].authors[-1] == "Emil Bjornson"
 
