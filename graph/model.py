@@ -20,6 +20,7 @@ from citegraph.graph.vectors import PaperVectors
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from citegraph.graph.identity import MergeReport
     from citegraph.queries import Queries
     from citegraph.viz import GraphView
     from rdflib import Graph as RdfGraph
@@ -49,6 +50,8 @@ class KnowledgeGraph:
         self.embeddings: PaperVectors | None = None
         self._query: Queries | None = None
         self._rdf: RdfGraph | None = None  # the SPARQL view, built on first use
+        #: Which records became which paper, and why (set by the build; not saved).
+        self.merge_report: MergeReport | None = None
 
     # --- building -----------------------------------------------------------------
     def add_node(self, label: str, key: str, **props: Any) -> str:

@@ -87,50 +87,21 @@ def author_key(name: str) -> str:
     return names.author_key(name)
 
 
-def _resolve_all(index: PaperIndex) -> list[tuple[int, list[int], list[int]]]:
-    """Each paper's cited and citing slots, adding a stub for every work not in the corpus.
-
-    All stubs are added before any node is made: a later reference may give a stub the DOI
-    an earlier one lacked, and the node must carry the key the finished merge gives it.
-    """
-    links = []
-    for slot in index.slots():
-        record = index.get(slot)
-        cited, citing = [], []
-        for refs, out in ((record.references, cited), (record.cited_by, citing)):
-            for ref in refs:
-                if not ref.ids and not ref.title:
-                    continue
-                # known or not, the work gains what the reference says of it (a stub its
-                # title and ids, a corpus paper the ids its source lacked)
-                idx = index.add(PaperRecord(title=ref.title or "", ids=dict(ref.ids),
-                                            year=ref.year, stub=True))
-                out.append(idx)
-        links.append((slot, cited, citing))
-    return links
-
-
 def add_papers(kg: KnowledgeGraph, index: PaperIndex) -> None:
     """Add a Paper node per merged record, its authors, and its explicit citations.
 
-    A cited (or citing) work that is not in the corpus becomes a stub paper (``stub``:
-    true) with whatever title and identifiers the reference gave, so citation counts and
+    A cited (or citing) work that is not in the corpus is a stub paper (``stub``: true)
+    with whatever title and identifiers its references gave, so citation counts and
     co-citation see it.
     """
-    links = _resolve_all(index)
-    for record in index.records:
-        kg.add_node(S.PAPER, record.key, **paper_properties(record))
-    for slot, cited, citing in links:
-        record = index.get(slot)  # a reference may have folded it into another paper
-        paper = S.node_id(S.PAPER, record.key)
-        for position, name in enumerate(record.authors, start=1):
-            key = author_key(name)
-            if key:
-                author = kg.add_node(S.AUTHOR, key, **{S.NAME: name})
-                kg.add_edge(S.AUTHORED, author, paper, **{S.POSITION: position})
-        source = ",".join(record.sources)
-        edges = [(paper, S.node_id(S.PAPER, index.get(i).key)) for i in cited]
-        edges += [(S.node_id(S.PAPER, index.get(i).key), paper) for i in citing]
-        for start, end in edges:
-            if start != end:
-                kg.add_edge(S.CITES, start, end, **{S.INFERRED: False, S.SOURCE: source})
+    from citegraph.graph.authors import add_authors
+
+    ids = [S.node_id(S.PAPER, key) for key in index.keys]
+    for record, key in zip(index.papers, index.keys, strict=True):
+        kg.add_node(S.PAPER, key, **paper_properties(record))
+    add_authors(kg, index.papers, ids)
+    for citing, cited in index.citations:
+        start, end = ids[citing], ids[cited]
+        if start != end:
+            source = ",".join(index.papers[citing].sources or index.papers[cited].sources)
+            kg.add_edge(S.CITES, start, end, **{S.INFERRED: False, S.SOURCE: source})
