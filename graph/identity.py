@@ -31,7 +31,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citegraph.graph.matching import Evidence, Features, candidate_pairs, decide, features
+from citegraph.graph.matching import (
+    YEAR_TOLERANCE,
+    Evidence,
+    author_agreement,
+    Features,
+    candidate_pairs,
+    decide,
+    features,
+)
 from citegraph.loaders.records import (
     ID_KINDS,
     PaperRecord,
@@ -46,6 +54,7 @@ _FIRST_WINS = (
     "doc_type", "language",
 )
 #: List fields whose merge is the union in order of first sight.
+SPAN_EXEMPT = 2.0
 _UNIONS = ("keywords", "index_terms", "affiliations", "countries")
 #: What some exports write where a paper lists no author; never an author.
 AUTHOR_PLACEHOLDERS = frozenset({"[no author name available]", "[anonymous]", "anonymous",
@@ -229,18 +238,68 @@ def _provenance(record: PaperRecord) -> str:
     return str(record.provenance[0]) if record.provenance else "(no source)"
 
 
-def _group(feats: list[Features], fuzzy: bool) -> tuple[UnionFind, dict[int, tuple[int,
-                                                                                  Evidence]]]:
-    """Records grouped into papers; for each record joined to another, with whom and why."""
-    uf = UnionFind(len(feats))
-    joined: dict[int, tuple[int, Evidence]] = {}
-    for i, j in candidate_pairs(feats, fuzzy):
-        if uf.find(i) == uf.find(j):
+def _mark_recurring(recs: list[PaperRecord], feats: list[Features]) -> None:
+    """Titles one source gives to records of different years or different authors are
+    recurring (a column, a report series): two such records are one paper only by the
+    rule for generic titles. (A source listing one paper twice does not make it so.)"""
+    groups: dict[tuple[str, str], list[Features]] = defaultdict(list)
+    for r, f in zip(recs, feats, strict=True):
+        if f.title and not f.ids:
+            groups[(r.provenance[0].source if r.provenance else "", f.title)].append(f)
+    recurring = set()
+    for (_, title), members in groups.items():
+        if len(members) < 2:
             continue
+        years = {f.year for f in members if f.year}
+        if len(years) > 1 or any(author_agreement(a, b) == 0.0 for a in members[:20]
+                                 for b in members[:20] if a is not b):
+            recurring.add(title)
+    for f in feats:
+        f.recurring = f.title in recurring
+
+
+def _content(record: PaperRecord) -> tuple[object, ...]:
+    """What a record says, as a sort key: ties between pairs break on content, never on
+    the order records came in."""
+    return (record.title, tuple(record.authors), record.year or 0, record.venue or "",
+            tuple(sorted(record.ids.items())), tuple(map(str, record.provenance)))
+
+
+def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool) -> tuple[
+        UnionFind, dict[int, tuple[int, int, Evidence]]]:
+    """Records grouped into papers; for each record joined to another, with whom and why.
+
+    Accepted pairs are joined strongest first (identifiers, then by model probability)
+    and a join that would put papers more than a year apart into one group is refused, so
+    a chain of weak links (one column's issues, year after year) cannot fold a series into
+    one paper. The order is fixed by content, so the groups do not depend on input order.
+    """
+    _mark_recurring(recs, feats)
+    accepted: list[tuple[float, tuple[object, ...], tuple[object, ...], int, int,
+                         Evidence]] = []
+    for i, j in candidate_pairs(feats, fuzzy):
         evidence = decide(feats[i], feats[j], fuzzy)
         if evidence is not None:
-            uf.union(i, j)
-            joined[j] = (i, evidence)  # j was read after i: j merged into i's paper
+            strength = 2.0 if evidence.title_score is None else (
+                evidence.probability if evidence.probability is not None else 1.0)
+            ci, cj = sorted((_content(recs[i]), _content(recs[j])))
+            accepted.append((-strength, ci, cj, i, j, evidence))
+    accepted.sort(key=lambda t: t[:3])
+    uf = UnionFind(len(feats))
+    years: dict[int, tuple[int, int]] = {i: (f.year, f.year) for i, f in enumerate(feats)
+                                         if f.year}
+    joined: dict[int, tuple[int, Evidence]] = {}
+    for strength, _, _, i, j, evidence in accepted:
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
+            continue
+        span = [y for r in (ri, rj) if r in years for y in years[r]]
+        if strength > -SPAN_EXEMPT and span and max(span) - min(span) > YEAR_TOLERANCE:
+            continue
+        uf.union(ri, rj)
+        if span:
+            years[min(ri, rj)] = (min(span), max(span))
+        joined[max(ri, rj)] = (i, j, evidence)  # the later group's first record merged
     return uf, joined
 
 
@@ -280,7 +339,7 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True) -> PaperIn
     """
     recs = [_clean(r) for r in records]
     feats = [features(r) for r in recs]
-    uf, joined = _group(feats, fuzzy)
+    uf, joined = _group(recs, feats, fuzzy)
     index = PaperIndex()
     report = index.report
     components: dict[int, list[int]] = defaultdict(list)
@@ -299,9 +358,11 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True) -> PaperIn
             report.per_file[source]["merged" if i in joined else "created"] += 1
     keys = [_canonical_key(m, p) for m, p in zip(members_of, index.papers, strict=True)]
     slot_of_root = {root: slot for slot, root in enumerate(sorted(components))}
-    for j, (i, evidence) in sorted(joined.items()):
-        report.merges.append({"record": _provenance(recs[j]), "with": _provenance(recs[i]),
-                              "slot": slot_of_root[uf.find(j)], **evidence.as_dict()})
+    for _, (i, j, evidence) in sorted(joined.items()):
+        later, first = max(i, j), min(i, j)
+        report.merges.append({"record": _provenance(recs[later]),
+                              "with": _provenance(recs[first]),
+                              "slot": slot_of_root[uf.find(i)], **evidence.as_dict()})
     report.records, report.papers = len(recs), len(index.papers)
     del recs, feats, uf
     _resolve_references(index, fuzzy)

@@ -15,6 +15,7 @@ records arrive in.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -32,10 +33,15 @@ MAX_BLOCK = 64
 RARE_KEYS = 3
 #: Most years a preprint and its publication (or two sources' dates) lie apart.
 YEAR_TOLERANCE = 1
-#: Title similarity (0-100) that with agreeing authors makes two records one paper.
-TITLE_WITH_AUTHORS = 80.0
-#: Title similarity that makes two records one paper when authors cannot be compared.
-TITLE_ALONE = 93.0
+#: The pair model (logistic regression over :func:`pair_features`), fitted by
+#: ``bench/train_identity_model.py`` on the Magellan train/valid splits only.
+WEIGHTS = (5.742, -0.024, -0.113, 2.189, -0.674, -0.200, 14.447, 0.368, -4.267, -4.152,
+           -1.119, -3.260, 1.541)
+BIAS = -15.834
+#: Least title similarity for two records of a generic title.
+GENERIC_TITLE_SCORE = 95.0
+#: Least model probability for a match (chosen on the valid splits).
+THRESHOLD = 0.85
 #: Titles this short (in words) are matched whole: a short title is easily contained in,
 #: or a few edits away from, a different paper's title.
 SHORT_TITLE = 4
@@ -58,7 +64,10 @@ GENERIC_TITLES = frozenset({
 _STOP = frozenset(
     "a an and are as at by for from in into is of on or the to with via using its their "
     "this that we our".split())
-#: Words that name venues rather than papers; venue words never block.
+#: Words of venue names that sources run onto titles.
+_VENUE_WORDS = frozenset(
+    "conference proceedings proc journal j trans transactions record sigmod vldb icde "
+    "acm ieee international symposium workshop".split())
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -92,10 +101,12 @@ class Features:
     ids: dict[str, str] = field(default_factory=dict)
     stub: bool = False
     extra_keys: tuple[str, ...] = ()  # identifying keys beyond ids (a cited work's locator)
+    recurring: bool = False  # one source lists several papers under this title
 
     @property
     def generic(self) -> bool:
-        return self.title in GENERIC_TITLES or len(self.title_words) < 2
+        """A title many papers share: known generic, one word, or recurring in a source."""
+        return self.recurring or self.title in GENERIC_TITLES or len(self.title_words) < 2
 
 
 def surname(name: str) -> str | None:
@@ -109,15 +120,22 @@ def surname(name: str) -> str | None:
     return parts[-1] if parts else None
 
 
+_YEAR_WORD = re.compile(r"^(?:19|20)\d\d$")
+
+
 def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
-    """The matching features of a record."""
+    """The matching features of a record. A record without a year takes one written
+    at the end of its title (where a source that runs fields together puts it)."""
     title_words = tuple(words(record.title))
     names = name_tokens(record.authors)
     venue = frozenset(words(record.venue))
+    year = record.year
+    if year is None and title_words and _YEAR_WORD.match(title_words[-1]):
+        year = int(title_words[-1])
     return Features(
         title=" ".join(title_words), title_words=title_words, names=names,
         first_surname=surname(record.authors[0]) if record.authors else None,
-        year=record.year, venue=venue, text=frozenset(title_words) | names | venue,
+        year=year, venue=venue, text=frozenset(title_words) | names | venue,
         ids=dict(record.ids), stub=record.stub, extra_keys=extra_keys)
 
 
@@ -129,7 +147,8 @@ class Evidence:
 
     kind: str  # an identifier kind ("doi", ...), "locator", "title" or "title+authors"
     title_score: float | None = None
-    authors: float | None = None  # share of the smaller author list's names found
+    authors: float | None = None  # share of one record's author names the other gives
+    probability: float | None = None  # the pair model's, when it decided
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"by": self.kind}
@@ -137,6 +156,8 @@ class Evidence:
             out["title_score"] = round(self.title_score, 1)
         if self.authors is not None:
             out["authors"] = round(self.authors, 2)
+        if self.probability is not None:
+            out["probability"] = round(self.probability, 3)
         return out
 
 
@@ -155,22 +176,40 @@ def shared_id(a: Features, b: Features) -> str | None:
     return None
 
 
+def _core(title: tuple[str, ...], glued: frozenset[str]) -> tuple[str, ...]:
+    """A title without the author names, venue words and year run onto its end."""
+    end = len(title)
+    while end > SHORT_TITLE and title[end - 1] in glued:
+        end -= 1
+    return title[:end]
+
+
 def title_score(a: Features, b: Features) -> float:
-    """Similarity of two titles, 0-100: edit similarity of the whole titles, or for titles
-    long enough to say so, the best of word-order-free comparison and containment (one
-    title truncated, or carrying author names or venue words the other keeps apart)."""
+    """Similarity of two titles, 0-100: edit similarity, and for titles long enough to
+    say so, also with words in any order."""
     if not a.title or not b.title:
         return 0.0
     if a.title == b.title:
         return 100.0
     score = fuzz.ratio(a.title, b.title)
     if min(len(a.title_words), len(b.title_words)) >= SHORT_TITLE:
-        score = max(score, fuzz.token_sort_ratio(a.title, b.title),
-                    fuzz.token_set_ratio(a.title, b.title))
-        short, long = sorted((a.title, b.title), key=len)
-        if len(short) >= 0.5 * len(long):  # truncation keeps at least half
-            score = max(score, fuzz.partial_ratio(short, long))
+        score = max(score, fuzz.token_sort_ratio(a.title, b.title))
     return score
+
+
+def core_score(a: Features, b: Features) -> float:
+    """Similarity, 0-100, of the titles' common-length prefixes once author names, venue
+    words and years run onto their ends are cut off: one title truncated, or carrying
+    what the other keeps in other fields. 0 when the shorter is too short to say."""
+    if not a.title or not b.title:
+        return 0.0
+    glued = a.names | b.names | a.venue | b.venue | _VENUE_WORDS | {
+        str(y) for y in (a.year, b.year) if y}
+    core_a, core_b = _core(a.title_words, glued), _core(b.title_words, glued)
+    n = min(len(core_a), len(core_b))
+    if n < SHORT_TITLE or n < 0.5 * max(len(core_a), len(core_b)):
+        return 0.0
+    return fuzz.ratio(" ".join(core_a[:n]), " ".join(core_b[:n]))
 
 
 def text_score(a: Features, b: Features) -> float:
@@ -183,12 +222,32 @@ def text_score(a: Features, b: Features) -> float:
 
 
 def author_agreement(a: Features, b: Features) -> float | None:
-    """Share of the smaller author list's name words the other record names anywhere
-    (authors, or misplaced into title or venue); None when either lists no authors."""
-    if not a.names or not b.names:
-        return None
-    small, other = (a, b) if len(a.names) <= len(b.names) else (b, a)
-    return len(small.names & other.text) / len(small.names)
+    """Share of one record's author name words the other names anywhere (authors, or
+    misplaced into title or venue), the better of both ways; None when neither lists
+    authors."""
+    shares = [len(x.names & y.text) / len(x.names) for x, y in ((a, b), (b, a)) if x.names]
+    return max(shares) if shares else None
+
+
+#: Names of :func:`pair_features`, in order.
+FEATURE_NAMES = ("title", "exact_title", "core_title", "authors", "authors_known", "text",
+                 "text_ratio", "same_year", "year_off_by_one", "years_apart",
+                 "venue", "generic", "title_words")
+
+
+def pair_features(a: Features, b: Features) -> list[float]:
+    """The evidence on a pair as numbers (see :data:`FEATURE_NAMES`), each in [0, 1]."""
+    authors = author_agreement(a, b)
+    dy = abs(a.year - b.year) if a.year and b.year else None
+    venue = len(a.venue & b.venue) / len(a.venue | b.venue) if a.venue and b.venue else 0.0
+    words_min = min(len(a.title_words), len(b.title_words))
+    return [
+        title_score(a, b) / 100, float(a.title == b.title), core_score(a, b) / 100,
+        authors or 0.0, float(authors is not None), text_score(a, b) / 100,
+        fuzz.token_set_ratio(" ".join(sorted(a.text)), " ".join(sorted(b.text))) / 100,
+        float(dy == 0), float(dy == 1), float(dy is not None and dy > 1),
+        venue, float(a.generic or b.generic), min(words_min, 12) / 12,
+    ]
 
 
 def _years_agree(a: int | None, b: int | None) -> bool:
@@ -212,17 +271,25 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
         return None
     score = title_score(a, b)
     generic = a.generic or b.generic
-    if generic:  # an editorial is another editorial only by the same people or venue
-        if a.title == b.title and _years_agree(a.year, b.year) and (
+    if generic:  # an editorial is another editorial only by the same people, same year
+        same_year = a.year is None or b.year is None or a.year == b.year
+        if score >= GENERIC_TITLE_SCORE and same_year and (
                 (authors or 0) >= 0.5 or (authors is None and a.venue and a.venue == b.venue)):
             return Evidence("title+authors" if authors else "title", score, authors)
         return None
-    year_ok = _years_agree(a.year, b.year)
-    if authors is not None and authors >= 0.5 and score >= TITLE_WITH_AUTHORS and year_ok:
-        return Evidence("title+authors", score, authors)
-    if score >= TITLE_ALONE and year_ok and (authors is None or authors > 0):
-        return Evidence("title", score, authors)
+    kind = "title+authors" if authors is not None and authors >= 0.5 else "title"
+    if a.title == b.title and _years_agree(a.year, b.year) and (authors is None or authors > 0):
+        return Evidence(kind, 100.0, authors)  # equal titles: a preprint and its version
+    probability = same_paper_probability(pair_features(a, b))
+    if probability >= THRESHOLD:
+        return Evidence(kind, score, authors, probability)
     return None
+
+
+def same_paper_probability(x: list[float]) -> float:
+    """The pair model: logistic regression over :func:`pair_features`."""
+    z = BIAS + sum(w * v for w, v in zip(WEIGHTS, x, strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 # --- blocking ----------------------------------------------------------------------------
