@@ -20,6 +20,7 @@ from rich.markup import escape
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from citegraph.graph.identity import MergeReport
     from citegraph.graph.model import KnowledgeGraph
     from citegraph.loaders.problems import LoadReport
 
@@ -110,6 +111,22 @@ def print_stats(kg: KnowledgeGraph, title: str) -> None:
     out.print(table)
 
 
+#: The merge report written beside a built graph: one JSON object per merged record.
+MERGES_FILE = "merges.jsonl"
+
+
+def print_merges(merges: MergeReport, report: LoadReport) -> None:
+    """The merge summary, and per file: records read = papers created + merged + skipped."""
+    out.print(merges.summary(), highlight=False)
+    rows = merges.file_counts(report)
+    if len(rows) > 1:
+        for row in rows[:PROBLEMS_SHOWN]:
+            out.print(f"  {escape(row['file'])}: {row['read']} read = {row['created']} created"
+                      f" + {row['merged']} merged + {row['skipped']} skipped", highlight=False)
+        if len(rows) > PROBLEMS_SHOWN:
+            out.print(f"  … and {len(rows) - PROBLEMS_SHOWN} more files")
+
+
 @app.command()
 def build(
     paths: Annotated[list[Path], typer.Argument(help="Files, directories or glob patterns.")],
@@ -142,6 +159,9 @@ def build(
         help="Bulk-load into the local server's database with neo4j-admin import; "
         "REPLACES that database.")] = False,
     database: Annotated[str | None, typer.Option(help="Neo4j database (NEO4J_DATABASE).")] = None,
+    fuzzy_identity: Annotated[bool, typer.Option(
+        help="Match records by title, authors and year, not only by identifiers and equal "
+        "titles.")] = True,
 ) -> None:
     """Read paper listings and build the knowledge graph into --out."""
     import citegraph
@@ -154,7 +174,8 @@ def build(
                            similarity_top_k=top_k, similarity_threshold=threshold,
                            min_co_mentions=min_co_mentions,
                            gazetteer=[str(p) for p in gazetteer or []],
-                           entity_embeddings=entity_embeddings)
+                           entity_embeddings=entity_embeddings,
+                           fuzzy_identity=fuzzy_identity)
     base = citegraph.load(out_dir) if append and (out_dir / "manifest.json").exists() else None
     if base is None and out_dir.is_dir():
         from citegraph.graph.vectors import PaperVectors
@@ -163,6 +184,8 @@ def build(
     kg = citegraph.build([str(p) for p in paths], format=fmt, options=options, base=base,
                          report=report, progress=RichProgress(console, enabled=not quiet))
     kg.save(out_dir)
+    if kg.merge_report is not None:  # beside the graph, for whoever audits the merge
+        kg.merge_report.write_jsonl(out_dir / MERGES_FILE)
     if neo4j is not None:
         from citegraph.graph.stores.neo4j_store import write_graph
 
@@ -177,6 +200,8 @@ def build(
     print_problems(report)
     files = len(report.records_read)
     print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
+    if kg.merge_report is not None:
+        print_merges(kg.merge_report, report)
     if report.total_skipped or report.files_skipped:
         console.print(f"{report.total_skipped} record(s) and {len(report.files_skipped)} "
                       "file(s) skipped; see above.")

@@ -56,7 +56,7 @@ def _compatible(a: list[str], b: list[str]) -> bool:
     """Given names that can be one person's: each part equal or an initial of the other."""
     if not a or not b:
         return False
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if not (x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))):
             return False
     return True
@@ -136,9 +136,8 @@ def _merge_variants(sets: _Sets, occurrences: list[tuple[int, int, str, str]]) -
                 for b in sharing[i + 1:]:
                     if ":" in a and ":" in b:
                         continue  # two identifiers are two people
-                    if ":" in a or ":" in b:
-                        if len(identified) != 1:
-                            continue
+                    if (":" in a or ":" in b) and len(identified) != 1:
+                        continue  # a bare name joins an identified person only if unique
                     ra, rb = sets.find(a), sets.find(b)
                     if ra == rb:
                         continue

@@ -30,12 +30,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citegraph.graph.matching import (
     YEAR_TOLERANCE,
     Evidence,
-    author_agreement,
     Features,
+    author_agreement,
     candidate_pairs,
     decide,
     features,
@@ -49,12 +50,18 @@ from citegraph.loaders.records import (
 )
 from citegraph.loaders.references import complete_reference, locator
 
+if TYPE_CHECKING:
+    from citegraph.loaders.problems import LoadReport
+
 _FIRST_WINS = (
     "authors_count", "date", "year", "organization", "organization_handle", "venue",
     "doc_type", "language",
 )
 #: List fields whose merge is the union in order of first sight.
 SPAN_EXEMPT = 2.0
+#: A title one source dates to more distinct years than this is a series; sources that
+#: list one paper twice date the copies a year or two apart at most.
+RECURRING_YEARS = 2
 _UNIONS = ("keywords", "index_terms", "affiliations", "countries")
 #: What some exports write where a paper lists no author; never an author.
 AUTHOR_PLACEHOLDERS = frozenset({"[no author name available]", "[anonymous]", "anonymous",
@@ -122,12 +129,29 @@ class MergeReport:
                      f"{refs['stub']:,} to {refs['stubs']:,} cited works outside it")
         return text
 
+    def file_counts(self, load: LoadReport | None = None) -> list[dict[str, object]]:
+        """Per source file: records read, papers created, merged, skipped (skips from the
+        load report). For every file read, read = created + merged + skipped."""
+        files = dict.fromkeys([*self.per_file, *(load.records_read if load else {}),
+                               *(load.records_skipped if load else {})])
+        rows = []
+        for name in files:
+            counts = self.per_file.get(name, Counter())
+            skipped = load.records_skipped.get(name, 0) if load else 0
+            read = (load.records_read.get(name, 0) + skipped) if load else \
+                counts["created"] + counts["merged"]
+            rows.append({"file": name, "read": read, "created": counts["created"],
+                         "merged": counts["merged"], "skipped": skipped})
+        return rows
+
     def write_jsonl(self, path: str | Path) -> Path:
         """The merges, one JSON object a line (atomically written)."""
-        from citegraph.atomic import write_text_atomic
+        from citegraph.atomic import atomic_write
 
-        text = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in self.merges)
-        return write_text_atomic(Path(path), text)
+        with atomic_write(path) as fh:
+            for merge in self.merges:
+                fh.write(json.dumps(merge, ensure_ascii=False) + "\n")
+        return Path(path)
 
 
 class PaperIndex:
@@ -251,8 +275,9 @@ def _mark_recurring(recs: list[PaperRecord], feats: list[Features]) -> None:
         if len(members) < 2:
             continue
         years = {f.year for f in members if f.year}
-        if len(years) > 1 or any(author_agreement(a, b) == 0.0 for a in members[:20]
-                                 for b in members[:20] if a is not b):
+        if len(years) > RECURRING_YEARS or any(
+                author_agreement(a, b) == 0.0 for a in members[:20]
+                for b in members[:20] if a is not b):
             recurring.add(title)
     for f in feats:
         f.recurring = f.title in recurring

@@ -22,22 +22,25 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from citegraph.loaders.records import ID_KINDS, PaperRecord
+from rapidfuzz import fuzz, process
 
 #: A blocking key held by more records than this is dropped: it would cost quadratic
 #: comparisons and a word that common says nothing about identity.
 MAX_BLOCK = 64
 #: Rarest title words (and rarest words of the whole record) used as blocking keys.
-RARE_KEYS = 3
+RARE_KEYS = 5
 #: Most years a preprint and its publication (or two sources' dates) lie apart.
 YEAR_TOLERANCE = 1
 #: The pair model (logistic regression over :func:`pair_features`), fitted by
 #: ``bench/train_identity_model.py`` on the Magellan train/valid splits only.
-WEIGHTS = (5.742, -0.024, -0.113, 2.189, -0.674, -0.200, 14.447, 0.368, -4.267, -4.152,
-           -1.119, -3.260, 1.541)
-BIAS = -15.834
+WEIGHTS = (5.617, 0.068, -0.101, 2.639, -0.979, 0.082, 13.391, 0.383, -4.322, -4.089,
+           -1.217, -3.092, 1.576)
+BIAS = -15.149
+#: Least similarity (0-100) of two spellings of one name word ("schöning", "schoning").
+NAME_SIMILARITY = 80.0
+#: Title similarity a match needs when neither record names authors.
+TITLE_ALONE = 93.0
 #: Least title similarity for two records of a generic title.
 GENERIC_TITLE_SCORE = 95.0
 #: Least model probability for a match (chosen on the valid splits).
@@ -61,14 +64,15 @@ GENERIC_TITLES = frozenset({
     "invited talk", "tutorial", "summary", "conclusion", "conclusions", "overview",
     "acknowledgments", "acknowledgements", "reviewers", "list of reviewers", "untitled",
 })
-_STOP = frozenset(
-    "a an and are as at by for from in into is of on or the to with via using its their "
-    "this that we our".split())
+_STOP = frozenset({
+    "a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on",
+    "or", "the", "to", "with", "via", "using", "its", "their", "this", "that", "we", "our"})
 #: Words of venue names that sources run onto titles.
-_VENUE_WORDS = frozenset(
-    "conference proceedings proc journal j trans transactions record sigmod vldb icde "
-    "acm ieee international symposium workshop".split())
+_VENUE_WORDS = frozenset({
+    "conference", "proceedings", "proc", "journal", "j", "trans", "transactions", "record",
+    "sigmod", "vldb", "icde", "acm", "ieee", "international", "symposium", "workshop"})
 _WORD = re.compile(r"[^\W_]+")
+_ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix"})
 
 
 def words(text: str | None) -> list[str]:
@@ -225,8 +229,19 @@ def author_agreement(a: Features, b: Features) -> float | None:
     """Share of one record's author name words the other names anywhere (authors, or
     misplaced into title or venue), the better of both ways; None when neither lists
     authors."""
-    shares = [len(x.names & y.text) / len(x.names) for x, y in ((a, b), (b, a)) if x.names]
+    shares = [_found(x.names, y.text) / len(x.names) for x, y in ((a, b), (b, a)) if x.names]
     return max(shares) if shares else None
+
+
+def _found(names: frozenset[str], text: frozenset[str]) -> int:
+    """How many name words the text gives, exactly or (for longer names) with a typo or a
+    mangled accent."""
+    found = 0
+    for name in names:
+        if name in text or len(name) >= 5 and process.extractOne(
+                name, text, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY) is not None:
+            found += 1
+    return found
 
 
 #: Names of :func:`pair_features`, in order.
@@ -280,10 +295,21 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
     kind = "title+authors" if authors is not None and authors >= 0.5 else "title"
     if a.title == b.title and _years_agree(a.year, b.year) and (authors is None or authors > 0):
         return Evidence(kind, 100.0, authors)  # equal titles: a preprint and its version
+    if _numbers(a) != _numbers(b) and (authors or 0) < 0.5:
+        return None  # "Part II", "Llama 3", "Qwen2.5-1M": a number tells papers apart
+    if authors is None and max(score, core_score(a, b)) < TITLE_ALONE:
+        return None  # nothing but the title to go on: it must nearly be the same title
     probability = same_paper_probability(pair_features(a, b))
     if probability >= THRESHOLD:
         return Evidence(kind, score, authors, probability)
     return None
+
+
+def _numbers(f: Features) -> frozenset[str]:
+    """Title words that hold a number (years aside) or a roman numeral."""
+    return frozenset(w for w in f.title_words
+                     if (any(c.isdigit() for c in w) and not _YEAR_WORD.match(w))
+                     or w in _ROMAN)
 
 
 def same_paper_probability(x: list[float]) -> float:

@@ -31,6 +31,7 @@ from citegraph.loaders.common import (
 from citegraph.loaders.names import join_name
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance
+from citegraph.loaders.references import scopus_references
 from citegraph.loaders.text import clean
 from citegraph.loaders.textio import read_text
 
@@ -189,6 +190,7 @@ def _record(
         year=year,
         venue=clean(venue, latex=True) or None,
         ids=ids,
+        references=scopus_references(get("references")),  # Scopus writes them here
         provenance=[Provenance(str(path), location)],
         sources=[FORMAT],
     )

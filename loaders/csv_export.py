@@ -5,7 +5,7 @@ CSV/TSV with recognisable column names (``title``, ``authors``, ``year``, ``doi`
 Each layout is a column mapping recognised by its header row; the delimiter (comma, tab,
 semicolon) is sniffed from the header, and Web of Science's tab-delimited files are read
 unquoted as they are written. Reference lists (Scopus ``References``, WoS ``CR``) become
-references wherever they carry a DOI.
+one raw reference each, parsed by :mod:`citegraph.loaders.references`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citegraph.loaders.common import add_id, arxiv_from_doi, doi_in_text, iso_date, year_of
+from citegraph.loaders.common import add_id, arxiv_from_doi, iso_date, year_of
 from citegraph.loaders.names import display_name
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance, Reference
@@ -197,10 +197,9 @@ def _record(layout: Layout, get: Callable[[tuple[str, ...]], str], path: Path,
     add_id(ids, "doi", get(layout.doi))
     add_id(ids, "arxiv", get(layout.arxiv) or arxiv_from_doi(ids.get("doi")))
     date = iso_date(get(layout.date))
-    references = []
-    for text in layout.split_references(get(layout.references)):
-        if doi := doi_in_text(text):
-            references.append(Reference(ids={"doi": doi}, year=year_of(text)))
+    raw_format = "scopus" if layout.name == "scopus" else "wos"  # parsed centrally
+    references = [Reference(raw=text, raw_format=raw_format)
+                  for text in layout.split_references(get(layout.references))]
     return PaperRecord(
         title=title,
         abstract=clean(get(layout.abstract)),

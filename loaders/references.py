@@ -164,3 +164,9 @@ def locator(ref: Reference) -> str | None:
     first = str(authors[0]).split()  # type: ignore[index]
     family = " ".join(first[1:]) if len(first) > 1 else first[0]  # "I.J. Family"
     return f"{normalize_title(family)}|{year}|{fields['volume']}|{fields['page']}"
+
+
+def scopus_references(text: str | None) -> list[Reference]:
+    """A Scopus reference list ("; "-separated) as one raw reference each."""
+    return [Reference(raw=part.strip(), raw_format="scopus")
+            for part in (text or "").split("; ") if part.strip()]

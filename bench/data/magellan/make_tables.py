@@ -25,7 +25,7 @@ _COL = re.compile(r"COL (\w+) VAL ?")
 def parse(text: str) -> dict[str, str]:
     """One serialised record as a dict of its four columns."""
     parts = _COL.split(text.strip())
-    values = {name: value.strip() for name, value in zip(parts[1::2], parts[2::2])}
+    values = {name: value.strip() for name, value in zip(parts[1::2], parts[2::2], strict=True)}
     return {f: values.get(f, "") for f in FIELDS}
 
 
@@ -39,7 +39,7 @@ def convert(src: Path, out: Path) -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             left, right, label = line.split("\t")
             ids = []
-            for table, text in zip(tables, (left, right)):
+            for table, text in zip(tables, (left, right), strict=True):
                 key = text.strip()
                 ids.append(table.setdefault(key, len(table)))
             rows.append((ids[0], ids[1], int(label)))
@@ -47,7 +47,7 @@ def convert(src: Path, out: Path) -> None:
             writer = csv.writer(fh)
             writer.writerow(("ltable_id", "rtable_id", "label"))
             writer.writerows(rows)
-    for name, table in zip(("tableA.csv", "tableB.csv"), tables):
+    for name, table in zip(("tableA.csv", "tableB.csv"), tables, strict=True):
         with (out / name).open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(("id", *FIELDS))
