@@ -41,6 +41,9 @@ BIAS = -15.149
 NAME_SIMILARITY = 80.0
 #: Title similarity a match needs when neither record names authors.
 TITLE_ALONE = 93.0
+#: Least word-set similarity of what follows a shared title start (see
+#: ``_same_start_and_rest``).
+REST_SIMILARITY = 80.0
 #: Least title similarity for two records of a generic title.
 GENERIC_TITLE_SCORE = 95.0
 #: Least model probability for a match (chosen on the valid splits).
@@ -297,12 +300,28 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
         return Evidence(kind, 100.0, authors)  # equal titles: a preprint and its version
     if _numbers(a) != _numbers(b) and (authors or 0) < 0.5:
         return None  # "Part II", "Llama 3", "Qwen2.5-1M": a number tells papers apart
-    if authors is None and max(score, core_score(a, b)) < TITLE_ALONE:
+    if authors is None and max(score, core_score(a, b)) < TITLE_ALONE \
+            and not _same_start_and_rest(a, b):
         return None  # nothing but the title to go on: it must nearly be the same title
     probability = same_paper_probability(pair_features(a, b))
     if probability >= THRESHOLD:
         return Evidence(kind, score, authors, probability)
     return None
+
+
+def _same_start_and_rest(a: Features, b: Features) -> bool:
+    """Titles that begin alike and whose remainders share their words: what a source
+    that runs title, authors and venue into one field writes for the same paper in
+    another word order ("Spectral Bloom Filters Matias, Cohen" and "... Cohen, Matias")."""
+    n = 0
+    for x, y in zip(a.title_words, b.title_words, strict=False):
+        if x != y and fuzz.ratio(x, y) < NAME_SIMILARITY:
+            break
+        n += 1
+    rest_a, rest_b = a.title_words[n:], b.title_words[n:]
+    if n < SHORT_TITLE or min(len(rest_a), len(rest_b)) < 2:
+        return False
+    return fuzz.token_set_ratio(" ".join(rest_a), " ".join(rest_b)) >= REST_SIMILARITY
 
 
 def _numbers(f: Features) -> frozenset[str]:
