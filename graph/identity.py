@@ -48,7 +48,7 @@ from citegraph.loaders.records import (
     normalize_title,
     paper_key,
 )
-from citegraph.loaders.references import complete_reference, locator
+from citegraph.loaders.references import complete_reference, locators
 
 if TYPE_CHECKING:
     from citegraph.loaders.problems import LoadReport
@@ -420,7 +420,7 @@ def _resolve_references(index: PaperIndex, fuzzy: bool) -> None:
         record = index.papers[slot]
         for refs, cites in ((record.references, True), (record.cited_by, False)):
             for ref in refs:
-                loc = locator(ref)
+                loc = locators(ref)
                 if not ref.ids and not ref.title and not loc:
                     continue
                 key = (tuple(sorted(ref.ids.items())), ref.title, ref.year,
@@ -428,7 +428,7 @@ def _resolve_references(index: PaperIndex, fuzzy: bool) -> None:
                 if key not in seen:  # the same text in many lists is compared once
                     seen[key] = len(works)
                     works.append(_reference_record(ref))
-                    work_feats.append(features(works[-1], (loc,) if loc else ()))
+                    work_feats.append(features(works[-1], loc))
                 wanted.append((slot, cites, seen[key]))
     if not works:
         return

@@ -10,7 +10,7 @@ The layouts:
   year (``Surname I., Title, Venue, 12, 3, pp. 1-10, (Year)``).
 * Web of Science: ``Surname IJ, Year, SOURCE ABBREV, V12, P1, DOI 10.x/y`` (no title).
 
-A reference's *locator* (first author's family name, year, volume, first page) names a
+A reference's *locators* (first author's family name, year, volume and first page) name a
 cited work across formats when neither a DOI nor a title is shared.
 """
 
@@ -154,16 +154,22 @@ def complete_reference(ref: Reference) -> Reference:
     return ref
 
 
-def locator(ref: Reference) -> str | None:
-    """``family|year|volume|page`` of a cited work when its raw text gives all four."""
+def locators(ref: Reference) -> tuple[str, ...]:
+    """Keys naming a cited work by where it was printed: ``family|year|volume|page`` and
+    ``family|year|p page`` (a volume is often missing or misread in one of two sources),
+    from the first author's family name, the year and the first page."""
     fields = parse(ref)
     authors = fields.get("authors") or ref.authors
     year = fields.get("year") or ref.year
-    if not (authors and year and fields.get("volume") and fields.get("page")):
-        return None
+    page = fields.get("page")
+    if not (authors and year and page):
+        return ()
     first = str(authors[0]).split()  # type: ignore[index]
-    family = " ".join(first[1:]) if len(first) > 1 else first[0]  # "I.J. Family"
-    return f"{normalize_title(family)}|{year}|{fields['volume']}|{fields['page']}"
+    family = normalize_title(" ".join(first[1:]) if len(first) > 1 else first[0])
+    keys = [f"{family}|{year}|p{page}"]
+    if fields.get("volume"):
+        keys.insert(0, f"{family}|{year}|{fields['volume']}|{page}")
+    return tuple(keys)
 
 
 def scopus_references(text: str | None) -> list[Reference]:
