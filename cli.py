@@ -117,12 +117,13 @@ MERGES_FILE = "merges.jsonl"
 
 def print_merges(merges: MergeReport, report: LoadReport) -> None:
     """The merge summary, and per file: records read = papers created + merged + skipped."""
-    out.print(merges.summary(), highlight=False)
+    out.print(merges.summary(), highlight=False, soft_wrap=True)
     rows = merges.file_counts(report)
     if len(rows) > 1:
         for row in rows[:PROBLEMS_SHOWN]:
             out.print(f"  {escape(row['file'])}: {row['read']} read = {row['created']} created"
-                      f" + {row['merged']} merged + {row['skipped']} skipped", highlight=False)
+                      f" + {row['merged']} merged + {row['skipped']} skipped", highlight=False,
+                      soft_wrap=True)
         if len(rows) > PROBLEMS_SHOWN:
             out.print(f"  … and {len(rows) - PROBLEMS_SHOWN} more files")
 

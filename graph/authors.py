@@ -41,8 +41,8 @@ class _Sets:
 
     def union(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:  # identifier keys (with ':') win as representatives, then the smaller
-            keep, drop = sorted((ra, rb), key=lambda k: (":" not in k, k))
+        if ra != rb:  # an identifier key (with ':') names the person, else the fullest name
+            keep, drop = sorted((ra, rb), key=lambda k: (":" not in k, -len(k), k))
             self.parent[drop] = keep
 
 
@@ -113,7 +113,12 @@ def _merge_variants(sets: _Sets, occurrences: list[tuple[int, int, str, str]]) -
             for other in people:
                 if other != own:
                     coauthors[own] |= families[other]
-    known = {own: set(keys) for own, keys in name_of.items()}  # names of each root
+
+    def fits(a: str, b: str) -> bool:
+        """Every name of one fits every name of the other."""
+        return all(_compatible(_split(x)[1], _split(y)[1])
+                   for x in name_of[a] for y in name_of[b])
+
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for own, keys in name_of.items():
         for key in keys:
@@ -129,6 +134,7 @@ def _merge_variants(sets: _Sets, occurrences: list[tuple[int, int, str, str]]) -
             for family in coauthors[own]:
                 by_coauthor[family].append(own)
         identified = [m for m in members if ":" in m]
+        partners: dict[str, set[str]] = defaultdict(set)
         for sharing in by_coauthor.values():
             if len(sharing) > MAX_SHARING:
                 continue
@@ -138,12 +144,13 @@ def _merge_variants(sets: _Sets, occurrences: list[tuple[int, int, str, str]]) -
                         continue  # two identifiers are two people
                     if (":" in a or ":" in b) and len(identified) != 1:
                         continue  # a bare name joins an identified person only if unique
-                    ra, rb = sets.find(a), sets.find(b)
-                    if ra == rb:
-                        continue
-                    # every name of one must fit every name of the other: "J. Smith" may
-                    # join "John Smith" or "Jane Smith", never both
-                    if all(_compatible(_split(x)[1], _split(y)[1])
-                           for x in known[ra] for y in known[rb]):
-                        sets.union(ra, rb)
-                        known[sets.find(ra)] = known[ra] | known[rb]
+                    if fits(a, b):
+                        partners[a].add(b)
+                        partners[b].add(a)
+        # "J. Smith" sharing co-authors with both "John Smith" and "Jane Smith" is
+        # ambiguous and joins neither
+        for a in sorted(partners):
+            for b in sorted(partners[a]):
+                if all(fits(b, c) for c in partners[a] - {b}) and \
+                        all(fits(a, c) for c in partners[b] - {a}):
+                    sets.union(a, b)

@@ -75,7 +75,9 @@ _VENUE_WORDS = frozenset({
     "conference", "proceedings", "proc", "journal", "j", "trans", "transactions", "record",
     "sigmod", "vldb", "icde", "acm", "ieee", "international", "symposium", "workshop"})
 _WORD = re.compile(r"[^\W_]+")
-_ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix"})
+#: Words that number parts or sequels of a work, like digits do.
+_ORDINALS = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "first", "second",
+                       "third", "fourth", "fifth", "one", "two", "three", "four", "five"})
 
 
 def words(text: str | None) -> list[str]:
@@ -325,10 +327,10 @@ def _same_start_and_rest(a: Features, b: Features) -> bool:
 
 
 def _numbers(f: Features) -> frozenset[str]:
-    """Title words that hold a number (years aside) or a roman numeral."""
+    """Title words that hold a number (years aside), a roman numeral or an ordinal."""
     return frozenset(w for w in f.title_words
                      if (any(c.isdigit() for c in w) and not _YEAR_WORD.match(w))
-                     or w in _ROMAN)
+                     or w in _ORDINALS)
 
 
 def same_paper_probability(x: list[float]) -> float:
