@@ -337,8 +337,7 @@ def _canonical_key(members: list[PaperRecord], merged: PaperRecord) -> str:
     titles = Counter(normalize_title(m.title) for m in members if m.title)
     title = min(titles, key=lambda t: (-titles[t], t)) if titles else ""
     years = [m.year for m in members if m.year]
-    authors = max((m.authors for m in members),
-                  key=lambda a: (len(a), [-ord(c) for c in "".join(a)]), default=[])
+    authors = max((m.authors for m in members), key=lambda a: (len(a), a), default=[])
     return paper_key({}, title, min(years) if years else None, authors[:1])
 
 

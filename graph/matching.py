@@ -39,6 +39,9 @@ WEIGHTS = (5.617, 0.068, -0.101, 2.639, -0.979, 0.082, 13.391, 0.383, -4.322, -4
 BIAS = -15.149
 #: Least similarity (0-100) of two spellings of one name word ("schöning", "schoning").
 NAME_SIMILARITY = 80.0
+#: Least share (0-100) of the smaller record's words (title, authors, venue) the other
+#: has, below which a pair is rejected without a closer look.
+MIN_SHARED_WORDS = 40.0
 #: Title similarity a match needs when neither record names authors.
 TITLE_ALONE = 93.0
 #: Least word-set similarity of what follows a shared title start (see
@@ -84,6 +87,8 @@ def words(text: str | None) -> list[str]:
     """Case-, accent- and punctuation-folded words of a text."""
     if not text:
         return []
+    if text.isascii():  # nothing to unaccent: the common case, done fast
+        return _WORD.findall(text.casefold())
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
     return _WORD.findall(folded)
@@ -111,6 +116,7 @@ class Features:
     stub: bool = False
     extra_keys: tuple[str, ...] = ()  # identifying keys beyond ids (a cited work's locator)
     recurring: bool = False  # one source lists several papers under this title
+    numbers: frozenset[str] = frozenset()  # title words that number a part or version
 
     @property
     def generic(self) -> bool:
@@ -130,6 +136,7 @@ def surname(name: str) -> str | None:
 
 
 _YEAR_WORD = re.compile(r"^(?:19|20)\d\d$")
+_DIGIT = re.compile(r"\d")
 
 
 def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
@@ -145,7 +152,8 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
         title=" ".join(title_words), title_words=title_words, names=names,
         first_surname=surname(record.authors[0]) if record.authors else None,
         year=year, venue=venue, text=frozenset(title_words) | names | venue,
-        ids=dict(record.ids), stub=record.stub, extra_keys=extra_keys)
+        ids=dict(record.ids), stub=record.stub, extra_keys=extra_keys,
+        numbers=_numbers(title_words))
 
 
 # --- the decision ------------------------------------------------------------------------
@@ -283,6 +291,8 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
         return Evidence(kind)
     if not a.title or not b.title:
         return None
+    if fuzzy and a.title != b.title and text_score(a, b) < MIN_SHARED_WORDS:
+        return None  # most words differ: not worth a closer look
     authors = author_agreement(a, b)
     if not fuzzy:
         if a.title == b.title and _years_agree(a.year, b.year) and (
@@ -300,7 +310,7 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
     kind = "title+authors" if authors is not None and authors >= 0.5 else "title"
     if a.title == b.title and _years_agree(a.year, b.year) and (authors is None or authors > 0):
         return Evidence(kind, 100.0, authors)  # equal titles: a preprint and its version
-    if _numbers(a) != _numbers(b) and (authors or 0) < 0.5:
+    if a.numbers != b.numbers and (authors or 0) < 0.5:
         return None  # "Part II", "Llama 3", "Qwen2.5-1M": a number tells papers apart
     if authors is None and max(score, core_score(a, b)) < TITLE_ALONE \
             and not _same_start_and_rest(a, b):
@@ -326,11 +336,10 @@ def _same_start_and_rest(a: Features, b: Features) -> bool:
     return fuzz.token_set_ratio(" ".join(rest_a), " ".join(rest_b)) >= REST_SIMILARITY
 
 
-def _numbers(f: Features) -> frozenset[str]:
+def _numbers(title_words: tuple[str, ...]) -> frozenset[str]:
     """Title words that hold a number (years aside), a roman numeral or an ordinal."""
-    return frozenset(w for w in f.title_words
-                     if (any(c.isdigit() for c in w) and not _YEAR_WORD.match(w))
-                     or w in _ORDINALS)
+    return frozenset(w for w in title_words
+                     if w in _ORDINALS or (_DIGIT.search(w) and not _YEAR_WORD.match(w)))
 
 
 def same_paper_probability(x: list[float]) -> float:

@@ -175,11 +175,16 @@ def normalize_id(kind: str, value: str) -> str | None:
     return value.strip()
 
 
+_TITLE_WORD = re.compile(r"\w+")
+
+
 def normalize_title(title: str) -> str:
     """Case-, accent- and punctuation-folded title words joined by '-': a title's identity."""
+    if title.isascii():
+        return "-".join(_TITLE_WORD.findall(title.casefold()))
     text = unicodedata.normalize("NFKD", title)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return "-".join(re.findall(r"\w+", text))
+    return "-".join(_TITLE_WORD.findall(text))
 
 
 def paper_key(ids: dict[str, str], title: str, year: int | None = None,
