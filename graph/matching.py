@@ -42,6 +42,9 @@ NAME_SIMILARITY = 80.0
 #: Least share (0-100) of the smaller record's words (title, authors, venue) the other
 #: has, below which a pair is rejected without a closer look.
 MIN_SHARED_WORDS = 40.0
+#: Title similarity a match needs when both records name authors (names and venue run
+#: onto a title cut off first; a record whose names sit in its title is left to the model).
+TITLE_LEAST = 80.0
 #: Title similarity a match needs when neither record names authors.
 TITLE_ALONE = 93.0
 #: Least word-set similarity of what follows a shared title start (see
@@ -312,9 +315,13 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
         return Evidence(kind, 100.0, authors)  # equal titles: a preprint and its version
     if a.numbers != b.numbers and (authors or 0) < 0.5:
         return None  # "Part II", "Llama 3", "Qwen2.5-1M": a number tells papers apart
-    if authors is None and max(score, core_score(a, b)) < TITLE_ALONE \
-            and not _same_start_and_rest(a, b):
+    best = max(score, core_score(a, b))
+    if best < TITLE_ALONE and _same_start_and_rest(a, b):
+        best = TITLE_ALONE
+    if authors is None and best < TITLE_ALONE:
         return None  # nothing but the title to go on: it must nearly be the same title
+    if a.names and b.names and best < TITLE_LEAST:
+        return None  # the same people write related papers: the titles must agree too
     probability = same_paper_probability(pair_features(a, b))
     if probability >= THRESHOLD:
         return Evidence(kind, score, authors, probability)
