@@ -263,9 +263,10 @@ def _provenance(record: PaperRecord) -> str:
 
 
 def _mark_recurring(recs: list[PaperRecord], feats: list[Features]) -> None:
-    """Titles one source gives to records of different years or different authors are
+    """Titles one source dates to more than :data:`RECURRING_YEARS` distinct years are
     recurring (a column, a report series): two such records are one paper only by the
-    rule for generic titles. (A source listing one paper twice does not make it so.)"""
+    rule for generic titles. (A source listing one paper twice, even with mangled author
+    names or a wrong year, does not make it so.)"""
     groups: dict[tuple[str, str], list[Features]] = defaultdict(list)
     for r, f in zip(recs, feats, strict=True):
         if f.title and not f.ids:
@@ -274,10 +275,7 @@ def _mark_recurring(recs: list[PaperRecord], feats: list[Features]) -> None:
     for (_, title), members in groups.items():
         if len(members) < 2:
             continue
-        years = {f.year for f in members if f.year}
-        if len(years) > RECURRING_YEARS or any(
-                author_agreement(a, b) == 0.0 for a in members[:20]
-                for b in members[:20] if a is not b):
+        if len({f.year for f in members if f.year}) > RECURRING_YEARS:
             recurring.add(title)
     for f in feats:
         f.recurring = f.title in recurring

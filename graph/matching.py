@@ -47,6 +47,8 @@ MIN_SHARED_WORDS = 40.0
 TITLE_LEAST = 80.0
 #: Title similarity a match needs when neither record names authors.
 TITLE_ALONE = 93.0
+#: Least similarity of a short title to the start of a longer one (see _title_is_prefix).
+PREFIX_SIMILARITY = 92.0
 #: Least word-set similarity of what follows a shared title start (see
 #: ``_same_start_and_rest``).
 REST_SIMILARITY = 80.0
@@ -322,10 +324,25 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
         return None  # nothing but the title to go on: it must nearly be the same title
     if a.names and b.names and best < TITLE_LEAST:
         return None  # the same people write related papers: the titles must agree too
+    if (authors or 0) >= 0.5 and _year_ok(a, b) and _title_is_prefix(a, b):
+        return Evidence("title+authors", score, authors)  # one source cut the title short
     probability = same_paper_probability(pair_features(a, b))
     if probability >= THRESHOLD:
         return Evidence(kind, score, authors, probability)
     return None
+
+
+def _year_ok(a: Features, b: Features) -> bool:
+    return _years_agree(a.year, b.year)
+
+
+def _title_is_prefix(a: Features, b: Features) -> bool:
+    """The shorter title (of at least :data:`SHORT_TITLE` words) is, give or take a
+    typo, how the longer one begins: cut short, or followed by what another field holds."""
+    short, long = sorted((a.title_words, b.title_words), key=len)
+    if len(short) < SHORT_TITLE or len(short) == len(long):
+        return False
+    return fuzz.ratio(" ".join(short), " ".join(long[:len(short)])) >= PREFIX_SIMILARITY
 
 
 def _same_start_and_rest(a: Features, b: Features) -> bool:
