@@ -51,7 +51,7 @@ TITLE_ALONE = 93.0
 PREFIX_SIMILARITY = 92.0
 #: Least word-set similarity of what follows a shared title start (see
 #: ``_same_start_and_rest``).
-REST_SIMILARITY = 80.0
+REST_SIMILARITY = 65.0
 #: Least title similarity for two records of a generic title.
 GENERIC_TITLE_SCORE = 95.0
 #: Least model probability for a match (chosen on the valid splits).
@@ -361,9 +361,10 @@ def _same_start_and_rest(a: Features, b: Features) -> bool:
 
 
 def _numbers(title_words: tuple[str, ...]) -> frozenset[str]:
-    """Title words that hold a number (years aside), a roman numeral or an ordinal."""
-    return frozenset(w for w in title_words
-                     if w in _ORDINALS or (_DIGIT.search(w) and not _YEAR_WORD.match(w)))
+    """Title words that hold a number (years and a lone "0", as in "1997.0", aside), a
+    roman numeral or an ordinal."""
+    return frozenset(w for w in title_words if w in _ORDINALS or (
+        _DIGIT.search(w) and w != "0" and not _YEAR_WORD.match(w)))
 
 
 def same_paper_probability(x: list[float]) -> float:
