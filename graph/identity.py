@@ -36,7 +36,6 @@ from citegraph.graph.matching import (
     YEAR_TOLERANCE,
     Evidence,
     Features,
-    author_agreement,
     candidate_pairs,
     decide,
     features,
@@ -57,11 +56,10 @@ _FIRST_WINS = (
     "authors_count", "date", "year", "organization", "organization_handle", "venue",
     "doc_type", "language",
 )
-#: List fields whose merge is the union in order of first sight.
-SPAN_EXEMPT = 2.0
 #: A title one source dates to more distinct years than this is a series; sources that
 #: list one paper twice date the copies a year or two apart at most.
 RECURRING_YEARS = 2
+#: List fields whose merge is the union in order of first sight.
 _UNIONS = ("keywords", "index_terms", "affiliations", "countries")
 #: What some exports write where a paper lists no author; never an author.
 AUTHOR_PLACEHOLDERS = frozenset({"[no author name available]", "[anonymous]", "anonymous",
@@ -311,13 +309,14 @@ def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool) -> tuple
     uf = UnionFind(len(feats))
     years: dict[int, tuple[int, int]] = {i: (f.year, f.year) for i, f in enumerate(feats)
                                          if f.year}
-    joined: dict[int, tuple[int, Evidence]] = {}
-    for strength, _, _, i, j, evidence in accepted:
+    joined: dict[int, tuple[int, int, Evidence]] = {}
+    for _, _, _, i, j, evidence in accepted:
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
             continue
         span = [y for r in (ri, rj) if r in years for y in years[r]]
-        if strength > -SPAN_EXEMPT and span and max(span) - min(span) > YEAR_TOLERANCE:
+        by_id = evidence.title_score is None  # an identifier outweighs a year
+        if not by_id and span and max(span) - min(span) > YEAR_TOLERANCE:
             continue
         uf.union(ri, rj)
         if span:

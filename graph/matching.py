@@ -324,16 +324,12 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
         return None  # nothing but the title to go on: it must nearly be the same title
     if a.names and b.names and best < TITLE_LEAST:
         return None  # the same people write related papers: the titles must agree too
-    if (authors or 0) >= 0.5 and _year_ok(a, b) and _title_is_prefix(a, b):
+    if (authors or 0) >= 0.5 and _years_agree(a.year, b.year) and _title_is_prefix(a, b):
         return Evidence("title+authors", score, authors)  # one source cut the title short
     probability = same_paper_probability(pair_features(a, b))
     if probability >= THRESHOLD:
         return Evidence(kind, score, authors, probability)
     return None
-
-
-def _year_ok(a: Features, b: Features) -> bool:
-    return _years_agree(a.year, b.year)
 
 
 def _title_is_prefix(a: Features, b: Features) -> bool:
