@@ -72,10 +72,6 @@ class UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
 
-    def add(self) -> int:
-        self.parent.append(len(self.parent))
-        return len(self.parent) - 1
-
     def find(self, i: int) -> int:
         parent = self.parent
         while parent[i] != i:
@@ -95,8 +91,8 @@ class UnionFind:
 class MergeReport:
     """Which records became which paper, on what evidence, and the counts per file.
 
-    ``merges`` has one entry per record folded into a paper another record created:
-    the paper's key, the record's and the other record's provenance, and the evidence.
+    ``merges`` has one entry per join (records − papers in all): the paper's key, the
+    provenance of the two records whose match made the join, and the evidence.
     ``per_file`` counts, per source file, the records that created a paper and those
     merged into one, so that records read = created + merged for every file.
     """
@@ -112,7 +108,7 @@ class MergeReport:
         return Counter(str(m["by"]) for m in self.merges)
 
     def summary(self) -> str:
-        """One line: "586 records → 527 papers; 59 merges: 41 by identifier, 18 by …"."""
+        """One line: records in, papers out, merges by kind of evidence, and references."""
         kinds = self.by_evidence()
         by_id = sum(n for k, n in kinds.items() if k in ID_KINDS or k == "locator")
         parts = [f"{by_id} by identifier"] if by_id else []
