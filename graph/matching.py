@@ -34,9 +34,9 @@ RARE_KEYS = 5
 YEAR_TOLERANCE = 1
 #: The pair model (logistic regression over :func:`pair_features`), fitted by
 #: ``bench/train_identity_model.py`` on the Magellan train/valid splits only.
-WEIGHTS = (5.617, 0.068, -0.101, 2.639, -0.979, 0.082, 13.391, 0.383, -4.322, -4.089,
-           -1.217, -3.092, 1.576)
-BIAS = -15.149
+WEIGHTS = (8.753, 0.495, -0.320, 7.207, -1.208, -0.669, 4.190, 0.311, -4.251, -4.189,
+           -0.290, -3.102, 2.316, 8.753, 1.754, -2.067, 0.822, -4.344)
+BIAS = -17.183
 #: Least similarity (0-100) of two spellings of one name word ("schöning", "schoning").
 NAME_SIMILARITY = 80.0
 #: Least share (0-100) of the smaller record's words (title, authors, venue) the other
@@ -54,6 +54,8 @@ PREFIX_SIMILARITY = 92.0
 REST_SIMILARITY = 65.0
 #: Least title similarity for two records of a generic title.
 GENERIC_TITLE_SCORE = 95.0
+#: Model probability that lets a title-only pair through without near-identical titles.
+SURE = 0.98
 #: Least model probability for a match (chosen on the valid splits).
 THRESHOLD = 0.85
 #: Titles this short (in words) are matched whole: a short title is easily contained in,
@@ -142,6 +144,9 @@ def surname(name: str) -> str | None:
 
 _YEAR_WORD = re.compile(r"^(?:19|20)\d\d$")
 _DIGIT = re.compile(r"\d")
+#: Numbers of venue editions ("23rd", "21th") and page ranges ("256265") that sources run
+#: onto titles: they number the venue, not the work.
+_NOT_A_TITLE_NUMBER = re.compile(r"^(?:\d+(?:st|nd|rd|th)|\d{5,})$")
 
 
 def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
@@ -265,7 +270,8 @@ def _found(names: frozenset[str], text: frozenset[str]) -> int:
 #: Names of :func:`pair_features`, in order.
 FEATURE_NAMES = ("title", "exact_title", "core_title", "authors", "authors_known", "text",
                  "text_ratio", "same_year", "year_off_by_one", "years_apart",
-                 "venue", "generic", "title_words")
+                 "venue", "generic", "title_words", "title_set", "prefix", "both_named",
+                 "first_author", "title_x_authors")
 
 
 def pair_features(a: Features, b: Features) -> list[float]:
@@ -280,6 +286,10 @@ def pair_features(a: Features, b: Features) -> list[float]:
         fuzz.token_set_ratio(" ".join(sorted(a.text)), " ".join(sorted(b.text))) / 100,
         float(dy == 0), float(dy == 1), float(dy is not None and dy > 1),
         venue, float(a.generic or b.generic), min(words_min, 12) / 12,
+        fuzz.token_set_ratio(a.title, b.title) / 100, float(_title_is_prefix(a, b)),
+        float(bool(a.names and b.names)),
+        float(bool(a.first_surname) and a.first_surname == b.first_surname),
+        (title_score(a, b) / 100) * (authors or 0.0),
     ]
 
 
@@ -320,13 +330,21 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
     best = max(score, core_score(a, b))
     if best < TITLE_ALONE and _same_start_and_rest(a, b):
         best = TITLE_ALONE
+    if best < TITLE_LEAST and (authors or 0) >= 0.5:
+        best = max(best, _containment(a, b))
+    probability = None
     if authors is None and best < TITLE_ALONE:
-        return None  # nothing but the title to go on: it must nearly be the same title
+        # nothing but the title to go on: it must nearly be the same title, unless the
+        # model is all but sure (titles carrying the same names and venue in other order)
+        probability = same_paper_probability(pair_features(a, b))
+        if probability < SURE:
+            return None
     if a.names and b.names and best < TITLE_LEAST:
         return None  # the same people write related papers: the titles must agree too
     if (authors or 0) >= 0.5 and _years_agree(a.year, b.year) and _title_is_prefix(a, b):
         return Evidence("title+authors", score, authors)  # one source cut the title short
-    probability = same_paper_probability(pair_features(a, b))
+    if probability is None:
+        probability = same_paper_probability(pair_features(a, b))
     if probability >= THRESHOLD:
         return Evidence(kind, score, authors, probability)
     return None
@@ -339,6 +357,15 @@ def _title_is_prefix(a: Features, b: Features) -> bool:
     if len(short) < SHORT_TITLE or len(short) == len(long):
         return False
     return fuzz.ratio(" ".join(short), " ".join(long[:len(short)])) >= PREFIX_SIMILARITY
+
+
+def _containment(a: Features, b: Features) -> float:
+    """How well the shorter title (of at least :data:`SHORT_TITLE` words) appears,
+    anywhere, inside the longer one (0-100): a title with a prefix or suffix added."""
+    short, long = sorted((a.title, b.title), key=len)
+    if len(short.split()) < SHORT_TITLE:
+        return 0.0
+    return fuzz.partial_ratio(short, long)
 
 
 def _same_start_and_rest(a: Features, b: Features) -> bool:
@@ -360,7 +387,8 @@ def _numbers(title_words: tuple[str, ...]) -> frozenset[str]:
     """Title words that hold a number (years and a lone "0", as in "1997.0", aside), a
     roman numeral or an ordinal."""
     return frozenset(w for w in title_words if w in _ORDINALS or (
-        _DIGIT.search(w) and w != "0" and not _YEAR_WORD.match(w)))
+        _DIGIT.search(w) and w != "0" and not _YEAR_WORD.match(w)
+        and not _NOT_A_TITLE_NUMBER.match(w)))
 
 
 def same_paper_probability(x: list[float]) -> float:
