@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,9 +26,12 @@ from dataclasses import dataclass, field
 from citegraph.loaders.records import ID_KINDS, PaperRecord
 from rapidfuzz import fuzz, process
 
-#: A blocking key held by more records than this is dropped: it would cost quadratic
-#: comparisons and a word that common says nothing about identity.
-MAX_BLOCK = 64
+#: A blocking key held by more records than this is dropped: a word that common says
+#: nothing about identity.
+MAX_BLOCK = 1000
+#: In a block of more records than this (plus one), each record meets only this many
+#: neighbours in content order (see :func:`candidate_pairs`).
+WINDOW = 12
 #: Rarest title words (and rarest words of the whole record) used as blocking keys.
 RARE_KEYS = 5
 #: Most years a preprint and its publication (or two sources' dates) lie apart.
@@ -427,21 +431,41 @@ def document_frequencies(feats: Sequence[Features]) -> Counter[str]:
 
 def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
         tuple[int, int]]:
-    """Each pair of records sharing a blocking key, once, as (lower, higher) index."""
+    """Pairs of records sharing a blocking key, each once, as (lower, higher) index.
+
+    A block of more than ``WINDOW + 1`` records is sorted by content (title first) and
+    each record is paired with the ``WINDOW`` after it (sorted neighbourhood), so the pairs
+    per record stay bounded however large the corpus; pairs are collected as integers and
+    de-duplicated in numpy, in memory linear in their number.
+    """
+    import numpy as np
+
     df = document_frequencies(feats) if fuzzy else Counter()
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(feats):
         for key in blocking_keys(f, df, fuzzy):
             blocks[key].append(i)
-    seen: set[tuple[int, int]] = set()
+    n = len(feats)
+    codes = array("q")
     for key, members in blocks.items():
         if len(members) < 2:
             continue
         # identifiers always block, whatever the block's size: equal ids are one paper
         if len(members) > MAX_BLOCK and key[:2] in ("w:", "p:", "a:", "t:"):
             continue
+        if len(members) > WINDOW + 1:
+            members = sorted(members, key=lambda i: _content_order(feats[i]))
         for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                if (i, j) not in seen:
-                    seen.add((i, j))
-                    yield i, j
+            for j in members[x + 1:x + 1 + WINDOW]:
+                codes.append(i * n + j if i < j else j * n + i)
+    del blocks
+    unique = np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else []
+    del codes
+    for start in range(0, len(unique), 1 << 16):
+        for code in unique[start:start + (1 << 16)].tolist():
+            yield divmod(code, n)
+
+
+def _content_order(f: Features) -> tuple[object, ...]:
+    """A record's place in a sorted block: by what it says, never by where it was read."""
+    return (f.title, f.year or 0, sorted(f.names), sorted(f.venue))
