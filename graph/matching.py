@@ -4,13 +4,14 @@ Comparing every pair of records is quadratic, so only records that share a *bloc
 are compared: an identifier, one of the rarest words of the title (or of title, authors
 and venue together, for records whose fields are in the wrong places), the first words of
 the title (a truncated title keeps its start), or first-author surname with year. Keys
-held by more than :data:`MAX_BLOCK` records are too common to say anything and are dropped.
+held by more than :data:`MAX_BLOCK` records are too common to say anything and are dropped;
+in a large block each record meets only its :data:`WINDOW` neighbours in content order.
 
 Each candidate pair is then decided on its evidence alone: title similarity (typos,
 truncation, words in another order, author names or venue glued onto the title), author
-overlap, year distance, venue, and contradicting identifiers. A pair's decision never
-depends on other pairs, so the partition the decisions induce does not depend on the order
-records arrive in.
+overlap, year distance, venue, and contradicting identifiers, with a logistic regression
+over these features making the final call. A pair's decision never depends on other pairs
+or on where its records were read, so the grouping does not depend on input order.
 """
 
 from __future__ import annotations
