@@ -22,6 +22,7 @@ from rich.markup import escape
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from citegraph.graph.identity import MergeReport
     from citegraph.graph.model import KnowledgeGraph
     from citegraph.loaders.problems import LoadReport
 
@@ -154,6 +155,23 @@ _MODEL_OPTION = typer.Option(
     help="Entity decision model from train-extractor (default: the shipped one).")
 
 
+#: The merge report written beside a built graph: one JSON object per merged record.
+MERGES_FILE = "merges.jsonl"
+
+
+def print_merges(merges: MergeReport, report: LoadReport) -> None:
+    """The merge summary, and per file: records read = papers created + merged + skipped."""
+    out.print(merges.summary(), highlight=False, soft_wrap=True)
+    rows = merges.file_counts(report)
+    if len(rows) > 1:
+        for row in rows[:PROBLEMS_SHOWN]:
+            out.print(f"  {term(row['file'])}: {row['read']} read = {row['created']} created"
+                      f" + {row['merged']} merged + {row['skipped']} skipped", highlight=False,
+                      soft_wrap=True)
+        if len(rows) > PROBLEMS_SHOWN:
+            out.print(f"  … and {len(rows) - PROBLEMS_SHOWN} more files")
+
+
 @app.command()
 def build(
     paths: Annotated[list[Path], typer.Argument(help="Files, directories or glob patterns.")],
@@ -203,6 +221,9 @@ def build(
     force: Annotated[bool, typer.Option(
         help="Write into a non-empty --out that is not a citegraph graph (its other files "
         "are left alone).")] = False,
+    fuzzy_identity: Annotated[bool, typer.Option(
+        help="Match records by title, authors and year, not only by identifiers and equal "
+        "titles.")] = True,
 ) -> None:
     """Read paper listings and build the knowledge graph into --out."""
     with interrupts_reported(out_dir):
@@ -228,7 +249,7 @@ def build(
                                gazetteer=[str(p) for p in gazetteer or []],
                                entity_embeddings=entity_embeddings,
                                extractor_model=str(extractor_model) if extractor_model
-                               else None)
+                               else None, fuzzy_identity=fuzzy_identity)
         with graph_dir.writer_lock(out_dir):
             base = append_base(out_dir) if append else None
             if not append:
@@ -239,11 +260,15 @@ def build(
             save_graph(kg, out_dir, force=force, on_warning=print_warning)
             report_path = out_dir / REPORT_FILE
             report.write_jsonl(report_path)
+            if kg.merge_report is not None:  # beside the graph, for whoever audits the merge
+                kg.merge_report.write_jsonl(out_dir / MERGES_FILE)
             _after_save(kg, neo4j, neo4j_import, database, quiet)
         print_problems(report)
         print_file_totals(report)
         files = len(report.records_read)
         print_stats(kg, f"{report.total_read} records from {files} file(s) → {out_dir}")
+        if kg.merge_report is not None:
+            print_merges(kg.merge_report, report)
         if report.has_problems:
             console.print(f"{report.summary()}; every problem is listed in "
                           f"{term(report_path)}", highlight=False, soft_wrap=True)

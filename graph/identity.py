@@ -1,11 +1,17 @@
-"""One paper, one record: merging what several files (or one file twice) say about a paper.
+"""One paper, one node: merging what several files (or one file twice) say about a paper.
 
-Two records are the same paper when they share an identifier of the same kind (DOI, arXiv
-id, Semantic Scholar id, OpenAlex id), or when no identifier kind contradicts the other and
-their normalised titles are equal with compatible years (equal, one unknown, or one year
-apart: a preprint and its publication). Sameness is transitive: a record that links two
-papers already merged separately (an S2 record with the DOI of one and the arXiv id of the
-other) folds them into one, so the order records arrive in never changes the result.
+Records are grouped by :mod:`citegraph.graph.matching`: records sharing an identifier of
+one kind are one paper; other candidate pairs (by blocking) are decided on title, authors,
+year, venue and identifiers. Sameness is transitive (a record linking two papers folds
+them into one), and since each pair is decided on its own evidence, the grouping does not
+depend on the order records arrive in. Records that are not merged always get distinct
+keys: title keys carry year and first author, and papers that still share one are told
+apart by a suffix in an order fixed by their content.
+
+Cited works are resolved after the corpus is grouped: a reference is the corpus paper it
+matches (by identifier, else by the same matcher on title, first author and year), else a
+stub paper shared by every reference to the same work. A reference never joins two corpus
+papers.
 
 Conflicting fields are resolved by one rule: the first source to give a value keeps it,
 except that the longer abstract and the longer author list win (a fuller export beats a
@@ -19,119 +25,167 @@ still find the paper.
 
 from __future__ import annotations
 
+import json
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from citegraph.loaders.records import ID_KINDS, PaperRecord, Reference, normalize_title
+from citegraph.graph.matching import (
+    YEAR_TOLERANCE,
+    Evidence,
+    Features,
+    candidate_pairs,
+    decide,
+    features,
+)
+from citegraph.loaders.records import (
+    ID_KINDS,
+    PaperRecord,
+    Reference,
+    normalize_title,
+    paper_key,
+)
+from citegraph.loaders.references import complete_reference, locators
+
+if TYPE_CHECKING:
+    from citegraph.loaders.problems import LoadReport
 
 _FIRST_WINS = (
     "authors_count", "date", "year", "organization", "organization_handle", "venue",
     "doc_type", "language",
 )
+#: A title one source dates to more distinct years than this is a series; sources that
+#: list one paper twice date the copies a year or two apart at most.
+RECURRING_YEARS = 2
 #: List fields whose merge is the union in order of first sight.
 _UNIONS = ("keywords", "index_terms", "affiliations", "countries")
-#: Preprint and published version of a paper are often dated a year apart.
-YEAR_TOLERANCE = 1
+#: What some exports write where a paper lists no author; never an author.
+AUTHOR_PLACEHOLDERS = frozenset({"[no author name available]", "[anonymous]", "anonymous",
+                                 "[no author]", "n/a"})
 
 
-def _compatible_ids(a: dict[str, str], b: dict[str, str]) -> bool:
-    return all(a[k] == b[k] for k in ID_KINDS if k in a and k in b)
+class UnionFind:
+    """Disjoint sets of record numbers; a set's root is its lowest member."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> bool:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return False
+        self.parent[max(a, b)] = min(a, b)
+        return True
 
 
-def _compatible_years(a: int | None, b: int | None) -> bool:
-    return a is None or b is None or abs(a - b) <= YEAR_TOLERANCE
+@dataclass
+class MergeReport:
+    """Which records became which paper, on what evidence, and the counts per file.
+
+    ``merges`` has one entry per join (records − papers in all): the paper's key, the
+    provenance of the two records whose match made the join, and the evidence.
+    ``per_file`` counts, per source file, the records that created a paper and those
+    merged into one, so that records read = created + merged for every file.
+    """
+
+    merges: list[dict[str, object]] = field(default_factory=list)
+    per_file: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    references: Counter[str] = field(default_factory=Counter)
+    records: int = 0
+    papers: int = 0
+
+    def by_evidence(self) -> Counter[str]:
+        """Merges counted by the kind of evidence: identifier kinds or title matches."""
+        return Counter(str(m["by"]) for m in self.merges)
+
+    def summary(self) -> str:
+        """One line: records in, papers out, merges by kind of evidence, and references."""
+        kinds = self.by_evidence()
+        by_id = sum(n for k, n in kinds.items() if k in ID_KINDS or k == "locator")
+        parts = [f"{by_id} by identifier"] if by_id else []
+        parts += [f"{n} by {k}" for k, n in sorted(kinds.items())
+                  if k not in ID_KINDS and k != "locator"]
+        text = f"{self.records:,} records → {self.papers:,} papers; {len(self.merges):,} merges"
+        if parts:
+            text += ": " + ", ".join(parts)
+        refs = self.references
+        if refs["total"]:
+            text += (f"; {refs['total']:,} references: {refs['corpus']:,} to corpus papers, "
+                     f"{refs['stub']:,} to {refs['stubs']:,} cited works outside it")
+        return text
+
+    def file_counts(self, load: LoadReport | None = None) -> list[dict[str, object]]:
+        """Per source file: records read, papers created, merged, skipped (skips from the
+        load report). For every file read, read = created + merged + skipped."""
+        files = dict.fromkeys([*self.per_file, *(load.records_read if load else {}),
+                               *(load.records_skipped if load else {})])
+        rows = []
+        for name in files:
+            counts = self.per_file.get(name, Counter())
+            skipped = load.records_skipped.get(name, 0) if load else 0
+            read = (load.records_read.get(name, 0) + skipped) if load else \
+                counts["created"] + counts["merged"]
+            rows.append({"file": name, "read": read, "created": counts["created"],
+                         "merged": counts["merged"], "skipped": skipped})
+        return rows
+
+    def write_jsonl(self, path: str | Path) -> Path:
+        """The merges, one JSON object a line (atomically written)."""
+        from citegraph.atomic import atomic_write
+
+        with atomic_write(path) as fh:
+            for merge in self.merges:
+                fh.write(json.dumps(merge, ensure_ascii=False) + "\n")
+        return Path(path)
 
 
 class PaperIndex:
-    """Merged records, findable by any identifier or by normalised title.
-
-    Slots are numbered in order of first sight; a slot folded into another forwards to it.
-    """
+    """Merged papers (corpus papers first, then cited works outside the corpus), their
+    keys, the citations between them, and the merge report."""
 
     def __init__(self) -> None:
-        self._slots: list[PaperRecord | None] = []
-        self._forward: dict[int, int] = {}
+        self.papers: list[PaperRecord] = []
+        self.keys: list[str] = []
+        self.citations: list[tuple[int, int]] = []  # (citing, cited) slots
+        self.report = MergeReport()
         self._by_id: dict[tuple[str, str], int] = {}
-        self._by_title: dict[str, list[int]] = {}
+        self._by_title: dict[str, int] = {}
 
     @property
     def records(self) -> list[PaperRecord]:
-        """Every merged paper, in order of first sight."""
-        return [r for r in self._slots if r is not None]
+        """Every merged paper."""
+        return self.papers
 
     def __len__(self) -> int:
-        return len(self._slots) - len(self._forward)
+        return len(self.papers)
 
-    def slots(self) -> list[int]:
-        """The slot of every merged paper, in order of first sight."""
-        return [i for i, r in enumerate(self._slots) if r is not None]
+    def _append(self, record: PaperRecord) -> int:
+        slot = len(self.papers)
+        self.papers.append(record)
+        for kind, value in record.ids.items():
+            self._by_id.setdefault((kind, value), slot)
+        self._by_title.setdefault(normalize_title(record.title), slot)
+        return slot
 
-    def get(self, idx: int) -> PaperRecord:
-        """The merged record of a slot (following merges)."""
-        record = self._slots[self._root(idx)]
-        assert record is not None
-        return record
-
-    def _root(self, idx: int) -> int:
-        while idx in self._forward:
-            idx = self._forward[idx]
-        return idx
-
-    def _matches(self, ids: dict[str, str], title: str | None, year: int | None) -> list[int]:
-        found: list[int] = []
+    def find(self, ids: dict[str, str], title: str | None = None) -> int | None:
+        """The slot of the paper an identifier (else an exact normalised title) names."""
         for kind, value in ids.items():
-            slot = self._by_id.get((kind, value))
-            if slot is not None and (root := self._root(slot)) not in found:
-                found.append(root)
-        if not found and title:
-            for slot in self._by_title.get(normalize_title(title), []):
-                root = self._root(slot)
-                rec = self._slots[root]
-                if rec is not None and root not in found and _compatible_ids(rec.ids, ids) \
-                        and _compatible_years(rec.year, year):
-                    found.append(root)
-                    break
-        return sorted(found)
+            if (kind, value) in self._by_id:
+                return self._by_id[(kind, value)]
+        return self._by_title.get(normalize_title(title)) if title else None
 
-    def find(self, ids: dict[str, str], title: str | None, year: int | None = None) -> int | None:
-        """The slot of the merged record these identifiers or this title name, if any."""
-        found = self._matches(ids, title, year)
-        return found[0] if found else None
 
-    def add(self, record: PaperRecord) -> int:
-        """Merge a record into the index; returns the slot of the paper it became part of."""
-        found = self._matches(record.ids, record.title, record.year)
-        if not found:
-            idx = len(self._slots)
-            self._slots.append(record)
-        else:
-            idx = found[0]
-            target = self._slots[idx]
-            assert target is not None
-            merge_into(target, record)
-            for other in found[1:]:  # the record links papers merged apart so far
-                folded = self._slots[other]
-                assert folded is not None
-                merge_into(target, folded)
-                self._slots[other] = None
-                self._forward[other] = idx
-        self._register(idx, record.ids)
-        return idx
-
-    def _register(self, idx: int, extra_ids: dict[str, str]) -> None:
-        rec = self._slots[idx]
-        assert rec is not None
-        for ids in (rec.ids, extra_ids):
-            for kind, value in ids.items():
-                self._by_id.setdefault((kind, value), idx)
-        title_key = normalize_title(rec.title)
-        if title_key:
-            slots = self._by_title.setdefault(title_key, [])
-            if idx not in slots:
-                slots.append(idx)
-
-    def resolve(self, ref: Reference) -> int | None:
-        """The slot of the paper a reference points at, if it is in the index."""
-        return self.find(ref.ids, ref.title, ref.year)
+def _ref_key(ref: Reference) -> tuple[tuple[tuple[str, str], ...], str | None, str | None]:
+    return tuple(sorted(ref.ids.items())), ref.title, ref.raw
 
 
 def _ref_key(ref: Reference) -> tuple[tuple[tuple[str, str], ...], str | None]:
@@ -183,9 +237,237 @@ def merge_into(target: PaperRecord, other: PaperRecord) -> None:
                 mine.append(ref)
 
 
-def merge_records(records: Iterable[PaperRecord]) -> PaperIndex:
-    """Merge a stream of records into one record per paper."""
+def _clean(record: PaperRecord) -> PaperRecord:
+    """Placeholders out of the author list; free-text references parsed."""
+    if any(a.strip().casefold() in AUTHOR_PLACEHOLDERS for a in record.authors):
+        keep = [i for i, a in enumerate(record.authors)
+                if a.strip().casefold() not in AUTHOR_PLACEHOLDERS]
+        for name in ("author_affiliations", "author_ids"):  # parallel lists stay parallel
+            values = getattr(record, name)
+            if len(values) == len(record.authors):
+                setattr(record, name, [values[i] for i in keep])
+        record.authors = [record.authors[i] for i in keep]
+    for ref in (*record.references, *record.cited_by):
+        complete_reference(ref)
+    return record
+
+
+def _provenance(record: PaperRecord) -> str:
+    return str(record.provenance[0]) if record.provenance else "(no source)"
+
+
+def _mark_recurring(recs: list[PaperRecord], feats: list[Features]) -> None:
+    """Titles one source dates to more than :data:`RECURRING_YEARS` distinct years are
+    recurring (a column, a report series): two such records are one paper only by the
+    rule for generic titles. (A source listing one paper twice, even with mangled author
+    names or a wrong year, does not make it so.)"""
+    groups: dict[tuple[str, str], list[Features]] = defaultdict(list)
+    for r, f in zip(recs, feats, strict=True):
+        if f.title and not f.ids:
+            groups[(r.provenance[0].source if r.provenance else "", f.title)].append(f)
+    recurring = set()
+    for (_, title), members in groups.items():
+        if len(members) < 2:
+            continue
+        if len({f.year for f in members if f.year}) > RECURRING_YEARS:
+            recurring.add(title)
+    for f in feats:
+        f.recurring = f.title in recurring
+
+
+def _content(record: PaperRecord) -> tuple[object, ...]:
+    """What a record says, as a sort key: ties between pairs break on content, never on
+    the order records came in."""
+    return (record.title, tuple(record.authors), record.year or 0, record.venue or "",
+            tuple(sorted(record.ids.items())), tuple(map(str, record.provenance)))
+
+
+def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool) -> tuple[
+        UnionFind, dict[int, tuple[int, int, Evidence]]]:
+    """Records grouped into papers; for each record joined to another, with whom and why.
+
+    Accepted pairs are joined strongest first (identifiers, then by model probability)
+    and a join that would put papers more than a year apart into one group is refused, so
+    a chain of weak links (one column's issues, year after year) cannot fold a series into
+    one paper. The order is fixed by content, so the groups do not depend on input order.
+    """
+    _mark_recurring(recs, feats)
+    accepted: list[tuple[float, tuple[object, ...], tuple[object, ...], int, int,
+                         Evidence]] = []
+    for i, j in candidate_pairs(feats, fuzzy):
+        evidence = decide(feats[i], feats[j], fuzzy)
+        if evidence is not None:
+            strength = 2.0 if evidence.title_score is None else (
+                evidence.probability if evidence.probability is not None else 1.0)
+            ci, cj = sorted((_content(recs[i]), _content(recs[j])))
+            accepted.append((-strength, ci, cj, i, j, evidence))
+    accepted.sort(key=lambda t: t[:3])
+    uf = UnionFind(len(feats))
+    years: dict[int, tuple[int, int]] = {i: (f.year, f.year) for i, f in enumerate(feats)
+                                         if f.year}
+    joined: dict[int, tuple[int, int, Evidence]] = {}
+    for _, _, _, i, j, evidence in accepted:
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
+            continue
+        span = [y for r in (ri, rj) if r in years for y in years[r]]
+        by_id = evidence.title_score is None  # an identifier outweighs a year
+        if not by_id and span and max(span) - min(span) > YEAR_TOLERANCE:
+            continue
+        uf.union(ri, rj)
+        if span:
+            years[min(ri, rj)] = (min(span), max(span))
+        joined[max(ri, rj)] = (i, j, evidence)  # the later group's first record merged
+    return uf, joined
+
+
+def _canonical_key(members: list[PaperRecord], merged: PaperRecord) -> str:
+    """The key of a paper, independent of the order its records came in: the strongest
+    identifier (first source's value), else the commonest normalised title (ties: the
+    smallest), the earliest year, and the first author of the longest author list."""
+    if any(merged.ids.get(k) for k in ID_KINDS):
+        return paper_key(merged.ids, merged.title)
+    titles = Counter(normalize_title(m.title) for m in members if m.title)
+    title = min(titles, key=lambda t: (-titles[t], t)) if titles else ""
+    years = [m.year for m in members if m.year]
+    authors = max((m.authors for m in members), key=lambda a: (len(a), a), default=[])
+    return paper_key({}, title, min(years) if years else None, authors[:1])
+
+
+def _unique_keys(keys: list[str], records: list[PaperRecord]) -> list[str]:
+    """Keys made distinct: papers sharing one are numbered by their sorted provenance."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for slot, key in enumerate(keys):
+        holders[key].append(slot)
+    out = list(keys)
+    for key, slots in holders.items():
+        if len(slots) > 1:
+            ordered = sorted(slots, key=lambda s: sorted(map(str, records[s].provenance)))
+            for n, slot in enumerate(ordered[1:], start=2):
+                out[slot] = f"{key}~{n}"
+    return out
+
+
+def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True) -> PaperIndex:
+    """Merge a stream of records into one record per paper and resolve their references.
+
+    ``fuzzy`` False merges only on identifiers and equal normalised titles (years at most
+    one apart; generic titles need agreeing authors).
+    """
+    recs = [_clean(r) for r in records]
+    feats = [features(r) for r in recs]
+    uf, joined = _group(recs, feats, fuzzy)
     index = PaperIndex()
-    for record in records:
-        index.add(record)
+    report = index.report
+    components: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(recs)):
+        components[uf.find(i)].append(i)
+    members_of: list[list[PaperRecord]] = []
+    for root in sorted(components):
+        members = components[root]
+        target = recs[members[0]]
+        for i in members[1:]:
+            merge_into(target, recs[i])
+        index._append(target)
+        members_of.append([recs[i] for i in members])
+        for i in members:
+            source = recs[i].provenance[0].source if recs[i].provenance else "(no source)"
+            report.per_file[source]["merged" if i in joined else "created"] += 1
+    keys = [_canonical_key(m, p) for m, p in zip(members_of, index.papers, strict=True)]
+    slot_of_root = {root: slot for slot, root in enumerate(sorted(components))}
+    for _, (i, j, evidence) in sorted(joined.items()):
+        later, first = max(i, j), min(i, j)
+        report.merges.append({"record": _provenance(recs[later]),
+                              "with": _provenance(recs[first]),
+                              "slot": slot_of_root[uf.find(i)], **evidence.as_dict()})
+    report.records, report.papers = len(recs), len(index.papers)
+    del recs, feats, uf
+    _resolve_references(index, fuzzy)
+    keys += [_canonical_key([p], p) for p in index.papers[len(keys):]]
+    index.keys = _unique_keys(keys, index.papers)
+    for merge in report.merges:
+        merge["paper"] = index.keys[merge.pop("slot")]  # type: ignore[arg-type]
     return index
+
+
+def _reference_record(ref: Reference) -> PaperRecord:
+    return PaperRecord(title=ref.title or "", ids=dict(ref.ids), year=ref.year,
+                       authors=list(ref.authors), venue=ref.venue, stub=True)
+
+
+def _resolve_references(index: PaperIndex, fuzzy: bool) -> None:
+    """Each paper's references and citing works as citation pairs of slots.
+
+    A cited work goes to the corpus paper it matches best (highest title score, then the
+    earliest paper; a reference never joins two corpus papers). Works matching none are
+    grouped among themselves into shared stubs; a group some of whose references reached
+    one corpus paper (and no other) goes to that paper too.
+    """
+    corpus = len(index.papers)
+    wanted: list[tuple[int, bool, int]] = []  # (paper slot, the paper cites it, work)
+    works: list[PaperRecord] = []
+    work_feats: list[Features] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for slot in range(corpus):
+        record = index.papers[slot]
+        for refs, cites in ((record.references, True), (record.cited_by, False)):
+            for ref in refs:
+                loc = locators(ref)
+                if not ref.ids and not ref.title and not loc:
+                    continue
+                key = (tuple(sorted(ref.ids.items())), ref.title, ref.year,
+                       tuple(ref.authors[:1]), loc)
+                if key not in seen:  # the same text in many lists is compared once
+                    seen[key] = len(works)
+                    works.append(_reference_record(ref))
+                    work_feats.append(features(works[-1], loc))
+                wanted.append((slot, cites, seen[key]))
+    if not works:
+        return
+    allf = [features(p) for p in index.papers] + work_feats
+    best: dict[int, tuple[float, int]] = {}  # work -> (title score, corpus slot)
+    uf = UnionFind(len(works))
+    for i, j in candidate_pairs(allf, fuzzy):
+        if j < corpus:
+            continue  # two corpus papers: grouped already
+        evidence = decide(allf[i], allf[j], fuzzy)
+        if evidence is None:
+            continue
+        if i >= corpus:
+            uf.union(i - corpus, j - corpus)
+            continue
+        score = 101.0 if evidence.title_score is None else evidence.title_score
+        w = j - corpus
+        if w not in best or (-score, i) < (-best[w][0], best[w][1]):
+            best[w] = (score, i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for w in range(len(works)):
+        groups[uf.find(w)].append(w)
+    work_slot: dict[int, int] = {}
+    for root in sorted(groups):
+        members = groups[root]
+        reached = {best[w][1] for w in members if w in best}
+        for w in members:
+            if w in best:
+                work_slot[w] = best[w][1]
+                if works[w].ids:  # the paper gains ids its source lacked
+                    merge_into(index.papers[best[w][1]], works[w])
+        rest = [w for w in members if w not in best]
+        if not rest:
+            continue
+        if len(reached) == 1:
+            slot = reached.pop()
+        else:
+            target = PaperRecord(title="", stub=True)
+            for w in rest:
+                merge_into(target, works[w])
+            slot = index._append(target)
+        for w in rest:
+            work_slot[w] = slot
+    refs = index.report.references
+    for slot, cites, w in wanted:
+        other = work_slot[w]
+        index.citations.append((slot, other) if cites else (other, slot))
+        refs["total"] += 1
+        refs["corpus" if other < corpus else "stub"] += 1
+    refs["stubs"] = len(index.papers) - corpus

@@ -20,6 +20,7 @@ from citegraph.graph.vectors import PaperVectors
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from citegraph.graph.identity import MergeReport
     from citegraph.loaders.problems import LoadReport
     from citegraph.queries import Queries
     from citegraph.viz import GraphView
@@ -48,6 +49,8 @@ class KnowledgeGraph:
         self._rdf: RdfGraph | None = None  # the SPARQL view, built on first use
         #: What reading the input files met (set by ``citegraph.build``; not saved).
         self.load_report: LoadReport | None = None
+        #: Which records became which paper, and why (set by the build; not saved).
+        self.merge_report: MergeReport | None = None
 
     # --- building -----------------------------------------------------------------
     def add_node(self, label: str, key: str, **props: Any) -> str:

@@ -17,9 +17,6 @@ from citegraph.loaders.records import PaperRecord, Provenance
 #: Record identifier kinds and the paper properties that hold them.
 ID_PROPERTY = {"doi": S.DOI, "arxiv": S.ARXIV_ID, "s2": S.S2_ID, "openalex": S.OPENALEX_ID,
                "pmid": S.PMID, "pmcid": S.PMCID, "eid": S.EID, "wos": S.WOS_UID}
-#: Author identifier kinds (keys of ``PaperRecord.author_ids`` items) and their properties.
-AUTHOR_ID_PROPERTY = {"orcid": S.ORCID, "scopus": S.SCOPUS_AUTHOR_ID, "s2": S.S2_AUTHOR_ID,
-                      "openalex": S.OPENALEX_AUTHOR_ID, "researcherid": S.RESEARCHER_ID}
 #: Bibliometric record fields stored on Paper nodes under the same name.
 BIBLIOMETRIC_FIELDS: dict[str, str] = {
     "keywords": S.KEYWORDS, "index_terms": S.INDEX_TERMS, "doc_type": S.DOC_TYPE,
@@ -90,58 +87,24 @@ def author_key(name: str) -> str:
     return names.author_key(name)
 
 
-def author_properties(ids: dict[str, str]) -> dict[str, str]:
-    """An author's identifiers as Author node properties; unknown kinds are left out."""
-    return {AUTHOR_ID_PROPERTY[kind]: value for kind, value in ids.items()
-            if kind in AUTHOR_ID_PROPERTY and value}
-
-
-def _resolve_all(index: PaperIndex) -> list[tuple[int, list[int], list[int]]]:
-    """Each paper's cited and citing slots, adding a stub for every work not in the corpus.
-
-    All stubs are added before any node is made: a later reference may give a stub the DOI
-    an earlier one lacked, and the node must carry the key the finished merge gives it.
-    """
-    links = []
-    for slot in index.slots():
-        record = index.get(slot)
-        cited, citing = [], []
-        for refs, out in ((record.references, cited), (record.cited_by, citing)):
-            for ref in refs:
-                if not ref.ids and not ref.title:
-                    continue
-                # known or not, the work gains what the reference says of it (a stub its
-                # title and ids, a corpus paper the ids its source lacked)
-                idx = index.add(PaperRecord(title=ref.title or "", ids=dict(ref.ids),
-                                            year=ref.year, stub=True))
-                out.append(idx)
-        links.append((slot, cited, citing))
-    return links
-
-
 def add_papers(kg: KnowledgeGraph, index: PaperIndex) -> None:
     """Add a Paper node per merged record, its authors, and its explicit citations.
 
-    A cited (or citing) work that is not in the corpus becomes a stub paper (``stub``:
-    true) with whatever title and identifiers the reference gave, so citation counts and
+    A cited (or citing) work that is not in the corpus is a stub paper (``stub``: true)
+    with whatever title and identifiers its references gave, so citation counts and
     co-citation see it.
     """
-    links = _resolve_all(index)
-    for record in index.records:
-        kg.add_node(S.PAPER, record.key, **paper_properties(record))
-    for slot, cited, citing in links:
-        record = index.get(slot)  # a reference may have folded it into another paper
-        paper = S.node_id(S.PAPER, record.key)
-        author_ids = record.author_ids if len(record.author_ids) == len(record.authors) else []
-        for position, name in enumerate(record.authors, start=1):
-            key = author_key(name)
-            if key and not names.is_placeholder(name):
-                ids = author_ids[position - 1] if author_ids else {}
-                author = kg.add_node(S.AUTHOR, key, **{S.NAME: name}, **author_properties(ids))
-                kg.add_edge(S.AUTHORED, author, paper, **{S.POSITION: position})
-        source = ",".join(record.sources)
-        edges = [(paper, S.node_id(S.PAPER, index.get(i).key)) for i in cited]
-        edges += [(S.node_id(S.PAPER, index.get(i).key), paper) for i in citing]
-        for start, end in edges:
-            if start != end:
-                kg.add_edge(S.CITES, start, end, **{S.INFERRED: False, S.SOURCE: source})
+    from citegraph.graph.authors import add_authors
+
+    ids = [S.node_id(S.PAPER, key) for key in index.keys]
+    for record, key in zip(index.papers, index.keys, strict=True):
+        kg.add_node(S.PAPER, key, **paper_properties(record))
+    # a stub's authors are what a reference list abbreviated ("Ito M"): they help match the
+    # cited work, but are not people of the corpus
+    real = [i for i, record in enumerate(index.papers) if not record.stub]
+    add_authors(kg, [index.papers[i] for i in real], [ids[i] for i in real])
+    for citing, cited in index.citations:
+        start, end = ids[citing], ids[cited]
+        if start != end:
+            source = ",".join(index.papers[citing].sources or index.papers[cited].sources)
+            kg.add_edge(S.CITES, start, end, **{S.INFERRED: False, S.SOURCE: source})

@@ -48,6 +48,8 @@ class BuildOptions:
     gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
     extractor_model: str | None = None  # entity decision model file; None = the shipped one
     entity_embeddings: bool = False  # type unknown names / merge near-duplicates with `model`
+    #: Match records by title, authors and year beyond identifiers and equal titles.
+    fuzzy_identity: bool = True
     #: Vectors of an earlier build of the same output (not extended, rebuilt): reused by
     #: content hash like the vectors of ``base``, so a rebuild embeds only changed papers.
     vector_cache: PaperVectors | None = field(default=None, repr=False)
@@ -79,7 +81,7 @@ def build_graph(
                 yield item
 
         stream = records if total is not None else counted(records)
-        index = merge_records(chain(previous, stream))
+        index = merge_records(chain(previous, stream), fuzzy=options.fuzzy_identity)
     kg = KnowledgeGraph()
     if base is not None:
         for start, end, _, props in base.edges(S.CITES):
@@ -89,6 +91,7 @@ def build_graph(
                         kg.g.add_node(nid, **base.node(nid))
                 kg.add_edge(S.CITES, start, end, **{k: v for k, v in props.items() if k != S.TYPE})
     add_papers(kg, index)
+    kg.merge_report = index.report
     if options.entities:
         from citegraph.graph.entities import add_entities
 

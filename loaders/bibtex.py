@@ -53,6 +53,7 @@ from citegraph.loaders.names import (
 )
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance, Reference
+from citegraph.loaders.references import scopus_references
 from citegraph.loaders.terms import scopus_terms, split_terms
 from citegraph.loaders.text import clean
 from citegraph.loaders.textio import read_text
@@ -394,11 +395,13 @@ def _affiliations(get: Callable[[str], str], authors: list[str]) -> tuple[list[s
 
 
 def _references(get: Callable[[str], str]) -> list[Reference]:
-    """Cited works that carry a DOI, as the CSV loader reads them: Web of Science
-    ``Cited-References`` (a line each), Scopus ``references`` (``;``-separated)."""
-    lines = get("cited-references").splitlines() or get("references").split(";")
-    return [Reference(ids={"doi": doi}, year=year_of(line))
-            for line in lines if (doi := doi_in_text(line))]
+    """Cited works as the source wrote them, parsed later by :mod:`~citegraph.loaders.
+    references`: Web of Science ``Cited-References`` (a line each), else Scopus
+    ``references`` (``;``-separated)."""
+    lines = [line.strip() for line in get("cited-references").splitlines() if line.strip()]
+    if lines:
+        return [Reference(raw=line, raw_format="wos") for line in lines]
+    return scopus_references(get("references"))
 
 
 def _cited_by(get: Callable[[str], str]) -> tuple[int | None, str | None]:

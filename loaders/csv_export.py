@@ -7,8 +7,8 @@ Each layout is a column mapping recognised by its header row; the delimiter (com
 semicolon) is sniffed from the header, and Web of Science's tab-delimited files are read
 unquoted as they are written. Quoted cells may span lines. Rows with more cells than the
 header are realigned (:mod:`~citegraph.loaders.csv_align`) with one warning per file.
-Reference lists (Scopus ``References``, WoS ``CR``) become references wherever they carry
-a DOI.
+Reference lists (Scopus ``References``, WoS ``CR``) become one raw reference each, parsed
+by :mod:`citegraph.loaders.references`.
 
 Bibliometric columns are read where the layout has them: author and index keywords,
 affiliations (each author's too, where the export pairs them) and their countries,
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from citegraph.loaders.affiliations import countries_of, country_from_code
-from citegraph.loaders.common import add_id, arxiv_from_doi, doi_in_text, iso_date, year_of
+from citegraph.loaders.common import add_id, arxiv_from_doi, iso_date, year_of
 from citegraph.loaders.csv_align import Aligner
 from citegraph.loaders.names import author_key, display_name, is_placeholder, split_names
 from citegraph.loaders.problems import LoadReport
@@ -358,10 +358,9 @@ def _record(layout: Layout, get: Getter, path: Path, location: str,
                           ("openalex", layout.openalex), ("pmcid", layout.pmcid)):
         add_id(ids, kind, get(columns))
     date = iso_date(get(layout.date))
-    references = []
-    for text in layout.split_references(get(layout.references)):
-        if doi := doi_in_text(text):
-            references.append(Reference(ids={"doi": doi}, year=year_of(text)))
+    raw_format = "scopus" if layout.name == "scopus" else "wos"  # parsed centrally
+    references = [Reference(raw=text, raw_format=raw_format)
+                  for text in layout.split_references(get(layout.references))]
     names = [display_name(a) for a in layout.split_authors(clean(get(layout.authors)))]
     keep = [i for i, n in enumerate(names) if n and not is_placeholder(n)]
     authors = [names[i] for i in keep]

@@ -91,8 +91,9 @@ class PaperRecord:
 
     @property
     def key(self) -> str:
-        """A stable key: the strongest real identifier, else the normalised title."""
-        return paper_key(self.ids, self.title)
+        """A stable key: the strongest real identifier, else the normalised title with
+        year and first author (see :func:`paper_key`)."""
+        return paper_key(self.ids, self.title, self.year, self.authors[:1])
 
 
 # --- identifiers ---------------------------------------------------------------------
@@ -174,16 +175,32 @@ def normalize_id(kind: str, value: str) -> str | None:
     return value.strip()
 
 
+_TITLE_WORD = re.compile(r"\w+")
+
+
 def normalize_title(title: str) -> str:
     """Case-, accent- and punctuation-folded title words joined by '-': a title's identity."""
+    if title.isascii():
+        return "-".join(_TITLE_WORD.findall(title.casefold()))
     text = unicodedata.normalize("NFKD", title)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return "-".join(re.findall(r"\w+", text))
+    return "-".join(_TITLE_WORD.findall(text))
 
 
-def paper_key(ids: dict[str, str], title: str) -> str:
-    """The key of a paper: ``doi:…``, ``arxiv:…``, … or ``title:…``."""
+def paper_key(ids: dict[str, str], title: str, year: int | None = None,
+              authors: list[str] | tuple[str, ...] = ()) -> str:
+    """The key of a paper: ``doi:…``, ``arxiv:…``, … or ``title:…~year~surname``.
+
+    A title alone does not name one paper (many papers are called "Editorial"), so title
+    keys carry the year and the first author's family name where known; papers that still
+    share such a key are told apart by the merge (:mod:`citegraph.graph.identity`).
+    """
     for kind in ID_KINDS:
         if ids.get(kind):
             return f"{kind}:{ids[kind]}"
-    return f"title:{normalize_title(title)}"
+    key = f"title:{normalize_title(title)}"
+    if year:
+        key += f"~{year}"
+    if authors and (family := normalize_title(authors[0]).rsplit("-", 1)[-1]):
+        key += f"~{family}"
+    return key

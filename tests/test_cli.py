@@ -50,3 +50,32 @@ def test_build_and_stats_on_the_example_corpus(tmp_path, seeds_dir):
     assert manifest["counts"]["nodes"]["Paper"] == 527
     stats = run("stats", str(out))
     assert stats.returncode == 0 and "527" in stats.stdout
+
+
+def test_build_writes_and_summarises_the_merge_report(tmp_path):
+    fixtures = __import__("pathlib").Path(__file__).parent / "fixtures"
+    out = tmp_path / "graph"
+    # the same two articles exported by Scopus (BibTeX) and in a CSV listing, one with typos
+    csv_path = tmp_path / "listing.csv"
+    csv_path.write_text(
+        "title,authors,year,venue\n"
+        '"ELECTRE-SCORE: a first outranking-based method for scoring actions",'
+        '"J.R. Figueira; S. Greco; B. Roy",2022,Eur J Oper Res\n'
+        '"Clasification model for bid/no-bid decisions in construction projects",'
+        '"M.C.B. de Araújo; L.H. Alencar",2022,Int Trans Oper Res\n'
+        '"A paper only this listing has",A. Nobody,2020,\n', encoding="utf-8")
+    result = run("build", str(fixtures / "scopus_references.bib"), str(csv_path), "--out",
+                 str(out), "--no-entities", "--no-similarity", "--no-co-mention",
+                 "--no-citations", "-q")
+    assert result.returncode == 0, result.stderr
+    assert "6 records → 4 papers; 2 merges: 2 by title+authors" in result.stdout
+    assert f"{csv_path}: 3 read = 1 created + 2 merged + 0 skipped" in result.stdout
+    merges = [json.loads(line) for line in (out / "merges.jsonl").read_text().splitlines()]
+    assert {m["record"] for m in merges} == {f"{csv_path}:line 2", f"{csv_path}:line 3"}
+    assert {m["paper"] for m in merges} == {"doi:10.1016/j.ejor.2021.05.017",
+                                           "doi:10.1111/itor.13037"}
+    assert all(m["by"] == "title+authors" and m["title_score"] > 90 for m in merges)
+    exact = run("build", str(fixtures / "scopus_references.bib"), str(csv_path), "--out",
+                str(tmp_path / "exact"), "--no-entities", "--no-similarity",
+                "--no-co-mention", "--no-citations", "-q", "--no-fuzzy-identity")
+    assert "6 records → 5 papers; 1 merges: 1 by title" in exact.stdout  # equal titles only

@@ -16,6 +16,7 @@ import rispy
 from citegraph.graph import schema as S
 from citegraph.graph.pipeline import BuildOptions
 from citegraph.loaders import LoadReport, iter_records
+from citegraph.loaders.references import complete_reference
 from conftest import FIXTURES, by_title, load, messages
 
 BARE = BuildOptions(entities=False, similarity=False, co_mention=False, citations=False)
@@ -75,13 +76,19 @@ def test_wos_bibtex_capitalised_and_double_braced_fields():
     entry = raw[raw.index("WOS:000692076300008,"):]
     cited = entry[entry.index("Cited-References = "):entry.index("Number-of-Cited-References")]
     with_doi = [x for x in cited.splitlines() if re.search(r"\b10\.\d{4,9}/", x)]
-    assert len(paper.references) == len(with_doi) == 179
-    assert paper.references[0].ids == {"doi": "10.1016/j.ejor.2011.09.047"}
+    lines = [x for x in cited.splitlines() if x.strip()]
+    # every cited reference is kept as written, and parsed centrally into its DOI
+    assert len(paper.references) == len(lines) and all(r.raw_format == "wos"
+                                                       for r in paper.references)
+    parsed = [complete_reference(r) for r in paper.references]
+    assert sum(bool(r.ids.get("doi")) for r in parsed) == len(with_doi) == 179
+    assert parsed[0].ids == {"doi": "10.1016/j.ejor.2011.09.047"}
 
 
 def test_author_ids_reach_author_nodes():
     kg = citegraph.build([FIXTURES / "real/wos/pybibx_wos.bib"], options=BARE)
-    author = kg.g.nodes[S.node_id(S.AUTHOR, "luis-martinez")]
+    (author,) = [a for _, a in kg.nodes(S.AUTHOR) if a[S.NAME] == "Luis Martinez"]
+    assert author[S.KEY] == "orcid:0000-0003-4245-8813"  # an identifier keys the person
     assert author[S.ORCID] == "0000-0003-4245-8813"
     assert author[S.RESEARCHER_ID] == "A-1746-2009"
 

@@ -23,7 +23,7 @@ def test_a_record_linking_two_papers_folds_them_in_any_order():
     index = merge_records([a, b, link])
     (paper,) = index.records
     assert paper.ids == {"doi": "10.1/x", "arxiv": "2101.00001"}
-    assert paper.sources == ["bib", "s2", "arxiv"]
+    assert paper.sources == ["bib", "arxiv", "s2"]  # in order of first sight
     assert index.find({"arxiv": "2101.00001"}, None) == index.find({"doi": "10.1/x"}, None)
 
 
@@ -43,7 +43,8 @@ def test_conflict_rule():
     second = rec(abstract="a much longer abstract", authors=["A", "B"], venue="Other",
                  year=2020, ids={"doi": "10.1/a", "s2": "abc"}, upvotes=9,
                  references=[Reference(ids={"doi": "10.1/z"})])
-    (paper,) = merge_records([first, second]).records
+    paper, cited = merge_records([first, second]).records
+    assert cited.stub and cited.ids == {"doi": "10.1/z"}
     assert paper.venue == "First Venue"  # first source keeps a value
     assert paper.abstract == "a much longer abstract"  # longer abstract wins
     assert paper.authors == ["A", "B"]  # longer author list wins

@@ -1,4 +1,11 @@
+from citegraph.loaders.references import complete_reference
 from conftest import load, messages
+
+
+def parsed_ids(paper):
+    """The identifiers of a record's references once their raw text is parsed (the build
+    does this for every loader)."""
+    return [complete_reference(r).ids for r in paper.references]
 
 
 def test_scopus_layout_multiline_cells_and_references():
@@ -8,7 +15,9 @@ def test_scopus_layout_multiline_cells_and_references():
     assert paper.authors == ["Li Chen", "Ana Novák"]  # "Author full names", ids dropped
     assert paper.venue == "Journal of Scholarly Data" and paper.year == 2021
     assert "second abstract line" in paper.abstract
-    assert [r.ids for r in paper.references] == [{"doi": "10.1234/citation.indexing"}]
+    assert {r.raw_format for r in paper.references} == {"scopus"}
+    assert parsed_ids(paper) == [{"doi": "10.1234/citation.indexing"}, {}]
+    assert paper.references[1].title == "Networks of scientific papers"  # no DOI, still kept
     assert "scopus.csv:line 4: error: row has no title" in messages(report)[0]
 
 
@@ -18,7 +27,7 @@ def test_wos_tab_delimited_with_bom_and_quotes():
     assert first.authors == ["Li Chen", "Ana Novák"]  # AF preferred to AU
     assert first.abstract == 'We merge "records" from many sources.'  # quotes kept as text
     assert first.ids == {"doi": "10.1234/jsd.2021.0042", "wos": "WOS:000600000000001"}
-    assert [r.ids["doi"] for r in first.references] == [
+    assert [ids["doi"] for ids in parsed_ids(first)] == [
         "10.1234/citation.indexing", "10.1126/science.149.3683.510"]
     assert second.authors == ["Jörg Müller"] and second.year == 2019
 
@@ -39,7 +48,7 @@ def test_wos_spreadsheet_columns_in_utf16():
     assert report.formats[next(iter(report.formats))] == "csv"
     assert paper.title == "Scalable citation graphs from heterogeneous sources"
     assert paper.authors == ["Li Chen", "Ana Novák"] and paper.year == 2021
-    assert [r.ids for r in paper.references] == [{"doi": "10.1234/citation.indexing"}]
+    assert parsed_ids(paper) == [{"doi": "10.1234/citation.indexing"}]
 
 
 def test_unclosed_quote_ends_the_file_with_an_error(tmp_path):

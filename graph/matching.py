@@ -1,0 +1,472 @@
+"""Which records are the same paper: candidate pairs by blocking, then a scored decision.
+
+Comparing every pair of records is quadratic, so only records that share a *blocking key*
+are compared: an identifier, one of the rarest words of the title (or of title, authors
+and venue together, for records whose fields are in the wrong places), the first words of
+the title (a truncated title keeps its start), or first-author surname with year. Keys
+held by more than :data:`MAX_BLOCK` records are too common to say anything and are dropped;
+in a large block each record meets only its :data:`WINDOW` neighbours in content order.
+
+Each candidate pair is then decided on its evidence alone: title similarity (typos,
+truncation, words in another order, author names or venue glued onto the title), author
+overlap, year distance, venue, and contradicting identifiers, with a logistic regression
+over these features making the final call. A pair's decision never depends on other pairs
+or on where its records were read, so the grouping does not depend on input order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from citegraph.loaders.records import ID_KINDS, PaperRecord
+from rapidfuzz import fuzz, process
+
+#: A blocking key held by more records than this is dropped: a word that common says
+#: nothing about identity.
+MAX_BLOCK = 1000
+#: In a block of more records than this (plus one), each record meets only this many
+#: neighbours in content order (see :func:`candidate_pairs`).
+WINDOW = 12
+#: Rarest title words (and rarest words of the whole record) used as blocking keys.
+RARE_KEYS = 5
+#: Most years a preprint and its publication (or two sources' dates) lie apart.
+YEAR_TOLERANCE = 1
+#: The pair model (logistic regression over :func:`pair_features`), fitted by
+#: ``bench/train_identity_model.py`` on the Magellan train/valid splits only.
+WEIGHTS = (8.753, 0.495, -0.320, 7.207, -1.208, -0.669, 4.190, 0.311, -4.251, -4.189,
+           -0.290, -3.102, 2.316, 8.753, 1.754, -2.067, 0.822, -4.344)
+BIAS = -17.183
+#: Least similarity (0-100) of two spellings of one name word ("schöning", "schoning").
+NAME_SIMILARITY = 80.0
+#: Least share (0-100) of the smaller record's words (title, authors, venue) the other
+#: has, below which a pair is rejected without a closer look.
+MIN_SHARED_WORDS = 40.0
+#: Title similarity a match needs when both records name authors (names and venue run
+#: onto a title cut off first; a record whose names sit in its title is left to the model).
+TITLE_LEAST = 80.0
+#: Title similarity a match needs when neither record names authors.
+TITLE_ALONE = 93.0
+#: Least similarity of a short title to the start of a longer one (see _title_is_prefix).
+PREFIX_SIMILARITY = 92.0
+#: Least word-set similarity of what follows a shared title start (see
+#: ``_same_start_and_rest``).
+REST_SIMILARITY = 65.0
+#: Least title similarity for two records of a generic title.
+GENERIC_TITLE_SCORE = 95.0
+#: Model probability that lets a title-only pair through without near-identical titles.
+SURE = 0.98
+#: Least model probability for a match (chosen on the valid splits).
+THRESHOLD = 0.85
+#: Titles this short (in words) are matched whole: a short title is easily contained in,
+#: or a few edits away from, a different paper's title.
+SHORT_TITLE = 4
+
+#: Titles that many unrelated papers share: matching one needs authors or venue to agree.
+GENERIC_TITLES = frozenset({
+    "editorial", "editorials", "editor s note", "editor s notes", "editors note",
+    "editors notes", "from the editor", "from the editors", "letter from the editor",
+    "guest editorial", "guest editors introduction", "guest editor s introduction",
+    "introduction", "introduction to the special issue", "preface", "foreword",
+    "reply", "response", "rejoinder", "comment", "comments", "discussion", "erratum",
+    "errata", "corrigendum", "correction", "retraction", "retraction notice",
+    "book review", "book reviews", "reviews", "news", "abstracts", "index",
+    "author index", "subject index", "contents", "table of contents", "front matter",
+    "back matter", "in memoriam", "obituary", "announcement", "announcements",
+    "call for papers", "panel", "panel discussion", "keynote", "keynote address",
+    "invited talk", "tutorial", "summary", "conclusion", "conclusions", "overview",
+    "acknowledgments", "acknowledgements", "reviewers", "list of reviewers", "untitled",
+})
+_STOP = frozenset({
+    "a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on",
+    "or", "the", "to", "with", "via", "using", "its", "their", "this", "that", "we", "our"})
+#: Words of venue names that sources run onto titles.
+_VENUE_WORDS = frozenset({
+    "conference", "proceedings", "proc", "journal", "j", "trans", "transactions", "record",
+    "sigmod", "vldb", "icde", "acm", "ieee", "international", "symposium", "workshop"})
+_WORD = re.compile(r"[^\W_]+")
+#: Words that number parts or sequels of a work, like digits do.
+_ORDINALS = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "first", "second",
+                       "third", "fourth", "fifth", "one", "two", "three", "four", "five"})
+
+
+def words(text: str | None) -> list[str]:
+    """Case-, accent- and punctuation-folded words of a text."""
+    if not text:
+        return []
+    if text.isascii():  # nothing to unaccent: the common case, done fast
+        return _WORD.findall(text.casefold())
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+    return _WORD.findall(folded)
+
+
+def name_tokens(authors: Iterable[str]) -> frozenset[str]:
+    """Name words of an author list (initials left out): compared as a bag, so "Smith, J.",
+    "J. Smith", names run together by a comma, and names misplaced into another field
+    still meet."""
+    return frozenset(w for name in authors for w in words(name) if len(w) > 1)
+
+
+@dataclass
+class Features:
+    """What matching compares of one record, computed once."""
+
+    title: str  # folded title words joined by spaces
+    title_words: tuple[str, ...]
+    names: frozenset[str]  # author name words
+    first_surname: str | None
+    year: int | None
+    venue: frozenset[str]
+    text: frozenset[str]  # every word of title, authors and venue
+    ids: dict[str, str] = field(default_factory=dict)
+    stub: bool = False
+    extra_keys: tuple[str, ...] = ()  # identifying keys beyond ids (a cited work's locator)
+    recurring: bool = False  # one source lists several papers under this title
+    numbers: frozenset[str] = frozenset()  # title words that number a part or version
+
+    @property
+    def generic(self) -> bool:
+        """A title many papers share: known generic, one word, or recurring in a source."""
+        return self.recurring or self.title in GENERIC_TITLES or len(self.title_words) < 2
+
+
+def surname(name: str) -> str | None:
+    """The family name of a display name ("Given Family", or "Family, G." as some sources
+    write it): the longest-looking word that is not an initial."""
+    if "," in name:
+        head = [w for w in words(name.split(",", 1)[0]) if len(w) > 1]
+        if head:
+            return head[-1]
+    parts = [w for w in words(name) if len(w) > 1]
+    return parts[-1] if parts else None
+
+
+_YEAR_WORD = re.compile(r"^(?:19|20)\d\d$")
+_DIGIT = re.compile(r"\d")
+#: Numbers of venue editions ("23rd", "21th") and page ranges ("256265") that sources run
+#: onto titles: they number the venue, not the work.
+_NOT_A_TITLE_NUMBER = re.compile(r"^(?:\d+(?:st|nd|rd|th)|\d{5,})$")
+
+
+def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
+    """The matching features of a record. A record without a year takes one written
+    at the end of its title (where a source that runs fields together puts it)."""
+    title_words = tuple(words(record.title))
+    names = name_tokens(record.authors)
+    venue = frozenset(words(record.venue))
+    year = record.year
+    if year is None and title_words and _YEAR_WORD.match(title_words[-1]):
+        year = int(title_words[-1])
+    return Features(
+        title=" ".join(title_words), title_words=title_words, names=names,
+        first_surname=surname(record.authors[0]) if record.authors else None,
+        year=year, venue=venue, text=frozenset(title_words) | names | venue,
+        ids=dict(record.ids), stub=record.stub, extra_keys=extra_keys,
+        numbers=_numbers(title_words))
+
+
+# --- the decision ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why two records were judged one paper."""
+
+    kind: str  # an identifier kind ("doi", ...), "locator", "title" or "title+authors"
+    title_score: float | None = None
+    authors: float | None = None  # share of one record's author names the other gives
+    probability: float | None = None  # the pair model's, when it decided
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"by": self.kind}
+        if self.title_score is not None:
+            out["title_score"] = round(self.title_score, 1)
+        if self.authors is not None:
+            out["authors"] = round(self.authors, 2)
+        if self.probability is not None:
+            out["probability"] = round(self.probability, 3)
+        return out
+
+
+def contradicting_ids(a: dict[str, str], b: dict[str, str]) -> bool:
+    """Both give an identifier of one kind and the values differ."""
+    return any(a[k] != b[k] for k in ID_KINDS if k in a and k in b)
+
+
+def shared_id(a: Features, b: Features) -> str | None:
+    """The strongest identifier kind the two share, if any."""
+    for kind in ID_KINDS:
+        if kind in a.ids and a.ids.get(kind) == b.ids.get(kind):
+            return kind
+    if set(a.extra_keys) & set(b.extra_keys):
+        return "locator"
+    return None
+
+
+def _core(title: tuple[str, ...], glued: frozenset[str]) -> tuple[str, ...]:
+    """A title without the author names, venue words and year run onto its end."""
+    end = len(title)
+    while end > SHORT_TITLE and title[end - 1] in glued:
+        end -= 1
+    return title[:end]
+
+
+def title_score(a: Features, b: Features) -> float:
+    """Similarity of two titles, 0-100: edit similarity, and for titles long enough to
+    say so, also with words in any order."""
+    if not a.title or not b.title:
+        return 0.0
+    if a.title == b.title:
+        return 100.0
+    score = fuzz.ratio(a.title, b.title)
+    if min(len(a.title_words), len(b.title_words)) >= SHORT_TITLE:
+        score = max(score, fuzz.token_sort_ratio(a.title, b.title))
+    return score
+
+
+def core_score(a: Features, b: Features) -> float:
+    """Similarity, 0-100, of the titles' common-length prefixes once author names, venue
+    words and years run onto their ends are cut off: one title truncated, or carrying
+    what the other keeps in other fields. 0 when the shorter is too short to say."""
+    if not a.title or not b.title:
+        return 0.0
+    glued = a.names | b.names | a.venue | b.venue | _VENUE_WORDS | {
+        str(y) for y in (a.year, b.year) if y}
+    core_a, core_b = _core(a.title_words, glued), _core(b.title_words, glued)
+    n = min(len(core_a), len(core_b))
+    if n < SHORT_TITLE or n < 0.5 * max(len(core_a), len(core_b)):
+        return 0.0
+    return fuzz.ratio(" ".join(core_a[:n]), " ".join(core_b[:n]))
+
+
+def text_score(a: Features, b: Features) -> float:
+    """Similarity of everything each record says (title, authors, venue as one bag of
+    words): records whose fields are in the wrong places still meet here."""
+    if not a.text or not b.text:
+        return 0.0
+    small, large = sorted((a.text, b.text), key=len)
+    return 100.0 * len(small & large) / len(small)
+
+
+def author_agreement(a: Features, b: Features) -> float | None:
+    """Share of one record's author name words the other names anywhere (authors, or
+    misplaced into title or venue), the better of both ways; None when neither lists
+    authors."""
+    shares = [_found(x.names, y.text) / len(x.names) for x, y in ((a, b), (b, a)) if x.names]
+    return max(shares) if shares else None
+
+
+def _found(names: frozenset[str], text: frozenset[str]) -> int:
+    """How many name words the text gives, exactly or (for longer names) with a typo or a
+    mangled accent."""
+    found = 0
+    for name in names:
+        if name in text or len(name) >= 5 and process.extractOne(
+                name, text, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY) is not None:
+            found += 1
+    return found
+
+
+#: Names of :func:`pair_features`, in order.
+FEATURE_NAMES = ("title", "exact_title", "core_title", "authors", "authors_known", "text",
+                 "text_ratio", "same_year", "year_off_by_one", "years_apart",
+                 "venue", "generic", "title_words", "title_set", "prefix", "both_named",
+                 "first_author", "title_x_authors")
+
+
+def pair_features(a: Features, b: Features) -> list[float]:
+    """The evidence on a pair as numbers (see :data:`FEATURE_NAMES`), each in [0, 1]."""
+    authors = author_agreement(a, b)
+    dy = abs(a.year - b.year) if a.year and b.year else None
+    venue = len(a.venue & b.venue) / len(a.venue | b.venue) if a.venue and b.venue else 0.0
+    words_min = min(len(a.title_words), len(b.title_words))
+    return [
+        title_score(a, b) / 100, float(a.title == b.title), core_score(a, b) / 100,
+        authors or 0.0, float(authors is not None), text_score(a, b) / 100,
+        fuzz.token_set_ratio(" ".join(sorted(a.text)), " ".join(sorted(b.text))) / 100,
+        float(dy == 0), float(dy == 1), float(dy is not None and dy > 1),
+        venue, float(a.generic or b.generic), min(words_min, 12) / 12,
+        fuzz.token_set_ratio(a.title, b.title) / 100, float(_title_is_prefix(a, b)),
+        float(bool(a.names and b.names)),
+        float(bool(a.first_surname) and a.first_surname == b.first_surname),
+        (title_score(a, b) / 100) * (authors or 0.0),
+    ]
+
+
+def _years_agree(a: int | None, b: int | None) -> bool:
+    return a is None or b is None or abs(a - b) <= YEAR_TOLERANCE
+
+
+def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
+    """Whether two records are one paper, and on what evidence (None: not the same)."""
+    if contradicting_ids(a.ids, b.ids):
+        return None
+    kind = shared_id(a, b)
+    if kind is not None:
+        return Evidence(kind)
+    if not a.title or not b.title:
+        return None
+    if fuzzy and a.title != b.title and text_score(a, b) < MIN_SHARED_WORDS:
+        return None  # most words differ: not worth a closer look
+    authors = author_agreement(a, b)
+    if not fuzzy:
+        if a.title == b.title and _years_agree(a.year, b.year) and (
+                not (a.generic or b.generic) or (authors or 0) >= 0.5):
+            return Evidence("title", 100.0, authors)
+        return None
+    score = title_score(a, b)
+    generic = a.generic or b.generic
+    if generic:  # an editorial is another editorial only by the same people, same year
+        same_year = a.year is None or b.year is None or a.year == b.year
+        if score >= GENERIC_TITLE_SCORE and same_year and (
+                (authors or 0) >= 0.5 or (authors is None and a.venue and a.venue == b.venue)):
+            return Evidence("title+authors" if authors else "title", score, authors)
+        return None
+    kind = "title+authors" if authors is not None and authors >= 0.5 else "title"
+    if a.title == b.title and _years_agree(a.year, b.year) and (authors is None or authors > 0):
+        return Evidence(kind, 100.0, authors)  # equal titles: a preprint and its version
+    if a.numbers != b.numbers and (authors or 0) < 0.5:
+        return None  # "Part II", "Llama 3", "Qwen2.5-1M": a number tells papers apart
+    best = max(score, core_score(a, b))
+    if best < TITLE_ALONE and _same_start_and_rest(a, b):
+        best = TITLE_ALONE
+    if best < TITLE_LEAST and (authors or 0) >= 0.5:
+        best = max(best, _containment(a, b))
+    probability = None
+    if authors is None and best < TITLE_ALONE:
+        # nothing but the title to go on: it must nearly be the same title, unless the
+        # model is all but sure (titles carrying the same names and venue in other order)
+        probability = same_paper_probability(pair_features(a, b))
+        if probability < SURE:
+            return None
+    if a.names and b.names and best < TITLE_LEAST:
+        return None  # the same people write related papers: the titles must agree too
+    if (authors or 0) >= 0.5 and _years_agree(a.year, b.year) and _title_is_prefix(a, b):
+        return Evidence("title+authors", score, authors)  # one source cut the title short
+    if probability is None:
+        probability = same_paper_probability(pair_features(a, b))
+    if probability >= THRESHOLD:
+        return Evidence(kind, score, authors, probability)
+    return None
+
+
+def _title_is_prefix(a: Features, b: Features) -> bool:
+    """The shorter title (of at least :data:`SHORT_TITLE` words) is, give or take a
+    typo, how the longer one begins: cut short, or followed by what another field holds."""
+    short, long = sorted((a.title_words, b.title_words), key=len)
+    if len(short) < SHORT_TITLE or len(short) == len(long):
+        return False
+    return fuzz.ratio(" ".join(short), " ".join(long[:len(short)])) >= PREFIX_SIMILARITY
+
+
+def _containment(a: Features, b: Features) -> float:
+    """How well the shorter title (of at least :data:`SHORT_TITLE` words) appears,
+    anywhere, inside the longer one (0-100): a title with a prefix or suffix added."""
+    short, long = sorted((a.title, b.title), key=len)
+    if len(short.split()) < SHORT_TITLE:
+        return 0.0
+    return fuzz.partial_ratio(short, long)
+
+
+def _same_start_and_rest(a: Features, b: Features) -> bool:
+    """Titles that begin alike and whose remainders share their words: what a source
+    that runs title, authors and venue into one field writes for the same paper in
+    another word order ("Spectral Bloom Filters Matias, Cohen" and "... Cohen, Matias")."""
+    n = 0
+    for x, y in zip(a.title_words, b.title_words, strict=False):
+        if x != y and fuzz.ratio(x, y) < NAME_SIMILARITY:
+            break
+        n += 1
+    rest_a, rest_b = a.title_words[n:], b.title_words[n:]
+    if n < SHORT_TITLE or min(len(rest_a), len(rest_b)) < 2:
+        return False
+    return fuzz.token_set_ratio(" ".join(rest_a), " ".join(rest_b)) >= REST_SIMILARITY
+
+
+def _numbers(title_words: tuple[str, ...]) -> frozenset[str]:
+    """Title words that hold a number (years and a lone "0", as in "1997.0", aside), a
+    roman numeral or an ordinal."""
+    return frozenset(w for w in title_words if w in _ORDINALS or (
+        _DIGIT.search(w) and w != "0" and not _YEAR_WORD.match(w)
+        and not _NOT_A_TITLE_NUMBER.match(w)))
+
+
+def same_paper_probability(x: list[float]) -> float:
+    """The pair model: logistic regression over :func:`pair_features`."""
+    z = BIAS + sum(w * v for w, v in zip(WEIGHTS, x, strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+# --- blocking ----------------------------------------------------------------------------
+
+def blocking_keys(f: Features, df: Counter[str], fuzzy: bool) -> set[str]:
+    """The blocks a record goes into (see the module docstring)."""
+    keys = {f"{kind}:{value}" for kind, value in f.ids.items()}
+    keys.update(f"loc:{k}" for k in f.extra_keys)
+    if not f.title:
+        return keys
+    if not fuzzy:
+        keys.add("t:" + f.title)
+        return keys
+    content = [w for w in dict.fromkeys(f.title_words) if w not in _STOP]
+    keys.update("w:" + w for w in sorted(content, key=lambda w: (df[w], w))[:RARE_KEYS])
+    keys.update("w:" + w for w in sorted(f.text - _STOP, key=lambda w: (df[w], w))[:2])
+    keys.add("p:" + " ".join(f.title_words[:3]))
+    if f.first_surname and f.year:
+        keys.add(f"a:{f.first_surname}:{f.year}")
+    return keys
+
+
+def document_frequencies(feats: Sequence[Features]) -> Counter[str]:
+    """How many records each word occurs in (title, authors and venue)."""
+    df: Counter[str] = Counter()
+    for f in feats:
+        df.update(f.text)
+    return df
+
+
+def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
+        tuple[int, int]]:
+    """Pairs of records sharing a blocking key, each once, as (lower, higher) index.
+
+    A block of more than ``WINDOW + 1`` records is sorted by content (title first) and
+    each record is paired with the ``WINDOW`` after it (sorted neighbourhood), so the pairs
+    per record stay bounded however large the corpus; pairs are collected as integers and
+    de-duplicated in numpy, in memory linear in their number.
+    """
+    import numpy as np
+
+    df = document_frequencies(feats) if fuzzy else Counter()
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(feats):
+        for key in blocking_keys(f, df, fuzzy):
+            blocks[key].append(i)
+    n = len(feats)
+    codes = array("q")
+    for key, members in blocks.items():
+        if len(members) < 2:
+            continue
+        # identifiers always block, whatever the block's size: equal ids are one paper
+        if len(members) > MAX_BLOCK and key[:2] in ("w:", "p:", "a:", "t:"):
+            continue
+        if len(members) > WINDOW + 1:
+            members = sorted(members, key=lambda i: _content_order(feats[i]))
+        for x, i in enumerate(members):
+            for j in members[x + 1:x + 1 + WINDOW]:
+                codes.append(i * n + j if i < j else j * n + i)
+    del blocks
+    unique = np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else []
+    del codes
+    for start in range(0, len(unique), 1 << 16):
+        for code in unique[start:start + (1 << 16)].tolist():
+            yield divmod(code, n)
+
+
+def _content_order(f: Features) -> tuple[object, ...]:
+    """A record's place in a sorted block: by what it says, never by where it was read."""
+    return (f.title, f.year or 0, sorted(f.names), sorted(f.venue))
