@@ -46,7 +46,9 @@ def build(
     load that met problems says so in one line on standard error. Raises
     :class:`CitegraphError` when nothing could be read.
     """
+    from citegraph.graph.interactive import api_progress, is_interactive
     from citegraph.graph.pipeline import BuildOptions, build_graph
+    from citegraph.graph.progress import SILENT
     from citegraph.loaders import InputError, LoadReport, RecordStream
 
     if isinstance(paths, str | Path):
@@ -54,6 +56,8 @@ def build(
     options = options or BuildOptions()
     if progress is not None:
         options.progress = progress
+    elif options.progress is SILENT:
+        options.progress = api_progress()
     announce = report is None
     report = report if report is not None else LoadReport()
     # streamed, not listed: a large file never sits in memory as records and merged papers
@@ -67,7 +71,20 @@ def build(
         import sys
 
         print(f"citegraph: {report.summary()}; see kg.load_report", file=sys.stderr)
+    if is_interactive():
+        print(build_summary(kg))
     return kg
+
+
+def build_summary(kg: KnowledgeGraph) -> str:
+    """One line: papers, nodes, edges and what the load skipped."""
+    stats = kg.stats()
+    nodes = sum(stats["nodes"].values())
+    edges = sum(stats["edges"].values())
+    papers = stats["nodes"].get("Paper", 0)
+    report = kg.load_report
+    skipped = f"; {report.summary()}, see kg.load_report" if report is not None else ""
+    return f"citegraph: {papers} papers, {nodes} nodes, {edges} edges{skipped}"
 
 
 def extract(title: str, abstract: str = "",
