@@ -136,6 +136,7 @@ class Checkout:
     root: Path
     namespaces: dict[Path, dict] = field(default_factory=dict)
     done: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
 
     def run_bash(self, block: Block) -> str:
         prelude = f'citegraph() {{ "{sys.executable}" -m citegraph "$@"; }}\n'
@@ -163,10 +164,17 @@ class Checkout:
         return buffer.getvalue()
 
     def run(self, block: Block) -> str:
-        """Run ``block`` once; the result is kept so document order is kept too."""
+        """Run ``block`` once; its output (or its failure) is kept, so a block is never run
+        twice and a later block reports an earlier failure instead of repeating it."""
+        if block.id in self.failed:
+            raise AssertionError(f"{block.id} failed earlier: {self.failed[block.id]}")
         if block.id not in self.done:
             runner = self.run_bash if block.lang == "bash" else self.run_python
-            self.done[block.id] = runner(block)
+            try:
+                self.done[block.id] = runner(block)
+            except BaseException as exc:
+                self.failed[block.id] = f"{type(exc).__name__}: {exc}"[:2000]
+                raise
         return self.done[block.id]
 
 
