@@ -193,7 +193,18 @@ def checkout(tmp_path_factory, seeds_dir: Path) -> Checkout:
     return Checkout(root)
 
 
-def _neo4j_up() -> None:
+def neo4j_environment() -> dict[str, str]:
+    """The NEO4J_* settings of the test server, which the blocks read from the environment."""
+    from neo4j_support import test_settings
+
+    config = test_settings()
+    return {"NEO4J_URI": config.uri, "NEO4J_USERNAME": config.user,
+            "NEO4J_PASSWORD": config.password, "NEO4J_DATABASE": config.database}
+
+
+def _neo4j_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skip (or fail under CITEGRAPH_REQUIRE_NEO4J=1) unless the test server answers; then
+    point the block's environment at it."""
     from citegraph.graph.stores.neo4j_store import Neo4jUnavailable, connect
     from neo4j_support import test_settings
 
@@ -203,6 +214,8 @@ def _neo4j_up() -> None:
         if os.environ.get("CITEGRAPH_REQUIRE_NEO4J") == "1":
             pytest.fail(f"Neo4j required but unavailable: {exc}")
         pytest.skip(f"Neo4j unavailable: {exc}")
+    for name, value in neo4j_environment().items():
+        monkeypatch.setenv(name, value)
 
 
 def test_blocks_are_bash_python_or_text() -> None:
@@ -232,11 +245,11 @@ def test_extractor_reads_its_own_conventions() -> None:
 @pytest.mark.parametrize(
     "block", [block for block in ALL_BLOCKS if block.lang in RUNNABLE],
     ids=lambda block: block.id)
-def test_block_runs(block: Block, checkout: Checkout) -> None:
+def test_block_runs(block: Block, checkout: Checkout, monkeypatch: pytest.MonkeyPatch) -> None:
     if block.marker.startswith("not run"):
         pytest.skip(block.marker)
     if block.marker == "neo4j":
-        _neo4j_up()
+        _neo4j_up(monkeypatch)
     for earlier in ALL_BLOCKS[:ALL_BLOCKS.index(block)]:
         if earlier.lang in RUNNABLE and not earlier.marker:
             checkout.run(earlier)  # the saved graph and names earlier blocks made
