@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -69,6 +70,21 @@ class _TqdmStage:
         self.bar.update(n)
 
 
+def _import_autonotebook_quietly() -> None:
+    """Import ``tqdm.autonotebook`` once with its warning silenced, where Jupyter has no
+    ipywidgets: libraries the build uses import it for their own bars, and its import warns
+    in red ("IProgress not found") before falling back to the text bars used here anyway."""
+    if "tqdm.autonotebook" in sys.modules:
+        return
+    from tqdm import TqdmWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found", category=TqdmWarning)
+        import tqdm.autonotebook  # noqa: F401
+
+
 def api_progress() -> Progress:
     """What ``citegraph.build`` shows when the caller passed no progress of its own."""
+    if in_jupyter() and importlib.util.find_spec("ipywidgets") is None:
+        _import_autonotebook_quietly()
     return TqdmProgress() if is_interactive() else SILENT

@@ -29,7 +29,9 @@ def executed(seeds_dir: Path):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     os.environ["CITEGRAPH_SEEDS"] = str(seeds_dir)
     try:
-        NotebookClient(notebook, timeout=900, kernel_name="python3",
+        # coalesced streams: progress bars redrawn with "\r" keep their last state, as on
+        # screen, instead of one stored line per redraw
+        NotebookClient(notebook, timeout=900, kernel_name="python3", coalesce_streams=True,
                        resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
     finally:
         del os.environ["CITEGRAPH_SEEDS"]
@@ -84,6 +86,9 @@ def test_rendered_html_in_chromium(executed, tmp_path) -> None:
             "[...document.querySelectorAll('iframe')].map(f => f.srcdoc.length)")
         text = browser.evaluate("document.body.innerText.length")
         shot = browser.screenshot(REPO / "out" / "screenshots" / "tour.png")
+        browser.evaluate("document.querySelectorAll('iframe')[0].scrollIntoView()")
+        browser.pump(2)
+        browser.screenshot(REPO / "out" / "screenshots" / "tour-view.png")
         requests = [u for u in browser.report.requests
                     if not u.startswith(("file:", "about:", "data:"))]
     assert tables == 5
