@@ -43,8 +43,10 @@ def build(
     ``format`` forces one loader; ``options`` switches stages on and off; ``base`` is a
     graph to extend (its papers are kept, derived edges recomputed); ``report`` collects
     what could not be read. The report is also ``kg.load_report``; without ``report``, a
-    load that met problems says so in one line on standard error. Raises
-    :class:`CitegraphError` when nothing could be read.
+    load that met problems says so in one line on standard error. Without ``progress``,
+    a build someone watches (Jupyter, a terminal) draws progress bars and ends with one
+    line of counts; ``progress=SILENT`` (:mod:`citegraph.graph.progress`) keeps it quiet.
+    Raises :class:`CitegraphError` when nothing could be read.
     """
     from citegraph.graph.interactive import api_progress, is_interactive
     from citegraph.graph.pipeline import BuildOptions, build_graph

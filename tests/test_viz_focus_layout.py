@@ -61,3 +61,10 @@ def test_progress_outside_jupyter_is_text_on_the_given_stream() -> None:
     with TqdmProgress(file=out).stage("Entities", total=3) as stage:
         stage.advance(3)
     assert "Entities" in out.getvalue() and "3/3" in out.getvalue()
+
+
+def test_build_summary_is_one_line_of_counts() -> None:
+    from citegraph import build_summary
+
+    kg = _graph()
+    assert build_summary(kg) == "citegraph: 2 papers, 3 nodes, 2 edges"
