@@ -4,8 +4,11 @@ API's progress falls back to text where Jupyter cannot draw widgets."""
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import networkx as nx
+import pytest
 from citegraph.graph import schema as S
 from citegraph.graph.interactive import TqdmProgress, _bar_class, in_jupyter
 from citegraph.graph.model import KnowledgeGraph
@@ -68,3 +71,26 @@ def test_build_summary_is_one_line_of_counts() -> None:
 
     kg = _graph()
     assert build_summary(kg) == "citegraph: 2 papers, 3 nodes, 2 edges"
+
+
+@pytest.mark.browser
+def test_result_page_draws_the_paper_asked_about_highlighted(tmp_path) -> None:
+    from citegraph.viz.headless import Browser, find_chromium
+
+    if not find_chromium():
+        if os.environ.get("CITEGRAPH_REQUIRE_BROWSER") == "1":
+            pytest.fail("CITEGRAPH_REQUIRE_BROWSER=1 but chromium is not installed")
+        pytest.skip("chromium is not installed")
+    page = _graph().view(nodes=[{"key": "other"}], focus="The Paper Asked About")
+    path = page.save(tmp_path / "similar.html")
+    with Browser(width=1000, height=700) as browser:
+        browser.open(path)
+        browser.wait_for("window.citegraphView && window.citegraphView.drawnAt", timeout=30)
+        asked = browser.evaluate("citegraphView.nodes.get('Paper:asked')")
+        other = browser.evaluate("citegraphView.nodes.get('Paper:other')")
+        browser.screenshot(Path(__file__).resolve().parents[1] / "out" / "screenshots"
+                           / "similar-focus.png")
+        outside = [u for u in browser.report.requests if not u.startswith(("file:", "data:"))]
+    assert asked is not None and other is not None
+    assert asked["borderWidth"] == 4 and other.get("borderWidth", 1) < 4
+    assert outside == [] and browser.report.exceptions == []

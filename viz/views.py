@@ -180,8 +180,10 @@ def nodes_view(kg: KnowledgeGraph, rows: Iterable[Any], expand: int = 0,
         for node in found:
             chosen |= select.neighbourhood(graph, node, expand)
     nodes, note = _cap(kg, sorted(chosen), rank, max_nodes or MAX_NODES, keep=nid)
-    return render_view(kg, nodes, title or f"query result — {len(found):,} nodes", note,
-                       focus=nid, rank=rank, graph=graph)
+    heading = f"query result — {len(found):,} node{'s' if len(found) != 1 else ''}"
+    if nid is not None:
+        heading += f", with {D.shorten(display_name(kg.node(nid)), 60)}"
+    return render_view(kg, nodes, title or heading, note, focus=nid, rank=rank, graph=graph)
 
 
 def view(kg: KnowledgeGraph, focus: str | None = None, depth: int = 1,
