@@ -43,10 +43,14 @@ def build(
     ``format`` forces one loader; ``options`` switches stages on and off; ``base`` is a
     graph to extend (its papers are kept, derived edges recomputed); ``report`` collects
     what could not be read. The report is also ``kg.load_report``; without ``report``, a
-    load that met problems says so in one line on standard error. Raises
-    :class:`CitegraphError` when nothing could be read.
+    load that met problems says so in one line on standard error. Without ``progress``,
+    a build someone watches (Jupyter, a terminal) draws progress bars and ends with one
+    line of counts; ``progress=SILENT`` (:mod:`citegraph.graph.progress`) keeps it quiet.
+    Raises :class:`CitegraphError` when nothing could be read.
     """
+    from citegraph.graph.interactive import api_progress, is_interactive
     from citegraph.graph.pipeline import BuildOptions, build_graph
+    from citegraph.graph.progress import SILENT
     from citegraph.loaders import InputError, LoadReport, RecordStream
 
     if isinstance(paths, str | Path):
@@ -54,6 +58,8 @@ def build(
     options = options or BuildOptions()
     if progress is not None:
         options.progress = progress
+    elif options.progress is SILENT:
+        options.progress = api_progress()
     announce = report is None
     report = report if report is not None else LoadReport()
     # streamed, not listed: a large file never sits in memory as records and merged papers
@@ -67,7 +73,20 @@ def build(
         import sys
 
         print(f"citegraph: {report.summary()}; see kg.load_report", file=sys.stderr)
+    if is_interactive():
+        print(build_summary(kg))
     return kg
+
+
+def build_summary(kg: KnowledgeGraph) -> str:
+    """One line: papers, nodes, edges and what the load skipped."""
+    stats = kg.stats()
+    nodes = sum(stats["nodes"].values())
+    edges = sum(stats["edges"].values())
+    papers = stats["nodes"].get("Paper", 0)
+    report = kg.load_report
+    skipped = f"; {report.summary()}, see kg.load_report" if report is not None else ""
+    return f"citegraph: {papers} papers, {nodes} nodes, {edges} edges{skipped}"
 
 
 def extract(title: str, abstract: str = "",

@@ -2,7 +2,9 @@
 
 ``Queries(EmbeddedBackend(kg))`` and ``Queries(Neo4jBackend(driver, database))`` expose the
 same methods, one per registered helper (see :data:`HELPERS`), and return the same plain
-rows: lists of dicts with fixed columns in a deterministic order::
+rows: lists of dicts with fixed columns in a deterministic order, as a
+:class:`~citegraph.queries.result.QueryResult` (a ``list`` with a table ``repr``, an HTML
+table for Jupyter, ``to_pandas()`` and ``to_csv()``)::
 
     q = Queries(EmbeddedBackend(kg))
     q.papers_mentioning("LoRA", limit=5)
@@ -28,10 +30,16 @@ from citegraph.queries.backends import (
 )
 from citegraph.queries.common import common_params
 from citegraph.queries.registry import HELPERS, Helper, Param, Row
+from citegraph.queries.result import QueryResult
 
 
-def run_helper(helper: Helper, backend: EmbeddedBackend | Neo4jBackend, values: dict) -> list[Row]:
+def run_helper(helper: Helper, backend: EmbeddedBackend | Neo4jBackend,
+               values: dict) -> QueryResult:
     """Answer one helper on one backend with a complete parameter dict."""
+    return QueryResult(_rows(helper, backend, values), helper.columns, helper.name)
+
+
+def _rows(helper: Helper, backend: EmbeddedBackend | Neo4jBackend, values: dict) -> list[Row]:
     if isinstance(backend, EmbeddedBackend):
         return helper.embedded(backend.kg, **values)
     if helper.neo4j is not None:
@@ -53,7 +61,7 @@ class Queries:
     def backend_name(self) -> str:
         return self.backend.name
 
-    def run(self, name: str, *args: Any, **kwargs: Any) -> list[Row]:
+    def run(self, name: str, *args: Any, **kwargs: Any) -> QueryResult:
         """Run the helper called ``name`` (see :data:`HELPERS`)."""
         helper = HELPERS.get(name)
         if helper is None:
@@ -61,14 +69,14 @@ class Queries:
             raise QueryError(f"no query helper {name!r} (known: {known}, cypher)")
         return run_helper(helper, self.backend, helper.bind(args, kwargs))
 
-    def cypher(self, query: str, **params: Any) -> list[Row]:
+    def cypher(self, query: str, **params: Any) -> QueryResult:
         """Rows of a read-only Cypher query; values go in ``params``. Needs Neo4j.
 
         The query is refused before it is sent when it names a clause or procedure that
         writes, administers or reaches outside the database
         (:mod:`~citegraph.queries.cypher_guard`), and it runs in a read transaction with
         the backend's timeout."""
-        return self.backend.cypher(query, params)
+        return QueryResult(self.backend.cypher(query, params), name="cypher")
 
     def __repr__(self) -> str:
         return f"<Queries on {self.backend.name}>"
@@ -87,7 +95,7 @@ def connect(
 
 
 def _method(helper: Helper):
-    def method(self: Queries, *args: Any, **kwargs: Any) -> list[Row]:
+    def method(self: Queries, *args: Any, **kwargs: Any) -> QueryResult:
         return run_helper(helper, self.backend, helper.bind(args, kwargs))
 
     params = ", ".join(
@@ -107,5 +115,5 @@ for _helper in HELPERS.values():
 
 __all__ = [
     "HELPERS", "EmbeddedBackend", "Helper", "NeedsNeo4j", "Neo4jBackend", "Param", "Queries",
-    "QueryError", "Row", "connect", "run_helper",
+    "QueryError", "QueryResult", "Row", "connect", "run_helper",
 ]

@@ -202,14 +202,25 @@ def query_command(
                    "(the row without a month)", err=True)
     if html is not None:
         write_result_page(rows, html, f"{helper} {' '.join(args or [])}".strip(), loaded, neo4j,
-                          database)
+                          database, focus=query_paper(helper, list(args or [])))
+
+
+def query_paper(helper: str, raw: list[str]) -> str | None:
+    """The paper a helper was asked about (``similar_papers``, ``related``, …), if any: the
+    result page shows it among its answers, highlighted."""
+    found = HELPERS.get(helper)
+    if found is None or not any(p.name == "paper" for p in found.params):
+        return None
+    paper = parse_arguments(found, raw).get("paper")
+    return str(paper) if paper else None
 
 
 def write_result_page(
     rows: list[Row], path: Path, title: str, graph: Any, neo4j: str | None,
-    database: str | None,
+    database: str | None, focus: str | None = None,
 ) -> None:
-    """The nodes a query returned, with the edges between them, as an offline page.
+    """The nodes a query returned, with the edges between them, as an offline page;
+    ``focus`` (the paper asked about) is added and highlighted.
 
     ``graph`` is the graph queried in memory; without it the graph is read from Neo4j.
     """
@@ -219,7 +230,7 @@ def write_result_page(
         from citegraph.graph.stores.neo4j_store import read_graph
 
         kg = read_graph(neo4j, None, database)
-    kg.view(nodes=rows, title=title).save(path)
+    kg.view(nodes=rows, focus=focus, title=title).save(path)
     typer.echo(f"page: {path}", err=True)
 
 

@@ -10,7 +10,8 @@ of its most important nodes, the rest placed beside neighbours already placed (b
 first); the communities are then arranged by a force layout of the graph between them
 and pushed apart until they no longer overlap, so topics show as separate clusters instead
 of one hairball. Components are packed, biggest first, outwards along a spiral, so a paper
-and its few entities stay together instead of being strewn apart.
+and its few entities stay together instead of being strewn apart; nodes without an edge go
+in a grid below them.
 
 Edges carry a ``weight`` (see :func:`citegraph.viz.select.layout_graph`): embedding
 similarity, which links almost everything, pulls weakly, so it does not decide the shape.
@@ -240,6 +241,8 @@ def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7,
     groups = communities(graph, seed) if groups is None else groups
     components = [sorted(c, key=rank.__getitem__) for c in nx.connected_components(graph)]
     components.sort(key=lambda c: (-len(c), rank[c[0]]))
+    isolated = [c[0] for c in components if len(c) == 1]
+    components = [c for c in components if len(c) > 1]
     shapes = []
     for comp in components:
         inside = set(comp)
@@ -251,4 +254,25 @@ def layout(graph: nx.Graph, order: Sequence[str], seed: int = 7,
     for comp, shape, centre in zip(components, shapes, centres, strict=True):
         for nid, p in zip(comp, shape + centre, strict=True):
             out[nid] = (int(round(p[0])), int(round(p[1])))
+    out.update(_grid(isolated, out))
     return out
+
+
+def _grid(nodes: Sequence[str], placed: dict[str, tuple[int, int]]
+          ) -> dict[str, tuple[int, int]]:
+    """Nodes without an edge in rows of a square-ish grid, SPACING apart, below what is
+    placed (in ``nodes`` order, so the most important come first): a spiral or a line of
+    unrelated nodes reads as structure that is not there."""
+    if not nodes:
+        return {}
+    columns = math.ceil(math.sqrt(len(nodes)))
+    if placed:
+        xs = [p[0] for p in placed.values()]
+        top = max(p[1] for p in placed.values()) + 2 * SPACING
+        left = (min(xs) + max(xs)) / 2 - (columns - 1) * SPACING / 2
+    else:
+        top = -(math.ceil(len(nodes) / columns) - 1) * SPACING / 2
+        left = -(columns - 1) * SPACING / 2
+    return {nid: (int(round(left + (i % columns) * SPACING)),
+                  int(round(top + (i // columns) * SPACING)))
+            for i, nid in enumerate(nodes)}

@@ -159,10 +159,13 @@ def neighbourhood(kg: KnowledgeGraph, focus: str, depth: int = 1,
 
 
 def nodes_view(kg: KnowledgeGraph, rows: Iterable[Any], expand: int = 0,
-               max_nodes: int | None = None, title: str | None = None) -> GraphView:
+               max_nodes: int | None = None, title: str | None = None,
+               focus: str | None = None) -> GraphView:
     """The nodes named in query rows (or given as ids) with the edges that join them.
 
-    ``expand`` adds their neighbours up to that many hops, to show the context of a result.
+    ``expand`` adds their neighbours up to that many hops, to show the context of a result;
+    ``focus`` (a name or node id, e.g. the paper a similarity query asked about) is added,
+    always kept and highlighted, since the answers mean little without it.
     """
     found = select.nodes_from_rows(kg, rows)
     if not found:
@@ -170,20 +173,27 @@ def nodes_view(kg: KnowledgeGraph, rows: Iterable[Any], expand: int = 0,
     graph = select.simple_graph(kg)
     rank = select.importance(kg, graph)
     chosen: set[str] = set(found)
+    nid = select.resolve_focus(kg, focus) if focus is not None else None
+    if nid is not None:
+        chosen.add(nid)
     if expand:
-        for nid in found:
-            chosen |= select.neighbourhood(graph, nid, expand)
-    nodes, note = _cap(kg, sorted(chosen), rank, max_nodes or MAX_NODES)
-    return render_view(kg, nodes, title or f"query result — {len(found):,} nodes", note,
-                       rank=rank, graph=graph)
+        for node in found:
+            chosen |= select.neighbourhood(graph, node, expand)
+    nodes, note = _cap(kg, sorted(chosen), rank, max_nodes or MAX_NODES, keep=nid)
+    heading = f"query result — {len(found):,} node{'s' if len(found) != 1 else ''}"
+    if nid is not None:
+        heading += f", with {D.shorten(display_name(kg.node(nid)), 60)}"
+    return render_view(kg, nodes, title or heading, note, focus=nid, rank=rank, graph=graph)
 
 
 def view(kg: KnowledgeGraph, focus: str | None = None, depth: int = 1,
          nodes: Iterable[Any] | None = None, expand: int = 0, max_nodes: int | None = None,
          title: str | None = None) -> GraphView:
-    """One entry point: ``nodes`` (ids or query rows), else ``focus``, else the overview."""
+    """One entry point: ``nodes`` (ids or query rows, with ``focus`` added and highlighted),
+    else ``focus`` and its neighbourhood, else the overview."""
     if nodes is not None:
-        return nodes_view(kg, nodes, expand=expand, max_nodes=max_nodes, title=title)
+        return nodes_view(kg, nodes, expand=expand, max_nodes=max_nodes, title=title,
+                          focus=focus)
     if focus is not None:
         return neighbourhood(kg, focus, depth, max_nodes=max_nodes, title=title)
     return overview(kg, max_nodes=max_nodes, title=title)
