@@ -4,11 +4,17 @@
 
     CitegraphError                  a problem the user can act on (CLI: one line, exit 1)
     ├── FileSystemError             an operating-system error on a named path
-    └── GraphError                  a graph operation that cannot be done as asked
-        └── StoreError              a graph directory that cannot be read or written
-            ├── CorruptGraphError   a saved graph whose files fail verification
-            ├── NotAGraphError      --out names a directory holding something else
-            └── GraphLockedError    another process is writing the same graph
+    ├── GraphError                  a graph operation that cannot be done as asked
+    │   └── StoreError              a graph directory that cannot be read or written
+    │       ├── CorruptGraphError   a saved graph whose files fail verification
+    │       ├── NotAGraphError      --out names a directory holding something else
+    │       └── GraphLockedError    another process is writing the same graph
+    ├── ViewError                   a view that cannot be drawn as asked
+    └── QueryError                  a query that cannot run as asked
+        ├── QueryRefused            raw Cypher that writes or reaches outside the database
+        ├── QueryTimeout            a query the server stopped for running too long
+        ├── BadArgument             a query helper called with a wrong or missing argument
+        └── AmbiguousName           a name that names several nodes (lists them)
 
 Other modules add leaves for their own failures (``InputError`` in ``loaders``,
 ``RdfError`` and ``ExportError`` under ``GraphError``, the Neo4j and query errors, …).
@@ -66,3 +72,22 @@ class QueryRefused(QueryError):
 
 class QueryTimeout(QueryError):
     """A query the server stopped because it ran longer than the query timeout."""
+
+
+class BadArgument(QueryError):
+    """A query helper called with an unknown, missing, doubled or ill-typed argument."""
+
+
+class AmbiguousName(QueryError):
+    """A name, alias or title that names several nodes of the kinds asked for.
+
+    ``candidates`` holds ``(label, key, display name)`` per node; the message lists them
+    on one line so the caller can pass a node id (``Label:key``) instead."""
+
+    def __init__(self, message: str, candidates: list[tuple[str, str, str]]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class ViewError(CitegraphError):
+    """A view that cannot be drawn as asked (no such focus, a bad depth, …)."""
