@@ -16,8 +16,10 @@
         ├── BadArgument             a query helper called with a wrong or missing argument
         └── AmbiguousName           a name that names several nodes (lists them)
 
-Other modules add leaves for their own failures (``InputError`` in ``loaders``,
-``RdfError`` and ``ExportError`` under ``GraphError``, the Neo4j and query errors, …).
+Leaves of the other stages, also here: ``InputError``, ``GazetteerError``, ``ModelError``,
+``NetworkError``, ``Neo4jUnavailable``, ``Neo4jStoreError``, ``NeedsNeo4j`` under
+``CitegraphError``; ``RdfError``, ``SparqlError``, ``ExportError`` under ``GraphError``.
+Every class the code raises for a user-facing failure is defined in this module.
 """
 
 from __future__ import annotations
@@ -91,3 +93,47 @@ class AmbiguousName(QueryError):
 
 class ViewError(CitegraphError):
     """A view that cannot be drawn as asked (no such focus, a bad depth, …)."""
+
+
+# --- leaves of the stores, loaders, extractor and queries ------------------------------
+
+
+class InputError(CitegraphError):
+    """A path the user gave cannot be read at all (missing, unreadable, unknown format)."""
+
+
+class GazetteerError(CitegraphError):
+    """A gazetteer file that cannot be read or parsed."""
+
+
+class ModelError(CitegraphError):
+    """A model that cannot be found, read or loaded (the embedding model, an extractor
+    model file of an unknown format)."""
+
+
+class NetworkError(CitegraphError):
+    """A bibliometric network that does not exist."""
+
+
+class RdfError(GraphError):
+    """A graph that cannot be written as RDF, or RDF that is not a citegraph graph."""
+
+
+class SparqlError(GraphError):
+    """A SPARQL query that does not parse or cannot run."""
+
+
+class ExportError(GraphError):
+    """An export that cannot be written (unknown format, a property name in the way)."""
+
+
+class Neo4jUnavailable(CitegraphError):
+    """The Neo4j server cannot be reached or refuses the credentials."""
+
+
+class Neo4jStoreError(CitegraphError):
+    """A Neo4j operation failed after the connection was made."""
+
+
+class NeedsNeo4j(CitegraphError):
+    """A query that only a Neo4j database can answer (e.g. raw Cypher)."""

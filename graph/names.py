@@ -31,12 +31,11 @@ def fold_name(name: str) -> str:
     return _NON_WORD.sub("", name)
 
 
-def fold_search(text: str) -> str:
-    """:func:`fold_name` with possessive ``'s`` dropped first: the form search matches on,
-    so a query without the possessive finds the name that has it."""
-    return fold_name(_POSSESSIVE.sub(r"\1", text))
+#: The apostrophes a possessive is written with (straight, right quote, modifier letter).
+APOSTROPHES = "'\u2019\u02bc"
 
 
-def search_words(text: str) -> list[str]:
-    """The folded words of ``text`` (possessives dropped), for word-by-word search."""
-    return [w for w in (fold_search(part) for part in text.split()) if w]
+def strip_possessive(text: str) -> str:
+    """``text`` with each word's possessive ``'s`` dropped, so search for a name finds it
+    whether or not the text or the query writes the possessive."""
+    return _POSSESSIVE.sub(r"\1", text)

@@ -12,7 +12,9 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from citegraph.errors import BadArgument
 from citegraph.graph import schema as S
+from citegraph.graph.names import APOSTROPHES, strip_possessive
 from citegraph.queries import algorithms, projections
 from citegraph.queries.backends import Neo4jBackend
 from citegraph.queries.common import (
@@ -231,7 +233,14 @@ _WORD = re.compile(r"\w+(?:[.'’]\w+)*")
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """Search words: lower-cased, possessive ``'s`` dropped (``Rubik's`` is ``rubik``)."""
+    return _WORD.findall(strip_possessive(text).lower())
+
+
+def _lucene_term(word: str) -> str:
+    """One required Lucene clause matching ``word`` with or without a possessive, as the
+    index keeps ``rubik's`` as one token."""
+    return "+(" + " ".join([word, *(f"{word}{a}s" for a in APOSTROPHES)]) + ")"
 
 
 def _search_labels(label: str | None) -> tuple[str, ...]:
@@ -241,10 +250,8 @@ def _search_labels(label: str | None) -> tuple[str, ...]:
     for kind in kinds:
         if label.lower() in (kind.label.lower(), S.ENTITY_TYPES.get(kind.label, "")):
             return (kind.label,)
-    from citegraph.queries.backends import QueryError
-
     choices = ", ".join(k.label for k in kinds)
-    raise QueryError(f"no full-text index for {label!r} (one of: {choices})")
+    raise BadArgument(f"no full-text index for {label!r} (one of: {choices})")
 
 
 def search(kg: KnowledgeGraph, text: str, label: str | None = None, limit: int = 20) -> list[Row]:
@@ -272,7 +279,7 @@ def _search_params(values: dict[str, Any]) -> dict[str, Any]:
 
     terms = sorted(set(words(values["text"])))
     return {
-        "lucene": " ".join(f"+{term}" for term in terms),
+        "lucene": " ".join(_lucene_term(term) for term in terms),
         "indexes": [{"label": lab, "name": fulltext_index_name(lab)}
                     for lab in _search_labels(values.get("label"))],
     }

@@ -13,6 +13,7 @@ from itertools import product
 
 import neo4j_support
 import pytest
+from citegraph.errors import BadArgument
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.neo4j_conn import connect
@@ -223,7 +224,7 @@ def test_bad_arguments_are_clear_errors():
     q = Queries(EmbeddedBackend(sample_graph(max_papers=20)))
     with pytest.raises(QueryError, match="unknown entity type"):
         q.top_entities(type="gadget")
-    with pytest.raises(TypeError, match="needs the argument 'entity'"):
+    with pytest.raises(BadArgument, match="needs the argument 'entity'"):
         q.papers_mentioning()
     with pytest.raises(QueryError, match="no query helper"):
         q.run("no_such_helper")
