@@ -7,9 +7,9 @@ an author's name or a paper's title, in any case and any spelling that
 ``llama2``). Rules, strongest first; the first rule that finds something decides:
 
 1. the node id itself, or a node whose key is exactly the reference;
-2. a name, alias or title equal to the reference ignoring case;
-3. a name, alias, title or key equal after folding; a paper also answers to its short
-   title (the part before a colon), so ``NanoFlow`` finds "NanoFlow: Towards …".
+2. a name, alias or title equal to the reference ignoring case; a paper also answers to
+   its short title (the part before a colon), so ``NanoFlow`` finds "NanoFlow: Towards …";
+3. a name, alias, title, short title or key equal after folding.
 
 Papers and entities compete only when a caller accepts both (views, paths). Then the
 paper whose full or short title matches wins over entities of that name: the paper that
@@ -103,7 +103,8 @@ def rows_candidates(rows: Iterable[dict[str, Any]]) -> Iterator[Candidate]:
 def _tiers(ref: str, cands: list[Candidate]) -> list[list[Candidate]]:
     lowered, folded = ref.casefold(), fold_name(ref)
     exact = [c for c in cands if ref in (c.nid, c.key)]
-    nocase = [c for c in cands if any(n.casefold() == lowered for n in c.names)]
+    nocase = [c for c in cands if any(n.casefold() == lowered for n in c.names)
+              or (c.short_title is not None and c.short_title.casefold() == lowered)]
     fold = [c for c in cands if folded and (
         any(fold_name(n) == folded for n in (c.key, *c.names))
         or (c.short_title is not None and fold_name(c.short_title) == folded))]

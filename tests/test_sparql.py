@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
-from citegraph.queries.common import find_entities
 from citegraph.graph.stores.sparql import SparqlError
+from citegraph.queries.common import find_entities
 from citegraph.queries.sparql_examples import EXAMPLES, run_example
 from exchange_graphs import HOSTILE, find_seeds, seeds_related_graph, small_related_graph
 
