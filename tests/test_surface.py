@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import citegraph
+import neo4j_support
 import pytest
 import typer
 from citegraph.errors import AmbiguousName, BadArgument, CitegraphError, QueryError
@@ -246,3 +247,53 @@ def test_import_rdf_command_writes_an_equal_graph(tmp_path) -> None:
                                       "--out", str(tmp_path / "back")])
     assert result.exit_code == 0, result.output
     assert citegraph.load(tmp_path / "back") == kg
+
+
+# --- Neo4j: the same names, the same nodes -------------------------------------------------
+
+neo4j_config = neo4j_support.neo4j_config
+neo4j_driver = neo4j_support.neo4j_driver
+
+
+def _named_graph():
+    from citegraph.graph.model import KnowledgeGraph
+
+    kg = KnowledgeGraph()
+    rubik = kg.add_node(S.PAPER, "title:rubik", title="Model Rubik's Cube: Twisting Depth")
+    flow = kg.add_node(S.PAPER, "title:nanoflow",
+                       title="NanoFlow: Towards Optimal Large Language Model Serving")
+    llama = kg.add_node(S.MODEL, "llama2", name="Llama 2", aliases=["LLaMA-2"])
+    dpo1 = kg.add_node(S.METHOD, "directpreferenceoptimization",
+                       name="Direct Preference Optimization", aliases=["DPO"])
+    dpo2 = kg.add_node(S.METHOD, "directpolicyoptimization", name="Direct Policy Optimization",
+                       aliases=["DPO"])
+    method = kg.add_node(S.METHOD, "nanoflow", name="NanoFlow")
+    kg.add_edge(S.MENTIONS, rubik, llama, count=1)
+    kg.add_edge(S.MENTIONS, rubik, dpo1, count=1)
+    kg.add_edge(S.MENTIONS, flow, dpo2, count=1)
+    kg.add_edge(S.INTRODUCES, flow, method)
+    return kg
+
+
+@pytest.mark.neo4j
+def test_neo4j_resolves_names_like_the_embedded_backend(neo4j_config, neo4j_driver) -> None:
+    from citegraph.graph.stores.neo4j_conn import connect
+    from citegraph.graph.stores.neo4j_store import write_graph
+    from citegraph.queries import EmbeddedBackend, Neo4jBackend, Queries
+
+    kg = _named_graph()
+    write_graph(kg, neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
+    backend = Neo4jBackend(connect(neo4j_config), neo4j_config.database)
+    try:
+        mine, theirs = Queries(EmbeddedBackend(kg)), Queries(backend)
+        for spelling in ("LLaMA-2", "llama 2", "LLAMA2"):
+            rows = mine.papers_mentioning(spelling)
+            assert _keys(rows) == ["title:rubik"]
+            assert theirs.papers_mentioning(spelling) == rows
+        assert _keys(theirs.search("Rubik")) == _keys(mine.search("Rubik")) == ["title:rubik"]
+        assert theirs.paper_entities("NanoFlow") == mine.paper_entities("NanoFlow") != []
+        for q in (mine, theirs):
+            with pytest.raises(AmbiguousName, match="Direct Policy Optimization"):
+                q.papers_mentioning("dpo")
+    finally:
+        backend.close()
