@@ -125,7 +125,7 @@ def __getattr__(name: str) -> object:
 
         return KnowledgeGraph
     if name == "BuildOptions":
-        from citegraph.graph.pipeline import BuildOptions
+        from citegraph.graph.options import BuildOptions
 
         return BuildOptions
     raise AttributeError(f"module 'citegraph' has no attribute {name!r}")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from citegraph import __version__
 from citegraph.errors import CitegraphError, FileSystemError
-from citegraph.graph.pipeline import BuildOptions
+from citegraph.graph.options import BuildOptions
 from citegraph.queries.cli_commands import query_command
 from rich.console import Console
 from rich.markup import escape
