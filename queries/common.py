@@ -1,8 +1,8 @@
-"""Pieces shared by the helpers: resolving an entity or paper reference on both backends.
+"""Pieces shared by the helpers: Cypher fragments and the embedded lookups.
 
-The Cypher fragments are built from schema constants only; the reference itself is always
-a query parameter. The Python twins implement exactly the same matching rule, so both
-backends find the same nodes.
+A name argument is resolved to node ids by :mod:`citegraph.queries.resolve` on both
+backends (on Neo4j into the ``<param>_ids`` parameter); the Cypher fragments here only
+match those ids, and are built from schema constants, so no value is pasted into Cypher.
 """
 
 from __future__ import annotations
