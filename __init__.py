@@ -17,7 +17,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citegraph.errors import CitegraphError
+from citegraph.errors import (
+    AmbiguousName,
+    BadArgument,
+    CitegraphError,
+    GraphError,
+    InputError,
+    Neo4jUnavailable,
+    QueryError,
+    StoreError,
+    ViewError,
+)
 
 if TYPE_CHECKING:
     from citegraph.graph.extract import Entity
@@ -108,6 +118,14 @@ def load(directory: str | Path) -> KnowledgeGraph:
     return KnowledgeGraph.load(directory)
 
 
+def from_rdf(source: str | Path, format: str | None = None) -> KnowledgeGraph:
+    """Read a graph written with ``kg.to_rdf`` (or ``citegraph export --format ttl``);
+    ``format`` is guessed from the file name when not given."""
+    from citegraph.graph.model import KnowledgeGraph
+
+    return KnowledgeGraph.from_rdf(source, format)
+
+
 def from_neo4j(
     uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None
 ) -> KnowledgeGraph:
@@ -118,4 +136,22 @@ def from_neo4j(
     return read_graph(uri, auth, database)
 
 
-__all__ = ["CitegraphError", "build", "extract", "from_neo4j", "load", "__version__"]
+def __getattr__(name: str) -> object:
+    """``KnowledgeGraph`` and ``BuildOptions`` on first use, so ``import citegraph`` stays
+    light (networkx and the build pipeline load only when a graph is made)."""
+    if name == "KnowledgeGraph":
+        from citegraph.graph.model import KnowledgeGraph
+
+        return KnowledgeGraph
+    if name == "BuildOptions":
+        from citegraph.graph.options import BuildOptions
+
+        return BuildOptions
+    raise AttributeError(f"module 'citegraph' has no attribute {name!r}")
+
+
+__all__ = [
+    "AmbiguousName", "BadArgument", "BuildOptions", "CitegraphError", "GraphError",
+    "InputError", "KnowledgeGraph", "Neo4jUnavailable", "QueryError", "StoreError",
+    "ViewError", "__version__", "build", "extract", "from_neo4j", "from_rdf", "load",
+]

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from citegraph import __version__
 from citegraph.errors import CitegraphError, FileSystemError
+from citegraph.graph.options import BuildOptions
 from citegraph.queries.cli_commands import query_command
 from rich.console import Console
 from rich.markup import escape
@@ -32,7 +34,25 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+#: The build defaults, read from :class:`BuildOptions` so the CLI and the API agree.
+DEFAULTS = BuildOptions()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"citegraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")]
+    = False,
+) -> None:
+    """Turn paper listings into a citation and relationship knowledge graph."""
 console = Console(stderr=True)
 out = Console()
 
@@ -190,19 +210,26 @@ def build(
     model: Annotated[str | None, typer.Option(help="sentence-transformers model or path.")] = None,
     device: Annotated[str | None, typer.Option(help="Torch device, e.g. cuda or cpu.")] = None,
     top_k: Annotated[int, typer.Option(
-        "--similarity-top-k", min=1, help="Similar papers kept per paper.")] = 10,
+        "--similarity-top-k", min=1, help="Similar papers kept per paper.")]
+    = DEFAULTS.similarity_top_k,
     threshold: Annotated[float, typer.Option(
-        "--similarity-threshold", min=-1.0, max=1.0, help="Least cosine similarity.")] = 0.5,
+        "--similarity-threshold", min=-1.0, max=1.0, help="Least cosine similarity.")]
+    = DEFAULTS.similarity_threshold,
     min_co_mentions: Annotated[int, typer.Option(
-        min=1, help="Papers two entities must share for a co-mention edge.")] = 2,
+        min=1, help="Papers two entities must share for a co-mention edge.")]
+    = DEFAULTS.min_co_mentions,
     min_co_citations: Annotated[int, typer.Option(
-        min=1, help="Papers citing both works, for a co-citation edge.")] = 2,
+        min=1, help="Papers citing both works, for a co-citation edge.")]
+    = DEFAULTS.min_co_citations,
     min_coupling: Annotated[int, typer.Option(
-        min=1, help="Shared references, for a bibliographic coupling edge.")] = 2,
+        min=1, help="Shared references, for a bibliographic coupling edge.")]
+    = DEFAULTS.min_coupling,
     min_co_authorships: Annotated[int, typer.Option(
-        min=1, help="Joint papers, for a co-authorship edge.")] = 1,
+        min=1, help="Joint papers, for a co-authorship edge.")]
+    = DEFAULTS.min_co_authorships,
     min_co_occurrences: Annotated[int, typer.Option(
-        min=1, help="Papers sharing both keywords, for a co-occurrence edge.")] = 2,
+        min=1, help="Papers sharing both keywords, for a co-occurrence edge.")]
+    = DEFAULTS.min_co_occurrences,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     gazetteer: Annotated[list[Path] | None, typer.Option(
         help="Extra gazetteer file of entity names (repeatable); see CITEGRAPH_GAZETTEER.",
@@ -228,7 +255,6 @@ def build(
     """Read paper listings and build the knowledge graph into --out."""
     with interrupts_reported(out_dir):
         import citegraph
-        from citegraph.graph.pipeline import BuildOptions
         from citegraph.graph.stores import graph_dir
         from citegraph.graph.stores.files import load_vector_cache, save_graph
         from citegraph.loaders import LoadReport
@@ -449,6 +475,80 @@ def _neo4j_summary(done: dict[str, int]) -> str:
 
 
 app.command("query")(query_command)
+
+
+@app.command()
+def sparql(
+    directory: Annotated[Path, typer.Argument(help="A graph directory.")],
+    query: Annotated[str, typer.Argument(
+        help="SPARQL text, or the name of an example in queries/sparql_examples.py.")],
+    params: Annotated[list[str] | None, typer.Argument(
+        help="name=value bindings (?name bound to the value; entity= and paper= of an "
+        "example accept a name, alias or title).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+) -> None:
+    """Run SPARQL (or a named example) over the RDF view of a saved graph."""
+    import citegraph
+    from citegraph.errors import BadArgument
+    from citegraph.queries.cli_commands import FORMATS, format_rows
+    from citegraph.queries.sparql_examples import EXAMPLES, run_example
+
+    if fmt not in FORMATS:
+        raise BadArgument(f"--format must be one of {', '.join(FORMATS)}")
+    bound: dict[str, str] = {}
+    for word in params or []:
+        name, sep, value = word.partition("=")
+        if not sep or not name:
+            raise BadArgument(f"sparql bindings are name=value, not {word!r}")
+        bound[name] = value
+    kg = citegraph.load(directory)
+    if query in EXAMPLES:
+        limit = bound.pop("limit", None)
+        rows = run_example(kg, query, **bound,
+                           **({"limit": int(limit)} if limit is not None else {}))
+    else:
+        rows = kg.sparql(query, **bound)
+    if isinstance(rows, bool):  # an ASK query
+        typer.echo("yes" if rows else "no")
+        return
+    columns = list(rows[0]) if rows else []
+    typer.echo(format_rows(rows, columns, fmt))
+
+
+@app.command("import-rdf")
+def import_rdf(
+    source: Annotated[Path, typer.Argument(help="RDF file written by export or kg.to_rdf.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Graph directory to write.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="RDF syntax (ttl, nt, jsonld); default from the file name.")] = None,
+    force: Annotated[bool, typer.Option(
+        help="Write into a non-empty --out that is not a citegraph graph.")] = False,
+) -> None:
+    """Read an RDF export back into a saved graph directory."""
+    import citegraph
+    from citegraph.graph.stores.files import save_graph
+
+    kg = citegraph.from_rdf(source, fmt)
+    save_graph(kg, out_dir, force=force, on_warning=print_warning)
+    print_stats(kg, f"{source} → {out_dir}")
+
+
+@app.command()
+def pull(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Graph directory to write.")],
+    neo4j: Annotated[str | None, typer.Option(
+        help="Neo4j URI (default NEO4J_URI); password from NEO4J_PASSWORD.")] = None,
+    database: Annotated[str | None, typer.Option(help="Neo4j database (NEO4J_DATABASE).")] = None,
+    force: Annotated[bool, typer.Option(
+        help="Write into a non-empty --out that is not a citegraph graph.")] = False,
+) -> None:
+    """Read the whole graph back from Neo4j into a saved graph directory."""
+    import citegraph
+    from citegraph.graph.stores.files import save_graph
+
+    kg = citegraph.from_neo4j(neo4j, None, database)
+    save_graph(kg, out_dir, force=force, on_warning=print_warning)
+    print_stats(kg, f"Neo4j → {out_dir}")
 
 
 @app.command()

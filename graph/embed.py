@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from citegraph.errors import CitegraphError
+from citegraph.errors import (
+    ModelError,  # noqa: F401  (old import path)
+)
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.progress import SILENT, Progress
@@ -33,10 +35,6 @@ _DEFAULT_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
 #: so splitting into chunks for the progress bar adds no padding and costs almost nothing.
 CHUNK_SIZE = 128
 BATCH_SIZE = 32
-
-
-class ModelError(CitegraphError):
-    """The embedding model cannot be found or loaded."""
 
 
 @dataclass

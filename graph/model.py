@@ -277,10 +277,24 @@ class KnowledgeGraph:
         edges = {(u, v, k): dict(attrs) for u, v, k, attrs in self.g.edges(keys=True, data=True)}
         return nodes, edges
 
+    def equals(self, other: KnowledgeGraph, *, embeddings: bool = False) -> bool:
+        """Same nodes, edges and properties; with ``embeddings=True`` also the same paper
+        vectors. ``==`` leaves vectors out: RDF and Neo4j round trips need not carry them."""
+        same = self._signature() == other._signature()
+        return same and (not embeddings or self.embeddings == other.embeddings)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, KnowledgeGraph):
             return NotImplemented
-        return self._signature() == other._signature() and self.embeddings == other.embeddings
+        return self.equals(other)
+
+    def resolve(self, ref: str, kind: str = "node", *, ambiguous: str = "error") -> list[str]:
+        """Node ids ``ref`` names (a node id, key, name, alias or title in any spelling the
+        build folds together); ``kind`` is ``node``, ``entity``, ``paper``, ``author`` or
+        ``keyword``. Rules and tie-breaks: :mod:`citegraph.queries.resolve`."""
+        from citegraph.queries.resolve import resolve
+
+        return resolve(self, ref, kind, ambiguous=ambiguous)  # type: ignore[arg-type]
 
     __hash__ = None  # type: ignore[assignment]
 

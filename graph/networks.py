@@ -13,13 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from citegraph.errors import CitegraphError
+from citegraph.errors import (
+    NetworkError,  # noqa: F401  (old import path)
+)
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
-
-
-class NetworkError(CitegraphError):
-    """A network that does not exist."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ corpus-wide stages over old and new papers together, reusing the old embeddings.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from itertools import chain
 
 from citegraph.graph import schema as S
@@ -17,43 +16,13 @@ from citegraph.graph.comention import add_co_mention_edges
 from citegraph.graph.embed import embed_papers
 from citegraph.graph.identity import merge_records
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.options import BuildOptions
 from citegraph.graph.papers import add_papers, record_from_paper
-from citegraph.graph.progress import SILENT, Progress
 from citegraph.graph.similarity import add_similarity_edges
-from citegraph.graph.vectors import PaperVectors
 from citegraph.loaders.records import PaperRecord
 
-
-@dataclass
-class BuildOptions:
-    """What the build computes; every derived kind of node and edge can be switched off."""
-
-    entities: bool = True
-    similarity: bool = True
-    co_mention: bool = True
-    citations: bool = True
-    keywords: bool = True  # Keyword nodes, HAS_KEYWORD and CO_OCCURS
-    co_citation: bool = True
-    coupling: bool = True
-    co_authorship: bool = True
-    model: str | None = None  # sentence-transformers name or path; None = the default
-    device: str | None = None
-    similarity_top_k: int = 10
-    similarity_threshold: float = 0.5
-    min_co_mentions: int = 2
-    min_co_citations: int = 2  # papers citing both works, for a CO_CITED edge
-    min_coupling: int = 2  # shared references, for a COUPLED edge
-    min_co_authorships: int = 1  # joint papers, for a CO_AUTHORED edge
-    min_co_occurrences: int = 2  # papers with both keywords, for a CO_OCCURS edge
-    gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
-    extractor_model: str | None = None  # entity decision model file; None = the shipped one
-    entity_embeddings: bool = False  # type unknown names / merge near-duplicates with `model`
-    #: Match records by title, authors and year beyond identifiers and equal titles.
-    fuzzy_identity: bool = True
-    #: Vectors of an earlier build of the same output (not extended, rebuilt): reused by
-    #: content hash like the vectors of ``base``, so a rebuild embeds only changed papers.
-    vector_cache: PaperVectors | None = field(default=None, repr=False)
-    progress: Progress = field(default=SILENT, repr=False)
+#: Defined in :mod:`citegraph.graph.options` (light, read by the CLI for its defaults).
+__all__ = ["BuildOptions", "build_graph"]
 
 
 def build_graph(

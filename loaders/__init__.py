@@ -8,13 +8,11 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from citegraph.errors import CitegraphError
+from citegraph.errors import (
+    InputError,  # noqa: F401  (old import path)
+)
 from citegraph.loaders.problems import FileProblem, LoadIssue, LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance, Reference
-
-
-class InputError(CitegraphError):
-    """A path the user gave cannot be read at all (missing, unreadable, unknown format)."""
 
 
 def _hidden(relative: Path) -> bool:

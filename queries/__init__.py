@@ -20,6 +20,7 @@ from citegraph.queries import (  # noqa: F401  (registers helpers)
     analytics,
     bibliometrics,
     lookups,
+    resolve,
     semantic,
 )
 from citegraph.queries.backends import (
@@ -44,11 +45,30 @@ def _rows(helper: Helper, backend: EmbeddedBackend | Neo4jBackend, values: dict)
         return helper.embedded(backend.kg, **values)
     if helper.neo4j is not None:
         return helper.neo4j(backend, **values)
-    params = {**common_params(), **values}
+    params = {**common_params(), **values, **_resolved(helper, backend, values)}
     if helper.extra_params is not None:
         params.update(helper.extra_params(values))
     rows = backend.read(helper.cypher or "", params)
     return helper.post(rows, values) if helper.post is not None else rows
+
+
+def _resolved(helper: Helper, backend: Neo4jBackend, values: dict) -> dict[str, list[str]]:
+    """``<param>_ids``: the node ids each name argument resolves to on Neo4j, by one
+    lookup read and the rules of :mod:`~citegraph.queries.resolve`."""
+    out: dict[str, list[str]] = {}
+    for p in helper.params:
+        kind = "entity" if p.kind == "term" else p.kind
+        labels = resolve.KINDS.get(kind)
+        ref = values.get(p.name)
+        if labels is None:
+            continue
+        if not isinstance(ref, str):
+            out[f"{p.name}_ids"] = []
+            continue
+        rows = backend.read(resolve.lookup_cypher(), {"labels": list(labels)})
+        out[f"{p.name}_ids"] = resolve.resolve_rows(
+            rows, ref, kind, ambiguous="all" if p.kind == "term" else "error")
+    return out
 
 
 class Queries:

@@ -12,11 +12,19 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from citegraph.errors import BadArgument
 from citegraph.graph import schema as S
+from citegraph.graph.names import APOSTROPHES, strip_possessive
 from citegraph.queries import algorithms, projections
 from citegraph.queries.backends import Neo4jBackend
-from citegraph.queries.common import ENTITY_LABELS, entity_type, entity_type_labels
+from citegraph.queries.common import (
+    ENTITY_LABELS,
+    entity_type,
+    entity_type_labels,
+    node_ids_test,
+)
 from citegraph.queries.registry import Helper, Param, Row, optional, register
+from citegraph.queries.resolve import resolve
 
 if TYPE_CHECKING:
     from citegraph.graph.model import KnowledgeGraph
@@ -159,37 +167,8 @@ register(Helper(
 # --- shortest path ---------------------------------------------------------------------
 
 
-def _split_ref(ref: str) -> tuple[str | None, str]:
-    """``Label:key`` node ids name one node; anything else is matched by key or name."""
-    label, sep, key = ref.partition(":")
-    if sep and label in S.NODE_KIND_BY_LABEL:
-        return label, key
-    return None, ref
-
-
 def _find_nodes(kg: KnowledgeGraph, ref: str) -> list[str]:
-    label, key = _split_ref(ref)
-    if label is not None:
-        nid = S.node_id(label, key)
-        return [nid] if kg.has_node(nid) else []
-    wanted = ref.lower()
-    found = []
-    for nid, a in kg.nodes():
-        texts = [a.get(S.NAME), a.get(S.TITLE), *a.get(S.ALIASES, [])]
-        if a[S.KEY] == ref or any(isinstance(t, str) and t.lower() == wanted for t in texts):
-            found.append(nid)
-    return found
-
-
-def _node_match(var: str, param: str) -> str:
-    return (
-        f"MATCH ({var}) WHERE any(l IN labels({var}) WHERE l IN $schema_labels) AND ("
-        f"(${param}_label IS NOT NULL AND ${param}_label IN labels({var}) "
-        f"AND {var}.`{S.KEY}` = ${param}_key) OR (${param}_label IS NULL AND ("
-        f"{var}.`{S.KEY}` = ${param} OR toLower({var}.`{S.NAME}`) = toLower(${param}) "
-        f"OR toLower({var}.`{S.TITLE}`) = toLower(${param}) "
-        f"OR any(x IN coalesce({var}.`{S.ALIASES}`, []) WHERE toLower(x) = toLower(${param})))))"
-    )
+    return resolve(kg, ref, "node")
 
 
 def _path_rows(steps: list[list[Any]]) -> list[Row]:
@@ -224,14 +203,6 @@ def shortest_path(kg: KnowledgeGraph, source: str, target: str) -> list[Row]:
     return _path_rows(steps)
 
 
-def _path_params(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in ("source", "target"):
-        label, key = _split_ref(values[name])
-        out[f"{name}_label"], out[f"{name}_key"] = label, key
-    return out
-
-
 register(Helper(
     name="shortest_path",
     doc=(
@@ -243,9 +214,9 @@ register(Helper(
             Param("target", "node", "Label:key, or a key, name, title or alias")),
     columns=("step", "label", "key", "name"),
     embedded=shortest_path,
-    extra_params=_path_params,
     cypher=(
-        _node_match("a", "source") + " " + _node_match("b", "target")
+        f"MATCH (a) WHERE {node_ids_test('a', 'source')}"
+        f" MATCH (b) WHERE {node_ids_test('b', 'target')}"
         + f" WITH a, b WHERE a <> b MATCH p = allShortestPaths((a)-[*..{MAX_PATH_LENGTH}]-(b))"
         " WITH p, [n IN nodes(p) | [[l IN labels(n) WHERE l IN $schema_labels][0],"
         f" n.`{S.KEY}`, coalesce(n.`{S.NAME}`, n.`{S.TITLE}`)]] AS steps"
@@ -262,7 +233,14 @@ _WORD = re.compile(r"\w+(?:[.'’]\w+)*")
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """Search words: lower-cased, possessive ``'s`` dropped (``Rubik's`` is ``rubik``)."""
+    return _WORD.findall(strip_possessive(text).lower())
+
+
+def _lucene_term(word: str) -> str:
+    """One required Lucene clause matching ``word`` with or without a possessive, as the
+    index keeps ``rubik's`` as one token."""
+    return "+(" + " ".join([word, *(f"{word}{a}s" for a in APOSTROPHES)]) + ")"
 
 
 def _search_labels(label: str | None) -> tuple[str, ...]:
@@ -272,10 +250,8 @@ def _search_labels(label: str | None) -> tuple[str, ...]:
     for kind in kinds:
         if label.lower() in (kind.label.lower(), S.ENTITY_TYPES.get(kind.label, "")):
             return (kind.label,)
-    from citegraph.queries.backends import QueryError
-
     choices = ", ".join(k.label for k in kinds)
-    raise QueryError(f"no full-text index for {label!r} (one of: {choices})")
+    raise BadArgument(f"no full-text index for {label!r} (one of: {choices})")
 
 
 def search(kg: KnowledgeGraph, text: str, label: str | None = None, limit: int = 20) -> list[Row]:
@@ -303,7 +279,7 @@ def _search_params(values: dict[str, Any]) -> dict[str, Any]:
 
     terms = sorted(set(words(values["text"])))
     return {
-        "lucene": " ".join(f"+{term}" for term in terms),
+        "lucene": " ".join(_lucene_term(term) for term in terms),
         "indexes": [{"label": lab, "name": fulltext_index_name(lab)}
                     for lab in _search_labels(values.get("label"))],
     }

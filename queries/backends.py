@@ -21,7 +21,13 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from citegraph.errors import CitegraphError, QueryError, QueryRefused, QueryTimeout
+from citegraph.errors import (
+    CitegraphError,
+    NeedsNeo4j,  # noqa: F401  (old import path)
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+)
 from citegraph.queries.cypher_guard import check_read_only
 from citegraph.queries.registry import Row
 
@@ -41,10 +47,6 @@ TAG_KEY = "citegraph_query"
 CLIENT_GRACE = 10.0
 #: Seconds a cancellation keeps looking for the transaction to terminate.
 CANCEL_WAIT = 3.0
-
-
-class NeedsNeo4j(CitegraphError):
-    """A query that only a Neo4j database can answer (e.g. raw Cypher)."""
 
 
 def query_timeout(seconds: float | None = None) -> float:

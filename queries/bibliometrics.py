@@ -16,8 +16,16 @@ from typing import TYPE_CHECKING, Any
 from citegraph.graph import schema as S
 from citegraph.graph.keywords import fold_keyword
 from citegraph.queries.backends import Neo4jBackend, QueryError
-from citegraph.queries.common import find_entities, find_papers, label_test, neighbours, paper_match
+from citegraph.queries.common import (
+    find_entities,
+    find_papers,
+    label_test,
+    neighbours,
+    node_ids_test,
+    paper_match,
+)
 from citegraph.queries.registry import Helper, Param, Row, optional, register
+from citegraph.queries.resolve import resolve
 
 if TYPE_CHECKING:
     from citegraph.graph.model import KnowledgeGraph
@@ -120,10 +128,8 @@ register(Helper(
 
 
 def find_authors(kg: KnowledgeGraph, ref: str) -> list[str]:
-    """Authors whose key equals ``ref`` or whose name equals it in any case."""
-    wanted = ref.lower()
-    return [nid for nid, a in kg.nodes(S.AUTHOR)
-            if a[S.KEY] == ref or str(a.get(S.NAME, "")).lower() == wanted]
+    """Author node ids ``ref`` names: key or name in any spelling the resolver folds."""
+    return resolve(kg, ref, "author")
 
 
 def co_authors(kg: KnowledgeGraph, author: str, limit: int = 20) -> list[Row]:
@@ -146,8 +152,7 @@ register(Helper(
     columns=("key", "name", "count", "papers"),
     embedded=co_authors,
     cypher=(
-        f"MATCH (a:`{S.AUTHOR}`) WHERE a.`{S.KEY}` = $author"
-        f" OR toLower(a.`{S.NAME}`) = toLower($author)"
+        f"MATCH (a:`{S.AUTHOR}`) WHERE {node_ids_test('a', 'author')}"
         f" MATCH (a)-[r:`{S.CO_AUTHORED}`]-(o:`{S.AUTHOR}`) WHERE o <> a"
         f" RETURN o.`{S.KEY}` AS key, o.`{S.NAME}` AS name, r.`{S.COUNT}` AS count,"
         f" r.`{S.EVIDENCE}` AS papers ORDER BY coalesce(count, 0) DESC, key LIMIT $limit"
@@ -220,7 +225,7 @@ register(Helper(
 
 def _papers_with_term(kg: KnowledgeGraph, term: str) -> set[str]:
     papers = set()
-    for eid in find_entities(kg, term):
+    for eid in find_entities(kg, term, ambiguous="all"):
         papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
     wanted, folded = term.lower(), fold_keyword(term)
     for kid, k in kg.nodes(S.KEYWORD):
@@ -236,11 +241,7 @@ def papers_per_year(kg: KnowledgeGraph, of: str | None = None) -> list[Row]:
     return [{"year": y, "papers": n} for y, n in sorted(years.items())]
 
 
-_ENTITY_TEST = (
-    f"{label_test('e', S.ENTITY_NODE_LABELS)} AND (toLower(e.`{S.KEY}`) = toLower($of)"
-    f" OR toLower(e.`{S.NAME}`) = toLower($of)"
-    f" OR any(x IN coalesce(e.`{S.ALIASES}`, []) WHERE toLower(x) = toLower($of)))"
-)
+_ENTITY_TEST = f"{label_test('e', S.ENTITY_NODE_LABELS)} AND {node_ids_test('e', 'of')}"
 
 register(Helper(
     name="papers_per_year",

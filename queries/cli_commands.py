@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -46,11 +47,7 @@ def parse_arguments(helper: Helper, raw: list[str]) -> dict[str, Any]:
     given.update(zip(free, positional, strict=False))
     values: dict[str, Any] = {}
     for name, text in given.items():
-        try:
-            values[name] = by_name[name].convert(text)
-        except ValueError:
-            raise QueryError(f"{helper.name}: {name} must be a whole number, "
-                             f"not {text!r}") from None
+        values[name] = by_name[name].convert(text)
     missing = [p.name for p in helper.params if p.required and p.name not in values]
     if missing:
         raise QueryError(f"{helper.name}: missing {', '.join(missing)} "
@@ -97,12 +94,29 @@ def format_rows(rows: list[Row], columns: tuple[str, ...] | list[str], fmt: str)
         return buffer.getvalue().rstrip("\n")
     if not rows:
         return "(no rows)"
-    cells = [[_text(row.get(c)) for c in columns] for row in rows]
-    widths = [min(max(len(c), *(len(r[i]) for r in cells)), 60) for i, c in enumerate(columns)]
+    return _table([[_text(row.get(c)) for c in columns] for row in rows], list(columns))
+
+
+#: The widest a table column grows before its cells wrap onto more lines.
+TABLE_WIDTH = 60
+
+
+def _table(cells: list[list[str]], columns: list[str]) -> str:
+    """Aligned text columns; a long cell wraps at spaces onto more lines instead of being
+    cut, and a word longer than the column (a key, a URL) is never split, so every value
+    can be copied whole."""
+    widths = [min(max(len(c), *(len(r[i]) for r in cells)), TABLE_WIDTH)
+              for i, c in enumerate(columns)]
+    wrapped = [[textwrap.wrap(v, w, break_long_words=False, break_on_hyphens=False) or [""]
+                for v, w in zip(r, widths, strict=True)] for r in cells]
+    widths = [max(w, *(len(line) for r in wrapped for line in r[i]))
+              for i, w in enumerate(widths)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    for r in cells:
-        lines.append("  ".join(v[:w].ljust(w) for v, w in zip(r, widths, strict=True)))
+    for r in wrapped:
+        for k in range(max(len(parts) for parts in r)):
+            lines.append("  ".join((parts[k] if k < len(parts) else "").ljust(w)
+                                   for parts, w in zip(r, widths, strict=True)))
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -145,7 +159,7 @@ def run_query(
             from citegraph.queries.cypher_guard import check_read_only
 
             check_read_only(raw[0], settings(neo4j, None, database).database)
-        backend = Neo4jBackend.connect(neo4j, None, database, timeout)
+        backend = _connect(neo4j, database, timeout, hint=graph is None and neo4j is None)
     try:
         queries = Queries(backend)
         if name == "cypher":
@@ -157,6 +171,25 @@ def run_query(
     finally:
         if isinstance(backend, Neo4jBackend):
             backend.close()
+
+
+def _connect(neo4j: str | None, database: str | None, timeout: float | None,
+             hint: bool) -> Any:
+    """A Neo4j backend; with ``hint`` (no --graph, no --neo4j) an unreachable server is
+    reported as the missing choice it is, in one line."""
+    from citegraph.errors import Neo4jUnavailable
+    from citegraph.graph.stores.neo4j_conn import settings
+    from citegraph.queries import Neo4jBackend
+
+    try:
+        return Neo4jBackend.connect(neo4j, None, database, timeout)
+    except Neo4jUnavailable as exc:
+        if not hint:
+            raise
+        shown = settings(neo4j, None, database).shown_uri
+        reason = str(exc).split(": ", 1)[-1]
+        raise Neo4jUnavailable(f"no graph given (--graph DIR) and no Neo4j server at "
+                               f"{shown}: {reason}") from None
 
 
 def query_command(
@@ -190,8 +223,6 @@ def query_command(
         loaded = KnowledgeGraph.load(graph)  # once, for the query and the page
     try:
         rows, columns = run_query(helper, list(args or []), loaded, neo4j, database, timeout)
-    except TypeError as exc:  # a helper's own argument check
-        raise QueryError(str(exc)) from None
     except KeyboardInterrupt:  # the query was already terminated on the server
         typer.echo("cancelled: the query was stopped", err=True)
         raise typer.Exit(130) from None

@@ -1,8 +1,8 @@
-"""Pieces shared by the helpers: resolving an entity or paper reference on both backends.
+"""Pieces shared by the helpers: Cypher fragments and the embedded lookups.
 
-The Cypher fragments are built from schema constants only; the reference itself is always
-a query parameter. The Python twins implement exactly the same matching rule, so both
-backends find the same nodes.
+A name argument is resolved to node ids by :mod:`citegraph.queries.resolve` on both
+backends (on Neo4j into the ``<param>_ids`` parameter); the Cypher fragments here only
+match those ids, and are built from schema constants, so no value is pasted into Cypher.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from citegraph.errors import BadArgument
 from citegraph.graph import schema as S
+from citegraph.queries.resolve import Ambiguity, resolve
 
 if TYPE_CHECKING:
     from citegraph.graph.model import KnowledgeGraph
@@ -23,23 +25,20 @@ def label_test(var: str, labels: Iterable[str]) -> str:
     return "(" + " OR ".join(f"{var}:`{label}`" for label in labels) + ")"
 
 
+def node_ids_test(var: str, param: str) -> str:
+    """Cypher: ``var``'s node id (``Label:key``) is in ``$<param>_ids``, the list the
+    resolver (:mod:`citegraph.queries.resolve`) chose for the reference ``$<param>``."""
+    return f"{label_of(var)} + ':' + {var}.`{S.KEY}` IN ${param}_ids"
+
+
 def entity_match(var: str, param: str, labels: Iterable[str] = ENTITY_LABELS) -> str:
-    """Cypher: ``var`` is an entity whose key, name or an alias equals ``$param``, any case."""
-    return (
-        f"MATCH ({var}) WHERE {label_test(var, labels)} AND ("
-        f"toLower({var}.`{S.KEY}`) = toLower(${param}) "
-        f"OR toLower({var}.`{S.NAME}`) = toLower(${param}) "
-        f"OR any(alias IN coalesce({var}.`{S.ALIASES}`, []) "
-        f"WHERE toLower(alias) = toLower(${param})))"
-    )
+    """Cypher: ``var`` is an entity the reference ``$param`` resolves to."""
+    return f"MATCH ({var}) WHERE {label_test(var, labels)} AND {node_ids_test(var, param)}"
 
 
 def paper_match(var: str, param: str) -> str:
-    """Cypher: ``var`` is the paper with key ``$param`` or with that title (any case)."""
-    return (
-        f"MATCH ({var}:`{S.PAPER}`) WHERE {var}.`{S.KEY}` = ${param} "
-        f"OR toLower({var}.`{S.TITLE}`) = toLower(${param})"
-    )
+    """Cypher: ``var`` is the paper the reference ``$param`` resolves to."""
+    return f"MATCH ({var}:`{S.PAPER}`) WHERE {node_ids_test(var, param)}"
 
 
 def label_of(var: str) -> str:
@@ -60,42 +59,24 @@ def entity_type_labels(entity_type: str | None) -> tuple[str, ...]:
     for label in ENTITY_LABELS:
         if wanted in (label.lower(), S.ENTITY_TYPES[label]):
             return (label,)
-    from citegraph.queries.backends import QueryError
-
     choices = ", ".join(S.ENTITY_TYPES[label] for label in ENTITY_LABELS)
-    raise QueryError(f"unknown entity type {entity_type!r} (one of: {choices})")
+    raise BadArgument(f"unknown entity type {entity_type!r} (one of: {choices})")
 
 
 # --- embedded twins --------------------------------------------------------------------
 
 
-def _lower(value: Any) -> str | None:
-    return value.lower() if isinstance(value, str) else None
-
-
 def find_entities(
-    kg: KnowledgeGraph, ref: str, labels: Iterable[str] = ENTITY_LABELS
+    kg: KnowledgeGraph, ref: str, labels: Iterable[str] = ENTITY_LABELS,
+    ambiguous: Ambiguity = "error",
 ) -> list[str]:
-    """Node ids of the entities whose key, name or an alias equals ``ref``, any case."""
-    wanted = ref.lower()
-    labels = set(labels)
-    found = []
-    for nid, attrs in kg.nodes():
-        if attrs[S.LABEL] not in labels:
-            continue
-        names = [attrs.get(S.KEY), attrs.get(S.NAME), *attrs.get(S.ALIASES, [])]
-        if any(_lower(n) == wanted for n in names):
-            found.append(nid)
-    return found
+    """Node ids of the entities ``ref`` names (rules: :mod:`citegraph.queries.resolve`)."""
+    return resolve(kg, ref, "entity", labels=labels, ambiguous=ambiguous)
 
 
 def find_papers(kg: KnowledgeGraph, ref: str) -> list[str]:
-    """Node ids of the papers with key ``ref`` or with that title, any case."""
-    wanted = ref.lower()
-    return [
-        nid for nid, attrs in kg.nodes(S.PAPER)
-        if attrs.get(S.KEY) == ref or _lower(attrs.get(S.TITLE)) == wanted
-    ]
+    """Node ids of the paper ``ref`` names: key, title or short title in any spelling."""
+    return resolve(kg, ref, "paper")
 
 
 def neighbours(

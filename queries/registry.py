@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from citegraph.errors import BadArgument
+
 Row = dict[str, Any]
 
 
@@ -27,7 +29,12 @@ class Param:
 
     def convert(self, raw: str) -> Any:
         """A command-line string as the value the helper expects."""
-        return int(raw) if self.kind == "int" else raw
+        if self.kind != "int":
+            return raw
+        try:
+            return int(raw)
+        except ValueError:
+            raise BadArgument(f"{self.name} must be a whole number, not {raw!r}") from None
 
 
 @dataclass(frozen=True)
@@ -54,18 +61,18 @@ class Helper:
         """Positional and keyword arguments as a complete parameter dict, checked."""
         names = [p.name for p in self.params]
         if len(args) > len(names):
-            raise TypeError(f"{self.name}() takes {len(names)} arguments, got {len(args)}")
+            raise BadArgument(f"{self.name}() takes {len(names)} arguments, got {len(args)}")
         values = dict(zip(names, args, strict=False))
         for key, value in kwargs.items():
             if key not in names:
-                raise TypeError(f"{self.name}() got an unexpected argument {key!r}")
+                raise BadArgument(f"{self.name}() got an unexpected argument {key!r}")
             if key in values:
-                raise TypeError(f"{self.name}() got two values for {key!r}")
+                raise BadArgument(f"{self.name}() got two values for {key!r}")
             values[key] = value
         for p in self.params:
             if p.name not in values:
                 if p.required:
-                    raise TypeError(f"{self.name}() needs the argument {p.name!r}")
+                    raise BadArgument(f"{self.name}() needs the argument {p.name!r}")
                 values[p.name] = p.default
         return values
 

@@ -1,7 +1,8 @@
 """Example SPARQL queries over the RDF view of a graph (``kg.sparql``), one per question.
 
-Each takes the parameters the corresponding query helper takes (``entity``: an entity key
-such as ``"dpo"``; ``paper``: a paper key; ``limit``) and binds them as values, so they
+Each takes the parameters the corresponding query helper takes (``entity``: an entity
+key, name or alias; ``paper``: a paper key or title; ``limit``), resolves names to keys
+with the one name resolver (:mod:`citegraph.queries.resolve`) and binds them as values, so they
 can be checked against the same helper on the in-memory graph or in Neo4j. Run one with
 :func:`run_example`, or copy its text: the ``cg:``, ``cito:``, ``dcterms:``, ``skos:`` ...
 prefixes are predeclared by ``kg.sparql``.
@@ -14,6 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from citegraph.errors import BadArgument
+from citegraph.queries.resolve import KINDS, ambiguity, choose, kg_candidates
 
 if TYPE_CHECKING:
     from citegraph.graph.model import KnowledgeGraph
@@ -119,13 +123,28 @@ EXAMPLES: dict[str, SparqlExample] = {
 }
 
 
+def _key(kg: KnowledgeGraph, ref: str, kind: str) -> str:
+    """The key ``ref`` resolves to (an entity key that several labels share is one key);
+    an unknown name stays as given and simply matches nothing."""
+    found = choose(ref, kg_candidates(kg, KINDS[kind]), ambiguous="all", what=kind)
+    keys = {c.key for c in found}
+    if len(keys) > 1:
+        raise ambiguity(ref, found, kind)
+    return keys.pop() if keys else ref
+
+
 def run_example(kg: KnowledgeGraph, name: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of one example query; ``limit`` (when the example takes it) cuts the rows."""
-    example = EXAMPLES[name]
+    example = EXAMPLES.get(name)
+    if example is None:
+        raise BadArgument(f"no SPARQL example {name!r} (known: {', '.join(sorted(EXAMPLES))})")
     missing = [p for p in example.params if p != "limit" and p not in params]
     if missing:
-        raise TypeError(f"{name} needs {', '.join(missing)}")
+        raise BadArgument(f"{name} needs {', '.join(missing)}")
     limit = params.pop("limit", None)
+    for param, kind in (("entity", "entity"), ("paper", "paper")):
+        if isinstance(params.get(param), str):
+            params[param] = _key(kg, params[param], kind)
     rows = kg.sparql(example.query, **params)
     assert isinstance(rows, list)
     return rows[:limit] if limit is not None else rows

@@ -13,6 +13,7 @@ from itertools import product
 
 import neo4j_support
 import pytest
+from citegraph.errors import BadArgument
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.neo4j_conn import connect
@@ -84,14 +85,16 @@ def candidates(kg: KnowledgeGraph) -> dict[str, list]:
     extra = derived(kg)
     fixed = {
         "entity": ["lora", "LLaMA", "gpt4", "MOE", "transformer", "ImageNet", "minicpm",
-                   "no such entity"],
+                   "no such entity", "Llama-2", "LLaMA 2", "low rank  ADAPTATION"],
         "model": ["llama", "CLIP", "GPT4", "mmlu"],
         "benchmark": ["MMLU", "coco", "ms-coco", "clip"],
         "paper": [kg.node(linked[0])[S.KEY], first[S.TITLE].upper(),
+                  first[S.TITLE].replace(" ", "-").lower(), first[S.TITLE].split(":")[0],
                   kg.node(similar[0])[S.KEY], kg.node(linked[-1])[S.KEY], "no-such-paper"],
         "node": ["LoRA", "ImageNet", f"{S.PAPER}:{kg.node(similar[0])[S.KEY]}",
                  "Author:author-1", "Mistral", "nothing at all"],
-        "text": ["language model", "diffusion", "LLaMA", "Mixture of Experts", "zzqx"],
+        "text": ["language model", "diffusion", "LLaMA", "Mixture of Experts", "zzqx",
+                 "Rubik", "model's"],
         "entity_type": [None, "model", "Method", "benchmark"],
         "author": ["author 1", "Author-3", "nobody"],
         "term": [None, "LLaMA", "large-language-models", "agent", "no such term"],
@@ -223,7 +226,7 @@ def test_bad_arguments_are_clear_errors():
     q = Queries(EmbeddedBackend(sample_graph(max_papers=20)))
     with pytest.raises(QueryError, match="unknown entity type"):
         q.top_entities(type="gadget")
-    with pytest.raises(TypeError, match="needs the argument 'entity'"):
+    with pytest.raises(BadArgument, match="needs the argument 'entity'"):
         q.papers_mentioning()
     with pytest.raises(QueryError, match="no query helper"):
         q.run("no_such_helper")

@@ -8,6 +8,7 @@ import pytest
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.sparql import SparqlError
+from citegraph.queries.common import find_entities
 from citegraph.queries.sparql_examples import EXAMPLES, run_example
 from exchange_graphs import HOSTILE, find_seeds, seeds_related_graph, small_related_graph
 
@@ -22,8 +23,10 @@ def kg(request) -> KnowledgeGraph:
     return seeds_related_graph(seeds)
 
 
-def entity_ids(kg: KnowledgeGraph, key: str) -> set[str]:
-    return {S.node_id(label, key) for label in S.ENTITY_NODE_LABELS} & set(kg.g)
+def entity_ids(kg: KnowledgeGraph, ref: str) -> set[str]:
+    """The entity nodes sharing the key ``ref`` resolves to (SPARQL matches by key)."""
+    keys = {kg.node(n)[S.KEY] for n in find_entities(kg, ref, ambiguous="all")}
+    return {S.node_id(label, key) for label in S.ENTITY_NODE_LABELS for key in keys} & set(kg.g)
 
 
 def key_of(kg: KnowledgeGraph, nid: str) -> str:

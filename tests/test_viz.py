@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from citegraph.errors import AmbiguousName
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.viz import ViewError, nodes_from_rows, resolve_focus, samples, style
@@ -51,7 +52,7 @@ def test_focus_matches_titles_names_and_aliases_case_insensitively(kg) -> None:
 
 
 def test_focus_errors_are_one_line(kg) -> None:
-    with pytest.raises(ViewError, match="ambiguous") as err:
+    with pytest.raises(AmbiguousName, match="ambiguous") as err:
         resolve_focus(kg, "TWIN")
     assert "\n" not in str(err.value)
     with pytest.raises(ViewError, match="no paper title or entity name matches"):
@@ -120,7 +121,7 @@ def test_cli_view_writes_a_page_and_fails_in_one_line(kg, tmp_path) -> None:
     bad = runner.invoke(app, ["view", str(tmp_path / "graph"), "-o", str(out),
                               "--focus", "twin"])
     assert bad.exit_code != 0
-    assert isinstance(bad.exception, ViewError)
+    assert isinstance(bad.exception, AmbiguousName)
 
 
 def _two_topics(per_topic: int = 100) -> KnowledgeGraph:

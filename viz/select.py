@@ -6,18 +6,15 @@ the chosen nodes, so all views share one way of turning a node set into a page.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
-from citegraph.errors import CitegraphError
+from citegraph.errors import ViewError
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
-
-
-class ViewError(CitegraphError):
-    """A view that cannot be drawn as asked (no such focus, an ambiguous name, …)."""
+from citegraph.graph.names import fold_name
+from citegraph.queries.resolve import KINDS, choose, kg_candidates, resolve
 
 
 def simple_graph(kg: KnowledgeGraph) -> nx.Graph:
@@ -78,10 +75,6 @@ def neighbourhood(graph: nx.Graph, center: str, depth: int) -> set[str]:
     return set(nx.single_source_shortest_path_length(graph, center, cutoff=depth))
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
-
-
 def _short(text: str, limit: int = 48) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -93,38 +86,21 @@ def display_name(props: Mapping[str, Any]) -> str:
 
 
 def resolve_focus(kg: KnowledgeGraph, name: str) -> str:
-    """The one node whose paper title or entity name/alias is ``name`` (case-insensitive).
+    """The one node ``name`` means, by the rules of :mod:`citegraph.queries.resolve`:
+    a node id, key, paper title (or short title), entity name or alias, author name.
 
-    A node id (``Label:key``) is accepted as is. No match or several matches raise
-    :class:`ViewError` with a one-line message naming the candidates.
+    A paper whose title or short title matches wins over an entity of that name (the
+    paper's neighbourhood contains the entities it introduces). Several matches raise
+    :class:`~citegraph.errors.AmbiguousName`; none raises :class:`ViewError` with hints.
     """
-    if kg.has_node(name):
-        return name
-    wanted = _fold(name)
-    if not wanted:
+    if not name.strip():
         raise ViewError("--focus needs a paper title or an entity name")
-    entity_labels = set(S.ENTITY_NODE_LABELS)
-    matches: list[str] = []
-    for nid, props in kg.nodes():
-        label = props[S.LABEL]
-        if label == S.PAPER:
-            names = [props.get(S.TITLE, "")]
-        elif label in entity_labels:
-            names = [props.get(S.NAME, ""), *props.get(S.ALIASES, [])]
-        else:
-            continue
-        if any(_fold(str(n)) == wanted for n in names if n):
-            matches.append(nid)
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        shown = "; ".join(f"{kg.node(m)[S.LABEL]} {_short(display_name(kg.node(m)))!r}"
-                          for m in matches[:4])
-        more = f" and {len(matches) - 4} more" if len(matches) > 4 else ""
-        raise ViewError(f"{name!r} is ambiguous: it names {shown}{more}; "
-                        "pass the node id (Label:key) instead")
+    found = resolve(kg, name, "node")
+    if found:
+        return found[0]
+    wanted = fold_name(name)
     hints = [_short(display_name(p)) for _, p in kg.nodes()
-             if wanted in _fold(display_name(p))][:3]
+             if wanted and wanted in fold_name(display_name(p))][:3]
     hint = f"; did you mean {' / '.join(repr(h) for h in hints)}?" if hints else ""
     raise ViewError(f"no paper title or entity name matches {name!r}{hint}")
 
@@ -144,19 +120,12 @@ def nodes_from_rows(kg: KnowledgeGraph, rows: Iterable[Any]) -> list[str]:
     """The node ids named anywhere in query rows (dicts, lists) or given directly.
 
     A string counts when it is a node id, the key of a node under any label, or else
-    exactly (case-insensitively) a paper title or an entity/author name or alias; other
+    a paper title or an entity/author name or alias as the name resolver reads it; other
     values (counts, scores, years) are ignored, so a helper's rows can be passed unchanged.
     """
-    by_key: dict[str, list[str]] = {}
-    by_name: dict[str, list[str]] = {}
-    for nid, props in kg.nodes():
-        by_key.setdefault(str(props[S.KEY]), []).append(nid)
-        for name in (display_name(props), *props.get(S.ALIASES, [])):
-            by_name.setdefault(_fold(str(name)), []).append(nid)
+    cands = list(kg_candidates(kg, KINDS["node"]))
     found: dict[str, None] = {}
     for value in _values(list(rows)):
-        if not isinstance(value, str):
-            continue
-        exact = [value] if kg.has_node(value) else []
-        found.update(dict.fromkeys(exact or by_key.get(value) or by_name.get(_fold(value), [])))
+        if isinstance(value, str) and value.strip():
+            found.update(dict.fromkeys(c.nid for c in choose(value, cands, ambiguous="all")))
     return list(found)

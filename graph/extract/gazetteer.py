@@ -25,16 +25,14 @@ from importlib import resources
 from pathlib import Path
 
 import ahocorasick
-from citegraph.errors import CitegraphError
+from citegraph.errors import (
+    GazetteerError,  # noqa: F401  (old import path)
+)
 from citegraph.graph.extract.text import norm_key
 
 ENTITY_KINDS = ("method", "model", "benchmark")
 GENERIC = "generic"
 ENV_VAR = "CITEGRAPH_GAZETTEER"
-
-
-class GazetteerError(CitegraphError):
-    """A gazetteer file that cannot be read or parsed."""
 
 
 @dataclass

@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from citegraph.errors import CitegraphError
+from citegraph.errors import (
+    ModelError,  # noqa: F401  (old import path)
+)
 
 FORMAT = "citegraph-extractor-model"
 VERSION = 1
 SHIPPED = "extractor_model.json"
-
-
-class ModelError(CitegraphError):
-    """An extractor model file that cannot be read or is of an unknown format."""
 
 
 @dataclass

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from citegraph.graph.names import fold_name
 
 _TEX_CMD_ARG = re.compile(r"\\(?:emph|textbf|textit|texttt|textsc|textrm|mathrm|mathbf|mathit|"
                           r"mathcal|text|operatorname|mbox|url|href|cite|citep|citet)\s*\{([^{}]*)\}")
@@ -80,22 +81,9 @@ def bounded(title: str, abstract: str) -> tuple[str, str, dict[str, int]]:
     return title, abstract, cut
 
 
-_NON_WORD = re.compile(r"[\W_]+")
+#: The identity of a name; defined once in :mod:`citegraph.graph.names`.
+norm_key = fold_name
 
-
-@lru_cache(maxsize=1 << 16)
-def norm_key(name: str) -> str:
-    """The identity of a name: case, accents, spaces, hyphens and dots folded away.
-
-    ``LLaMA-2``, ``Llama 2`` and ``llama2`` share a key; a trailing ``+`` is kept as
-    ``plus`` so ``SpecDec++`` and ``SpecDec`` stay apart.
-    """
-    name = unicodedata.normalize("NFKC", name).casefold()
-    name = name.replace("+", "plus").replace("×", "x")
-    if not name.isascii():
-        name = "".join(c for c in unicodedata.normalize("NFKD", name)
-                       if not unicodedata.combining(c))
-    return _NON_WORD.sub("", name)
 
 
 def singular_key(key: str) -> str:

@@ -27,8 +27,9 @@ from typing import Any
 
 import networkx as nx
 from citegraph.atomic import atomic_path
+from citegraph.errors import ExportError  # noqa: F401  (old import path)
 from citegraph.graph import schema as S
-from citegraph.graph.model import GraphError, KnowledgeGraph
+from citegraph.graph.model import KnowledgeGraph
 
 #: Every export format, in the order the CLI lists them.
 FORMATS: tuple[str, ...] = ("ttl", "nt", "jsonld", "graphml", "gexf", "csv", "vosviewer",
@@ -41,10 +42,6 @@ _NODE_RESERVED = frozenset({"kind", "label", "node_key"})
 _EDGE_RESERVED = frozenset({"rel_type", "label", "edge_key", "weight", "key", "id"})
 _WEIGHT_FROM = (S.SCORE, S.STRENGTH, S.COUNT)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-class ExportError(GraphError):
-    """An export that cannot be written (unknown format, a property name in the way)."""
 
 
 def _xml(text: str) -> str:

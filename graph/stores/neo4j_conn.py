@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from citegraph.errors import CitegraphError
+from citegraph.errors import CitegraphError, Neo4jStoreError, Neo4jUnavailable  # noqa: F401  (old import path)
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -25,14 +25,6 @@ if TYPE_CHECKING:
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
 DEFAULT_DATABASE = "neo4j"
-
-
-class Neo4jUnavailable(CitegraphError):
-    """The Neo4j server cannot be reached or refuses the credentials."""
-
-
-class Neo4jStoreError(CitegraphError):
-    """A Neo4j operation failed after the connection was made."""
 
 
 #: ``scheme://user:password@`` anywhere in a text (the user information of a URI).

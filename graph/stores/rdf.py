@@ -32,8 +32,9 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from citegraph.atomic import atomic_path
+from citegraph.errors import RdfError  # noqa: F401  (old import path)
 from citegraph.graph import schema as S
-from citegraph.graph.model import GraphError, KnowledgeGraph
+from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import rdf_vocab as V
 from rdflib.namespace import RDF, XSD
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -55,10 +56,6 @@ _DATE_TYPES = {
 _INT_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.nonNegativeInteger,
               XSD.positiveInteger}
 _FLOAT_TYPES = {XSD.double, XSD.float, XSD.decimal}
-
-
-class RdfError(GraphError):
-    """A graph that cannot be written as RDF, or RDF that is not a citegraph graph."""
 
 
 # --- values -------------------------------------------------------------------------

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from citegraph.graph.model import GraphError
+from citegraph.errors import SparqlError  # noqa: F401  (old import path)
 from citegraph.graph.stores import rdf_vocab as V
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
 Row = dict[str, Any]
-
-
-class SparqlError(GraphError):
-    """A SPARQL query that does not parse or cannot run."""
 
 
 def _term(value: Any):

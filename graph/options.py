@@ -1,0 +1,48 @@
+"""What a build does: which stages run and their thresholds, defined once.
+
+:class:`BuildOptions` is the single home of the build defaults; the ``citegraph build``
+options read their defaults from its fields, so the command and the API cannot drift.
+This module imports nothing heavy, so the CLI can read it before any command runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from citegraph.graph.progress import SILENT, Progress
+
+if TYPE_CHECKING:
+    from citegraph.graph.vectors import PaperVectors
+
+
+@dataclass
+class BuildOptions:
+    """What the build computes; every derived kind of node and edge can be switched off."""
+
+    entities: bool = True
+    similarity: bool = True
+    co_mention: bool = True
+    citations: bool = True
+    keywords: bool = True  # Keyword nodes, HAS_KEYWORD and CO_OCCURS
+    co_citation: bool = True
+    coupling: bool = True
+    co_authorship: bool = True
+    model: str | None = None  # sentence-transformers name or path; None = the default
+    device: str | None = None
+    similarity_top_k: int = 10
+    similarity_threshold: float = 0.5
+    min_co_mentions: int = 2
+    min_co_citations: int = 2  # papers citing both works, for a CO_CITED edge
+    min_coupling: int = 2  # shared references, for a COUPLED edge
+    min_co_authorships: int = 1  # joint papers, for a CO_AUTHORED edge
+    min_co_occurrences: int = 2  # papers with both keywords, for a CO_OCCURS edge
+    gazetteer: list[str] = field(default_factory=list)  # user gazetteer files for entities
+    extractor_model: str | None = None  # entity decision model file; None = the shipped one
+    entity_embeddings: bool = False  # type unknown names / merge near-duplicates with `model`
+    #: Match records by title, authors and year beyond identifiers and equal titles.
+    fuzzy_identity: bool = True
+    #: Vectors of an earlier build of the same output (not extended, rebuilt): reused by
+    #: content hash like the vectors of ``base``, so a rebuild embeds only changed papers.
+    vector_cache: PaperVectors | None = field(default=None, repr=False)
+    progress: Progress = field(default=SILENT, repr=False)
