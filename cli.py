@@ -150,7 +150,7 @@ def print_file_totals(report: LoadReport) -> None:
         else:
             counts = (f"{t['format']}: {t['seen']} seen, {t['read']} read, {t['skipped']} "
                       f"skipped, {t['warnings']} warnings")
-        console.print(f"  {term(name)}  {counts}", highlight=False, soft_wrap=True)
+        out.print(f"  {term(name)}  {counts}", highlight=False, soft_wrap=True)
 
 
 def print_stats(kg: KnowledgeGraph, title: str) -> None:
