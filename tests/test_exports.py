@@ -263,7 +263,7 @@ def test_build_writes_the_load_report_beside_the_graph(tmp_path):
                                                                            "line 33"]
     assert totals[str(files[1])]["warnings"] == 1
     assert "every problem is listed in" in result.stderr
-    assert "export.ris  ris: 5 seen, 3 read, 2 skipped, 0 warnings" in result.stderr
+    assert "export.ris  ris: 5 seen, 3 read, 2 skipped, 0 warnings" in result.stdout
 
 
 def test_python_build_keeps_the_report_and_says_so(capsys):
