@@ -81,24 +81,13 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     ``mode`` is ``"w"`` (text, ``encoding``) or ``"wb"``. On any exception the temporary
     file is removed and ``path`` is untouched.
     """
-    path = Path(path)
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
-    fd, tmp = _mkstemp(path)
-    try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding,
-                       newline=None if "b" in mode else "") as fh:
-            yield fh
-            fh.flush()
-            if fsync:
-                os.fsync(fh.fileno())
-        _replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise _named(exc, path) from None
-        raise
+    binary = "b" in mode
+    with atomic_path(path, fsync) as tmp, open(
+            tmp, mode, encoding=None if binary else encoding,
+            newline=None if binary else "") as fh:
+        yield fh
 
 
 def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:

@@ -177,18 +177,32 @@ def committed(directory: Path) -> bool:
     return (directory / STAGING / MANIFEST).is_file()
 
 
-def read_current_manifest(directory: Path) -> tuple[Path, bytes]:
-    """``(path, bytes)`` of the current manifest: the committed staging one, else DIR's."""
-    for path in (directory / STAGING / MANIFEST, directory / MANIFEST):
+def _open_first(places: tuple[Path, ...], what: str) -> tuple[Path, IO[bytes]] | None:
+    """``(path, binary file)`` of the first of ``places`` that exists, else None; any other
+    failure to open it is a :class:`StoreError` naming the path."""
+    for path in places:
         try:
-            return path, path.read_bytes()
+            return path, open(path, "rb")  # noqa: SIM115 - the caller closes it
         except FileNotFoundError:
             continue
         except IsADirectoryError:
-            raise StoreError(f"{path}: is a directory, not a manifest") from None
+            raise StoreError(f"{path}: is a directory, not {what}") from None
         except OSError as exc:
             raise fs_error(exc, path, "cannot read") from None
-    raise FileNotFoundError(errno.ENOENT, "no manifest", str(directory / MANIFEST))
+    return None
+
+
+def read_current_manifest(directory: Path) -> tuple[Path, bytes]:
+    """``(path, bytes)`` of the current manifest: the committed staging one, else DIR's."""
+    found = _open_first((directory / STAGING / MANIFEST, directory / MANIFEST), "a manifest")
+    if found is None:
+        raise FileNotFoundError(errno.ENOENT, "no manifest", str(directory / MANIFEST))
+    path, fh = found
+    with fh:
+        try:
+            return path, fh.read()
+        except OSError as exc:
+            raise fs_error(exc, path, "cannot read") from None
 
 
 def open_graph_file(directory: Path, name: str) -> tuple[Path, IO[bytes]]:
@@ -196,16 +210,10 @@ def open_graph_file(directory: Path, name: str) -> tuple[Path, IO[bytes]]:
     directory while it still holds the file)."""
     places = (directory / STAGING / name, directory / name) if committed(directory) else (
         directory / name,)
-    for path in places:
-        try:
-            return path, open(path, "rb")  # noqa: SIM115 - the caller closes it
-        except FileNotFoundError:
-            continue
-        except IsADirectoryError:
-            raise StoreError(f"{path}: is a directory, not a graph file") from None
-        except OSError as exc:
-            raise fs_error(exc, path, "cannot read") from None
-    raise StoreError(f"{directory / name}: missing from the graph directory")
+    found = _open_first(places, "a graph file")
+    if found is None:
+        raise StoreError(f"{directory / name}: missing from the graph directory")
+    return found
 
 
 # --- committing a staged graph -------------------------------------------------------------
