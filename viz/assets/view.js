@@ -72,7 +72,8 @@
 
   var container = document.getElementById("graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-  window.citegraphView = { network: network, nodes: nodes, edges: edges, drawnAt: null };
+  window.citegraphView = { network: network, nodes: nodes, edges: edges, focus: data.focus,
+                           labels: [], drawnAt: null };
 
   // --- the first view: everything in the area the panel leaves free ----------------------
   var MARGIN = 16;                        // px between the drawing and the page's edges
