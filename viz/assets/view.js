@@ -206,14 +206,28 @@
     var width = container.clientWidth, height = container.clientHeight;
     var panel = document.getElementById("panel").getBoundingClientRect();
     var visible = visibleIds(), all = network.getPositions(visible), screen = {};
-    var nodeBoxes = [];
+    var cells = {}, CELL = 64;             // the on-screen nodes, bucketed by area
+    function cellsOf(box, visit) {
+      for (var cx = Math.floor(box[0] / CELL); cx <= Math.floor(box[2] / CELL); cx++) {
+        for (var cy = Math.floor(box[1] / CELL); cy <= Math.floor(box[3] / CELL); cy++) {
+          if (visit(cx + ":" + cy)) return true;
+        }
+      }
+      return false;
+    }
     visible.forEach(function (id) {
       var p = network.canvasToDOM(all[id]), r = radius(byId[id]) * scale;
       screen[id] = { p: p, r: r };
       if (p.x + r > 0 && p.y + r > 0 && p.x - r < width && p.y - r < height) {
-        nodeBoxes.push({ id: id, box: [p.x - r, p.y - r, p.x + r, p.y + r] });
+        var node = { id: id, box: [p.x - r, p.y - r, p.x + r, p.y + r] };
+        cellsOf(node.box, function (key) { (cells[key] = cells[key] || []).push(node); });
       }
     });
+    function coversNode(box, own) {
+      return cellsOf(box, function (key) {
+        return (cells[key] || []).some(function (n) { return n.id !== own && overlaps(box, [n.box]); });
+      });
+    }
     var first = (hovered ? [hovered] : []).concat(Object.keys(pinned));
     var ids = first.concat(candidates.filter(function (id) {
       return id !== hovered && !pinned[id];
@@ -230,8 +244,7 @@
         var box = labelBox(id, SIDES[i], at.p, at.r);
         if (box[0] < 0 || box[1] < 0 || box[2] > width || box[3] > height) continue;
         if (overlaps(box, boxes)) continue;
-        var covers = nodeBoxes.some(function (n) { return n.id !== id && overlaps(box, [n.box]); });
-        if (!covers) chosen = SIDES[i];
+        if (!coversNode(box, id)) chosen = SIDES[i];
         else if (!fallback) fallback = SIDES[i];
       }
       chosen = chosen || fallback || (must ? "below" : null);
