@@ -81,7 +81,7 @@ def test_map_pages_draw_offline(browser, kg, tmp_path, network, overlay, shot) -
     browser.pump(0.3)
     browser.screenshot(SHOTS / shot)
     seen = assert_labels_clear(browser, at_least=5)
-    assert seen["noteText"] == page.note and page.left_out[0] in page.note
+    assert seen["noteText"] == page.note and page.note.startswith(" ".join(page.left_out))
     assert seen["note"][3] <= seen["height"]  # on screen, above the long legend
     hostile_is_text(browser)
 
