@@ -48,9 +48,7 @@
     layout: { improvedLayout: false, randomSeed: 7 },
     nodes: {
       borderWidth: 1.5,
-      scaling: { min: MIN_SIZE, max: MAX_SIZE, label: { enabled: false } },
-      font: { size: LABEL_PX, face: "system-ui, sans-serif", color: "#1d1d1f",
-              strokeWidth: 4, strokeColor: "#ffffff" }
+      scaling: { min: MIN_SIZE, max: MAX_SIZE, label: { enabled: false } }
     },
     edges: {
       selectionWidth: 1.5,
