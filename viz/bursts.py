@@ -47,7 +47,7 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def papers_chart(counts: list[tuple[str, int]]) -> str:
+def _papers_chart(counts: list[tuple[str, int]]) -> str:
     """A bar chart (SVG) of papers per period, ``counts`` in period order."""
     if not counts:
         return '<p class="empty">No paper has a date.</p>'
@@ -145,7 +145,7 @@ def bursts_page(kg: KnowledgeGraph, unit: str = "year", limit: int = BURSTS_SHOW
         charts += [f"<h2>{_e(name)}: strongest bursts</h2>", _burst_chart(rows, cited_axis)]
     body = [f"<h1>{_e(heading)}</h1>", _note(left_out),
             f'<p class="note">{sum(per.values()):,} papers dated to the {unit}.</p>',
-            f"<h2>Papers per {_e(unit)}</h2>", papers_chart(counts), *charts]
+            f"<h2>Papers per {_e(unit)}</h2>", _papers_chart(counts), *charts]
     return GraphView(title=heading, html=_page(heading, body), note=" ".join(left_out),
                      counts={"periods": len(axis), "bursts": shown}, left_out=left_out)
 
@@ -171,7 +171,7 @@ def timeline_page(rows: Iterable[Mapping[str, Any]], title: str = "timeline") ->
                         f"{'are' if vague != 1 else 'is'} not shown.")
     body = [f"<h1>{_e(title)}</h1>", _note(left_out),
             f'<p class="note">{sum(per.values()):,} papers dated to the month.</p>',
-            "<h2>Papers per month</h2>", papers_chart([(p, per.get(p, 0)) for p in axis])]
+            "<h2>Papers per month</h2>", _papers_chart([(p, per.get(p, 0)) for p in axis])]
     return GraphView(title=title, html=_page(title, body), note=" ".join(left_out),
                      counts={"periods": len(axis), "papers": sum(per.values())},
                      left_out=left_out)
