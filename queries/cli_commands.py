@@ -228,12 +228,13 @@ def query_command(
         raise typer.Exit(130) from None
     typer.echo(format_rows(rows, columns, fmt))
     undated = sum(r["papers"] for r in rows if helper == "timeline" and r.get("month") is None)
-    if undated:
+    if undated and html is None:  # else the page's note says it
         typer.echo(f"note: {undated} paper(s) left out of the months for lack of a date "
                    "(the row without a month)", err=True)
     if html is not None:
         write_result_page(rows, html, f"{helper} {' '.join(args or [])}".strip(), loaded, neo4j,
-                          database, focus=query_paper(helper, list(args or [])))
+                          database, focus=query_paper(helper, list(args or [])),
+                          chart=helper == "timeline")
 
 
 def query_paper(helper: str, raw: list[str]) -> str | None:
@@ -248,20 +249,29 @@ def query_paper(helper: str, raw: list[str]) -> str | None:
 
 def write_result_page(
     rows: list[Row], path: Path, title: str, graph: Any, neo4j: str | None,
-    database: str | None, focus: str | None = None,
+    database: str | None, focus: str | None = None, chart: bool = False,
 ) -> None:
     """The nodes a query returned, with the edges between them, as an offline page;
-    ``focus`` (the paper asked about) is added and highlighted.
+    ``focus`` (the paper asked about) is added and highlighted. ``chart``: the rows are
+    a timeline, drawn as papers per month. What the page leaves out is printed as a note.
 
     ``graph`` is the graph queried in memory; without it the graph is read from Neo4j.
     """
-    if graph is not None and neo4j is None:
-        kg = graph
-    else:
-        from citegraph.graph.stores.neo4j_store import read_graph
+    if chart:
+        from citegraph.viz.bursts import timeline_page
 
-        kg = read_graph(neo4j, None, database)
-    kg.view(nodes=rows, focus=focus, title=title).save(path)
+        page = timeline_page(rows, title)
+    else:
+        if graph is not None and neo4j is None:
+            kg = graph
+        else:
+            from citegraph.graph.stores.neo4j_store import read_graph
+
+            kg = read_graph(neo4j, None, database)
+        page = kg.view(nodes=rows, focus=focus, title=title)
+    page.save(path)
+    if page.left_out:
+        typer.echo(f"note: {' '.join(page.left_out)}", err=True)
     typer.echo(f"page: {path}", err=True)
 
 

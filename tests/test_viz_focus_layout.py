@@ -14,6 +14,7 @@ from citegraph.graph.interactive import TqdmProgress, _bar_class, in_jupyter
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.queries.cli_commands import query_paper
 from citegraph.viz import layout
+from test_viz_left_out import page_data
 
 
 def _graph() -> KnowledgeGraph:
@@ -33,7 +34,14 @@ def test_result_page_adds_and_highlights_the_paper_asked_about() -> None:
     focused = kg.view(nodes=rows, focus="The Paper Asked About")
     assert plain.counts["nodes"] == 1
     assert focused.counts["nodes"] == 2
-    assert "Paper:asked" in focused.html and '"focus":"Paper:asked"' in focused.html
+    data = page_data(focused.html)
+    assert data["focus"] == "Paper:asked"
+    asked = next(n for n in data["nodes"] if n["id"] == "Paper:asked")
+    other = next(n for n in data["nodes"] if n["id"] == "Paper:other")
+    assert asked["borderWidth"] == 4 and asked["color"]["border"] == "#111111"
+    assert "borderWidth" not in other and other["color"]["border"] != "#111111"
+    assert "The Paper Asked About, the paper the query asked about" in data["note"]
+    assert focused.left_out == []  # the remark is no left-out
 
 
 def test_query_paper_is_the_paper_argument_of_paper_helpers() -> None:
@@ -94,3 +102,23 @@ def test_result_page_draws_the_paper_asked_about_highlighted(tmp_path) -> None:
     assert asked is not None and other is not None
     assert asked["borderWidth"] == 4 and other.get("borderWidth", 1) < 4
     assert outside == [] and browser.report.exceptions == []
+
+
+def test_cli_similar_papers_page_holds_the_paper_asked_about(tmp_path) -> None:
+    from citegraph.cli import app
+    from typer.testing import CliRunner
+
+    kg = _graph()
+    for i in range(3):
+        near = kg.add_node(S.PAPER, f"near{i}", title=f"Near Paper {i}", year=2024)
+        kg.add_edge(S.SIMILAR_TO, "Paper:asked", near, score=0.9 - i / 10)
+    kg.save(tmp_path / "graph")
+    out = tmp_path / "similar.html"
+    ran = CliRunner().invoke(app, ["query", "similar_papers", "The Paper Asked About", "-g",
+                                   str(tmp_path / "graph"), "--html", str(out)])
+    assert ran.exit_code == 0, ran.output
+    data = page_data(out.read_text(encoding="utf-8"))
+    ids = {n["id"] for n in data["nodes"]}
+    assert ids == {"Paper:asked", "Paper:near0", "Paper:near1", "Paper:near2"}
+    assert data["focus"] == "Paper:asked"
+    assert [n["borderWidth"] for n in data["nodes"] if n["id"] == "Paper:asked"] == [4]

@@ -15,7 +15,14 @@ from citegraph.viz.bursts import bursts_page
 from citegraph.viz.maps import map_view
 from citegraph.viz.samples import HOSTILE_TITLE
 from test_bibliometrics import EXPORTS
-from test_viz_browser import INKED, SHOTS, assert_offline_and_harmless, browser, show
+from test_viz_browser import (
+    INKED,
+    SHOTS,
+    assert_labels_clear,
+    assert_offline_and_harmless,
+    browser,
+    show,
+)
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser"]  # the module-scoped Chromium fixture, shared
@@ -73,6 +80,9 @@ def test_map_pages_draw_offline(browser, kg, tmp_path, network, overlay, shot) -
         assert any(k[:4].isdigit() for k in kinds)
     browser.pump(0.3)
     browser.screenshot(SHOTS / shot)
+    seen = assert_labels_clear(browser, at_least=5)
+    assert seen["noteText"] == page.note and page.note.startswith(" ".join(page.left_out))
+    assert seen["note"][3] <= seen["height"]  # on screen, above the long legend
     hostile_is_text(browser)
 
 
@@ -85,6 +95,13 @@ def test_bursts_page_is_drawn_offline_without_scripts(browser, kg, tmp_path: Pat
     assert browser.evaluate("document.querySelectorAll('svg rect.on').length") >= 1
     assert browser.evaluate("document.scripts.length") == 0
     text = browser.evaluate("document.body.textContent")
+    notes = browser.evaluate("[...document.querySelectorAll('[role=note]')]"
+                             ".map(e => e.textContent)")
+    assert notes == ([page.note] if page.left_out else [])
+    undated = sum(1 for _, a in kg.nodes(S.PAPER)
+                  if not a.get(S.STUB) and not a.get(S.YEAR) and not a.get(S.DATE))
+    assert (f"{undated:,} paper{'s' if undated != 1 else ''} without a date" in page.note) \
+        == bool(undated)
     assert HOSTILE_TITLE in text  # the hostile keyword bursts in the last years
     browser.pump(0.2)
     browser.screenshot(SHOTS / "bursts.png")

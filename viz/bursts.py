@@ -1,4 +1,5 @@
-"""The trends page: papers per period and the strongest bursts, as inline SVG.
+"""The trends pages, as inline SVG: papers per period with the strongest bursts, and the
+timeline of one entity (papers per month that mention it).
 
 One self-contained HTML file with no script at all: a bar chart of the papers per year
 (or month), then for entities, keywords and cited references the strongest bursts
@@ -11,7 +12,10 @@ request, so the page works offline and a hostile name stays text.
 from __future__ import annotations
 
 import html
+import math
+import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from citegraph.graph import schema as S
@@ -22,6 +26,8 @@ from citegraph.viz.page import GraphView
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
        "form-action 'none'")
+#: A month as ``timeline`` rows give it.
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 #: Bursts listed per kind.
 BURSTS_SHOWN = 15
 KIND_TITLES = {"entity": "Methods, models and benchmarks", "keyword": "Keywords",
@@ -32,6 +38,8 @@ h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 6px}
 p.note{color:#555;margin:0 0 12px} text{font:12px system-ui,sans-serif;fill:#333}
 .axis{stroke:#999} .bar{fill:#4e79a7} .off{fill:#e3e6ea} .on{fill:#d62728}
 .empty{color:#777;font-style:italic}
+p[role=note]{color:#222;background:#fff6e0;border:1px solid #f0d9a0;border-radius:4px;
+  padding:6px 8px;display:inline-block}
 """
 
 
@@ -40,6 +48,7 @@ def _e(text: Any) -> str:
 
 
 def _papers_chart(counts: list[tuple[str, int]]) -> str:
+    """A bar chart (SVG) of papers per period, ``counts`` in period order."""
     if not counts:
         return '<p class="empty">No paper has a date.</p>'
     width, height, left, bottom = 900, 220, 40, 40
@@ -47,7 +56,8 @@ def _papers_chart(counts: list[tuple[str, int]]) -> str:
     top = max(n for _, n in counts) or 1
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'role="img" aria-label="papers per period">']
-    every = max(1, len(counts) // 20)
+    # a period label every so many bars, so labels (~7 px a character) never touch
+    every = max(1, math.ceil((7 * max(len(p) for p, _ in counts) + 10) / step))
     for i, (p, n) in enumerate(counts):
         h = (height - bottom - 10) * n / top
         x = left + i * step
@@ -93,6 +103,22 @@ def _burst_chart(rows: list[dict[str, Any]], axis: list[str]) -> str:
     return "".join(parts)
 
 
+def _page(heading: str, body: list[str]) -> str:
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">'
+            f"<title>{_e(heading)}</title><style>{STYLE}</style></head><body>"
+            + "".join(body) + "</body></html>")
+
+
+def _note(sentences: list[str]) -> str:
+    return f'<p class="note" role="note">{_e(" ".join(sentences))}</p>' if sentences else ""
+
+
+def _undated(n: int) -> str:
+    return f"{n:,} paper{'s' if n != 1 else ''} without a date {'are' if n != 1 else 'is'} " \
+        "not shown."
+
+
 def bursts_page(kg: KnowledgeGraph, unit: str = "year", limit: int = BURSTS_SHOWN,
                 title: str | None = None) -> GraphView:
     """The trends page of a graph: papers per ``unit`` and the strongest bursts."""
@@ -102,23 +128,50 @@ def bursts_page(kg: KnowledgeGraph, unit: str = "year", limit: int = BURSTS_SHOW
     axis = periods_between(min(per), max(per), unit) if per else []
     counts = [(p, per.get(p, 0)) for p in axis]
     heading = title or f"Papers and bursts per {unit}"
-    body = [f"<h1>{_e(heading)}</h1>",
-            f'<p class="note">{sum(per.values()):,} papers dated to the {unit}; '
-            f"{undated:,} left out for lack of a date.</p>",
-            f"<h2>Papers per {_e(unit)}</h2>", _papers_chart(counts)]
+    left_out = [_undated(undated)] if undated else []
+    charts: list[str] = []
     shown = 0
     for kind, name in KIND_TITLES.items():
-        rows = bursts(kg, kind, unit, limit)
+        found = bursts(kg, kind, unit, None)
+        rows = found[:limit]
         shown += len(rows)
+        if len(found) > len(rows):
+            left_out.append(f"{name}: the {len(rows)} strongest of {len(found):,} bursts "
+                            "are shown.")
         cited_axis = axis
         if kind == "reference" and rows:  # references burst over their citers' periods
             spans = [r["start"] for r in rows] + [r["end"] for r in rows] + axis
             cited_axis = periods_between(min(spans), max(spans), unit)
-        body += [f"<h2>{_e(name)}: strongest bursts</h2>", _burst_chart(rows, cited_axis)]
-    page = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">'
-            f"<title>{_e(heading)}</title><style>{STYLE}</style></head><body>"
-            + "".join(body) + "</body></html>")
-    note = f"{undated:,} papers without a date left out" if undated else ""
-    return GraphView(title=heading, html=page, note=note,
-                     counts={"periods": len(axis), "bursts": shown})
+        charts += [f"<h2>{_e(name)}: strongest bursts</h2>", _burst_chart(rows, cited_axis)]
+    body = [f"<h1>{_e(heading)}</h1>", _note(left_out),
+            f'<p class="note">{sum(per.values()):,} papers dated to the {unit}.</p>',
+            f"<h2>Papers per {_e(unit)}</h2>", _papers_chart(counts), *charts]
+    return GraphView(title=heading, html=_page(heading, body), note=" ".join(left_out),
+                     counts={"periods": len(axis), "bursts": shown}, left_out=left_out)
+
+
+def timeline_page(rows: Iterable[Mapping[str, Any]], title: str = "timeline") -> GraphView:
+    """The page of a ``timeline`` result: papers per month as a bar chart, months without
+    papers included; the row without a month (papers without a date) is left out and
+    said so."""
+    per: dict[str, int] = {}
+    undated = vague = 0
+    for row in rows:
+        month, papers = row.get("month"), int(row.get("papers") or 0)
+        if month is None:
+            undated += papers
+        elif MONTH.fullmatch(str(month)):
+            per[str(month)] = per.get(str(month), 0) + papers
+        else:
+            vague += papers
+    axis = periods_between(min(per), max(per), "month") if per else []
+    left_out = [_undated(undated)] if undated else []
+    if vague:
+        left_out.append(f"{vague:,} paper{'s' if vague != 1 else ''} dated without a month "
+                        f"{'are' if vague != 1 else 'is'} not shown.")
+    body = [f"<h1>{_e(title)}</h1>", _note(left_out),
+            f'<p class="note">{sum(per.values()):,} papers dated to the month.</p>',
+            "<h2>Papers per month</h2>", _papers_chart([(p, per.get(p, 0)) for p in axis])]
+    return GraphView(title=title, html=_page(title, body), note=" ".join(left_out),
+                     counts={"periods": len(axis), "papers": sum(per.values())},
+                     left_out=left_out)

@@ -157,13 +157,26 @@ def map_view(kg: KnowledgeGraph, network: str, top: int | None = None,
         })
     heading = title or TITLES.get(network, network) + (" — mean publication year"
                                                         if overlay == "year" else "")
-    total = len({n for u, v, _, _ in kg.edges(net.kind.rel) for n in (u, v)})
-    note = (f"The {len(nodes):,} largest of {total:,} nodes by {net.kind.size.lower()}; "
-            + ("colour: mean publication year." if overlay == "year"
-               else "colour: cluster (Louvain), named by its largest nodes."))
+    left_out = _left_out(kg, net)
+    note = " ".join(left_out + ["colour: mean publication year." if overlay == "year"
+                                else "colour: cluster (Louvain), named by its largest nodes."])
     payload = {"title": heading, "note": note,
                "sizeMeans": f"Size = {net.kind.size.lower()}; width = link strength.",
                "physics": False, "focus": None,
                "nodes": nodes, "edges": edges, "legend": _legend(nodes, edges), "hidden": []}
     return GraphView(title=heading, html=render(heading, payload), note=note,
-                     counts={"nodes": len(nodes), "edges": len(edges)})
+                     counts={"nodes": len(nodes), "edges": len(edges)}, left_out=left_out)
+
+
+def _left_out(kg: KnowledgeGraph, net: Network) -> list[str]:
+    """What a map of the ``top`` largest nodes does not show: the smaller nodes of the
+    network and its links that touch them, counted as :func:`build_network` counts them."""
+    pairs = [(u, v) for u, v, _, _ in kg.edges(net.kind.rel)]
+    total = len({n for pair in pairs for n in pair})
+    if total <= len(net.nodes):
+        return []
+    size = net.kind.size.lower()
+    return [f"Showing the {len(net.nodes):,} largest of {total:,} nodes (by {size}) and "
+            f"{len(net.edges):,} of {len(pairs):,} links; left out: "
+            f"{total - len(net.nodes):,} smaller nodes and the "
+            f"{len(pairs) - len(net.edges):,} links that touch them."]

@@ -62,12 +62,18 @@ def render(title: str, data: dict[str, Any]) -> str:
 
 @dataclass
 class GraphView:
-    """A rendered view: ``save(path)`` writes the page; Jupyter shows it inline."""
+    """A rendered view: ``save(path)`` writes the page; Jupyter shows it inline.
+
+    ``left_out`` says, one sentence each, what the page does not show (nodes and edges
+    past a cap, hidden relationships, undated papers, rows naming no node); ``note`` is
+    the text the page shows in its note: those sentences and any other remark.
+    """
 
     title: str
     html: str
     note: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
     height: int = 640
 
     def save(self, path: str | Path) -> Path:

@@ -116,16 +116,26 @@ def _values(row: Any) -> Iterable[Any]:
         yield row
 
 
-def nodes_from_rows(kg: KnowledgeGraph, rows: Iterable[Any]) -> list[str]:
-    """The node ids named anywhere in query rows (dicts, lists) or given directly.
+def nodes_of_rows(kg: KnowledgeGraph, rows: Iterable[Any]) -> list[list[str]]:
+    """The node ids each of ``rows`` names (a row that is not a dict or list is one value).
 
     A string counts when it is a node id, the key of a node under any label, or else
     a paper title or an entity/author name or alias as the name resolver reads it; other
     values (counts, scores, years) are ignored, so a helper's rows can be passed unchanged.
     """
     cands = list(kg_candidates(kg, KINDS["node"]))
-    found: dict[str, None] = {}
-    for value in _values(list(rows)):
-        if isinstance(value, str) and value.strip():
-            found.update(dict.fromkeys(c.nid for c in choose(value, cands, ambiguous="all")))
-    return list(found)
+    out = []
+    for row in rows:
+        found: dict[str, None] = {}
+        for value in _values(row):
+            if isinstance(value, str) and value.strip():
+                found.update(dict.fromkeys(c.nid for c in choose(value, cands,
+                                                                 ambiguous="all")))
+        out.append(list(found))
+    return out
+
+
+def nodes_from_rows(kg: KnowledgeGraph, rows: Iterable[Any]) -> list[str]:
+    """The node ids named anywhere in query rows (dicts, lists) or given directly, in
+    order and once each (see :func:`nodes_of_rows`)."""
+    return list(dict.fromkeys(nid for row in nodes_of_rows(kg, rows) for nid in row))

@@ -42,17 +42,21 @@ def _counts(kg: KnowledgeGraph, nodes: Iterable[str]) -> str:
 
 
 def _cap(kg: KnowledgeGraph, chosen: list[str], rank: dict[str, float], limit: int,
-         keep: str | None = None) -> tuple[list[str], str]:
-    """At most ``limit`` of ``chosen`` (most important first, ``keep`` always) and a note."""
+         keep: str | None = None) -> tuple[list[str], list[str]]:
+    """At most ``limit`` of ``chosen`` (most important first, ``keep`` always), and what
+    the cap left out: the nodes by label and the edges that touch them."""
     if len(chosen) <= limit:
-        return chosen, ""
+        return chosen, []
     ordered = select.top_nodes({n: rank.get(n, 0.0) for n in chosen}, len(chosen))
     if keep is not None:
         ordered = [keep, *[n for n in ordered if n != keep]]
     kept, left = ordered[:limit], ordered[limit:]
-    note = (f"Showing the {len(kept):,} most central of {len(chosen):,} nodes (by PageRank); "
-            f"left out: {_counts(kg, left)}.")
-    return kept, note
+    edges = kg.g.subgraph(chosen).number_of_edges()
+    shown = kg.g.subgraph(kept).number_of_edges()
+    said = (f"Showing the {len(kept):,} most central of {len(chosen):,} nodes (by PageRank) "
+            f"and {shown:,} of {edges:,} edges; left out: {_counts(kg, left)}"
+            f" and the {edges - shown:,} edges that touch them.")
+    return kept, [said]
 
 
 def _label_priority(kg: KnowledgeGraph, order: list[str], groups: list[set[str]] | None,
@@ -72,21 +76,22 @@ def _label_priority(kg: KnowledgeGraph, order: list[str], groups: list[set[str]]
     return score
 
 
-def _hide_similarity(kg: KnowledgeGraph, nodes: list[str], note: str
-                     ) -> tuple[tuple[str, ...], str]:
-    """``OVERVIEW_HIDDEN`` for a view past ``OVERVIEW_PHYSICS_LIMIT`` nodes, and the note
-    saying so: at that size similarity edges outnumber the rest and hide the structure."""
+def _hide_similarity(kg: KnowledgeGraph, nodes: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """``OVERVIEW_HIDDEN`` for a view past ``OVERVIEW_PHYSICS_LIMIT`` nodes, and the
+    sentence saying so: at that size similarity edges outnumber the rest and hide the
+    structure."""
     if len(nodes) <= OVERVIEW_PHYSICS_LIMIT:
-        return (), note
+        return (), []
     total = sum(1 for _, _, t in kg.g.subgraph(nodes).edges(data=S.TYPE)
                 if t in OVERVIEW_HIDDEN)
     if not total:
-        return (), note
-    said = f"{', '.join(OVERVIEW_HIDDEN)} ({total:,}) hidden: tick it in the legend to show."
-    return OVERVIEW_HIDDEN, (note + " " if note else "") + said
+        return (), []
+    return OVERVIEW_HIDDEN, [f"{', '.join(OVERVIEW_HIDDEN)} ({total:,}) hidden: tick it in "
+                             "the legend to show."]
 
 
-def render_view(kg: KnowledgeGraph, nodes: list[str], title: str, note: str = "",
+def render_view(kg: KnowledgeGraph, nodes: list[str], title: str,
+                left_out: list[str] | None = None, remarks: list[str] | None = None,
                 focus: str | None = None, rank: dict[str, float] | None = None,
                 graph: nx.Graph | None = None, physics: bool | None = None,
                 hidden: tuple[str, ...] = ()) -> GraphView:
@@ -94,8 +99,12 @@ def render_view(kg: KnowledgeGraph, nodes: list[str], title: str, note: str = ""
 
     ``physics`` forces live physics on or off; by default it is on up to ``PHYSICS_LIMIT``
     nodes, and bigger views get positions from :mod:`citegraph.viz.layout`. ``hidden``
-    relationship types start unticked in the legend (still counted there).
+    relationship types start unticked in the legend (still counted there). ``left_out``
+    says what the view does not show and ``remarks`` anything else worth knowing; the page
+    shows both in its note.
     """
+    left_out = list(left_out or [])
+    note = " ".join(left_out + list(remarks or []))
     graph = graph if graph is not None else select.simple_graph(kg)
     rank = rank if rank is not None else select.importance(kg, graph)
     sub = kg.g.subgraph(nodes)
@@ -125,7 +134,8 @@ def render_view(kg: KnowledgeGraph, nodes: list[str], title: str, note: str = ""
         "hidden": [rel for rel in hidden if any(e["kind"] == rel for e in vis_edges)],
     }
     counts = {"nodes": len(vis_nodes), "edges": len(vis_edges)}
-    return GraphView(title=title, html=render(title, payload), note=note, counts=counts)
+    return GraphView(title=title, html=render(title, payload), note=note, counts=counts,
+                     left_out=left_out)
 
 
 def overview(kg: KnowledgeGraph, max_nodes: int | None = None, title: str | None = None,
@@ -134,12 +144,12 @@ def overview(kg: KnowledgeGraph, max_nodes: int | None = None, title: str | None
     nodes, laid out by community, with similarity edges hidden until asked for."""
     graph = select.simple_graph(kg)
     rank = select.importance(kg, graph)
-    nodes, note = _cap(kg, list(graph), rank, max_nodes or OVERVIEW_NODES)
+    nodes, left_out = _cap(kg, list(graph), rank, max_nodes or OVERVIEW_NODES)
     if physics is None:
         physics = len(nodes) <= OVERVIEW_PHYSICS_LIMIT
-    hidden, note = _hide_similarity(kg, nodes, note)
-    return render_view(kg, nodes, title or "citegraph overview", note, rank=rank, graph=graph,
-                       physics=physics, hidden=hidden)
+    hidden, said = _hide_similarity(kg, nodes)
+    return render_view(kg, nodes, title or "citegraph overview", left_out + said, rank=rank,
+                       graph=graph, physics=physics, hidden=hidden)
 
 
 def neighbourhood(kg: KnowledgeGraph, focus: str, depth: int = 1,
@@ -149,13 +159,13 @@ def neighbourhood(kg: KnowledgeGraph, focus: str, depth: int = 1,
     graph = select.simple_graph(kg)
     rank = select.importance(kg, graph)
     chosen = sorted(select.neighbourhood(graph, nid, depth))
-    nodes, note = _cap(kg, chosen, rank, max_nodes or MAX_NODES, keep=nid)
-    hidden, note = _hide_similarity(kg, nodes, note)
+    nodes, left_out = _cap(kg, chosen, rank, max_nodes or MAX_NODES, keep=nid)
+    hidden, said = _hide_similarity(kg, nodes)
     props = kg.node(nid)
     heading = title or (f"{props[S.LABEL]} {D.shorten(display_name(props), 80)} "
                         f"— {depth} hop{'s' if depth != 1 else ''}")
-    return render_view(kg, nodes, heading, note, focus=nid, rank=rank, graph=graph,
-                       hidden=hidden)
+    return render_view(kg, nodes, heading, left_out + said, focus=nid, rank=rank,
+                       graph=graph, hidden=hidden)
 
 
 def nodes_view(kg: KnowledgeGraph, rows: Iterable[Any], expand: int = 0,
@@ -167,7 +177,8 @@ def nodes_view(kg: KnowledgeGraph, rows: Iterable[Any], expand: int = 0,
     ``focus`` (a name or node id, e.g. the paper a similarity query asked about) is added,
     always kept and highlighted, since the answers mean little without it.
     """
-    found = select.nodes_from_rows(kg, rows)
+    per_row = select.nodes_of_rows(kg, rows)
+    found = list(dict.fromkeys(nid for row in per_row for nid in row))
     if not found:
         raise ViewError("the result names no node of the graph; nothing to show")
     graph = select.simple_graph(kg)
@@ -179,11 +190,20 @@ def nodes_view(kg: KnowledgeGraph, rows: Iterable[Any], expand: int = 0,
     if expand:
         for node in found:
             chosen |= select.neighbourhood(graph, node, expand)
-    nodes, note = _cap(kg, sorted(chosen), rank, max_nodes or MAX_NODES, keep=nid)
+    nodes, left_out = _cap(kg, sorted(chosen), rank, max_nodes or MAX_NODES, keep=nid)
+    unnamed = sum(1 for row in per_row if not row)
+    if unnamed:
+        left_out.insert(0, f"{unnamed:,} of {len(per_row):,} result rows name no node of "
+                           "the graph and are not shown.")
     heading = f"query result — {len(found):,} node{'s' if len(found) != 1 else ''}"
+    remarks = []
     if nid is not None:
-        heading += f", with {D.shorten(display_name(kg.node(nid)), 60)}"
-    return render_view(kg, nodes, title or heading, note, focus=nid, rank=rank, graph=graph)
+        name = D.shorten(display_name(kg.node(nid)), 60)
+        heading += f", with {name}"
+        remarks.append(f"Thick black border: {name}, the {kg.node(nid)[S.LABEL].lower()} "
+                       "the query asked about.")
+    return render_view(kg, nodes, title or heading, left_out, remarks, focus=nid, rank=rank,
+                       graph=graph)
 
 
 def view(kg: KnowledgeGraph, focus: str | None = None, depth: int = 1,

@@ -48,9 +48,7 @@
     layout: { improvedLayout: false, randomSeed: 7 },
     nodes: {
       borderWidth: 1.5,
-      scaling: { min: MIN_SIZE, max: MAX_SIZE, label: { enabled: false } },
-      font: { size: LABEL_PX, face: "system-ui, sans-serif", color: "#1d1d1f",
-              strokeWidth: 4, strokeColor: "#ffffff" }
+      scaling: { min: MIN_SIZE, max: MAX_SIZE, label: { enabled: false } }
     },
     edges: {
       selectionWidth: 1.5,
@@ -65,21 +63,91 @@
       solver: "forceAtlas2Based",
       forceAtlas2Based: { gravitationalConstant: -45, centralGravity: 0.012,
                           springLength: 70, springConstant: 0.06, avoidOverlap: 0.3 },
-      stabilization: { enabled: true, iterations: 300, updateInterval: 50, fit: true },
+      stabilization: { enabled: true, iterations: 300, updateInterval: 50, fit: false },
       maxVelocity: 40, minVelocity: 1
     }
   };
 
   var container = document.getElementById("graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-  window.citegraphView = { network: network, nodes: nodes, edges: edges, drawnAt: null };
+  window.citegraphView = { network: network, nodes: nodes, edges: edges, focus: data.focus,
+                           labels: [], drawnAt: null };
+
+  // --- the first view: everything in the area the panel leaves free ----------------------
+  var MARGIN = 16;                        // px between the drawing and the page's edges
+  var MAX_FIT_SCALE = 1.25;               // a handful of nodes is not blown up past this
+
+  function visibleIds() {
+    return data.nodes.filter(function (n) { return !hiddenKinds["n:" + n.kind]; })
+      .map(function (n) { return n.id; });
+  }
+
+  // The part of the page the graph may use: right of the panel when that leaves room.
+  function freeArea() {
+    var width = container.clientWidth, height = container.clientHeight;
+    var panel = document.getElementById("panel").getBoundingClientRect();
+    var left = panel.right + MARGIN;
+    if (width - left < 0.5 * width) left = MARGIN;   // a narrow page: use all of it
+    return { left: left, top: MARGIN, right: width - MARGIN, bottom: height - MARGIN };
+  }
+
+  // Like network.fit(), but into freeArea() and with room for labels under the nodes.
+  function fitView(animate) {
+    var ids = visibleIds();
+    if (!ids.length) return;
+    var pos = network.getPositions(ids);
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    ids.forEach(function (id) {
+      var p = pos[id], r = radius(byId[id]);
+      box = [Math.min(box[0], p.x - r), Math.min(box[1], p.y - r),
+             Math.max(box[2], p.x + r), Math.max(box[3], p.y + r)];
+    });
+    var area = freeArea(), pad = LABEL_PX + 8;   // a label below the lowest node
+    var scale = Math.min(MAX_FIT_SCALE,
+                         (area.right - area.left) / Math.max(box[2] - box[0], 1),
+                         (area.bottom - area.top - pad) / Math.max(box[3] - box[1], 1));
+    network.moveTo({
+      position: { x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2 },
+      scale: scale,
+      offset: { x: (area.left + area.right - container.clientWidth) / 2,
+                y: (area.top + area.bottom - pad - container.clientHeight) / 2 },
+      animation: animate ? { duration: 400, easingFunction: "easeInOutQuad" } : false
+    });
+  }
+
+  // After live physics, nodes without a drawn edge drift to the rim; set them out in a
+  // grid below the rest instead (the Python layout does the same for big views).
+  function gridIsolated() {
+    var linked = {};
+    data.edges.forEach(function (e) {
+      if (!hiddenKinds["e:" + e.kind]) { linked[e.from] = 1; linked[e.to] = 1; }
+    });
+    var lonely = ranked.filter(function (n) { return !linked[n.id]; });
+    if (!lonely.length) return;
+    var rest = data.nodes.filter(function (n) { return linked[n.id]; }).map(function (n) { return n.id; });
+    var pos = network.getPositions(rest), step = 60;
+    var columns = Math.ceil(Math.sqrt(lonely.length)), rows = Math.ceil(lonely.length / columns);
+    var top = -(rows - 1) * step / 2, middle = 0;
+    if (rest.length) {
+      var xs = rest.map(function (id) { return pos[id].x; });
+      middle = (Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2;
+      top = Math.max.apply(null, rest.map(function (id) { return pos[id].y; })) + 2 * step;
+    }
+    lonely.forEach(function (n, i) {
+      network.moveNode(n.id, middle + ((i % columns) - (columns - 1) / 2) * step,
+                       top + Math.floor(i / columns) * step);
+    });
+  }
 
   // drawnAt: ms from navigation to the first frame of the finished layout (tests, benchmark).
   var settled = big || data.nodes.length === 0;
+  if (big) fitView(false);
   network.on("stabilizationIterationsDone", function () {
-    settled = true;
     window.citegraphView.stabilizedAt = performance.now();
     network.setOptions({ physics: false });
+    if (!big) gridIsolated();
+    fitView(false);
+    settled = true;
   });
   network.on("afterDrawing", function first() {
     if (!settled) return;
@@ -91,13 +159,27 @@
     document.body.setAttribute("data-drawn", "1");
   });
 
-  // --- labels: the most important ones that fit without overlapping, at every zoom ---
+  // --- labels: our own layer over the canvas ----------------------------------------------
+  // vis-network draws every label under its node, whatever is there. Instead, at each zoom
+  // the most important labels are placed beside their node (below, right, above or left)
+  // where they overlap no other label, the panel or the page's edge, preferring a side that
+  // covers no node either; the rest stay unlabelled until hovered, clicked or zoomed in.
   var ranked = data.nodes.slice().sort(function (a, b) { return b.value - a.value; });
   var byLabel = data.nodes.slice().sort(function (a, b) { return b.lp - a.lp; });
   var candidates = byLabel.slice(0, CANDIDATES).map(function (n) { return n.id; });
   var pinned = {};                         // always labelled: the focus, clicked, found
   if (data.focus) pinned[data.focus] = 1;
-  var shown = {};                          // id -> font size currently drawn
+  var hovered = null;
+  var placed = [];                         // [{id, side}] drawn by drawLabels()
+  var LABEL_FONT = LABEL_PX + "px system-ui, sans-serif";
+  var LABEL_H = LABEL_PX + 4, GAP = 2, PAD = 3;
+  var measure = document.createElement("canvas").getContext("2d");
+  measure.font = LABEL_FONT;
+  var widths = {};
+  function textWidth(id) {
+    if (!(id in widths)) widths[id] = measure.measureText(byId[id].short).width;
+    return widths[id];
+  }
 
   function overlaps(box, boxes) {
     for (var i = 0; i < boxes.length; i++) {
@@ -107,37 +189,100 @@
     return false;
   }
 
+  // The label's box in page pixels, on ``side`` of a node drawn at ``p`` with radius ``r``.
+  function labelBox(id, side, p, r) {
+    var w = textWidth(id) + 2 * PAD;
+    if (side === "below") return [p.x - w / 2, p.y + r + GAP, p.x + w / 2, p.y + r + GAP + LABEL_H];
+    if (side === "above") return [p.x - w / 2, p.y - r - GAP - LABEL_H, p.x + w / 2, p.y - r - GAP];
+    if (side === "right") return [p.x + r + GAP, p.y - LABEL_H / 2, p.x + r + GAP + w, p.y + LABEL_H / 2];
+    return [p.x - r - GAP - w, p.y - LABEL_H / 2, p.x - r - GAP, p.y + LABEL_H / 2];
+  }
+  var SIDES = ["below", "right", "above", "left"];
+
   function placeLabels() {
-    var scale = network.getScale(), size = Math.min(LABEL_PX / scale, 600);
+    var scale = network.getScale();
     var width = container.clientWidth, height = container.clientHeight;
-    var ids = Object.keys(pinned).concat(candidates.filter(function (id) { return !pinned[id]; }));
-    ids = ids.filter(function (id) { return byId[id] && !hiddenKinds["n:" + byId[id].kind]; });
     var panel = document.getElementById("panel").getBoundingClientRect();
-    var pos = network.getPositions(ids), want = {}, free = 0;
-    var boxes = [[panel.left, panel.top, panel.right, panel.bottom]];  // keep clear of it
-    ids.forEach(function (id) {
-      if (!pinned[id] && free >= MAX_LABELS) return;
-      var p = network.canvasToDOM(pos[id]), n = byId[id];
-      if (!pinned[id] && (p.x < 0 || p.y < 0 || p.x > width || p.y > height)) return;
-      var w = n.short.length * LABEL_PX * 0.55 + 8, r = radius(n) * scale;
-      var box = [p.x - w / 2, p.y + r, p.x + w / 2, p.y + r + LABEL_PX + 6];
-      if (!pinned[id] && overlaps(box, boxes)) return;
-      boxes.push(box);
-      want[id] = size;
-      if (!pinned[id]) free += 1;
-    });
-    var updates = [];
-    Object.keys(shown).forEach(function (id) {
-      if (!(id in want)) updates.push({ id: id, label: "" });
-    });
-    Object.keys(want).forEach(function (id) {
-      if (shown[id] !== want[id]) {
-        updates.push({ id: id, label: byId[id].short, font: { size: want[id] } });
+    var visible = visibleIds(), all = network.getPositions(visible), screen = {};
+    var cells = {}, CELL = 64;             // the on-screen nodes, bucketed by area
+    function cellsOf(box, visit) {
+      for (var cx = Math.floor(box[0] / CELL); cx <= Math.floor(box[2] / CELL); cx++) {
+        for (var cy = Math.floor(box[1] / CELL); cy <= Math.floor(box[3] / CELL); cy++) {
+          if (visit(cx + ":" + cy)) return true;
+        }
+      }
+      return false;
+    }
+    visible.forEach(function (id) {
+      var p = network.canvasToDOM(all[id]), r = radius(byId[id]) * scale;
+      screen[id] = { p: p, r: r };
+      if (p.x + r > 0 && p.y + r > 0 && p.x - r < width && p.y - r < height) {
+        var node = { id: id, box: [p.x - r, p.y - r, p.x + r, p.y + r] };
+        cellsOf(node.box, function (key) { (cells[key] = cells[key] || []).push(node); });
       }
     });
-    shown = want;
-    if (updates.length) nodes.update(updates);
+    function coversNode(box, own) {
+      return cellsOf(box, function (key) {
+        return (cells[key] || []).some(function (n) { return n.id !== own && overlaps(box, [n.box]); });
+      });
+    }
+    var first = (hovered ? [hovered] : []).concat(Object.keys(pinned));
+    var ids = first.concat(candidates.filter(function (id) {
+      return id !== hovered && !pinned[id];
+    })).filter(function (id) { return id in screen; });
+    var boxes = [[panel.left, panel.top, panel.right, panel.bottom]];
+    var want = [], free = 0, seen = {};
+    ids.forEach(function (id) {
+      if (seen[id]) return;
+      seen[id] = 1;
+      var must = id === hovered || !!pinned[id];
+      if (!must && free >= MAX_LABELS) return;
+      var at = screen[id], chosen = null, fallback = null;
+      for (var i = 0; i < SIDES.length && !chosen; i++) {
+        var box = labelBox(id, SIDES[i], at.p, at.r);
+        if (box[0] < 0 || box[1] < 0 || box[2] > width || box[3] > height) continue;
+        if (overlaps(box, boxes)) continue;
+        if (!coversNode(box, id)) chosen = SIDES[i];
+        else if (!fallback) fallback = SIDES[i];
+      }
+      chosen = chosen || fallback || (must ? "below" : null);
+      if (!chosen) return;
+      boxes.push(labelBox(id, chosen, at.p, at.r));
+      want.push({ id: id, side: chosen });
+      if (!must) free += 1;
+    });
+    placed = want;
+    network.redraw();
   }
+
+  // Drawn after vis-network's own frame, in page pixels, so text stays LABEL_PX at any zoom.
+  function drawLabels(ctx) {
+    var ratio = ctx.canvas.width / Math.max(ctx.canvas.clientWidth, 1);
+    var scale = network.getScale(), drawn = [];
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = LABEL_FONT;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.92)";
+    ctx.fillStyle = "#1d1d1f";
+    placed.forEach(function (label) {
+      var n = byId[label.id];
+      if (hiddenKinds["n:" + n.kind]) return;
+      var p = network.canvasToDOM(network.getPosition(label.id));
+      var box = labelBox(label.id, label.side, p, radius(n) * scale);
+      var x = (box[0] + box[2]) / 2, y = (box[1] + box[3]) / 2;
+      ctx.strokeText(n.short, x, y);
+      ctx.fillText(n.short, x, y);
+      drawn.push({ id: label.id, text: n.short, box: box });
+    });
+    ctx.restore();
+    window.citegraphView.labels = drawn;
+  }
+  network.on("afterDrawing", drawLabels);
+
   var pending = false;
   function relabel() {
     if (pending) return;
@@ -147,9 +292,12 @@
   ["dragEnd", "animationFinished", "resize"].forEach(function (name) {
     network.on(name, relabel);
   });
+  network.on("hoverNode", function (params) { hovered = params.node; relabel(); });
+  network.on("blurNode", function () { hovered = null; relabel(); });
   // Zooming by wheel, by focus() or by fit() all end in a redraw at a new scale.
   var placedScale = null;
   network.on("afterDrawing", function () {
+    if (!settled) return;
     var scale = network.getScale();
     if (placedScale === null || Math.abs(scale - placedScale) / placedScale > 0.04) {
       placedScale = scale;
@@ -266,7 +414,7 @@
     network.unselectAll();
     pin([]);
     found.textContent = "";
-    network.fit({ animation: true });
+    fitView(true);
   }
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") reset(); });
 })();
