@@ -30,12 +30,13 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model
+from bibtexparser.middlewares.interpolate import ResolveStringReferencesMiddleware
 from bibtexparser.middlewares.middleware import Middleware
 from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
-from bibtexparser.middlewares.parsestack import default_parse_stack
+from citegraph.loaders import bibtex_split
 from citegraph.loaders.affiliations import countries_of
 from citegraph.loaders.common import (
     add_id,
@@ -66,7 +67,7 @@ _VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "series", "eventtitle")
 _INHERITED = ("year", "date", "booktitle", "journal", "publisher", "series", "editor")
 #: Control characters exporters leave between (and inside) entries; read as spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_BRACE = re.compile(r"(?<!\\)[{}]")
+_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
 _CITED_BY = re.compile(r"^\s*cited\s+by\s*:?\s*(\d+)", re.IGNORECASE)
 _EID_IN_URL = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
@@ -93,8 +94,8 @@ def sniff(path: Path, head: str) -> bool:
 def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     """Yield one record per entry; entries that cannot be read are reported and skipped."""
     text = _CONTROL.sub(" ", read_text(path, report))
-    library = bibtexparser.parse_string(text, parse_stack=_stack())
-    strings = {s.key.casefold(): s.value for s in library.strings}
+    library = bibtex_split.parse(text, _stack())
+    strings = {s.key.casefold(): _unenclose(s.value.strip()) for s in library.strings}
     entries: list[model.Entry] = list(library.entries)
     for block in library.failed_blocks:
         report.saw(path)
@@ -153,7 +154,9 @@ def _recover(block: model.Block, library: bibtexparser.Library, path: Path, line
 
 
 def _stack() -> list[Middleware]:
-    return list(default_parse_stack())
+    """bibtexparser's middlewares run here: ``@string`` macros resolved. Enclosing braces
+    and quotes are removed by :func:`_fields`, which unwraps all levels in one pass."""
+    return [ResolveStringReferencesMiddleware()]
 
 
 def _repeated(entry: model.Entry) -> set[str]:
@@ -201,29 +204,42 @@ def _first_fields(entry: model.Entry, raw: str, library: bibtexparser.Library) -
     return lib.entries[0]
 
 
-def _unwrap(value: str) -> str:
-    """``{{text}}`` as ``text``: Web of Science wraps every value in one more brace pair."""
-    while len(value) >= 2 and value[0] == "{" and value[-1] == "}" and _wraps(value):
+def _unenclose(value: str) -> str:
+    """A value without its enclosing quotes and every brace pair that wraps it whole
+    (Web of Science wraps each value in one more pair: ``{{10.1000/x}}``)."""
+    if len(value) >= 2 and value[0] == '"' == value[-1] and _quotes_enclose(value):
+        value = value[1:-1]
+    while (len(value) >= 2 and value[0] == "{" and value[-1] == "}"
+           and bibtex_split.closing_brace(value, 0, len(value)) == len(value)):
         value = value[1:-1]
     return value
 
 
-def _wraps(value: str) -> bool:
-    """True when the opening brace of ``value`` closes at its very end."""
+def _quotes_enclose(value: str) -> bool:
+    """True when the quote opening ``value`` closes at its very end: no other quote stands
+    outside braces (``"a" # "b"`` is a concatenation, not one quoted value)."""
+    if value.find('"', 1, len(value) - 1) < 0:
+        return True
     depth = 0
-    for m in _BRACE.finditer(value):
-        depth += 1 if m.group(0) == "{" else -1
-        if depth == 0:
-            return m.end() == len(value)
-    return False
+    for m in _BRACE_OR_QUOTE.finditer(value, 1, len(value) - 1):
+        char = m.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            return False
+    return True
 
 
 def _fields(entry: model.Entry) -> dict[str, str]:
-    """Field values by lower-cased name, unwrapped; the first of repeated names wins."""
+    """Field values by lower-cased name, unenclosed; the first of repeated names wins."""
     out: dict[str, str] = {}
     for f in entry.fields:
         if isinstance(f.value, str):
-            out.setdefault(f.key.lower().strip(), _unwrap(f.value.strip()))
+            key = f.key.lower().strip()
+            if key not in out:
+                out[key] = _unenclose(f.value.strip())
     return out
 
 
