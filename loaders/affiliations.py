@@ -54,8 +54,11 @@ def country_from_code(code: str) -> str | None:
     return _table()[1].get(code.strip().upper())
 
 
+@lru_cache(maxsize=1 << 16)
 def country_of(affiliation: str) -> str | None:
-    """The country an affiliation ends with, as its ISO 3166 short name; None if unknown."""
+    """The country an affiliation ends with, as its ISO 3166 short name; None if unknown.
+
+    Kept per string: the same affiliations come back on many records of an export."""
     table = _countries()
     segments = [s for s in (p.strip(" .;") for p in affiliation.split(",")) if s]
     if not segments:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import bibtexparser
@@ -209,6 +210,9 @@ def _unenclose(value: str) -> str:
     (Web of Science wraps each value in one more pair: ``{{10.1000/x}}``)."""
     if len(value) >= 2 and value[0] == '"' == value[-1] and _quotes_enclose(value):
         value = value[1:-1]
+    if (len(value) >= 2 and value[0] == "{" and value[-1] == "}" and value[-2] != "\\"
+            and value.find("{", 1, -1) < 0 and value.find("}", 1, -1) < 0):
+        return value[1:-1]  # the common case: one pair, no brace inside
     while (len(value) >= 2 and value[0] == "{" and value[-1] == "}"
            and bibtex_split.closing_brace(value, 0, len(value)) == len(value)):
         value = value[1:-1]
@@ -277,11 +281,15 @@ def _record(
         else:
             parent = fields[id(found)]
 
+    seen: dict[str, str] = {}
+
     def get(name: str) -> str:
-        value = own.get(name, "")
-        if not value and name in _INHERITED:
-            value = parent.get(name, "")
-        return _concat(value, strings)
+        if (value := seen.get(name)) is None:
+            value = own.get(name, "")
+            if not value and name in _INHERITED:
+                value = parent.get(name, "")
+            value = seen[name] = _concat(value, strings)
+        return value
 
     def text(name: str, value: str | None = None) -> str:
         def warn(exc: Exception) -> None:
@@ -356,18 +364,26 @@ def _authors(value: str, path: Path, location: str, report: LoadReport) -> list[
                 if not is_placeholder(n)]
     names, rejected = [], []
     for person in persons:
-        try:
-            parts = parse_single_name_into_parts(person)
-        except Exception as exc:  # bibtexparser's InvalidNameError, or worse
-            rejected.append(f"{person!r} ({_short(exc)})")
-            names.extend(display_name(p, latex=True) for p in split_names(person))
-            continue
-        names.append(clean(" ".join(parts.first + parts.von + parts.last + parts.jr),
-                           latex=True))
+        found, why = _person(person)
+        names.extend(found)
+        if why is not None:
+            rejected.append(f"{person!r} ({why})")
     if rejected:
         report.warning(path, location, f"author {', '.join(rejected)} does not split by "
                        "BibTeX's rules; split as written")
     return [n for n in names if n and not is_placeholder(n)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _person(person: str) -> tuple[tuple[str, ...], str | None]:
+    """One person of an author list as display names (one, or more when BibTeX's rules
+    reject it and it is split as written), with why it was rejected; kept for the file's
+    next mention of the same person."""
+    try:
+        parts = parse_single_name_into_parts(person)
+    except Exception as exc:  # bibtexparser's InvalidNameError, or worse
+        return tuple(display_name(p, latex=True) for p in split_names(person)), _short(exc)
+    return (clean(" ".join(parts.first + parts.von + parts.last + parts.jr), latex=True),), None
 
 
 def _short(exc: Exception) -> str:

@@ -8,7 +8,9 @@ number or macro name, separated by commas) are split here by jumping from brace 
 Every other block (``@string``, ``@preamble``, ``@comment``, a ``#`` concatenation,
 parentheses as delimiters, an unbalanced brace, text the shape does not allow) is handed to
 bibtexparser's own splitter, so each block comes out as bibtexparser splits it: the same
-keys, raw values, line numbers and failed blocks.
+keys, raw values, line numbers and failed blocks. (Fields of the entries split here carry
+no line number of their own: nothing reads it, and counting it per field costs more than
+the rest of the split.)
 
 Blocks are cut where bibtexparser cuts them for sure: at an ``@type{`` or ``@type(`` that
 opens a line, which ends any block still open. The parse stack (string macros, enclosing
@@ -117,7 +119,7 @@ def _entry(text: str, start: int, end: int, line: int) -> model.Block | None:
     fields: list[model.Field] = []
     names: set[str] = set()
     repeated: set[str] = set()
-    pos, field_line = head.end(), line + _lines(text, start, head.end())
+    pos = head.end()
     while True:
         name = _NAME.match(text, pos, end)
         after = name.end()
@@ -126,7 +128,6 @@ def _entry(text: str, start: int, end: int, line: int) -> model.Block | None:
             break
         if after >= end or text[after] != "=" or not (key := name.group().strip()):
             return None
-        field_line += _lines(text, pos, after)
         value_start = _SPACE.match(text, after + 1, end).end()
         value_end = _value_end(text, value_start, end)
         if value_end is None:
@@ -137,8 +138,7 @@ def _entry(text: str, start: int, end: int, line: int) -> model.Block | None:
         if key in names:
             repeated.add(key)
         names.add(key)
-        fields.append(model.Field(key, text[value_start:value_end], field_line))
-        field_line += _lines(text, after, close + 1)
+        fields.append(model.Field(key, text[value_start:value_end]))
         pos = close + 1
         if text[close] == "}":
             break
