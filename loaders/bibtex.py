@@ -402,28 +402,49 @@ def _keywords(get: Callable[[str], str]) -> tuple[list[str], list[str]]:
 
 def _affiliations(get: Callable[[str], str], authors: list[str]) -> tuple[list[str], list[str]]:
     """Affiliation strings in order, and each author's (parallel to ``authors``) when the
-    file pairs them (Web of Science: one "Surname, Given, Affiliation" line per author)."""
-    raw = get("affiliations") or get("affiliation")
+    file pairs them.
+
+    Web of Science writes an ``Affiliation`` line per address, led by the people there
+    ("Surname, Given; Surname, Given, Address"), and may add ``Affiliations``, the bare
+    organisation names; the addresses are read, since only they name the country. Scopus
+    writes one ``affiliations`` line, addresses separated by ``;``.
+    """
+    raw = get("affiliation") or get("affiliations")
     if not raw:
         return [], []
     lines = [" ".join(x.split()) for x in raw.splitlines() if x.strip()]
-    if len(lines) == 1:
-        return split_terms(lines[0]) if ";" in lines[0] else lines, []
     keys = {author_key(a): i for i, a in enumerate(authors)}
     paired: list[list[str]] = [[] for _ in authors]
     affiliations: list[str] = []
+    reprint: list[str] = []  # the corresponding author's address: used when alone
     for line in lines:
-        if _CORRESPONDING.search(line):
+        if m := _CORRESPONDING.search(line):
+            reprint.append(line[m.end():].strip(" ,").rstrip("."))
             continue
-        parts = line.split(",")
-        index = keys.get(author_key(",".join(parts[:2]))) if len(parts) > 2 else None
-        affiliation = ",".join(parts[2:]).strip() if index is not None else line
-        affiliation = affiliation.rstrip(".")
-        if index is not None:
-            paired[index].append(affiliation)
-        affiliations.append(affiliation)
+        people, address = _people_and_address(line, keys)
+        if people:
+            for index in people:
+                paired[index].append(address)
+            affiliations.append(address)
+        elif len(lines) == 1:
+            affiliations.extend(split_terms(line) if ";" in line else [line])
+        else:
+            affiliations.append(line.rstrip("."))
     by_author = ["; ".join(p) for p in paired] if any(paired) else []
-    return list(dict.fromkeys(affiliations)), by_author
+    return list(dict.fromkeys(affiliations or [r for r in reprint if r])), by_author
+
+
+def _people_and_address(line: str, keys: dict[str, int]) -> tuple[list[int], str]:
+    """The authors (their indexes) leading a Web of Science address line, and the address
+    after them; no authors when the line does not start with names of this record's."""
+    *others, last = line.split(";")
+    parts = last.split(",")
+    if len(parts) < 3:
+        return [], line
+    people = [keys.get(author_key(p.strip())) for p in [*others, ",".join(parts[:2])]]
+    if any(i is None for i in people):
+        return [], line
+    return [i for i in people if i is not None], ",".join(parts[2:]).strip().rstrip(".")
 
 
 def _references(get: Callable[[str], str]) -> list[Reference]:
