@@ -69,6 +69,8 @@ _INHERITED = ("year", "date", "booktitle", "journal", "publisher", "series", "ed
 #: Control characters exporters leave between (and inside) entries; read as spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
+#: A character escaped for LaTeX in a verbatim value (DOI, URL).
+_TEX_ESCAPE = re.compile(r"\\([_%&#$~])")
 _CITED_BY = re.compile(r"^\s*cited\s+by\s*:?\s*(\d+)", re.IGNORECASE)
 _EID_IN_URL = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
@@ -247,6 +249,14 @@ def _fields(entry: model.Entry) -> dict[str, str]:
     return out
 
 
+def _verbatim(value: str) -> str:
+    """An identifier as written before LaTeX escaping: Web of Science writes the DOI
+    ``10.1007/978-3-030-02312-6_11`` as ``10.1007/978-3-030-02312-6\\_11``."""
+    if "\\" not in value and "{" not in value:
+        return value
+    return _TEX_ESCAPE.sub(r"\1", value).replace("{", "").replace("}", "")
+
+
 def _concat(value: str, strings: dict[str, str]) -> str:
     """Resolve ``macro # {text} # "text"`` concatenations the parser leaves as written."""
     if "#" not in value:
@@ -303,7 +313,7 @@ def _record(
         return None
     venue = next((get(f) for f in _VENUE_FIELDS if get(f)), "") or parent.get("title", "")
     ids: dict[str, str] = {}
-    add_id(ids, "doi", get("doi") or doi_in_text(get("url")))
+    add_id(ids, "doi", _verbatim(get("doi")) or doi_in_text(_verbatim(get("url"))))
     eprint = get("eprint")
     if eprint and (get("archiveprefix") or get("eprinttype") or "arxiv").lower() == "arxiv":
         add_id(ids, "arxiv", eprint)
@@ -449,9 +459,10 @@ def _people_and_address(line: str, keys: dict[str, int]) -> tuple[list[int], str
 
 def _references(get: Callable[[str], str]) -> list[Reference]:
     """Cited works as the source wrote them, parsed later by :mod:`~citegraph.loaders.
-    references`: Web of Science ``Cited-References`` (a line each), else Scopus
-    ``references`` (``;``-separated)."""
-    lines = [line.strip() for line in get("cited-references").splitlines() if line.strip()]
+    references`: Web of Science ``Cited-References`` (a line each, LaTeX escapes such as
+    ``\\_`` in DOIs undone), else Scopus ``references`` (``;``-separated)."""
+    lines = [_TEX_ESCAPE.sub(r"\1", line.strip())
+             for line in get("cited-references").splitlines() if line.strip()]
     if lines:
         return [Reference(raw=line, raw_format="wos") for line in lines]
     return scopus_references(get("references"))
