@@ -212,9 +212,11 @@ def _unenclose(value: str) -> str:
     (Web of Science wraps each value in one more pair: ``{{10.1000/x}}``)."""
     if len(value) >= 2 and value[0] == '"' == value[-1] and _quotes_enclose(value):
         value = value[1:-1]
-    if (len(value) >= 2 and value[0] == "{" and value[-1] == "}" and value[-2] != "\\"
-            and value.find("{", 1, -1) < 0 and value.find("}", 1, -1) < 0):
-        return value[1:-1]  # the common case: one pair, no brace inside
+    for depth in (1, 2):  # the common cases: one pair, or two, and no brace inside
+        if (len(value) >= 2 * depth and value.startswith("{" * depth)
+                and value.endswith("}" * depth) and value[-depth - 1] != "\\"
+                and value.find("{", depth, -depth) < 0 and value.find("}", depth, -depth) < 0):
+            return value[depth:-depth]
     while (len(value) >= 2 and value[0] == "{" and value[-1] == "}"
            and bibtex_split.closing_brace(value, 0, len(value)) == len(value)):
         value = value[1:-1]
@@ -461,8 +463,8 @@ def _references(get: Callable[[str], str]) -> list[Reference]:
     """Cited works as the source wrote them, parsed later by :mod:`~citegraph.loaders.
     references`: Web of Science ``Cited-References`` (a line each, LaTeX escapes such as
     ``\\_`` in DOIs undone), else Scopus ``references`` (``;``-separated)."""
-    lines = [_TEX_ESCAPE.sub(r"\1", line.strip())
-             for line in get("cited-references").splitlines() if line.strip()]
+    lines = [_TEX_ESCAPE.sub(r"\1", line) if "\\" in line else line
+             for line in map(str.strip, get("cited-references").splitlines()) if line]
     if lines:
         return [Reference(raw=line, raw_format="wos") for line in lines]
     return scopus_references(get("references"))

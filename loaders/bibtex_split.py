@@ -175,6 +175,12 @@ def _value_end(text: str, pos: int, end: int) -> int | None:
 
 def closing_brace(text: str, pos: int, end: int) -> int | None:
     """Just after the brace that closes the one at ``pos``, jumping from brace to brace."""
+    # the common cases first: one pair, or two (Web of Science), and no brace inside
+    depth = 2 if text.startswith("{", pos + 1) else 1
+    close = text.find("}", pos + depth, end)
+    if (close > 0 and text[close - 1] != "\\" and text.find("{", pos + depth, close) < 0
+            and (depth == 1 or text.startswith("}", close + 1, end))):
+        return close + depth
     depth = 0
     i = pos
     next_open = text.find("{", i, end)
