@@ -86,6 +86,10 @@ _READ = {"title", "author", "year", "date", "doi", "url", "eprint", "archivepref
          "orcid-numbers", "researcherid-numbers", "cited-references", "references",
          *_VENUE_FIELDS}
 
+#: Fields a record is built from; the others (usage counts, funding texts, subject
+#: categories) are never unwrapped.
+_USED = frozenset({*_READ, "source"})
+
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
 
@@ -241,12 +245,13 @@ def _quotes_enclose(value: str) -> bool:
 
 
 def _fields(entry: model.Entry) -> dict[str, str]:
-    """Field values by lower-cased name, unenclosed; the first of repeated names wins."""
+    """Values of the fields records are built from (:data:`_USED`), by lower-cased name,
+    unenclosed; the first of repeated names wins."""
     out: dict[str, str] = {}
     for f in entry.fields:
         if isinstance(f.value, str):
             key = f.key.lower().strip()
-            if key not in out:
+            if key in _USED and key not in out:
                 out[key] = _unenclose(f.value.strip())
     return out
 
