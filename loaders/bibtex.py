@@ -119,7 +119,7 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     by_key: dict[str, model.Entry] = {}
     for e in entries:
         by_key.setdefault(e.key.casefold(), e)
-    fields = {id(e): _fields(e) for e in entries}
+    fields = {id(e): _fields(e, strings) for e in entries}
     parents = {f["crossref"].casefold() for f in fields.values() if f.get("crossref")}
     for entry in sorted(entries, key=lambda e: e.start_line):
         location = f"record {entry.key} (line {entry.start_line + 1})"
@@ -130,7 +130,7 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
                           "paper; not a record")
             continue
         try:
-            record = _record(entry, own, by_key, fields, strings, path, report)
+            record = _record(entry, own, by_key, fields, path, report)
         except Exception as exc:  # a library's surprise costs this entry, not the file
             report.error(path, location, "entry could not "
                          f"be read ({type(exc).__name__}: {exc}); skipped")
@@ -244,16 +244,28 @@ def _quotes_enclose(value: str) -> bool:
     return True
 
 
-def _fields(entry: model.Entry) -> dict[str, str]:
+def _fields(entry: model.Entry, strings: dict[str, str]) -> dict[str, str]:
     """Values of the fields records are built from (:data:`_USED`), by lower-cased name,
-    unenclosed; the first of repeated names wins."""
+    unenclosed, or resolved when they are ``#`` concatenations; the first of repeated
+    names wins."""
     out: dict[str, str] = {}
     for f in entry.fields:
         if isinstance(f.value, str):
             key = f.key.lower().strip()
             if key in _USED and key not in out:
-                out[key] = _unenclose(f.value.strip())
+                value = f.value.strip()
+                out[key] = (_concat(value, strings) if "#" in value and not _enclosed(value)
+                            else _unenclose(value))
     return out
+
+
+def _enclosed(value: str) -> bool:
+    """True when ``value`` is one braced or quoted value (a ``#`` inside it is text)."""
+    if len(value) < 2:
+        return False
+    if value[0] == "{":
+        return bibtex_split.closing_brace(value, 0, len(value)) == len(value)
+    return value[0] == '"' == value[-1] and _quotes_enclose(value)
 
 
 def _verbatim(value: str) -> str:
@@ -265,13 +277,17 @@ def _verbatim(value: str) -> str:
 
 
 def _concat(value: str, strings: dict[str, str]) -> str:
-    """Resolve ``macro # {text} # "text"`` concatenations the parser leaves as written."""
-    if "#" not in value:
-        return value
-    parts, depth, start = [], 0, 0
+    """Resolve ``macro # {text} # "text"`` concatenations the parser leaves as written
+    (a ``#`` inside braces or quotes is text)."""
+    parts, depth, quoted, start = [], 0, False, 0
     for i, ch in enumerate(value):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if ch == "#" and depth == 0:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
             parts.append(value[start:i])
             start = i + 1
     parts.append(value[start:])
@@ -286,7 +302,7 @@ def _concat(value: str, strings: dict[str, str]) -> str:
 
 def _record(
     entry: model.Entry, own: dict[str, str], by_key: dict[str, model.Entry],
-    fields: dict[int, dict[str, str]], strings: dict[str, str], path: Path,
+    fields: dict[int, dict[str, str]], path: Path,
     report: LoadReport,
 ) -> PaperRecord | None:
     location = f"record {entry.key} (line {entry.start_line + 1})"  # for the report
@@ -298,14 +314,10 @@ def _record(
         else:
             parent = fields[id(found)]
 
-    seen: dict[str, str] = {}
-
     def get(name: str) -> str:
-        if (value := seen.get(name)) is None:
-            value = own.get(name, "")
-            if not value and name in _INHERITED:
-                value = parent.get(name, "")
-            value = seen[name] = _concat(value, strings)
+        value = own.get(name, "")
+        if not value and name in _INHERITED:
+            value = parent.get(name, "")
         return value
 
     def text(name: str, value: str | None = None) -> str:

@@ -108,3 +108,34 @@ def test_ieee_na_is_no_affiliation() -> None:
 ])
 def test_country_before_a_postcode(affiliation: str, country: str) -> None:
     assert country_of(affiliation) == country
+
+
+def test_a_hash_inside_a_braced_value_is_text() -> None:
+    """``#`` joins values only outside braces and quotes: "ECT #11" and an address's
+    "#1204" stay as written, while a real concatenation is still resolved."""
+    sciencedirect = _records(REAL / "sciencedirect" / "llminmde_sciencedirect.bib")
+    assert any("By ECT #11, the patient" in r.abstract for r in sciencedirect)
+    scopus = _records(REAL / "scopus" / "pybibx_scopus_m.bib")
+    assert any("Chastain Rd., #1204, United States" in a for r in scopus for a in r.affiliations)
+
+
+def test_concatenations_and_hashes_in_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "hash.bib"
+    path.write_text('@string{j = "Journal"}\n'
+                    '@article{a, title = {Learning C# in 21 days}, journal = j # " of X",\n'
+                    '  abstract = "Tagged #data and C#.", year = 2020}\n'
+                    '@article{b, title = "C#" # { and F#}, year = 2021}\n', encoding="utf-8")
+    records = _records(path)
+    assert [(r.title, r.venue) for r in records] == [
+        ("Learning C# in 21 days", "Journal of X"), ("C# and F#", None)]
+    assert records[0].abstract == "Tagged #data and C#."
+
+
+def test_html_character_references_are_decoded() -> None:
+    acm = _records(REAL / "acm" / "interop_acm.bib")
+    raw = (REAL / "acm" / "interop_acm.bib").read_text(encoding="utf-8")
+    assert "&\\#38;" in raw
+    assert any(r.venue and "Mobile Computing & Multimedia" in r.venue for r in acm)
+    assert not any("&#" in (r.venue or "") + r.title + r.abstract for r in acm)
+    sciencedirect = _records(REAL / "sciencedirect" / "interop_sciencedirect.bib")
+    assert any("future R&I (Research and Innovation)" in r.abstract for r in sciencedirect)
