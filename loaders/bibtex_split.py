@@ -13,8 +13,9 @@ no line number of their own: nothing reads it, and counting it per field costs m
 the rest of the split.)
 
 Blocks are cut where bibtexparser cuts them for sure: at an ``@type{`` or ``@type(`` that
-opens a line, which ends any block still open. The parse stack (string macros, enclosing
-braces) then runs over the whole library, as :func:`bibtexparser.parse_string` runs it.
+opens a line, which ends any block still open. The caller's parse stack (bibtexparser
+middlewares) then runs over the whole library, as :func:`bibtexparser.parse_string` runs
+it.
 """
 
 from __future__ import annotations
