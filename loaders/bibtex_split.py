@@ -62,7 +62,10 @@ def split(text: str) -> list[model.Block]:
     for (start, _), following in zip(marks, [*marks[1:], None], strict=True):
         end = following[0] if following else len(text)
         lines = _lines(text, start, end)
-        block = _entry(text, start, end, line)
+        try:
+            block = _entry(text, start, end, line)
+        except Exception:  # a surprise in the fast path: bibtexparser splits this block
+            block = None
         if block is not None:
             blocks.append(block)
         elif following is None:
@@ -99,7 +102,10 @@ def _slow(text: str, start: int, end: int, line: int, ahead: bool = False,
     # The splitter counts lines from -1 (it reads a line break it put before the text);
     # starting it at the segment's line numbers the blocks as in the whole file.
     splitter._current_line = line - 1
-    blocks = splitter.split().blocks
+    try:
+        blocks = splitter.split().blocks
+    except Exception as exc:  # the splitter gave up: this block fails, not the file
+        return [model.ParsingFailedBlock(exc, line, text[start:end])]
     if ahead:
         blocks = blocks[:-1]
     return [b for b in blocks if not isinstance(b, model.ImplicitComment)]

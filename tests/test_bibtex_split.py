@@ -16,6 +16,7 @@ import bibtexparser
 import pytest
 from bibtexparser import model
 from bibtexparser.middlewares.interpolate import ResolveStringReferencesMiddleware
+from bibtexparser.splitter import Splitter
 from citegraph.loaders import bibtex_split
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.textio import read_text
@@ -105,3 +106,23 @@ def test_real_export_entries_take_the_fast_path(folder: str) -> None:
         for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
             line = text.count("\n", 0, start)
             assert bibtex_split._entry(text, start, end, line) is not None, (path, line + 1)
+
+
+def test_a_splitter_failure_costs_only_its_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When bibtexparser's splitter gives up on one block (it raises on states it calls
+    its own bugs), that block is a failed block and the blocks around it are kept."""
+    text = ("@article{a, title = {One}}\n"
+            "@article(b, title = {Two, split by bibtexparser})\n"
+            "@article{c, title = {Three}}\n")
+    real_split = Splitter.split
+
+    def split(self: Splitter) -> bibtexparser.Library:
+        if "Two" in self.bibstr:
+            raise RuntimeError("splitter state")
+        return real_split(self)
+
+    monkeypatch.setattr(Splitter, "split", split)
+    blocks = bibtex_split.split(text)
+    assert [type(b).__name__ for b in blocks] == ["Entry", "ParsingFailedBlock", "Entry"]
+    assert [b.start_line for b in blocks] == [0, 1, 2]
+    assert [b.key for b in blocks if isinstance(b, model.Entry)] == ["a", "c"]
