@@ -11,6 +11,7 @@ on one pinned core, the file is read by citegraph's loader and by the baseline:
 
     python bench/bench_load_formats.py                       # 10k BibTeX, 20k RIS, 200k JSONL
     python bench/bench_load_formats.py --bibtex 2000 --ris 5000 --jsonl 50000 --repeat 3
+    python bench/bench_load_formats.py --flavours --bibtex 2000 --ris 0 --jsonl 0
 
 The targets are records per second of citegraph's loader; the ratio column is citegraph's
 rate over the baseline's (above 1 is faster than the library alone).
@@ -47,11 +48,12 @@ def pin_one_core() -> str:
     return f"core {core}"
 
 
-def real_bibtex_entries() -> list[str]:
-    """Every titled ``@type{`` entry of the real BibTeX exports that bibtexparser reads
-    cleanly, as written."""
+def real_bibtex_entries(flavour: str | None = None) -> list[str]:
+    """Every titled ``@type{`` entry of the real BibTeX exports (of one exporter's folder
+    of ``tests/fixtures/real`` when ``flavour`` names it) that bibtexparser reads cleanly,
+    as written."""
     entries = []
-    for path in sorted(REAL.rglob("*.bib")):
+    for path in sorted((REAL / flavour if flavour else REAL).rglob("*.bib")):
         text = path.read_text(encoding="utf-8-sig", errors="replace")
         starts = list(_BIB_START.finditer(text))
         for m, nxt in zip(starts, starts[1:] + [None], strict=True):
@@ -94,9 +96,14 @@ def real_ris_records() -> list[list[str]]:
     return records
 
 
-def write_bibtex(path: Path, n: int) -> Path:
+def bibtex_flavours() -> list[str]:
+    """The exporters' folders of ``tests/fixtures/real`` that hold BibTeX files."""
+    return sorted({p.parent.relative_to(REAL).parts[0] for p in REAL.rglob("*.bib")})
+
+
+def write_bibtex(path: Path, n: int, flavour: str | None = None) -> Path:
     """``n`` real entries, repeated with keys ``cgN`` and titles prefixed ``Copy N:``."""
-    entries = real_bibtex_entries()
+    entries = real_bibtex_entries(flavour)
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
             entry = entries[i % len(entries)]
@@ -168,6 +175,8 @@ def main() -> None:
     parser.add_argument("--ris", type=int, default=20_000, help="RIS records")
     parser.add_argument("--jsonl", type=int, default=200_000, help="JSON-lines records")
     parser.add_argument("--repeat", type=int, default=1, help="best of this many runs")
+    parser.add_argument("--flavours", action="store_true",
+                        help="also one BibTeX row per exporter (Scopus, Web of Science, ...)")
     args = parser.parse_args()
     where = pin_one_core()
     import bibtexparser  # noqa: F401  imported before timing, as the loaders are
@@ -183,24 +192,30 @@ def main() -> None:
             ("jsonl", "json.loads", args.jsonl,
              lambda p, n: write_jsonl(p / "records.jsonl", n, "arxiv"), json_lines_count),
         ]
+        if args.flavours and args.bibtex > 0:
+            cases[1:1] = [
+                (f"bibtex:{flavour}", "bibtexparser 2", args.bibtex,
+                 lambda p, n, f=flavour: write_bibtex(p / f"{f}.bib", n, f), bibtexparser_count)
+                for flavour in bibtex_flavours()]
         for fmt, baseline_name, n, make, baseline in cases:
             if n <= 0:
                 continue
             path = make(Path(tmp), n)
-            loader_fmt = "arxiv-json" if fmt == "jsonl" else fmt
+            loader_fmt = {"jsonl": "arxiv-json"}.get(fmt, fmt.partition(":")[0])
             (ours, skipped), ours_s = timed(partial(citegraph_count, path, loader_fmt),
                                             args.repeat)
             theirs, theirs_s = timed(partial(baseline, path), args.repeat)
             rows.append((fmt, n, path.stat().st_size / 2**20, ours, skipped, ours / ours_s,
-                         baseline_name, theirs, theirs / theirs_s, TARGETS[fmt]))
+                         baseline_name, theirs, theirs / theirs_s,
+                         TARGETS[fmt.partition(":")[0]]))
             path.unlink()
 
     print(f"one process pinned to {where}; CPU time, best of {args.repeat}")
-    print(f"{'format':<7} {'records':>8} {'MiB':>6} {'read':>8} {'skipped':>7} "
+    print(f"{'format':<20} {'records':>8} {'MiB':>6} {'read':>8} {'skipped':>7} "
           f"{'citegraph/s':>12} {'baseline':<15} {'read':>8} {'baseline/s':>11} "
           f"{'ratio':>6} {'target/s':>9} {'meets':>6}")
     for fmt, n, mib, ours, skipped, ours_rate, name, theirs, their_rate, target in rows:
-        print(f"{fmt:<7} {n:>8,} {mib:>6.1f} {ours:>8,} {skipped:>7,} {ours_rate:>12,.0f} "
+        print(f"{fmt:<20} {n:>8,} {mib:>6.1f} {ours:>8,} {skipped:>7,} {ours_rate:>12,.0f} "
               f"{name:<15} {theirs:>8,} {their_rate:>11,.0f} {ours_rate / their_rate:>6.2f} "
               f"{target:>9,} {'yes' if ours_rate >= target else 'NO':>6}")
 

@@ -54,8 +54,11 @@ def country_from_code(code: str) -> str | None:
     return _table()[1].get(code.strip().upper())
 
 
+@lru_cache(maxsize=1 << 16)
 def country_of(affiliation: str) -> str | None:
-    """The country an affiliation ends with, as its ISO 3166 short name; None if unknown."""
+    """The country an affiliation ends with, as its ISO 3166 short name; None if unknown.
+
+    Kept per string: the same affiliations come back on many records of an export."""
     table = _countries()
     segments = [s for s in (p.strip(" .;") for p in affiliation.split(",")) if s]
     if not segments:
@@ -64,6 +67,8 @@ def country_of(affiliation: str) -> str | None:
         if len(segments) >= n and (found := table.get(_fold(", ".join(segments[-n:])))):
             return found
     words = [w for w in _fold(segments[-1]).split() if not _DIGITS.search(w)]
+    while len(words) > 1 and len(words[-1]) == 1:  # a postcode's letter: "Hungary H-1117"
+        words.pop()
     for n in range(min(_MAX_WORDS, len(words)), 0, -1):  # "MA 02115 USA", "Sinaloa Mexico"
         if found := table.get(" ".join(words[-n:])):
             return found

@@ -26,16 +26,18 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model
+from bibtexparser.middlewares.interpolate import ResolveStringReferencesMiddleware
 from bibtexparser.middlewares.middleware import Middleware
 from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
-from bibtexparser.middlewares.parsestack import default_parse_stack
+from citegraph.loaders import bibtex_split
 from citegraph.loaders.affiliations import countries_of
 from citegraph.loaders.common import (
     add_id,
@@ -66,7 +68,9 @@ _VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "series", "eventtitle")
 _INHERITED = ("year", "date", "booktitle", "journal", "publisher", "series", "editor")
 #: Control characters exporters leave between (and inside) entries; read as spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_BRACE = re.compile(r"(?<!\\)[{}]")
+_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
+#: A character escaped for LaTeX in a verbatim value (DOI, URL).
+_TEX_ESCAPE = re.compile(r"\\([_%&#$~])")
 _CITED_BY = re.compile(r"^\s*cited\s+by\s*:?\s*(\d+)", re.IGNORECASE)
 _EID_IN_URL = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
@@ -82,6 +86,10 @@ _READ = {"title", "author", "year", "date", "doi", "url", "eprint", "archivepref
          "orcid-numbers", "researcherid-numbers", "cited-references", "references",
          *_VENUE_FIELDS}
 
+#: Fields a record is built from; the others (usage counts, funding texts, subject
+#: categories) are never unwrapped.
+_USED = frozenset({*_READ, "source"})
+
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
 
@@ -93,8 +101,8 @@ def sniff(path: Path, head: str) -> bool:
 def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     """Yield one record per entry; entries that cannot be read are reported and skipped."""
     text = _CONTROL.sub(" ", read_text(path, report))
-    library = bibtexparser.parse_string(text, parse_stack=_stack())
-    strings = {s.key.casefold(): s.value for s in library.strings}
+    library = bibtex_split.parse(text, _stack())
+    strings = {s.key.casefold(): _unenclose(s.value.strip()) for s in library.strings}
     entries: list[model.Entry] = list(library.entries)
     for block in library.failed_blocks:
         report.saw(path)
@@ -111,7 +119,7 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     by_key: dict[str, model.Entry] = {}
     for e in entries:
         by_key.setdefault(e.key.casefold(), e)
-    fields = {id(e): _fields(e) for e in entries}
+    fields = {id(e): _fields(e, strings) for e in entries}
     parents = {f["crossref"].casefold() for f in fields.values() if f.get("crossref")}
     for entry in sorted(entries, key=lambda e: e.start_line):
         location = f"record {entry.key} (line {entry.start_line + 1})"
@@ -122,7 +130,7 @@ def read(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
                           "paper; not a record")
             continue
         try:
-            record = _record(entry, own, by_key, fields, strings, path, report)
+            record = _record(entry, own, by_key, fields, path, report)
         except Exception as exc:  # a library's surprise costs this entry, not the file
             report.error(path, location, "entry could not "
                          f"be read ({type(exc).__name__}: {exc}); skipped")
@@ -153,7 +161,9 @@ def _recover(block: model.Block, library: bibtexparser.Library, path: Path, line
 
 
 def _stack() -> list[Middleware]:
-    return list(default_parse_stack())
+    """bibtexparser's middlewares run here: ``@string`` macros resolved. Enclosing braces
+    and quotes are removed by :func:`_fields`, which unwraps all levels in one pass."""
+    return [ResolveStringReferencesMiddleware()]
 
 
 def _repeated(entry: model.Entry) -> set[str]:
@@ -201,40 +211,83 @@ def _first_fields(entry: model.Entry, raw: str, library: bibtexparser.Library) -
     return lib.entries[0]
 
 
-def _unwrap(value: str) -> str:
-    """``{{text}}`` as ``text``: Web of Science wraps every value in one more brace pair."""
-    while len(value) >= 2 and value[0] == "{" and value[-1] == "}" and _wraps(value):
+def _unenclose(value: str) -> str:
+    """A value without its enclosing quotes and every brace pair that wraps it whole
+    (Web of Science wraps each value in one more pair: ``{{10.1000/x}}``)."""
+    if len(value) >= 2 and value[0] == '"' == value[-1] and _quotes_enclose(value):
+        value = value[1:-1]
+    for depth in (1, 2):  # the common cases: one pair, or two, and no brace inside
+        if (len(value) >= 2 * depth and value.startswith("{" * depth)
+                and value.endswith("}" * depth) and value[-depth - 1] != "\\"
+                and value.find("{", depth, -depth) < 0 and value.find("}", depth, -depth) < 0):
+            return value[depth:-depth]
+    while (len(value) >= 2 and value[0] == "{" and value[-1] == "}"
+           and bibtex_split.closing_brace(value, 0, len(value)) == len(value)):
         value = value[1:-1]
     return value
 
 
-def _wraps(value: str) -> bool:
-    """True when the opening brace of ``value`` closes at its very end."""
+def _quotes_enclose(value: str) -> bool:
+    """True when the quote opening ``value`` closes at its very end: no other quote stands
+    outside braces (``"a" # "b"`` is a concatenation, not one quoted value)."""
+    if value.find('"', 1, len(value) - 1) < 0:
+        return True
     depth = 0
-    for m in _BRACE.finditer(value):
-        depth += 1 if m.group(0) == "{" else -1
-        if depth == 0:
-            return m.end() == len(value)
-    return False
+    for m in _BRACE_OR_QUOTE.finditer(value, 1, len(value) - 1):
+        char = m.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            return False
+    return True
 
 
-def _fields(entry: model.Entry) -> dict[str, str]:
-    """Field values by lower-cased name, unwrapped; the first of repeated names wins."""
+def _fields(entry: model.Entry, strings: dict[str, str]) -> dict[str, str]:
+    """Values of the fields records are built from (:data:`_USED`), by lower-cased name,
+    unenclosed, or resolved when they are ``#`` concatenations; the first of repeated
+    names wins."""
     out: dict[str, str] = {}
     for f in entry.fields:
         if isinstance(f.value, str):
-            out.setdefault(f.key.lower().strip(), _unwrap(f.value.strip()))
+            key = f.key.lower().strip()
+            if key in _USED and key not in out:
+                value = f.value.strip()
+                out[key] = (_concat(value, strings) if "#" in value and not _enclosed(value)
+                            else _unenclose(value))
     return out
 
 
-def _concat(value: str, strings: dict[str, str]) -> str:
-    """Resolve ``macro # {text} # "text"`` concatenations the parser leaves as written."""
-    if "#" not in value:
+def _enclosed(value: str) -> bool:
+    """True when ``value`` is one braced or quoted value (a ``#`` inside it is text)."""
+    if len(value) < 2:
+        return False
+    if value[0] == "{":
+        return bibtex_split.closing_brace(value, 0, len(value)) == len(value)
+    return value[0] == '"' == value[-1] and _quotes_enclose(value)
+
+
+def _verbatim(value: str) -> str:
+    """An identifier as written before LaTeX escaping: Web of Science writes the DOI
+    ``10.1007/978-3-030-02312-6_11`` as ``10.1007/978-3-030-02312-6\\_11``."""
+    if "\\" not in value and "{" not in value:
         return value
-    parts, depth, start = [], 0, 0
+    return _TEX_ESCAPE.sub(r"\1", value).replace("{", "").replace("}", "")
+
+
+def _concat(value: str, strings: dict[str, str]) -> str:
+    """Resolve ``macro # {text} # "text"`` concatenations the parser leaves as written
+    (a ``#`` inside braces or quotes is text)."""
+    parts, depth, quoted, start = [], 0, False, 0
     for i, ch in enumerate(value):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if ch == "#" and depth == 0:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
             parts.append(value[start:i])
             start = i + 1
     parts.append(value[start:])
@@ -249,7 +302,7 @@ def _concat(value: str, strings: dict[str, str]) -> str:
 
 def _record(
     entry: model.Entry, own: dict[str, str], by_key: dict[str, model.Entry],
-    fields: dict[int, dict[str, str]], strings: dict[str, str], path: Path,
+    fields: dict[int, dict[str, str]], path: Path,
     report: LoadReport,
 ) -> PaperRecord | None:
     location = f"record {entry.key} (line {entry.start_line + 1})"  # for the report
@@ -265,7 +318,7 @@ def _record(
         value = own.get(name, "")
         if not value and name in _INHERITED:
             value = parent.get(name, "")
-        return _concat(value, strings)
+        return value
 
     def text(name: str, value: str | None = None) -> str:
         def warn(exc: Exception) -> None:
@@ -279,7 +332,7 @@ def _record(
         return None
     venue = next((get(f) for f in _VENUE_FIELDS if get(f)), "") or parent.get("title", "")
     ids: dict[str, str] = {}
-    add_id(ids, "doi", get("doi") or doi_in_text(get("url")))
+    add_id(ids, "doi", _verbatim(get("doi")) or doi_in_text(_verbatim(get("url"))))
     eprint = get("eprint")
     if eprint and (get("archiveprefix") or get("eprinttype") or "arxiv").lower() == "arxiv":
         add_id(ids, "arxiv", eprint)
@@ -340,18 +393,26 @@ def _authors(value: str, path: Path, location: str, report: LoadReport) -> list[
                 if not is_placeholder(n)]
     names, rejected = [], []
     for person in persons:
-        try:
-            parts = parse_single_name_into_parts(person)
-        except Exception as exc:  # bibtexparser's InvalidNameError, or worse
-            rejected.append(f"{person!r} ({_short(exc)})")
-            names.extend(display_name(p, latex=True) for p in split_names(person))
-            continue
-        names.append(clean(" ".join(parts.first + parts.von + parts.last + parts.jr),
-                           latex=True))
+        found, why = _person(person)
+        names.extend(found)
+        if why is not None:
+            rejected.append(f"{person!r} ({why})")
     if rejected:
         report.warning(path, location, f"author {', '.join(rejected)} does not split by "
                        "BibTeX's rules; split as written")
     return [n for n in names if n and not is_placeholder(n)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _person(person: str) -> tuple[tuple[str, ...], str | None]:
+    """One person of an author list as display names (one, or more when BibTeX's rules
+    reject it and it is split as written), with why it was rejected; kept for the file's
+    next mention of the same person."""
+    try:
+        parts = parse_single_name_into_parts(person)
+    except Exception as exc:  # bibtexparser's InvalidNameError, or worse
+        return tuple(display_name(p, latex=True) for p in split_names(person)), _short(exc)
+    return (clean(" ".join(parts.first + parts.von + parts.last + parts.jr), latex=True),), None
 
 
 def _short(exc: Exception) -> str:
@@ -370,35 +431,57 @@ def _keywords(get: Callable[[str], str]) -> tuple[list[str], list[str]]:
 
 def _affiliations(get: Callable[[str], str], authors: list[str]) -> tuple[list[str], list[str]]:
     """Affiliation strings in order, and each author's (parallel to ``authors``) when the
-    file pairs them (Web of Science: one "Surname, Given, Affiliation" line per author)."""
-    raw = get("affiliations") or get("affiliation")
+    file pairs them.
+
+    Web of Science writes an ``Affiliation`` line per address, led by the people there
+    ("Surname, Given; Surname, Given, Address"), and may add ``Affiliations``, the bare
+    organisation names; the addresses are read, since only they name the country. Scopus
+    writes one ``affiliations`` line, addresses separated by ``;``.
+    """
+    raw = get("affiliation") or get("affiliations")
     if not raw:
         return [], []
     lines = [" ".join(x.split()) for x in raw.splitlines() if x.strip()]
-    if len(lines) == 1:
-        return split_terms(lines[0]) if ";" in lines[0] else lines, []
     keys = {author_key(a): i for i, a in enumerate(authors)}
     paired: list[list[str]] = [[] for _ in authors]
     affiliations: list[str] = []
+    reprint: list[str] = []  # the corresponding author's address: used when alone
     for line in lines:
-        if _CORRESPONDING.search(line):
+        if m := _CORRESPONDING.search(line):
+            reprint.append(line[m.end():].strip(" ,").rstrip("."))
             continue
-        parts = line.split(",")
-        index = keys.get(author_key(",".join(parts[:2]))) if len(parts) > 2 else None
-        affiliation = ",".join(parts[2:]).strip() if index is not None else line
-        affiliation = affiliation.rstrip(".")
-        if index is not None:
-            paired[index].append(affiliation)
-        affiliations.append(affiliation)
+        people, address = _people_and_address(line, keys)
+        if people:
+            for index in people:
+                paired[index].append(address)
+            affiliations.append(address)
+        elif len(lines) == 1:
+            affiliations.extend(split_terms(line) if ";" in line else [line])
+        else:
+            affiliations.append(line.rstrip("."))
     by_author = ["; ".join(p) for p in paired] if any(paired) else []
-    return list(dict.fromkeys(affiliations)), by_author
+    return list(dict.fromkeys(affiliations or [r for r in reprint if r])), by_author
+
+
+def _people_and_address(line: str, keys: dict[str, int]) -> tuple[list[int], str]:
+    """The authors (their indexes) leading a Web of Science address line, and the address
+    after them; no authors when the line does not start with names of this record's."""
+    *others, last = line.split(";")
+    parts = last.split(",")
+    if len(parts) < 3:
+        return [], line
+    people = [keys.get(author_key(p.strip())) for p in [*others, ",".join(parts[:2])]]
+    if any(i is None for i in people):
+        return [], line
+    return [i for i in people if i is not None], ",".join(parts[2:]).strip().rstrip(".")
 
 
 def _references(get: Callable[[str], str]) -> list[Reference]:
     """Cited works as the source wrote them, parsed later by :mod:`~citegraph.loaders.
-    references`: Web of Science ``Cited-References`` (a line each), else Scopus
-    ``references`` (``;``-separated)."""
-    lines = [line.strip() for line in get("cited-references").splitlines() if line.strip()]
+    references`: Web of Science ``Cited-References`` (a line each, LaTeX escapes such as
+    ``\\_`` in DOIs undone), else Scopus ``references`` (``;``-separated)."""
+    lines = [_TEX_ESCAPE.sub(r"\1", line) if "\\" in line else line
+             for line in map(str.strip, get("cited-references").splitlines()) if line]
     if lines:
         return [Reference(raw=line, raw_format="wos") for line in lines]
     return scopus_references(get("references"))

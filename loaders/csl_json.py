@@ -20,7 +20,13 @@ from typing import Any
 
 from citegraph.loaders.affiliations import countries_of
 from citegraph.loaders.authorship import is_placeholder, normalize_orcid
-from citegraph.loaders.common import add_id, arxiv_from_doi, arxiv_from_url, year_of
+from citegraph.loaders.common import (
+    add_id,
+    arxiv_from_doi,
+    arxiv_from_url,
+    doi_in_text,
+    year_of,
+)
 from citegraph.loaders.dates import ymd
 from citegraph.loaders.jsonio import has_keys, iter_json_items, looks_like_json
 from citegraph.loaders.markup import strip_markup
@@ -92,9 +98,13 @@ def _record(item: dict[str, Any], path: Path, location: str) -> PaperRecord | No
         return None
     ids: dict[str, str] = {}
     add_id(ids, "doi", item.get("DOI"))
+    url = item.get("URL") if isinstance(item.get("URL"), str) else None
+    # a short DOI ("10/fqd6hj", Zotero's Better CSL JSON) names no work across sources;
+    # the link beside it carries the full one
+    add_id(ids, "doi", doi_in_text(url))
     add_id(ids, "pmid", item.get("PMID"))
     add_id(ids, "pmcid", item.get("PMCID"))
-    add_id(ids, "arxiv", arxiv_from_doi(ids.get("doi")) or arxiv_from_url(item.get("URL"))
+    add_id(ids, "arxiv", arxiv_from_doi(ids.get("doi")) or arxiv_from_url(url)
            or _arxiv_number(item.get("number")))
     authors, affiliations, per_author, author_ids = _authors(item.get("author"))
     year, date = _issued(item)

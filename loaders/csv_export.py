@@ -129,7 +129,9 @@ def _wos_affiliations(text: str) -> list[str]:
 def _ieee_pairs(get: Getter, authors: list[str]) -> tuple[list[str], list[dict[str, str]]]:
     """IEEE ``Author Affiliations``: one per author, ``;``-separated, in order."""
     affiliations = [a.strip() for a in get(("Author Affiliations",)).split(";")]
-    return (affiliations if len(affiliations) == len(authors) else []), []
+    # IEEE writes "NA" for an author whose affiliation it lacks
+    affiliations = ["" if is_placeholder(a) else a for a in affiliations]
+    return (affiliations if len(affiliations) == len(authors) and any(affiliations) else []), []
 
 
 def _openalex_pairs(get: Getter, authors: list[str]) -> tuple[list[str],
@@ -366,7 +368,8 @@ def _record(layout: Layout, get: Getter, path: Path, location: str,
     authors = [names[i] for i in keep]
     by_author, author_ids = report.field(path, location, "per-author columns",
                                          layout.per_author, get, names, default=([], []))
-    affiliations = layout.split_affiliations(clean(get(layout.affiliations)))
+    affiliations = [a for a in layout.split_affiliations(clean(get(layout.affiliations)))
+                    if not is_placeholder(a)]  # "NA" (IEEE) is no affiliation
     cited_by = _count(get(layout.cited_by))
     return PaperRecord(
         title=title,

@@ -13,6 +13,7 @@ missing are never names (:func:`is_placeholder`), in every loader.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from citegraph.loaders.records import normalize_title
 from citegraph.loaders.text import clean
@@ -61,8 +62,11 @@ def join_name(given: str, family: str, suffix: str = "", latex: bool = False) ->
     return " ".join(clean(p, latex=latex) for p in (given, family, suffix) if p and p.strip())
 
 
+@lru_cache(maxsize=1 << 16)
 def author_key(name: str) -> str:
-    """The identity of an author: display form folded like a title ("john-a-smith")."""
+    """The identity of an author: display form folded like a title ("john-a-smith").
+
+    Kept per string: an export names the same people on many records."""
     return normalize_title(display_name(name))
 
 

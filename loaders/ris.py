@@ -10,8 +10,10 @@ disagree on tags (``TI``/``T1``, ``AU``/``A1``, ``PY``/``Y1``/``DA``, ``AB``/``N
 
 Bibliometric fields: ``KW`` keywords, ``AD`` affiliations (and their countries), ``LA``
 language, ``M3`` (else ``TY``) document type, Scopus's ``N1`` "Cited By: N" count and
-``UR`` EID, and ``AN`` accession numbers (a Web of Science UT, or a PubMed id when ``DB``
-or ``DP`` names PubMed, MEDLINE or the NLM).
+``UR`` EID, ``AN`` accession numbers (a Web of Science UT, or a PubMed id when ``DB``
+or ``DP`` names PubMed, MEDLINE or the NLM), and ids labelled ``[PMID]``, ``[PMCID]`` or
+``[DOI]`` in the user fields ``U1``-``U5`` (Dimensions). Every ``AD`` line is an address
+of its own.
 """
 
 from __future__ import annotations
@@ -51,6 +53,15 @@ _VENUE = ("journal_name", "secondary_title", "alternate_title3", "alternate_titl
 #: "cited by" too).
 _CITED_BY = re.compile(r"^\s*cited\s+by\s*:?\s*(\d+)\s*$", re.IGNORECASE)
 _EID_IN_URL = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
+#: Tags read beyond rispy's own: the user fields U1-U5 (where Dimensions writes
+#: "35957633 [PMID]" and "PMC9359172 [PMCID]").
+_MAPPING = {**rispy.TAG_KEY_MAPPING, **{f"U{i}": f"user{i}" for i in range(1, 6)}}
+#: Tags that repeat in a record, each line a value of its own: rispy's list tags, ``AD``
+#: (an address per line: Scopus, Web of Science, Ovid) and the user fields. rispy keeps
+#: only the first line of any other repeated tag.
+_LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "AD", *(f"U{i}" for i in range(1, 6))]
+#: An identifier labelled with its kind in a user field.
+_LABELLED_ID = re.compile(r"^(\S+)\s*\[(PMID|PMCID|DOI)\]$", re.IGNORECASE)
 
 
 def sniff(path: Path, head: str) -> bool:
@@ -64,7 +75,7 @@ def _tidy(line: str) -> str:
     # a value one stands between words, so it becomes a space
     line = _CONTROL.sub(" ", line.lstrip("".join(map(chr, range(32)))))
     m = _TAG_LINE.match(line)
-    if m and m.group(1).upper() in rispy.TAG_KEY_MAPPING:
+    if m and m.group(1).upper() in _MAPPING:
         return f"{m.group(1).upper()}  - {line[m.end():]}"
     return line
 
@@ -117,7 +128,8 @@ def _check_stray(stray: list[tuple[int, str]], path: Path, report: LoadReport) -
 def _parse(chunk: list[str], start: int, path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     location = f"line {start}"
     try:
-        entries = rispy.loads("\n".join(chunk), skip_unknown_tags=True)
+        entries = rispy.loads("\n".join(chunk), skip_unknown_tags=True, mapping=_MAPPING,
+                              list_tags=_LIST_TAGS)
         record = _record(entries[0], path, location, report) if entries else None
     except Exception as exc:  # rispy raises plain IOError/ValueError/KeyError on bad input
         report.error(path, location, f"record could not be parsed ({exc}); skipped")
@@ -163,6 +175,9 @@ def _record(entry: dict[str, Any], path: Path, location: str,
             add_id(ids, "wos", accession)
         elif any(name in database for name in ("pubmed", "medline", "nlm")):
             add_id(ids, "pmid", accession)
+    for value in (v for i in range(1, 6) for v in _strings(entry.get(f"user{i}"))):
+        if m := _LABELLED_ID.match(value):
+            add_id(ids, m.group(2).lower(), m.group(1))
     authors = real_names([display_name(a) for a in _first(entry, _AUTHORS) or [] if a])
     said = f"{where} ({location})" if where != location else location  # for the report
     date = report.field(path, said, "date", _date, entry.get("date"), default=None)

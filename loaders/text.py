@@ -127,6 +127,27 @@ def _decode_cached(piece: str) -> tuple[str, Exception | None]:
         return _LETTER_MACRO.sub(" ", piece).replace("{", "").replace("}", ""), error
 
 
+#: HTML character references exporters leave in text ("R&amp;D", ACM's "&\\#38;" with its
+#: "#" escaped for LaTeX): numeric ones and the few named ones seen in exports.
+_HTML_ENTITY = re.compile(
+    r"&(?:\\?#(\d{1,7})|\\?#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": " "}
+
+
+def unescape_html(text: str) -> str:
+    """HTML character references as the characters they stand for."""
+    if "&" not in text:
+        return text
+    return _HTML_ENTITY.sub(_entity, text)
+
+
+def _entity(m: re.Match[str]) -> str:
+    number = int(m.group(1)) if m.group(1) else int(m.group(2), 16) if m.group(2) else None
+    if number is None:
+        return _NAMED[m.group(3)]
+    return chr(number) if 0 < number < 0x110000 and not 0xD800 <= number < 0xE000 else m.group(0)
+
+
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 read as cp1252/Latin-1 ("MÃ¼ller" -> "Müller") when the text shows it."""
     if not _MOJIBAKE_HINT.search(text):
@@ -136,12 +157,13 @@ def fix_mojibake(text: str) -> str:
 
 def clean(text: str | None, latex: bool = False,
           on_error: Callable[[Exception], None] | None = None) -> str:
-    """A field as readable text: mojibake repaired, LaTeX decoded if asked, spaces squashed.
+    """A field as readable text: mojibake repaired, HTML character references decoded,
+    LaTeX decoded if asked, spaces squashed.
 
     ``on_error`` hears about LaTeX that could only be partly decoded (see
     :func:`decode_latex`).
     """
     if not text:
         return ""
-    text = fix_mojibake(str(text))
+    text = unescape_html(fix_mojibake(str(text)))
     return decode_latex(text, on_error) if latex else squash(text)

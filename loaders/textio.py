@@ -375,4 +375,30 @@ def _over_whole_file(limits: Limits) -> str:
 def read_text(path: Path, report: LoadReport | None = None) -> str:
     """A whole file as text, with the rules of :func:`iter_lines`, within the whole-file
     bound (past it, the text read so far with a report)."""
+    if (text := _plain_text(path)) is not None:
+        return text
     return "\n".join(line for _, line in iter_lines(path, report, whole_file=True))
+
+
+def _plain_text(path: Path) -> str | None:
+    """The text of an uncompressed UTF-8 file within the whole-file bound, decoded at once;
+    None for any file that needs the line-by-line rules (gzip, UTF-16, a NUL byte, a byte
+    that is not UTF-8, a size past the bound), which give the same text for this one."""
+    limit = current().max_whole_file
+    try:
+        if path.stat().st_size >= limit:
+            return None
+        with open_binary(path) as fh:
+            if not isinstance(fh, io.BufferedReader) or _encoding(fh.peek(4096)[:4096]):
+                return None
+            data = fh.read(limit)
+    except OSError:
+        return None
+    if b"\x00" in data:
+        return None
+    try:
+        text = data.removeprefix(_UTF8_BOM).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:-1] if text.endswith("\n") else text
