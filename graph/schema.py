@@ -201,3 +201,30 @@ def split_node_id(nid: str) -> tuple[str, str]:
     """Inverse of :func:`node_id`."""
     label, _, key = nid.partition(":")
     return label, key
+
+
+# --- edge identity --------------------------------------------------------------------
+#: Joins a relationship type and a discriminator in an edge key; never part of a type.
+EDGE_KEY_SEPARATOR = "|"
+
+
+def edge_key(rel_type: str, discriminator: str = "") -> str:
+    """The key of an edge among the edges joining one pair of nodes.
+
+    An edge is identified by its start, end, type and discriminator; the networkx edge
+    key, the saved ``key`` field, the RDF edge IRI and the Neo4j ``discriminator``
+    property all come from this one encoding: ``TYPE``, or ``TYPE|discriminator`` when
+    edges of one type between one pair must stay apart.
+    """
+    return f"{rel_type}{EDGE_KEY_SEPARATOR}{discriminator}" if discriminator else rel_type
+
+
+def split_edge_key(key: str) -> tuple[str, str]:
+    """Inverse of :func:`edge_key`: ``(type, discriminator)``, ``""`` when there is none."""
+    rel_type, _, discriminator = key.partition(EDGE_KEY_SEPARATOR)
+    return rel_type, discriminator
+
+
+def edge_discriminator(key: str) -> str:
+    """The discriminator of an edge key (``""`` for a plain edge)."""
+    return split_edge_key(key)[1]
