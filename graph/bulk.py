@@ -41,11 +41,15 @@ class GraphLoader:
 
     ``error`` is the class raised for a problem (a subclass of ``GraphError``); ``where``
     given to :meth:`node` and :meth:`edge` opens its message (``nodes.jsonl:12``).
+    ``nested_lists`` lets list values hold lists: RDF collections nest, so an RDF file
+    carries such a value of a graph edited by hand back unchanged.
     """
 
-    def __init__(self, error: type[GraphError] = GraphError) -> None:
+    def __init__(self, error: type[GraphError] = GraphError, *,
+                 nested_lists: bool = False) -> None:
         self.kg = KnowledgeGraph()
         self.error = error
+        self.nested_lists = nested_lists
 
     def fail(self, where: str, message: str) -> GraphError:
         return self.error(f"{where}: {message}" if where else message)
@@ -110,11 +114,22 @@ class GraphLoader:
         if reserved in props:
             raise self.fail(where, f"property {reserved!r} is reserved")
         for name, value in props.items():
-            kind = type(value)
-            if kind in _SCALARS or (kind is list and all(type(x) in _SCALARS for x in value)):
+            if self._storable(value, self.nested_lists):
                 continue
+            kind = type(value)
             raise self.fail(where, f"property {short(name)} holds a {kind.__name__} no store "
                                    "can hold")
+
+    @staticmethod
+    def _storable(value: Any, nested: bool) -> bool:
+        kind = type(value)
+        if kind in _SCALARS:
+            return True
+        if kind is not list:
+            return False
+        if nested:
+            return all(GraphLoader._storable(x, True) for x in value)
+        return all(type(x) in _SCALARS for x in value)
 
 
 def from_records(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]],

@@ -342,7 +342,7 @@ class _Reader:
         self.ids: dict[Node, str] = {}
 
     def read(self) -> KnowledgeGraph:
-        loader = GraphLoader(RdfError)
+        loader = GraphLoader(RdfError, nested_lists=True)
         for cls, label in V.label_by_class().items():
             predicates = V.node_properties_by_predicate(label)
             skip = {RDF.type, V.ALIAS_MEMBER_PREDICATE, V.CITO.usesMethodIn,
