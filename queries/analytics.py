@@ -248,7 +248,8 @@ def _search_labels(label: str | None) -> tuple[str, ...]:
     if not label:
         return tuple(k.label for k in kinds)
     for kind in kinds:
-        if label.lower() in (kind.label.lower(), S.ENTITY_TYPES.get(kind.label, "")):
+        typed = S.EntityType.parse(label)
+        if label.strip().lower() == kind.label.lower() or (typed and typed.label == kind.label):
             return (kind.label,)
     choices = ", ".join(k.label for k in kinds)
     raise BadArgument(f"no full-text index for {label!r} (one of: {choices})")
