@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from citegraph.graph import schema as S
-from citegraph.graph.keywords import fold_keyword
+from citegraph.graph.names import fold_keyword
 from citegraph.queries.backends import Neo4jBackend, QueryError
 from citegraph.queries.common import (
     find_entities,

@@ -20,7 +20,8 @@ def test_each_type_is_its_stored_string_and_names_one_label():
     assert [k.value for k in S.EntityType] == ["method", "model", "benchmark"]
     assert {k.label for k in S.EntityType} == set(S.ENTITY_NODE_LABELS)
     for kind in S.EntityType:
-        assert kind == kind.value and str(kind) == kind.value and f"{kind}" == kind.value
+        assert kind == kind.value and str(kind) == f"{kind}" == kind.value
+        assert repr(kind) == repr(kind.value)
         assert json.dumps(kind) == json.dumps(kind.value)
         assert S.EntityType.of_label(kind.label) is kind
         assert S.EntityType.parse(kind.label.upper()) is kind
