@@ -74,9 +74,9 @@ def find_entities(
     return resolve(kg, ref, "entity", labels=labels, ambiguous=ambiguous)
 
 
-def find_papers(kg: KnowledgeGraph, ref: str) -> list[str]:
+def find_papers(kg: KnowledgeGraph, ref: str, ambiguous: Ambiguity = "error") -> list[str]:
     """Node ids of the paper ``ref`` names: key, title or short title in any spelling."""
-    return resolve(kg, ref, "paper")
+    return resolve(kg, ref, "paper", ambiguous=ambiguous)
 
 
 def neighbours(
