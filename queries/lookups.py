@@ -20,7 +20,7 @@ from citegraph.queries.common import (
     paper_match,
 )
 from citegraph.queries.registry import Helper, Param, Row, optional, register
-from citegraph.queries.resolve import Ambiguity
+from citegraph.queries.resolve import Ambiguity, resolve
 
 if TYPE_CHECKING:
     from citegraph.graph.model import KnowledgeGraph
@@ -215,7 +215,8 @@ register(Helper(
 def _evaluations(kg: KnowledgeGraph, ref: str, own: str, direction: str,
                  ambiguous: Ambiguity) -> list[Row]:
     rows = []
-    for nid in find_entities(kg, ref, [own], ambiguous):
+    kind = S.EntityType.of_label(own)  # "model" or "benchmark", as Neo4j resolves it
+    for nid in resolve(kg, ref, str(kind), ambiguous=ambiguous):
         for other, attrs in neighbours(kg, nid, [S.EVALUATED_ON], direction):
             a = kg.node(other)
             rows.append({"key": a[S.KEY], "name": a.get(S.NAME), "count": attrs.get(S.COUNT)})
