@@ -8,7 +8,8 @@ so a graph read from any store is checked by the same rules before anyone querie
   store keeps one) is the ``Label:key`` the schema makes of them; a node id appears once;
 - an edge's type is in the schema, its ends are nodes of the graph read so far with
   labels the type may join, its key is the schema's encoding of type and discriminator
-  (:func:`~citegraph.graph.schema.edge_key`); an edge identity appears once;
+  (:func:`~citegraph.graph.schema.edge_key`); an edge identity appears once (a symmetric
+  edge is stored from the smaller node id to the larger, as the model stores it);
 - property values are what every store holds: strings, numbers, booleans, ``None`` and
   flat lists of those; ``label`` (nodes) and ``type`` (edges) are reserved names.
 
@@ -95,6 +96,8 @@ class GraphLoader:
         elif S.split_edge_key(key)[0] != rel_type:
             raise self.fail(where, f"edge key {short(key)} does not match its type {rel_type}")
         g = self.kg.g
+        if kind.symmetric and type(start) is str and type(end) is str and end < start:
+            start, end = end, start  # stored once, from the smaller node id to the larger
         for end_name, nid, allowed in (("start", start, kind.start), ("end", end, kind.end)):
             if type(nid) is not str or nid not in g:
                 raise self.fail(where, f"dangling edge: its {end_name} node {short(nid)} is "

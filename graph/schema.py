@@ -25,7 +25,6 @@ BENCHMARK = "Benchmark"
 KEYWORD = "Keyword"  # an author keyword or index term, one node per folded spelling
 
 
-
 class EntityType(str, Enum):
     """The kinds of entity the extractor finds in text, one node label each.
 

@@ -157,3 +157,16 @@ def test_the_import_csv_is_written_atomically(tmp_path, monkeypatch):
         neo4j_import.write_import_csv(kg, out)
     assert (out / "nodes_paper.csv").read_bytes() == before
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_symmetric_edge_given_either_way_is_stored_once():
+    kg = KnowledgeGraph()
+    a = kg.add_node(S.PAPER, "a", title="A")
+    b = kg.add_node(S.PAPER, "b", title="B")
+    kg.add_edge(S.SIMILAR_TO, b, a, score=0.5)
+    nodes, _ = records(kg)
+    edge = {"type": S.SIMILAR_TO, "start": b, "end": a, "properties": {"score": 0.5}}
+    assert KnowledgeGraph.from_records(nodes, [edge]) == kg
+    with pytest.raises(GraphError, match="edge 2: edge 'SIMILAR_TO' from 'Paper:a' to "
+                                         "'Paper:b' appears twice"):
+        KnowledgeGraph.from_records(nodes, [edge, {**edge, "start": a, "end": b}])
