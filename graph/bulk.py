@@ -61,7 +61,7 @@ class GraphLoader:
         if type(label) is not str or label not in S.NODE_KIND_BY_LABEL:
             raise self.fail(where, f"unknown node label {short(label)} (not in this "
                                    "citegraph's schema)")
-        if not isinstance(props, Mapping):
+        if type(props) is not dict and not isinstance(props, Mapping):
             raise self.fail(where, f"the properties of a {label} node are not a map")
         if type(key) is not str or not key or props.get(S.KEY, key) != key:
             raise self.fail(where, f"malformed {label} key {short(key)}")
@@ -70,11 +70,11 @@ class GraphLoader:
             raise self.fail(where, f"node id {short(nid)} does not match its label and key "
                                    f"{short(key)}")
         self._check_properties(props, S.LABEL, where)
-        nodes = self.kg.g.nodes
-        if made in nodes:
+        g = self.kg.g
+        if made in g:
             raise self.fail(where, f"node {short(made)} appears twice")
-        self.kg.g.add_node(made)
-        nodes[made].update({S.LABEL: label, **props, S.KEY: key})
+        g.add_node(made)
+        g.nodes[made].update({S.LABEL: label, **props, S.KEY: key})
         return made
 
     def edge(self, rel_type: Any, start: Any, end: Any, props: Any, *, key: Any = None,
@@ -85,27 +85,32 @@ class GraphLoader:
         if kind is None:
             raise self.fail(where, f"unknown relationship type {short(rel_type)} (not in "
                                    "this citegraph's schema)")
-        if not isinstance(props, Mapping):
+        if type(props) is not dict and not isinstance(props, Mapping):
             raise self.fail(where, f"the properties of a {rel_type} edge are not a map")
         if key is None:
             if type(discriminator) is not str:
                 raise self.fail(where, f"malformed discriminator {short(discriminator)}")
             key = S.edge_key(rel_type, discriminator)
-        elif type(key) is not str or S.edge_key(*S.split_edge_key(key)) != key:
-            raise self.fail(where, f"malformed edge key {short(key)}")
-        elif S.split_edge_key(key)[0] != rel_type:
-            raise self.fail(where, f"edge key {short(key)} does not match its type {rel_type}")
-        g = self.kg.g
+        elif key != rel_type:  # a plain edge's key is its type: the common case, done fast
+            self._check_key(key, rel_type, where)
+        nodes = self.kg.g._node  # node id -> attributes: one dict lookup per end
         if kind.symmetric and type(start) is str and type(end) is str and end < start:
             start, end = end, start  # stored once, from the smaller node id to the larger
-        for end_name, nid, allowed in (("start", start, kind.start), ("end", end, kind.end)):
-            if type(nid) is not str or nid not in g:
-                raise self.fail(where, f"dangling edge: its {end_name} node {short(nid)} is "
-                                       "not in the graph")
-            if g.nodes[nid][S.LABEL] not in allowed:
-                raise self.fail(where, f"a {rel_type} edge cannot {end_name} at "
-                                       f"{short(nid)} (a {g.nodes[nid][S.LABEL]})")
+        start_attrs = nodes.get(start) if type(start) is str else None
+        end_attrs = nodes.get(end) if type(end) is str else None
+        start_label = start_attrs[S.LABEL] if start_attrs is not None else None
+        end_label = end_attrs[S.LABEL] if end_attrs is not None else None
+        if start_label is None or end_label is None:
+            end_name, nid = ("start", start) if start_label is None else ("end", end)
+            raise self.fail(where, f"dangling edge: its {end_name} node {short(nid)} is not "
+                                   "in the graph")
+        if start_label not in kind.start or end_label not in kind.end:
+            end_name, nid, label = (("start", start, start_label)
+                                    if start_label not in kind.start else ("end", end, end_label))
+            raise self.fail(where, f"a {rel_type} edge cannot {end_name} at {short(nid)} "
+                                   f"(a {label})")
         self._check_properties(props, S.TYPE, where)
+        g = self.kg.g
         if g.has_edge(start, end, key):
             raise self.fail(where, f"edge {short(key)} from {short(start)} to {short(end)} "
                                    "appears twice")
@@ -113,26 +118,31 @@ class GraphLoader:
         g.edges[start, end, key].update({S.TYPE: rel_type, **props})
         return start, end, key
 
+    def _check_key(self, key: Any, rel_type: str, where: str) -> None:
+        """A stored edge key other than the bare type: the codec's ``TYPE|discriminator``."""
+        if type(key) is not str or S.edge_key(*S.split_edge_key(key)) != key:
+            raise self.fail(where, f"malformed edge key {short(key)}")
+        if S.split_edge_key(key)[0] != rel_type:
+            raise self.fail(where, f"edge key {short(key)} does not match its type {rel_type}")
+
     def _check_properties(self, props: Mapping[str, Any], reserved: str, where: str) -> None:
         if reserved in props:
             raise self.fail(where, f"property {reserved!r} is reserved")
+        scalars = _SCALARS
         for name, value in props.items():
-            if self._storable(value, self.nested_lists):
-                continue
             kind = type(value)
+            if kind in scalars or (kind is list and all(type(x) in scalars for x in value)):
+                continue
+            if self.nested_lists and _nested_list(value):
+                continue
             raise self.fail(where, f"property {short(name)} holds a {kind.__name__} no store "
                                    "can hold")
 
-    @staticmethod
-    def _storable(value: Any, nested: bool) -> bool:
-        kind = type(value)
-        if kind in _SCALARS:
-            return True
-        if kind is not list:
-            return False
-        if nested:
-            return all(GraphLoader._storable(x, True) for x in value)
-        return all(type(x) in _SCALARS for x in value)
+
+def _nested_list(value: Any) -> bool:
+    """A list of scalars and lists of them, at any depth."""
+    return type(value) is list and all(
+        type(x) in _SCALARS or _nested_list(x) for x in value)
 
 
 def from_records(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]],
