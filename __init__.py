@@ -103,12 +103,17 @@ def extract(title: str, abstract: str = "",
             gazetteer: Iterable[str | Path] = ()) -> list[Entity]:
     """The methods, models and benchmarks a title and abstract name (see GUIDELINES).
 
-    Each :class:`~citegraph.graph.extract.Entity` has ``name``, ``type``, ``aliases``,
+    Each :class:`~citegraph.graph.extract.Entity` has ``name``, ``type`` (a
+    :class:`~citegraph.graph.schema.EntityType`, equal to its string), ``aliases``,
     ``introduced`` and ``evidence``; ``gazetteer`` adds user gazetteer files.
     """
+    from citegraph.graph import schema as S
     from citegraph.graph.extract import extract as _extract
 
-    return _extract(title, abstract, gazetteer=list(gazetteer))
+    found = _extract(title, abstract, gazetteer=list(gazetteer))
+    for entity in found:
+        entity.type = S.EntityType(entity.type)
+    return found
 
 
 def load(directory: str | Path) -> KnowledgeGraph:

@@ -310,9 +310,7 @@ def _after_save(kg: KnowledgeGraph, neo4j: str | None, neo4j_import: bool,
             console, enabled=not quiet))
         console.print(f"Neo4j: {_neo4j_summary(done)}", highlight=False)
     if neo4j_import:
-        from citegraph.graph.stores.neo4j_import import bulk_import
-
-        bulk_import(kg, database=database or "neo4j", manage_server=True)
+        kg.to_neo4j_import(database, manage_server=True)
         console.print("Neo4j: database replaced by bulk import", highlight=False)
 
 
@@ -549,6 +547,26 @@ def pull(
     kg = citegraph.from_neo4j(neo4j, None, database)
     save_graph(kg, out_dir, force=force, on_warning=print_warning)
     print_stats(kg, f"Neo4j → {out_dir}")
+
+
+@app.command("neo4j-import")
+def neo4j_import(
+    directory: Annotated[Path, typer.Argument(help="A graph directory.")],
+    database: Annotated[str | None, typer.Option(help="Neo4j database (NEO4J_DATABASE).")] = None,
+    manage_server: Annotated[bool, typer.Option(
+        help="Stop the local server (scripts/neo4j) before the import and start it after, "
+        "then create constraints and indexes; --no-manage-server needs it stopped already.",
+    )] = True,
+) -> None:
+    """Bulk-load a saved graph into Neo4j with neo4j-admin import: a fast first load that
+    REPLACES the database."""
+    import citegraph
+
+    kg = citegraph.load(directory)
+    done = kg.to_neo4j_import(database, manage_server=manage_server)
+    console.print(f"{term(directory)} → Neo4j: database replaced by bulk import of "
+                  f"{done['nodes']:,} nodes and {done['relationships']:,} relationships",
+                  highlight=False, soft_wrap=True)
 
 
 @app.command()

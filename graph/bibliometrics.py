@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from citegraph.graph import schema as S
-from citegraph.graph.keywords import fold_keyword
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.names import fold_keyword
 from scipy import sparse
 
 #: Keys kept as evidence on one edge; popular pairs would otherwise list thousands.

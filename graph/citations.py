@@ -40,6 +40,7 @@ from typing import Any
 
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.names import fold_name
 
 #: Discriminator of inferred CITES edges, beside the explicit ones (no discriminator).
 INFERRED_DISCRIMINATOR = "inferred"
@@ -108,13 +109,6 @@ def not_later(b: dict[str, Any], a: dict[str, Any]) -> bool | None:
 #: Words a title may add after the entity's name and still be about that entity alone.
 _TITLE_TAILS = ("technical report", "report", "algorithms", "algorithm")
 _TITLE_HEAD = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s)")
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def _fold(text: str) -> str:
-    return _NOT_ALNUM.sub("", text.casefold())
-
-
 def title_names(title: str | None, names: list[str]) -> bool:
     """Whether a title is about one of ``names``: the whole title or its head (before a
     colon or dash) is the name, allowing a trailing "technical report" or "algorithms"."""
@@ -124,8 +118,8 @@ def title_names(title: str | None, names: list[str]) -> bool:
     candidates = {head.casefold(), title.strip().casefold()}
     for tail in _TITLE_TAILS:
         candidates |= {c.removesuffix(tail).strip() for c in list(candidates)}
-    folded = {_fold(c) for c in candidates} - {""}
-    return any(_fold(name) in folded for name in names if name)
+    folded = {fold_name(c) for c in candidates} - {""}
+    return any(fold_name(name) in folded for name in names if name)
 
 
 def order_basis(b: dict[str, Any], a: dict[str, Any]) -> str | None:
@@ -150,8 +144,8 @@ def _named_in_full(entity: dict[str, Any], b: dict[str, Any], mention: dict[str,
     if not title_names(b.get(S.TITLE), [name]):
         return False
     sentences = _sentences(mention.get(S.EVIDENCE))
-    folded = _fold(name)  # "batch-normalization" spells "Batch Normalization" out
-    return not sentences or any(folded in _fold(sentence) for sentence in sentences)
+    folded = fold_name(name)  # "batch-normalization" spells "Batch Normalization" out
+    return not sentences or any(folded in fold_name(sentence) for sentence in sentences)
 
 
 def _sentences(value: Any) -> list[str]:

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from citegraph.errors import GraphError
 from citegraph.graph import schema as S
 from citegraph.graph.extract import Entity, Extractor
 from citegraph.graph.extract.resolve import entity_key
@@ -33,7 +34,7 @@ class _Node:
     """What the corpus says about one resolved entity."""
 
     names: Counter[str] = field(default_factory=Counter)
-    types: Counter[str] = field(default_factory=Counter)
+    types: Counter[S.EntityType] = field(default_factory=Counter)
     aliases: set[str] = field(default_factory=set)
     papers: set[str] = field(default_factory=set)
     introduced: bool = False
@@ -78,8 +79,18 @@ class _Resolver:
             self.union(entity_key(self.acronyms[ent.key]), ent.key)
 
 
-def _label(types: Counter[str]) -> str:
-    return S.ENTITY_LABELS[types.most_common(1)[0][0]]
+def _type(types: Counter[S.EntityType]) -> S.EntityType:
+    """The type most of an entity's mentions give it."""
+    return types.most_common(1)[0][0]
+
+
+def _entity_type(ent: Entity) -> S.EntityType:
+    """The schema's type of an extracted entity (the extractor speaks the same strings)."""
+    try:
+        return S.EntityType(ent.type)
+    except ValueError:
+        raise GraphError(f"the extractor gave {ent.name!r} an unknown entity type "
+                         f"{ent.type!r}") from None
 
 
 def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
@@ -149,30 +160,31 @@ def _add_to_graph(kg: KnowledgeGraph, found: list[tuple[str, list[Entity]]],
         for ent in ents:
             node = nodes[resolver.find(ent.key)]
             node.names[ent.canonical or ent.name] += 1
-            node.types[ent.type] += 1
+            node.types[_entity_type(ent)] += 1
             node.aliases.update([ent.name, *ent.aliases])
             node.papers.add(paper)
             node.introduced |= ent.introduced
             node.canonical = node.canonical or ent.canonical
-            if ent.family and ent.type == "model":
+            if ent.family and ent.type == S.EntityType.MODEL:
                 node.family = node.family or ent.family
                 node.family_evidence.extend(ent.evidence[:1])
     ids: dict[str, str] = {}
     for key, node in nodes.items():
         name = node.canonical or node.names.most_common(1)[0][0]
         aliases = sorted(a for a in node.aliases if norm_key(a) != norm_key(name))
-        ids[key] = kg.add_node(_label(node.types), key, **{
-            S.NAME: name, S.ALIASES: aliases, S.ENTITY_TYPE: node.types.most_common(1)[0][0],
+        kind = _type(node.types)
+        ids[key] = kg.add_node(kind.label, key, **{
+            S.NAME: name, S.ALIASES: aliases, S.ENTITY_TYPE: kind.value,
             S.INTRODUCED: node.introduced, S.PAPER_COUNT: len(node.papers)})
     for key, node in nodes.items():
-        if not node.family or _label(node.types) != S.MODEL:
+        if not node.family or _type(node.types) is not S.EntityType.MODEL:
             continue
         fkey = resolver.find(entity_key(node.family))
         if fkey == key:
             continue
         if fkey not in ids:
             ids[fkey] = kg.add_node(S.MODEL, fkey, **{
-                S.NAME: node.family, S.ENTITY_TYPE: "model", S.INTRODUCED: False,
+                S.NAME: node.family, S.ENTITY_TYPE: S.EntityType.MODEL.value, S.INTRODUCED: False,
                 S.PAPER_COUNT: 0})
         elif kg.node(ids[fkey])[S.LABEL] != S.MODEL:
             continue

@@ -83,7 +83,7 @@ class KnowledgeGraph:
                 raise GraphError(f"{rel_type} edge names a missing node {nid!r}")
         if kind.symmetric and end < start:
             start, end = end, start
-        ekey = f"{rel_type}|{discriminator}" if discriminator else rel_type
+        ekey = S.edge_key(rel_type, discriminator)
         if self.g.has_edge(start, end, ekey):
             self.g.edges[start, end, ekey].update(_clean(props))
         else:
@@ -150,6 +150,15 @@ class KnowledgeGraph:
 
         return load_graph(Path(directory))
 
+    @classmethod
+    def from_records(cls, nodes: Iterable[Props], edges: Iterable[Props]) -> KnowledgeGraph:
+        """A graph from node and edge records, each checked against the schema (the path
+        every store reader takes); the first problem raises :class:`GraphError` naming the
+        record. Record fields: :func:`citegraph.graph.bulk.from_records`."""
+        from citegraph.graph.bulk import from_records
+
+        return from_records(nodes, edges)
+
     # --- querying and Neo4j -----------------------------------------------------------
     @property
     def query(self) -> Queries:
@@ -180,6 +189,16 @@ class KnowledgeGraph:
         from citegraph.graph.stores.neo4j_store import write_graph
 
         return write_graph(self, uri, auth, database, **options)
+
+    def to_neo4j_import(self, database: str | None = None, *, manage_server: bool = False,
+                        **options: Any) -> dict[str, int]:
+        """Replace a Neo4j database with this graph through ``neo4j-admin database import``:
+        a first load, much faster than :meth:`to_neo4j`, into a **stopped** server (with
+        ``manage_server`` the project's ``scripts/neo4j`` stops and restarts it). Returns
+        the node and relationship counts imported."""
+        from citegraph.graph.stores.neo4j_import import bulk_import
+
+        return bulk_import(self, database, manage_server=manage_server, **options)
 
     # --- viewing --------------------------------------------------------------------
     def view(

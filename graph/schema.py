@@ -12,6 +12,7 @@ Neo4j and RDF without translation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 SCHEMA_VERSION = 1
 
@@ -23,9 +24,51 @@ MODEL = "Model"
 BENCHMARK = "Benchmark"
 KEYWORD = "Keyword"  # an author keyword or index term, one node per folded spelling
 
-#: Labels of the entities extracted from text, keyed by the extractor's type names.
-ENTITY_LABELS: dict[str, str] = {"method": METHOD, "model": MODEL, "benchmark": BENCHMARK}
-ENTITY_TYPES: dict[str, str] = {label: kind for kind, label in ENTITY_LABELS.items()}
+
+class EntityType(str, Enum):
+    """The kinds of entity the extractor finds in text, one node label each.
+
+    A member is its stored string (``entity_type`` property, query rows, Neo4j data and
+    saved graphs keep ``"method"``, ``"model"``, ``"benchmark"``), so it compares equal to
+    that string and code that reads a saved graph needs no conversion.
+    """
+
+    METHOD = "method"
+    MODEL = "model"
+    BENCHMARK = "benchmark"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:  # printed as the string it is stored as
+        return repr(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def label(self) -> str:
+        """The node label of entities of this type."""
+        return ENTITY_LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> EntityType | None:
+        """The type a user names by its value or its label, any case (``model``,
+        ``Model``); ``None`` when it names none."""
+        wanted = text.strip().casefold()
+        return next((kind for kind in cls
+                     if wanted in (kind.value, ENTITY_LABELS[kind].casefold())), None)
+
+    @classmethod
+    def of_label(cls, label: str) -> EntityType | None:
+        """The type of a node label, ``None`` for a label that is not an entity's."""
+        return ENTITY_TYPES.get(label)
+
+
+#: Labels of the entities extracted from text, by entity type (plain strings look up too).
+ENTITY_LABELS: dict[EntityType, str] = {EntityType.METHOD: METHOD, EntityType.MODEL: MODEL,
+                                        EntityType.BENCHMARK: BENCHMARK}
+ENTITY_TYPES: dict[str, EntityType] = {label: kind for kind, label in ENTITY_LABELS.items()}
 
 # --- relationship types ------------------------------------------------------------
 MENTIONS = "MENTIONS"  # Paper -> entity
@@ -97,7 +140,7 @@ RESEARCHER_ID = "researcher_id"  # Web of Science ResearcherID (Publons)
 
 # entities
 ALIASES = "aliases"
-ENTITY_TYPE = "entity_type"  # method | model | benchmark
+ENTITY_TYPE = "entity_type"  # an EntityType value: method | model | benchmark
 INTRODUCED = "introduced"  # True when some paper of the corpus introduces it
 PAPER_COUNT = "paper_count"
 KEYWORD_KINDS = "keyword_kinds"  # keywords: "author" and/or "index", where they came from
@@ -165,7 +208,7 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind(KEYWORD, (KEY, NAME, ALIASES, KEYWORD_KINDS, PAPER_COUNT), fulltext=(NAME,)),
 )
 
-ENTITY_NODE_LABELS = (METHOD, MODEL, BENCHMARK)
+ENTITY_NODE_LABELS: tuple[str, ...] = tuple(ENTITY_LABELS.values())
 
 REL_KINDS: tuple[RelKind, ...] = (
     RelKind(MENTIONS, (PAPER,), ENTITY_NODE_LABELS, (COUNT, EVIDENCE, SOURCE)),
@@ -201,3 +244,30 @@ def split_node_id(nid: str) -> tuple[str, str]:
     """Inverse of :func:`node_id`."""
     label, _, key = nid.partition(":")
     return label, key
+
+
+# --- edge identity --------------------------------------------------------------------
+#: Joins a relationship type and a discriminator in an edge key; never part of a type.
+EDGE_KEY_SEPARATOR = "|"
+
+
+def edge_key(rel_type: str, discriminator: str = "") -> str:
+    """The key of an edge among the edges joining one pair of nodes.
+
+    An edge is identified by its start, end, type and discriminator; the networkx edge
+    key, the saved ``key`` field, the RDF edge IRI and the Neo4j ``discriminator``
+    property all come from this one encoding: ``TYPE``, or ``TYPE|discriminator`` when
+    edges of one type between one pair must stay apart.
+    """
+    return f"{rel_type}{EDGE_KEY_SEPARATOR}{discriminator}" if discriminator else rel_type
+
+
+def split_edge_key(key: str) -> tuple[str, str]:
+    """Inverse of :func:`edge_key`: ``(type, discriminator)``, ``""`` when there is none."""
+    rel_type, _, discriminator = key.partition(EDGE_KEY_SEPARATOR)
+    return rel_type, discriminator
+
+
+def edge_discriminator(key: str) -> str:
+    """The discriminator of an edge key (``""`` for a plain edge)."""
+    return split_edge_key(key)[1]

@@ -67,7 +67,8 @@ def _resolved(helper: Helper, backend: Neo4jBackend, values: dict) -> dict[str, 
             continue
         rows = backend.read(resolve.lookup_cypher(), {"labels": list(labels)})
         out[f"{p.name}_ids"] = resolve.resolve_rows(
-            rows, ref, kind, ambiguous="all" if p.kind == "term" else "error")
+            rows, ref, kind,
+            ambiguous="all" if p.kind == "term" else values.get("ambiguous", "error"))
     return out
 
 

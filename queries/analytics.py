@@ -24,7 +24,7 @@ from citegraph.queries.common import (
     node_ids_test,
 )
 from citegraph.queries.registry import Helper, Param, Row, optional, register
-from citegraph.queries.resolve import resolve
+from citegraph.queries.resolve import Ambiguity, resolve
 
 if TYPE_CHECKING:
     from citegraph.graph.model import KnowledgeGraph
@@ -167,8 +167,8 @@ register(Helper(
 # --- shortest path ---------------------------------------------------------------------
 
 
-def _find_nodes(kg: KnowledgeGraph, ref: str) -> list[str]:
-    return resolve(kg, ref, "node")
+def _find_nodes(kg: KnowledgeGraph, ref: str, ambiguous: Ambiguity) -> list[str]:
+    return resolve(kg, ref, "node", ambiguous=ambiguous)
 
 
 def _path_rows(steps: list[list[Any]]) -> list[Row]:
@@ -176,13 +176,14 @@ def _path_rows(steps: list[list[Any]]) -> list[Row]:
             for i, (label, key, name) in enumerate(steps)]
 
 
-def shortest_path(kg: KnowledgeGraph, source: str, target: str) -> list[Row]:
+def shortest_path(kg: KnowledgeGraph, source: str, target: str,
+                  ambiguous: Ambiguity = "error") -> list[Row]:
     import networkx as nx
 
     graph = nx.Graph(kg.g)
     best: tuple[int, list[str]] | None = None
-    for s in _find_nodes(kg, source):
-        for t in _find_nodes(kg, target):
+    for s in _find_nodes(kg, source, ambiguous):
+        for t in _find_nodes(kg, target, ambiguous):
             if s == t:
                 continue
             try:
@@ -248,7 +249,8 @@ def _search_labels(label: str | None) -> tuple[str, ...]:
     if not label:
         return tuple(k.label for k in kinds)
     for kind in kinds:
-        if label.lower() in (kind.label.lower(), S.ENTITY_TYPES.get(kind.label, "")):
+        typed = S.EntityType.parse(label)
+        if label.strip().lower() == kind.label.lower() or (typed and typed.label == kind.label):
             return (kind.label,)
     choices = ", ".join(k.label for k in kinds)
     raise BadArgument(f"no full-text index for {label!r} (one of: {choices})")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from citegraph.graph import schema as S
-from citegraph.graph.keywords import fold_keyword
+from citegraph.graph.names import fold_keyword
 from citegraph.queries.backends import Neo4jBackend, QueryError
 from citegraph.queries.common import (
     find_entities,
@@ -25,7 +25,7 @@ from citegraph.queries.common import (
     paper_match,
 )
 from citegraph.queries.registry import Helper, Param, Row, optional, register
-from citegraph.queries.resolve import resolve
+from citegraph.queries.resolve import Ambiguity, resolve
 
 if TYPE_CHECKING:
     from citegraph.graph.model import KnowledgeGraph
@@ -127,14 +127,15 @@ register(Helper(
 ))
 
 
-def find_authors(kg: KnowledgeGraph, ref: str) -> list[str]:
+def find_authors(kg: KnowledgeGraph, ref: str, ambiguous: Ambiguity = "error") -> list[str]:
     """Author node ids ``ref`` names: key or name in any spelling the resolver folds."""
-    return resolve(kg, ref, "author")
+    return resolve(kg, ref, "author", ambiguous=ambiguous)
 
 
-def co_authors(kg: KnowledgeGraph, author: str, limit: int = 20) -> list[Row]:
+def co_authors(kg: KnowledgeGraph, author: str, limit: int = 20,
+               ambiguous: Ambiguity = "error") -> list[Row]:
     rows = []
-    for aid in find_authors(kg, author):
+    for aid in find_authors(kg, author, ambiguous):
         for other, e in neighbours(kg, aid, [S.CO_AUTHORED]):
             if other != aid:
                 o = kg.node(other)
@@ -264,9 +265,10 @@ register(Helper(
 # --- co-citation, coupling, related ------------------------------------------------------
 
 
-def _pair_neighbours(kg: KnowledgeGraph, paper: str, rel: str, limit: int) -> list[Row]:
+def _pair_neighbours(kg: KnowledgeGraph, paper: str, rel: str, limit: int,
+                     ambiguous: Ambiguity) -> list[Row]:
     rows = []
-    for pid in find_papers(kg, paper):
+    for pid in find_papers(kg, paper, ambiguous):
         for other, e in neighbours(kg, pid, [rel]):
             if other != pid:
                 o = kg.node(other)
@@ -276,12 +278,14 @@ def _pair_neighbours(kg: KnowledgeGraph, paper: str, rel: str, limit: int) -> li
     return _limit(rows, limit)
 
 
-def co_cited(kg: KnowledgeGraph, paper: str, limit: int = 20) -> list[Row]:
-    return _pair_neighbours(kg, paper, S.CO_CITED, limit)
+def co_cited(kg: KnowledgeGraph, paper: str, limit: int = 20,
+             ambiguous: Ambiguity = "error") -> list[Row]:
+    return _pair_neighbours(kg, paper, S.CO_CITED, limit, ambiguous)
 
 
-def coupled(kg: KnowledgeGraph, paper: str, limit: int = 20) -> list[Row]:
-    return _pair_neighbours(kg, paper, S.COUPLED, limit)
+def coupled(kg: KnowledgeGraph, paper: str, limit: int = 20,
+            ambiguous: Ambiguity = "error") -> list[Row]:
+    return _pair_neighbours(kg, paper, S.COUPLED, limit, ambiguous)
 
 
 def _pair_cypher(rel: str) -> str:
@@ -346,9 +350,10 @@ def combine_related(edges: Iterable[Row], limit: int | None) -> list[Row]:
     return _limit(rows, limit)
 
 
-def related(kg: KnowledgeGraph, paper: str, limit: int = 10) -> list[Row]:
+def related(kg: KnowledgeGraph, paper: str, limit: int = 10,
+            ambiguous: Ambiguity = "error") -> list[Row]:
     edges = []
-    for pid in find_papers(kg, paper):
+    for pid in find_papers(kg, paper, ambiguous):
         for other, e in neighbours(kg, pid, list(RELATED_WEIGHTS)):
             if other != pid:
                 value = e.get(S.SCORE) if e[S.TYPE] == S.SIMILAR_TO else e.get(S.STRENGTH)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from citegraph.errors import CitegraphError, QueryError
+from citegraph.errors import BadArgument, CitegraphError, QueryError
 from citegraph.queries.registry import HELPERS, Helper, Row
 
 if TYPE_CHECKING:
@@ -52,6 +52,21 @@ def parse_arguments(helper: Helper, raw: list[str]) -> dict[str, Any]:
     if missing:
         raise QueryError(f"{helper.name}: missing {', '.join(missing)} "
                          f"(usage: {usage(helper)})")
+    return values
+
+
+def helper_arguments(helper: Helper, raw: list[str], ambiguous: str | None) -> dict[str, Any]:
+    """:func:`parse_arguments` plus the ``--ambiguous`` option, refused for a helper that
+    takes no name to resolve."""
+    values = parse_arguments(helper, raw)
+    if ambiguous is None:
+        return values
+    param = next((p for p in helper.params if p.name == "ambiguous"), None)
+    if param is None:
+        raise BadArgument(f"{helper.name} takes no name to resolve: --ambiguous does not apply")
+    if values.get("ambiguous", ambiguous) != ambiguous:
+        raise BadArgument(f"{helper.name}: ambiguous= and --ambiguous disagree")
+    values["ambiguous"] = param.convert(ambiguous)
     return values
 
 
@@ -135,11 +150,13 @@ def run_query(
     neo4j: str | None = None,
     database: str | None = None,
     timeout: float | None = None,
+    ambiguous: str | None = None,
 ) -> tuple[list[Row], tuple[str, ...] | list[str]]:
     """Run helper ``name`` (or ``cypher``) with command-line words; rows and their columns.
 
     ``graph`` is a saved graph directory or a graph already in memory; ``timeout`` is
-    the Neo4j query timeout in seconds (default CITEGRAPH_QUERY_TIMEOUT, else 30).
+    the Neo4j query timeout in seconds (default CITEGRAPH_QUERY_TIMEOUT, else 30);
+    ``ambiguous`` is the helper's ``ambiguous`` argument (``--ambiguous``).
     """
     from citegraph.queries import EmbeddedBackend, Neo4jBackend, Queries
 
@@ -151,6 +168,7 @@ def run_query(
         graph = KnowledgeGraph.load(graph)
     if name == "cypher" and not raw:
         raise QueryError("cypher needs a query")
+    values = {} if name == "cypher" else helper_arguments(HELPERS[name], raw, ambiguous)
     if graph is not None and neo4j is None:
         backend: Any = EmbeddedBackend(graph)
     else:
@@ -166,8 +184,7 @@ def run_query(
             rows = queries.cypher(raw[0], **parse_cypher_parameters(raw[1:]))
             columns: tuple[str, ...] | list[str] = list(rows[0]) if rows else []
             return rows, columns
-        helper = HELPERS[name]
-        return queries.run(name, **parse_arguments(helper, raw)), helper.columns
+        return queries.run(name, **values), HELPERS[name].columns
     finally:
         if isinstance(backend, Neo4jBackend):
             backend.close()
@@ -209,6 +226,9 @@ def query_command(
     list_helpers: Annotated[bool, typer.Option("--list", help="List the helpers.")] = False,
     html: Annotated[Path | None, typer.Option(
         "--html", help="Also write an interactive page of the result's nodes.")] = None,
+    ambiguous: Annotated[str | None, typer.Option(
+        "--ambiguous", help="A name that fits several nodes: 'error' (the default) lists "
+        "them and stops; 'all' answers for every one.", show_default=False)] = None,
 ) -> None:
     """Run a named query helper (or raw Cypher) on a saved graph or on Neo4j."""
     if list_helpers or helper is None:
@@ -222,7 +242,8 @@ def query_command(
 
         loaded = KnowledgeGraph.load(graph)  # once, for the query and the page
     try:
-        rows, columns = run_query(helper, list(args or []), loaded, neo4j, database, timeout)
+        rows, columns = run_query(helper, list(args or []), loaded, neo4j, database, timeout,
+                                  ambiguous)
     except KeyboardInterrupt:  # the query was already terminated on the server
         typer.echo("cancelled: the query was stopped", err=True)
         raise typer.Exit(130) from None
@@ -232,9 +253,9 @@ def query_command(
         typer.echo(f"note: {undated} paper(s) left out of the months for lack of a date "
                    "(the row without a month)", err=True)
     if html is not None:
+        focus = None if ambiguous == "all" else query_paper(helper, list(args or []))
         write_result_page(rows, html, f"{helper} {' '.join(args or [])}".strip(), loaded, neo4j,
-                          database, focus=query_paper(helper, list(args or [])),
-                          chart=helper == "timeline")
+                          database, focus=focus, chart=helper == "timeline")
 
 
 def query_paper(helper: str, raw: list[str]) -> str | None:
@@ -243,8 +264,9 @@ def query_paper(helper: str, raw: list[str]) -> str | None:
     found = HELPERS.get(helper)
     if found is None or not any(p.name == "paper" for p in found.params):
         return None
-    paper = parse_arguments(found, raw).get("paper")
-    return str(paper) if paper else None
+    values = parse_arguments(found, raw)
+    paper = values.get("paper")
+    return str(paper) if paper and values.get("ambiguous") != "all" else None
 
 
 def write_result_page(

@@ -48,19 +48,19 @@ def label_of(var: str) -> str:
 
 def common_params() -> dict[str, Any]:
     """Parameters the fragments above rely on."""
-    return {"schema_labels": list(S.LABELS), "entity_types": dict(S.ENTITY_TYPES)}
+    return {"schema_labels": list(S.LABELS),
+            "entity_types": {label: kind.value for label, kind in S.ENTITY_TYPES.items()}}
 
 
 def entity_type_labels(entity_type: str | None) -> tuple[str, ...]:
     """Entity labels selected by a type name (``method``/``Method``) or all of them."""
     if not entity_type:
         return ENTITY_LABELS
-    wanted = entity_type.strip().lower()
-    for label in ENTITY_LABELS:
-        if wanted in (label.lower(), S.ENTITY_TYPES[label]):
-            return (label,)
-    choices = ", ".join(S.ENTITY_TYPES[label] for label in ENTITY_LABELS)
-    raise BadArgument(f"unknown entity type {entity_type!r} (one of: {choices})")
+    kind = S.EntityType.parse(entity_type) if isinstance(entity_type, str) else None
+    if kind is None:
+        choices = ", ".join(k.value for k in S.EntityType)
+        raise BadArgument(f"unknown entity type {entity_type!r} (one of: {choices})")
+    return (kind.label,)
 
 
 # --- embedded twins --------------------------------------------------------------------
@@ -74,9 +74,9 @@ def find_entities(
     return resolve(kg, ref, "entity", labels=labels, ambiguous=ambiguous)
 
 
-def find_papers(kg: KnowledgeGraph, ref: str) -> list[str]:
+def find_papers(kg: KnowledgeGraph, ref: str, ambiguous: Ambiguity = "error") -> list[str]:
     """Node ids of the paper ``ref`` names: key, title or short title in any spelling."""
-    return resolve(kg, ref, "paper")
+    return resolve(kg, ref, "paper", ambiguous=ambiguous)
 
 
 def neighbours(
@@ -98,4 +98,6 @@ def neighbours(
 
 
 def entity_type(label: str) -> str:
-    return S.ENTITY_TYPES.get(label, label.lower())
+    """The ``type`` column of a row: the entity type's string, else the label lowered."""
+    kind = S.EntityType.of_label(label)
+    return kind.value if kind is not None else label.lower()

@@ -20,6 +20,7 @@ from citegraph.queries.common import (
     paper_match,
 )
 from citegraph.queries.registry import Helper, Param, Row, optional, register
+from citegraph.queries.resolve import Ambiguity, resolve
 
 if TYPE_CHECKING:
     from citegraph.graph.model import KnowledgeGraph
@@ -38,9 +39,10 @@ def _type_labels(values: dict[str, Any]) -> dict[str, Any]:
 # --- papers mentioning an entity --------------------------------------------------------
 
 
-def papers_mentioning(kg: KnowledgeGraph, entity: str, limit: int = 50) -> list[Row]:
+def papers_mentioning(kg: KnowledgeGraph, entity: str, limit: int = 50,
+                      ambiguous: Ambiguity = "error") -> list[Row]:
     papers: set[str] = set()
-    for eid in find_entities(kg, entity):
+    for eid in find_entities(kg, entity, ambiguous=ambiguous):
         papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
     rows = [
         {"key": a[S.KEY], "title": a.get(S.TITLE), "date": a.get(S.DATE)}
@@ -70,9 +72,9 @@ register(Helper(
 # --- papers introducing an entity -------------------------------------------------------
 
 
-def introducing(kg: KnowledgeGraph, entity: str) -> list[Row]:
+def introducing(kg: KnowledgeGraph, entity: str, ambiguous: Ambiguity = "error") -> list[Row]:
     rows = set()
-    for eid in find_entities(kg, entity):
+    for eid in find_entities(kg, entity, ambiguous=ambiguous):
         for pid, _ in neighbours(kg, eid, [S.INTRODUCES], "in"):
             a = kg.node(pid)
             rows.add((kg.node(eid)[S.KEY], a[S.KEY], a.get(S.TITLE), a.get(S.DATE)))
@@ -100,10 +102,11 @@ register(Helper(
 # --- a paper's entities -----------------------------------------------------------------
 
 
-def paper_entities(kg: KnowledgeGraph, paper: str, type: str | None = None) -> list[Row]:
+def paper_entities(kg: KnowledgeGraph, paper: str, type: str | None = None,
+                   ambiguous: Ambiguity = "error") -> list[Row]:
     labels = set(entity_type_labels(type))
     found: dict[str, bool] = {}
-    for pid in find_papers(kg, paper):
+    for pid in find_papers(kg, paper, ambiguous):
         for eid, attrs in neighbours(kg, pid, [S.MENTIONS, S.INTRODUCES], "out"):
             if kg.node(eid)[S.LABEL] in labels:
                 found[eid] = found.get(eid, False) or attrs[S.TYPE] == S.INTRODUCES
@@ -140,9 +143,10 @@ register(Helper(
 # --- similar papers ---------------------------------------------------------------------
 
 
-def similar_papers(kg: KnowledgeGraph, paper: str, limit: int = 10) -> list[Row]:
+def similar_papers(kg: KnowledgeGraph, paper: str, limit: int = 10,
+                   ambiguous: Ambiguity = "error") -> list[Row]:
     rows = []
-    for pid in find_papers(kg, paper):
+    for pid in find_papers(kg, paper, ambiguous):
         for other, attrs in neighbours(kg, pid, [S.SIMILAR_TO]):
             if other != pid:
                 a = kg.node(other)
@@ -172,9 +176,10 @@ register(Helper(
 # --- co-mentioned entities --------------------------------------------------------------
 
 
-def co_mentioned(kg: KnowledgeGraph, entity: str, limit: int = 20) -> list[Row]:
+def co_mentioned(kg: KnowledgeGraph, entity: str, limit: int = 20,
+                 ambiguous: Ambiguity = "error") -> list[Row]:
     rows = []
-    for eid in find_entities(kg, entity):
+    for eid in find_entities(kg, entity, ambiguous=ambiguous):
         for other, attrs in neighbours(kg, eid, [S.CO_MENTIONED]):
             if other != eid:
                 a = kg.node(other)
@@ -207,9 +212,11 @@ register(Helper(
 # --- evaluations ------------------------------------------------------------------------
 
 
-def _evaluations(kg: KnowledgeGraph, ref: str, own: str, direction: str) -> list[Row]:
+def _evaluations(kg: KnowledgeGraph, ref: str, own: str, direction: str,
+                 ambiguous: Ambiguity) -> list[Row]:
     rows = []
-    for nid in find_entities(kg, ref, [own]):
+    kind = S.EntityType.of_label(own)  # "model" or "benchmark", as Neo4j resolves it
+    for nid in resolve(kg, ref, str(kind), ambiguous=ambiguous):
         for other, attrs in neighbours(kg, nid, [S.EVALUATED_ON], direction):
             a = kg.node(other)
             rows.append({"key": a[S.KEY], "name": a.get(S.NAME), "count": attrs.get(S.COUNT)})
@@ -217,12 +224,14 @@ def _evaluations(kg: KnowledgeGraph, ref: str, own: str, direction: str) -> list
     return rows
 
 
-def models_evaluated_on(kg: KnowledgeGraph, benchmark: str) -> list[Row]:
-    return _evaluations(kg, benchmark, S.BENCHMARK, "in")
+def models_evaluated_on(kg: KnowledgeGraph, benchmark: str,
+                        ambiguous: Ambiguity = "error") -> list[Row]:
+    return _evaluations(kg, benchmark, S.BENCHMARK, "in", ambiguous)
 
 
-def benchmarks_for_model(kg: KnowledgeGraph, model: str) -> list[Row]:
-    return _evaluations(kg, model, S.MODEL, "out")
+def benchmarks_for_model(kg: KnowledgeGraph, model: str,
+                         ambiguous: Ambiguity = "error") -> list[Row]:
+    return _evaluations(kg, model, S.MODEL, "out", ambiguous)
 
 
 register(Helper(
@@ -257,9 +266,9 @@ register(Helper(
 # --- timeline ---------------------------------------------------------------------------
 
 
-def timeline(kg: KnowledgeGraph, entity: str) -> list[Row]:
+def timeline(kg: KnowledgeGraph, entity: str, ambiguous: Ambiguity = "error") -> list[Row]:
     papers: set[str] = set()
-    for eid in find_entities(kg, entity):
+    for eid in find_entities(kg, entity, ambiguous=ambiguous):
         papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
     months: dict[str, int] = {}
     undated = 0

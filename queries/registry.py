@@ -9,12 +9,20 @@ so a helper added here is exposed and tested on both backends without further wi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from citegraph.errors import BadArgument
 
 Row = dict[str, Any]
+
+#: Parameter kinds that name nodes through :mod:`citegraph.queries.resolve`. A ``term``
+#: (an entity name or a keyword) always takes every node it fits.
+REFERENCE_KINDS = frozenset({"entity", "paper", "author", "keyword", "benchmark", "model",
+                             "node"})
+#: What a helper does with a name that fits several nodes: ``error`` refuses it, listing
+#: each candidate with its type and long form; ``all`` answers for all of them.
+AMBIGUITY_CHOICES = ("error", "all")
 
 
 @dataclass(frozen=True)
@@ -29,12 +37,22 @@ class Param:
 
     def convert(self, raw: str) -> Any:
         """A command-line string as the value the helper expects."""
+        if self.kind == "ambiguity":
+            return self.check(raw)
         if self.kind != "int":
             return raw
         try:
             return int(raw)
         except ValueError:
             raise BadArgument(f"{self.name} must be a whole number, not {raw!r}") from None
+
+    def check(self, value: Any) -> Any:
+        """``value`` when this parameter accepts it; a bad ``ambiguous`` is refused here,
+        before any work."""
+        if self.kind == "ambiguity" and value not in AMBIGUITY_CHOICES:
+            raise BadArgument(f"{self.name} must be one of {', '.join(AMBIGUITY_CHOICES)}, "
+                              f"not {value!r}")
+        return value
 
 
 @dataclass(frozen=True)
@@ -70,6 +88,9 @@ class Helper:
                 raise BadArgument(f"{self.name}() got two values for {key!r}")
             values[key] = value
         for p in self.params:
+            if p.name in values:
+                p.check(values[p.name])
+        for p in self.params:
             if p.name not in values:
                 if p.required:
                     raise BadArgument(f"{self.name}() needs the argument {p.name!r}")
@@ -80,9 +101,20 @@ class Helper:
 HELPERS: dict[str, Helper] = {}
 
 
+#: The last parameter of every helper that takes a node reference.
+AMBIGUOUS = Param("ambiguous", "ambiguity",
+                  "error: refuse a name that fits several nodes, listing them; all: use "
+                  "every node it fits", "error", required=False)
+
+
 def register(helper: Helper) -> Helper:
+    """Add ``helper`` to :data:`HELPERS`; a helper that takes a node reference gets the
+    ``ambiguous`` parameter, so every such helper treats a name fitting several nodes the
+    same way (its embedded function takes ``ambiguous`` too)."""
     if helper.name in HELPERS:
         raise ValueError(f"query helper {helper.name!r} registered twice")
+    if any(p.kind in REFERENCE_KINDS for p in helper.params):
+        helper = replace(helper, params=(*helper.params, AMBIGUOUS))
     HELPERS[helper.name] = helper
     return helper
 

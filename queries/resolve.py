@@ -133,7 +133,8 @@ def choose(ref: str, cands: Iterable[Candidate], *, ambiguous: Ambiguity = "erro
 def ambiguity(ref: str, found: list[Candidate], what: str = "name") -> AmbiguousName:
     """The one-line error listing each candidate with its type, key and long form."""
     def show(c: Candidate) -> str:
-        kind = S.ENTITY_TYPES.get(c.label, c.label.lower())
+        typed = S.EntityType.of_label(c.label)
+        kind = typed.value if typed is not None else c.label.lower()
         text = " ".join(c.display.split())
         text = text if len(text) <= 60 else text[:59].rstrip() + "…"
         return f"{kind} {c.nid} ({text})"

@@ -16,8 +16,8 @@ import networkx as nx
 import pytest
 from citegraph.graph import bibliometrics as B
 from citegraph.graph import schema as S
-from citegraph.graph.keywords import fold_keyword
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.names import fold_keyword
 from citegraph.graph.pipeline import BuildOptions
 from citegraph.queries import kleinberg
 from citegraph.queries.mainpath import main_path

@@ -101,6 +101,7 @@ def candidates(kg: KnowledgeGraph) -> dict[str, list]:
         "burst_kind": [None, "keyword", "reference", "entity"],
         "time_unit": [None, "month", "year"],
         "int": [None, 3, 1000],
+        "ambiguity": [None, "all"],
     }
     return {kind: list(dict.fromkeys(values + extra.get(kind, [])))
             for kind, values in fixed.items()}

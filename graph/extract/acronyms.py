@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from citegraph.graph.names import fold_plain
+
 _PAREN = re.compile(r"\(([^()]{1,30})\)")
 _SHORT_OK = re.compile(r"^[\w.+*&/-]+(?: [\w.+*-]+)?$")
 _WORD = re.compile(r"\S+")
@@ -73,7 +75,7 @@ def find_pairs(text: str) -> list[AcronymPair]:
         while start > 0 and candidate[start - 1] != " ":  # whole hyphenated word
             start -= 1
         long = candidate[start:].strip(" ,-")
-        if len(long) <= len(short) or norm(long) == norm(short):
+        if len(long) <= len(short) or fold_plain(long) == fold_plain(short):
             continue
         if len(long.split()) > nletters + 2:
             continue
@@ -85,7 +87,3 @@ def find_pairs(text: str) -> list[AcronymPair]:
         pairs.append(AcronymPair(short, long, long_start, long_start + len(long),
                                  s_start, s_start + len(short)))
     return pairs
-
-
-def norm(s: str) -> str:
-    return re.sub(r"\W+", "", s).lower()

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +18,14 @@ from pathlib import Path
 from citegraph.errors import CitegraphError
 from citegraph.graph.extract.features import TYPES, feature_names, features
 from citegraph.graph.extract.learned import ExtractorModel, LinearHead
+from citegraph.graph.names import fold_plain
 
 #: inverse regularisation strength of the three heads (chosen by cross-validation)
 C_KEEP, C_TYPE, C_INTRO = 0.5, 1.0, 0.5
 
 
-def gold_key(text: str) -> str:
-    """The scorer's normalisation: case, punctuation and spaces folded away."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+#: The scorer's normalisation: case, punctuation and spaces folded away.
+gold_key = fold_plain
 
 
 def read_gold(paths: Sequence[str | Path]) -> list[dict]:

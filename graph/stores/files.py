@@ -28,6 +28,7 @@ from citegraph.atomic import atomic_write, fsync_dir, write_bytes_atomic
 from citegraph.digest import FileDigest, HashingReader, HashingWriter
 from citegraph.errors import CitegraphError, CorruptGraphError, StoreError
 from citegraph.graph import schema as S
+from citegraph.graph.bulk import GraphLoader, short
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import graph_dir as D
 from citegraph.graph.vectors import PaperVectors
@@ -169,16 +170,16 @@ def read_manifest(directory: Path) -> tuple[Path, dict[str, Any]]:
         raise CorruptGraphError(f"{path}: unreadable manifest ({_first_line(exc)})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         found = manifest.get("format") if isinstance(manifest, dict) else None
-        raise StoreError(f"{path}: not a citegraph graph (format {_short(found)})")
+        raise StoreError(f"{path}: not a citegraph graph (format {short(found)})")
     version = manifest.get("version")
     if type(version) is not int or version < 1:
-        raise CorruptGraphError(f"{path}: malformed manifest: version {_short(version)}")
+        raise CorruptGraphError(f"{path}: malformed manifest: version {short(version)}")
     if version > FORMAT_VERSION:
         raise StoreError(f"{path}: written by a newer citegraph (format version {version}, "
                          f"this one reads up to {FORMAT_VERSION})")
     schema = manifest.get("schema_version", S.SCHEMA_VERSION)
     if type(schema) is not int or schema > S.SCHEMA_VERSION:
-        raise StoreError(f"{path}: written with schema version {_short(schema)}, this "
+        raise StoreError(f"{path}: written with schema version {short(schema)}, this "
                          f"citegraph knows up to {S.SCHEMA_VERSION}")
     counts = manifest.get("counts")
     if (not isinstance(counts, dict)
@@ -192,7 +193,7 @@ def read_manifest(directory: Path) -> tuple[Path, dict[str, Any]]:
                                     f"and {EDGES}")
         unknown = sorted(set(files) - set(D.GRAPH_FILES))
         if unknown:
-            raise CorruptGraphError(f"{path}: names an unknown file {_short(unknown[0])}")
+            raise CorruptGraphError(f"{path}: names an unknown file {short(unknown[0])}")
         if (D.VECTORS in files) != (D.VECTORS_INDEX in files):
             raise CorruptGraphError(f"{path}: lists only one of {D.VECTORS} and "
                                     f"{D.VECTORS_INDEX}")
@@ -239,9 +240,10 @@ def _manifest_bytes(directory: Path) -> bytes | None:
 def _load_once(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
     manifest_path, manifest = read_manifest(directory)
     files: dict[str, FileDigest] | None = manifest.get("files")
-    kg = KnowledgeGraph()
-    _read_file(directory, NODES, files, lambda rows: _add_nodes(kg, rows))
-    _read_file(directory, EDGES, files, lambda rows: _add_edges(kg, rows))
+    loader = GraphLoader(CorruptGraphError)
+    _read_file(directory, NODES, files, lambda rows: _add_nodes(loader, rows))
+    _read_file(directory, EDGES, files, lambda rows: _add_edges(loader, rows))
+    kg = loader.kg
     _check_counts(kg, manifest["counts"], manifest_path)
     has_vectors = (D.VECTORS in files if files is not None
                    else (directory / D.VECTORS_INDEX).exists())
@@ -281,30 +283,17 @@ def _json_rows(path: Path, reader: HashingReader) -> Iterator[tuple[Path, int, A
             raise CorruptGraphError(f"{path}:{lineno}: {kind}") from None
 
 
-def _add_nodes(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:
-    nodes = kg.g.nodes
+def _add_nodes(loader: GraphLoader, rows: Iterator[tuple[Path, int, Any]]) -> None:
     for path, lineno, row in rows:
         nid, label, props = (row.get("id"), row.get("label"), row.get("properties")
                              ) if type(row) is dict else (None, None, None)
         if type(nid) is not str or type(label) is not str or type(props) is not dict:
             raise CorruptGraphError(f"{path}:{lineno}: malformed node (needs id, label, "
                                     "properties)")
-        if label not in S.NODE_KIND_BY_LABEL:
-            raise CorruptGraphError(f"{path}:{lineno}: unknown node label {_short(label)} "
-                                    "(not in this citegraph's schema)")
-        key = props.get(S.KEY)
-        if type(key) is not str or not key or nid != S.node_id(label, key):
-            raise CorruptGraphError(f"{path}:{lineno}: node id {_short(nid)} does not match "
-                                    f"its label and key {_short(key)}")
-        _check_properties(props, S.LABEL, path, lineno)
-        if nid in nodes:
-            raise CorruptGraphError(f"{path}:{lineno}: node {_short(nid)} appears twice")
-        kg.g.add_node(nid)
-        nodes[nid].update({S.LABEL: label, **props})
+        loader.node(label, props.get(S.KEY), props, nid=nid, where=f"{path}:{lineno}")
 
 
-def _add_edges(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:
-    g = kg.g
+def _add_edges(loader: GraphLoader, rows: Iterator[tuple[Path, int, Any]]) -> None:
     for path, lineno, row in rows:
         start, end, key, rel, props = (
             row.get("start"), row.get("end"), row.get("key"), row.get("type"),
@@ -313,39 +302,7 @@ def _add_edges(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> Non
                 or type(rel) is not str or type(props) is not dict):
             raise CorruptGraphError(f"{path}:{lineno}: malformed edge (needs start, end, key, "
                                     "type, properties)")
-        if rel not in S.REL_KIND_BY_TYPE:
-            raise CorruptGraphError(f"{path}:{lineno}: unknown relationship type "
-                                    f"{_short(rel)} (not in this citegraph's schema)")
-        if key != rel and key.partition("|")[0] != rel:
-            raise CorruptGraphError(f"{path}:{lineno}: edge key {_short(key)} does not match "
-                                    f"its type {rel}")
-        for end_name, nid in (("start", start), ("end", end)):
-            if nid not in g:
-                raise CorruptGraphError(f"{path}:{lineno}: dangling edge: its {end_name} node "
-                                        f"{_short(nid)} is not in {NODES}")
-        _check_properties(props, S.TYPE, path, lineno)
-        if g.has_edge(start, end, key):
-            raise CorruptGraphError(f"{path}:{lineno}: edge {_short(key)} from {_short(start)} "
-                                    f"to {_short(end)} appears twice")
-        g.add_edge(start, end, key=key)
-        g.edges[start, end, key].update({S.TYPE: rel, **props})
-
-
-#: Types of the values every store holds: scalars, and flat lists of them.
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def _check_properties(props: dict[str, Any], reserved: str, path: Path, lineno: int) -> None:
-    """No property under the reserved name (the label or type), and only values every
-    store can hold."""
-    if reserved in props:
-        raise CorruptGraphError(f"{path}:{lineno}: property {reserved!r} is reserved")
-    for name, value in props.items():
-        kind = type(value)
-        if kind in _SCALARS or (kind is list and all(type(x) in _SCALARS for x in value)):
-            continue
-        raise CorruptGraphError(f"{path}:{lineno}: property {_short(name)} holds a "
-                                f"{kind.__name__} no store can hold")
+        loader.edge(rel, start, end, props, key=key, where=f"{path}:{lineno}")
 
 
 def _check_counts(kg: KnowledgeGraph, counts: dict[str, dict[str, int]], manifest: Path) -> None:
@@ -383,7 +340,7 @@ def _read_vectors(directory: Path, files: dict[str, FileDigest] | None) -> Paper
 def _check_vector_keys(kg: KnowledgeGraph, vectors: PaperVectors, directory: Path) -> None:
     for key in vectors.keys:
         if S.node_id(S.PAPER, key) not in kg.g:
-            raise CorruptGraphError(f"{directory / D.VECTORS_INDEX}: key {_short(key)} is not "
+            raise CorruptGraphError(f"{directory / D.VECTORS_INDEX}: key {short(key)} is not "
                                     f"a paper of {NODES}")
 
 
@@ -405,12 +362,6 @@ def load_vector_cache(directory: Path) -> PaperVectors | None:
 def _int_map(value: Any) -> bool:
     return isinstance(value, dict) and all(
         isinstance(k, str) and type(n) is int and n >= 0 for k, n in value.items())
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    """A value for a one-line message: its repr, cut at ``limit`` characters."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _first_line(exc: BaseException) -> str:

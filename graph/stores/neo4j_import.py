@@ -27,11 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citegraph.atomic import atomic_write
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
-from citegraph.graph.stores.neo4j_conn import Neo4jStoreError, connect, settings
+from citegraph.graph.stores.neo4j_conn import (
+    DEFAULT_DATABASE,
+    Neo4jStoreError,
+    connect,
+    settings,
+)
 from citegraph.graph.stores.neo4j_schema import ensure_schema
-from citegraph.graph.stores.neo4j_store import edge_discriminator
 from citegraph.graph.stores.neo4j_vectors import ensure_vector_index, vector_rows
 
 #: Column types that cannot be told from the values (vectors are float32, not double).
@@ -131,7 +136,7 @@ def _quote(text: str) -> str:
 
 
 def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    with atomic_write(path, "w") as fh:
         fh.write(",".join(header) + "\n")
         for row in rows:
             fh.write(",".join(_cell(v) for v in row) + "\n")
@@ -169,7 +174,7 @@ def write_import_csv(kg: KnowledgeGraph, directory: str | Path) -> ImportFiles:
         s_label, s_key = S.split_node_id(start)
         e_label, e_key = S.split_node_id(end)
         props = {k: v for k, v in attrs.items() if k != S.TYPE}
-        disc = edge_discriminator(ekey)
+        disc = S.edge_discriminator(ekey)
         if disc:
             props[S.DISCRIMINATOR] = disc
         groups[(attrs[S.TYPE], s_label, e_label)].append((s_key, e_key, props))
@@ -238,7 +243,7 @@ def _server(action: str) -> None:
 
 def bulk_import(
     kg: KnowledgeGraph,
-    database: str = "neo4j",
+    database: str | None = None,
     *,
     manage_server: bool = False,
     admin: Sequence[str] | None = None,
@@ -253,8 +258,10 @@ def bulk_import(
     created over ``uri``/``auth`` (default: the NEO4J_* environment), the vector index
     over the imported embeddings too. Otherwise the next
     :func:`~citegraph.graph.stores.neo4j_store.write_graph` creates them.
+    ``database`` defaults to NEO4J_DATABASE, else ``neo4j``.
     Returns the node and relationship counts imported.
     """
+    database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
     command = list(admin) if admin is not None else admin_command()
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         files = write_import_csv(kg, tmp)

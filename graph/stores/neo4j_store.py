@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from citegraph.graph import schema as S
+from citegraph.graph.bulk import GraphLoader
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.progress import SILENT, Progress
 from citegraph.graph.stores.neo4j_batches import DEFAULT_WORKERS, BatchPool, BatchRows
@@ -60,16 +61,6 @@ Row = dict[str, Any]
 PendingEdge = tuple[str, str, str, Row]
 
 
-def edge_discriminator(edge_key: str) -> str:
-    """The discriminator inside a model edge key (``TYPE`` or ``TYPE|discriminator``)."""
-    return edge_key.partition("|")[2]
-
-
-def model_edge_key(rel_type: str, discriminator: str) -> str:
-    """Inverse of :func:`edge_discriminator`, as :meth:`KnowledgeGraph.add_edge` keys edges."""
-    return f"{rel_type}|{discriminator}" if discriminator else rel_type
-
-
 # --- rows ------------------------------------------------------------------------------
 
 
@@ -99,7 +90,7 @@ def edge_groups(kg: KnowledgeGraph) -> dict[EdgeGroup, list[PendingEdge]]:
     labels = {node: attrs[S.LABEL] for node, attrs in kg.nodes()}
     groups: dict[EdgeGroup, list[PendingEdge]] = defaultdict(list)
     for start, end, ekey, attrs in kg.g.edges(keys=True, data=True):
-        disc = edge_discriminator(ekey)
+        disc = S.edge_discriminator(ekey)
         groups[(attrs[S.TYPE], labels[start], labels[end], bool(disc))].append(
             (start, end, disc, attrs))
     return groups
@@ -307,7 +298,7 @@ def read_with_driver(driver, database: str, uri: str = "") -> KnowledgeGraph:
     from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired
     from neo4j.exceptions import Neo4jError as DriverNeo4jError
 
-    kg = KnowledgeGraph()
+    loader = GraphLoader()
     vectors: list[tuple[str, list[float], str, str]] = []
     try:
         with driver.session(database=database) as session:
@@ -321,7 +312,8 @@ def read_with_driver(driver, database: str, uri: str = "") -> KnowledgeGraph:
                     props = row["props"]
                     if label == S.PAPER and (found := take_vector(props)) is not None:
                         vectors.append((row["key"], *found))
-                    kg.g.add_node(S.node_id(label, row["key"]), **{S.LABEL: label}, **props)
+                    loader.node(label, row["key"], props,
+                                where=f"Neo4j {label} node {row['key']!r}")
             for kind in S.REL_KINDS:
                 rows = session.execute_read(
                     _read_all,
@@ -330,25 +322,29 @@ def read_with_driver(driver, database: str, uri: str = "") -> KnowledgeGraph:
                     f"b.`{S.KEY}` AS e, properties(r) AS props ORDER BY s, e",
                 )
                 for row in rows:
-                    _add_read_edge(kg, kind, row)
-        kg.embeddings = assemble(vectors)
+                    _add_read_edge(loader, kind, row)
+        loader.kg.embeddings = assemble(vectors)
     except (ServiceUnavailable, SessionExpired) as exc:
         raise Neo4jUnavailable(f"lost Neo4j at {shown_uri(uri)}: {describe(exc)}") from None
     except (DriverNeo4jError, DriverError) as exc:
         raise Neo4jStoreError(
             f"reading from Neo4j at {shown_uri(uri)} failed: {describe(exc)}") from None
-    return kg
+    return loader.kg
 
 
-def _add_read_edge(kg: KnowledgeGraph, kind: S.RelKind, row: Row) -> None:
-    s_label = next((lb for lb in row["sl"] if lb in kind.start), None)
-    e_label = next((lb for lb in row["el"] if lb in kind.end), None)
-    if s_label is None or e_label is None:
-        return  # not a citegraph relationship
-    start, end = S.node_id(s_label, row["s"]), S.node_id(e_label, row["e"])
-    if start not in kg.g or end not in kg.g:
+def _add_read_edge(loader: GraphLoader, kind: S.RelKind, row: Row) -> None:
+    """One relationship read back; one whose end is not a citegraph node (no schema label
+    or no key) belongs to other data in the database and is passed over."""
+    s_label = next((lb for lb in row["sl"] if lb in kind.start), _citegraph_label(row["sl"]))
+    e_label = next((lb for lb in row["el"] if lb in kind.end), _citegraph_label(row["el"]))
+    if s_label is None or e_label is None or row["s"] is None or row["e"] is None:
         return
+    start, end = S.node_id(s_label, row["s"]), S.node_id(e_label, row["e"])
     props = dict(row["props"])
     disc = props.pop(S.DISCRIMINATOR, "")
-    kg.g.add_edge(start, end, key=model_edge_key(kind.type, disc), **{S.TYPE: kind.type},
-                  **props)
+    loader.edge(kind.type, start, end, props, discriminator=disc,
+                where=f"Neo4j {kind.type} edge {start!r} -> {end!r}")
+
+
+def _citegraph_label(labels: list[str]) -> str | None:
+    return next((lb for lb in labels if lb in S.NODE_KIND_BY_LABEL), None)

@@ -34,6 +34,7 @@ from urllib.parse import unquote
 from citegraph.atomic import atomic_path
 from citegraph.errors import RdfError  # noqa: F401  (old import path)
 from citegraph.graph import schema as S
+from citegraph.graph.bulk import GraphLoader
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import rdf_vocab as V
 from rdflib.namespace import RDF, XSD
@@ -165,9 +166,9 @@ class _TripleWriter:
         if self._first_of_type(start, end, key, rel_type):
             out.append((o, terms.predicate, s) if terms.reverse else (s, terms.predicate, o))
         if key != rel_type:
-            prefix = rel_type + "|"
-            if key.startswith(prefix):
-                out.append((node, V.DISCRIMINATOR, Literal(key[len(prefix):])))
+            key_type, disc = S.split_edge_key(key)
+            if key_type == rel_type and S.edge_key(rel_type, disc) == key:
+                out.append((node, V.DISCRIMINATOR, Literal(disc)))
             else:
                 out.append((node, V.EDGE_KEY, Literal(key)))
         for prop, value in attrs.items():
@@ -341,7 +342,7 @@ class _Reader:
         self.ids: dict[Node, str] = {}
 
     def read(self) -> KnowledgeGraph:
-        kg = KnowledgeGraph()
+        loader = GraphLoader(RdfError, nested_lists=True)
         for cls, label in V.label_by_class().items():
             predicates = V.node_properties_by_predicate(label)
             skip = {RDF.type, V.ALIAS_MEMBER_PREDICATE, V.CITO.usesMethodIn,
@@ -351,9 +352,7 @@ class _Reader:
                 key = props.get(S.KEY)
                 if not isinstance(key, str) or not key:
                     raise RdfError(f"{subject}: a {label} without a dcterms:identifier key")
-                nid = S.node_id(label, key)
-                self.ids[subject] = nid
-                kg.g.add_node(nid, **{S.LABEL: label}, **props)
+                self.ids[subject] = loader.node(label, key, props, where=str(subject))
         for cls, rel_type in V.type_by_class().items():
             terms = V.rel_terms(rel_type)
             skip = {RDF.type, terms.start, terms.end, V.DISCRIMINATOR, V.EDGE_KEY,
@@ -362,11 +361,11 @@ class _Reader:
                 start, end = self._endpoint(node, terms.start), self._endpoint(node, terms.end)
                 key = self.graph.value(node, V.EDGE_KEY)
                 disc = self.graph.value(node, V.DISCRIMINATOR)
-                ekey = str(key) if key is not None else (
-                    f"{rel_type}|{disc}" if disc is not None else rel_type)
+                ekey = str(key) if key is not None else S.edge_key(
+                    rel_type, str(disc) if disc is not None else "")
                 props = self._properties(node, {}, skip)
-                kg.g.add_edge(start, end, key=ekey, **{S.TYPE: rel_type}, **props)
-        return kg
+                loader.edge(rel_type, start, end, props, key=ekey, where=str(node))
+        return loader.kg
 
     def _endpoint(self, node: Node, predicate: URIRef) -> str:
         target = self.graph.value(node, predicate)

@@ -120,7 +120,7 @@ def node_terms(label: str) -> NodeTerms:
     terms = _NODE_TERMS.get(label)
     if terms is not None:
         return terms
-    if label in S.ENTITY_NODE_LABELS or label in S.ENTITY_LABELS.values():
+    if S.EntityType.of_label(label) is not None:
         return NodeTerms((CG[label], SKOS.Concept), _ENTITY_PREDICATES)
     return NodeTerms((CG[label],))
 

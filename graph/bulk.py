@@ -1,0 +1,176 @@
+"""The one validated way a reader puts a whole graph into memory.
+
+The saved-file reader, the Neo4j reader and the RDF reader all hand their nodes and
+edges to :class:`GraphLoader` (and :meth:`KnowledgeGraph.from_records` does for callers),
+so a graph read from any store is checked by the same rules before anyone queries it:
+
+- a node's label is in the schema, its key a non-empty string, and its id (when the
+  store keeps one) is the ``Label:key`` the schema makes of them; a node id appears once;
+- an edge's type is in the schema, its ends are nodes of the graph read so far with
+  labels the type may join, its key is the schema's encoding of type and discriminator
+  (:func:`~citegraph.graph.schema.edge_key`); an edge identity appears once (a symmetric
+  edge is stored from the smaller node id to the larger, as the model stores it);
+- property values are what every store holds: strings, numbers, booleans, ``None`` and
+  flat lists of those; ``label`` (nodes) and ``type`` (edges) are reserved names.
+
+The first problem raises the reader's error class (a :class:`~citegraph.errors.GraphError`)
+with one line naming the item: the reader's location (``file:line``, an IRI, ...) and
+the offending value. Nothing is half-added: an item that fails adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from citegraph.errors import GraphError
+from citegraph.graph import schema as S
+from citegraph.graph.model import KnowledgeGraph
+
+#: Types of the values every store holds: scalars, and flat lists of them.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def short(value: Any, limit: int = 80) -> str:
+    """A value for a one-line message: its repr, cut at ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class GraphLoader:
+    """Adds nodes, then edges, to a new graph, each checked against the schema.
+
+    ``error`` is the class raised for a problem (a subclass of ``GraphError``); ``where``
+    given to :meth:`node` and :meth:`edge` opens its message (``nodes.jsonl:12``).
+    ``nested_lists`` lets list values hold lists: RDF collections nest, so an RDF file
+    carries such a value of a graph edited by hand back unchanged.
+    """
+
+    def __init__(self, error: type[GraphError] = GraphError, *,
+                 nested_lists: bool = False) -> None:
+        self.kg = KnowledgeGraph()
+        self.error = error
+        self.nested_lists = nested_lists
+
+    def fail(self, where: str, message: str) -> GraphError:
+        return self.error(f"{where}: {message}" if where else message)
+
+    def node(self, label: Any, key: Any, props: Any, *, nid: Any = None,
+             where: str = "") -> str:
+        """Add one node; ``props`` may repeat ``key`` (it must then agree)."""
+        if type(label) is not str or label not in S.NODE_KIND_BY_LABEL:
+            raise self.fail(where, f"unknown node label {short(label)} (not in this "
+                                   "citegraph's schema)")
+        if type(props) is not dict and not isinstance(props, Mapping):
+            raise self.fail(where, f"the properties of a {label} node are not a map")
+        if type(key) is not str or not key or props.get(S.KEY, key) != key:
+            raise self.fail(where, f"malformed {label} key {short(key)}")
+        made = S.node_id(label, key)
+        if nid is not None and nid != made:
+            raise self.fail(where, f"node id {short(nid)} does not match its label and key "
+                                   f"{short(key)}")
+        self._check_properties(props, S.LABEL, where)
+        g = self.kg.g
+        if made in g:
+            raise self.fail(where, f"node {short(made)} appears twice")
+        g.add_node(made)
+        g.nodes[made].update({S.LABEL: label, **props, S.KEY: key})
+        return made
+
+    def edge(self, rel_type: Any, start: Any, end: Any, props: Any, *, key: Any = None,
+             discriminator: Any = "", where: str = "") -> tuple[str, str, str]:
+        """Add one edge between nodes already added; ``key`` (the stored edge key) or
+        ``discriminator`` tells apart edges of one type between one pair."""
+        kind = S.REL_KIND_BY_TYPE.get(rel_type) if type(rel_type) is str else None
+        if kind is None:
+            raise self.fail(where, f"unknown relationship type {short(rel_type)} (not in "
+                                   "this citegraph's schema)")
+        if type(props) is not dict and not isinstance(props, Mapping):
+            raise self.fail(where, f"the properties of a {rel_type} edge are not a map")
+        if key is None:
+            if type(discriminator) is not str:
+                raise self.fail(where, f"malformed discriminator {short(discriminator)}")
+            key = S.edge_key(rel_type, discriminator)
+        elif key != rel_type:  # a plain edge's key is its type: the common case, done fast
+            self._check_key(key, rel_type, where)
+        nodes = self.kg.g._node  # node id -> attributes: one dict lookup per end
+        if kind.symmetric and type(start) is str and type(end) is str and end < start:
+            start, end = end, start  # stored once, from the smaller node id to the larger
+        start_attrs = nodes.get(start) if type(start) is str else None
+        end_attrs = nodes.get(end) if type(end) is str else None
+        start_label = start_attrs[S.LABEL] if start_attrs is not None else None
+        end_label = end_attrs[S.LABEL] if end_attrs is not None else None
+        if start_label is None or end_label is None:
+            end_name, nid = ("start", start) if start_label is None else ("end", end)
+            raise self.fail(where, f"dangling edge: its {end_name} node {short(nid)} is not "
+                                   "in the graph")
+        if start_label not in kind.start or end_label not in kind.end:
+            end_name, nid, label = (("start", start, start_label)
+                                    if start_label not in kind.start else ("end", end, end_label))
+            raise self.fail(where, f"a {rel_type} edge cannot {end_name} at {short(nid)} "
+                                   f"(a {label})")
+        self._check_properties(props, S.TYPE, where)
+        g = self.kg.g
+        if g.has_edge(start, end, key):
+            raise self.fail(where, f"edge {short(key)} from {short(start)} to {short(end)} "
+                                   "appears twice")
+        g.add_edge(start, end, key=key)
+        g.edges[start, end, key].update({S.TYPE: rel_type, **props})
+        return start, end, key
+
+    def _check_key(self, key: Any, rel_type: str, where: str) -> None:
+        """A stored edge key other than the bare type: the codec's ``TYPE|discriminator``."""
+        if type(key) is not str or S.edge_key(*S.split_edge_key(key)) != key:
+            raise self.fail(where, f"malformed edge key {short(key)}")
+        if S.split_edge_key(key)[0] != rel_type:
+            raise self.fail(where, f"edge key {short(key)} does not match its type {rel_type}")
+
+    def _check_properties(self, props: Mapping[str, Any], reserved: str, where: str) -> None:
+        if reserved in props:
+            raise self.fail(where, f"property {reserved!r} is reserved")
+        scalars = _SCALARS
+        for name, value in props.items():
+            kind = type(value)
+            if kind in scalars or (kind is list and all(type(x) in scalars for x in value)):
+                continue
+            if self.nested_lists and _nested_list(value):
+                continue
+            raise self.fail(where, f"property {short(name)} holds a {kind.__name__} no store "
+                                   "can hold")
+
+
+def _nested_list(value: Any) -> bool:
+    """A list of scalars and lists of them, at any depth."""
+    return type(value) is list and all(
+        type(x) in _SCALARS or _nested_list(x) for x in value)
+
+
+def from_records(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]],
+                 *, error: type[GraphError] = GraphError) -> KnowledgeGraph:
+    """A graph from plain records, validated (see the module rules).
+
+    A node record is ``{"label", "key", "properties"}`` (``"id"`` optional, checked); an
+    edge record ``{"type", "start", "end", "properties"}`` with an optional
+    ``"discriminator"`` or stored ``"key"``; ``start`` and ``end`` are node ids. A problem
+    names the record by its position (``node 3``, ``edge 7``).
+    """
+    loader = GraphLoader(error)
+    for i, row in enumerate(nodes, 1):
+        where = f"node {i}"
+        if not isinstance(row, Mapping):
+            raise loader.fail(where, "not a map")
+        props = row.get("properties", {})
+        loader.node(row.get("label"), row.get("key", _get(props, S.KEY)), props,
+                    nid=row.get("id"), where=where)
+    for i, row in enumerate(edges, 1):
+        where = f"edge {i}"
+        if not isinstance(row, Mapping):
+            raise loader.fail(where, "not a map")
+        loader.edge(row.get("type"), row.get("start"), row.get("end"),
+                    row.get("properties", {}), key=row.get("key"),
+                    discriminator=row.get("discriminator", ""), where=where)
+    return loader.kg
+
+
+def _get(props: Any, name: str) -> Any:
+    return props.get(name) if isinstance(props, Mapping) else None
