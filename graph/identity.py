@@ -282,19 +282,23 @@ def _content(record: PaperRecord) -> tuple[object, ...]:
             tuple(sorted(record.ids.items())), tuple(map(str, record.provenance)))
 
 
-def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool) -> tuple[
-        UnionFind, dict[int, tuple[int, int, Evidence]]]:
+def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool,
+           known: int = 0) -> tuple[UnionFind, dict[int, tuple[int, int, Evidence]]]:
     """Records grouped into papers; for each record joined to another, with whom and why.
 
     Accepted pairs are joined strongest first (identifiers, then by model probability)
     and a join that would put papers more than a year apart into one group is refused, so
     a chain of weak links (one column's issues, year after year) cannot fold a series into
     one paper. The order is fixed by content, so the groups do not depend on input order.
+    The first ``known`` records are papers already told apart: pairs of two of them are
+    not decided again.
     """
     _mark_recurring(recs, feats)
     accepted: list[tuple[float, tuple[object, ...], tuple[object, ...], int, int,
                          Evidence]] = []
     for i, j in candidate_pairs(feats, fuzzy):
+        if j < known:  # i < j: both are known papers
+            continue
         evidence = decide(feats[i], feats[j], fuzzy)
         if evidence is not None:
             strength = 2.0 if evidence.title_score is None else (
@@ -348,15 +352,18 @@ def _unique_keys(keys: list[str], records: list[PaperRecord]) -> list[str]:
     return out
 
 
-def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True) -> PaperIndex:
+def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
+                  known: int = 0) -> PaperIndex:
     """Merge a stream of records into one record per paper and resolve their references.
 
     ``fuzzy`` False merges only on identifiers and equal normalised titles (years at most
-    one apart; generic titles need agreeing authors).
+    one apart; generic titles need agreeing authors). The first ``known`` records are the
+    papers of an existing graph: new records are matched against them (and a new record
+    may join two of them), but they are not compared among themselves again.
     """
     recs = [_clean(r) for r in records]
     feats = [features(r) for r in recs]
-    uf, joined = _group(recs, feats, fuzzy)
+    uf, joined = _group(recs, feats, fuzzy, known)
     index = PaperIndex()
     report = index.report
     components: dict[int, list[int]] = defaultdict(list)

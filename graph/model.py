@@ -20,6 +20,7 @@ from citegraph.graph.vectors import PaperVectors
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from citegraph.graph.entity_cache import EntityCache
     from citegraph.graph.identity import MergeReport
     from citegraph.loaders.problems import LoadReport
     from citegraph.queries import Queries
@@ -51,6 +52,9 @@ class KnowledgeGraph:
         self.load_report: LoadReport | None = None
         #: Which records became which paper, and why (set by the build; not saved).
         self.merge_report: MergeReport | None = None
+        #: What the entity stage found per paper, so an append extracts only what changed
+        #: (set by the build, saved with the graph; see :mod:`citegraph.graph.entity_cache`).
+        self.entity_cache: EntityCache | None = None
 
     # --- building -----------------------------------------------------------------
     def add_node(self, label: str, key: str, **props: Any) -> str:

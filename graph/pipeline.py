@@ -64,9 +64,11 @@ def build_graph(
     if options.entities:
         from citegraph.graph.entities import add_entities
 
-        add_entities(kg, options.progress, options.gazetteer,
-                     embeddings=options.entity_embeddings, model=options.model,
-                     device=options.device, extractor_model=options.extractor_model)
+        kg.entity_cache = add_entities(
+            kg, options.progress, options.gazetteer, embeddings=options.entity_embeddings,
+            model=options.model, device=options.device,
+            extractor_model=options.extractor_model,
+            cache=base.entity_cache if base is not None else None)
     add_relationships(kg, options, base)
     return kg
 
