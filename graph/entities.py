@@ -21,11 +21,9 @@ from dataclasses import dataclass, field
 from citegraph.graph import schema as S
 from citegraph.graph.entity_cache import (
     EntityCache,
-    KeyScan,
     PaperEntities,
-    changed_keys,
+    Staleness,
     fingerprint,
-    folded_doc,
     text_hash,
 )
 from citegraph.graph.extract import Entity, Extractor
@@ -120,13 +118,13 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
             stage.advance()
     before = cache.folded() if any(hits) else None
     extractor.adopt(learnt)
-    scan = KeyScan(changed_keys(before, fold_learnt(learnt)) if before is not None else ())
+    stale = Staleness(before, fold_learnt(learnt)) if before is not None else None
     fresh = EntityCache(stamp)
     found: list[tuple[str, list[Entity]]] = []
     with progress.stage("Extracting entities", total=len(papers)) as stage:
         for (key, title, abstract), h, hit, taught in zip(papers, hashes, hits, learnt,
                                                          strict=True):
-            if hit is not None and not scan.hits(folded_doc(title, abstract)):
+            if hit is not None and not (stale and stale.stale(title, abstract)):
                 ents = hit.found
             else:
                 ents = extractor.extract(title, abstract)

@@ -6,8 +6,8 @@ introduce (the corpus gazetteer) and each acronym's majority long form. What a p
 teaches the corpus pass depends on its text alone, so both inputs are a fold over the
 papers' lessons, redone cheaply on every build. A paper's entities stay valid while its
 text is the same and none of the names or acronyms that changed since occurs in it; a
-cheap substring scan over folded text finds those papers (a superset of the papers the
-extractor would match them in), and only they are extracted again.
+cheap scan finds those papers (:class:`Staleness`, a superset of the papers the extractor
+would match them in), and only they are extracted again.
 
 The cache is valid for one gazetteer and one decision model: :func:`fingerprint` hashes
 the shipped data, the user gazetteer files and the model file, and a cache made with
@@ -17,6 +17,7 @@ other ones is ignored.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,12 @@ from typing import Any
 import ahocorasick
 from citegraph.graph.extract import Entity
 from citegraph.graph.extract.extractor import Learnt, fold_learnt
-from citegraph.graph.extract.gazetteer import GazEntry, surface_forms, user_files
+from citegraph.graph.extract.gazetteer import (
+    GazEntry,
+    boundary_text,
+    surface_forms,
+    user_files,
+)
 from citegraph.graph.extract.text import bounded, clean_text
 from citegraph.graph.names import fold_name
 
@@ -57,13 +63,6 @@ def text_hash(title: str, abstract: str) -> str:
     """The identity of the text a paper is extracted from."""
     return hashlib.sha256(f"{title}\0{abstract}".encode("utf-8", "surrogatepass")
                           ).hexdigest()[:24]
-
-
-def folded_doc(title: str, abstract: str) -> str:
-    """The text the extractor reads, folded as names are (:func:`fold_name`), so a name's
-    folded spelling is a substring of it wherever the extractor can see the name."""
-    title, abstract, _ = bounded(title or "", abstract or "")
-    return fold_name(f"{clean_text(title)}\n{clean_text(abstract)}")
 
 
 @dataclass
@@ -122,38 +121,60 @@ class EntityCache:
         return cache if cache is not None else cls("")
 
 
-def changed_keys(before: tuple[dict[str, GazEntry], dict[str, str]],
-                 after: tuple[dict[str, GazEntry], dict[str, str]]) -> set[str]:
-    """Folded spellings whose meaning to the extractor changed between two corpus passes:
-    every form of a corpus name added, dropped or given other fields, and every acronym
-    whose long form changed."""
-    names0, acr0 = before
-    names1, acr1 = after
-    keys: set[str] = set()
-    for key in names0.keys() | names1.keys():
-        a, b = names0.get(key), names1.get(key)
-        if a is not None and b is not None and (a.name, a.type, a.aliases) == (
-                b.name, b.type, b.aliases):
-            continue
-        for entry in (a, b):
-            if entry is not None:
-                for alias in (entry.name, *entry.aliases):
-                    keys.update(fold_name(f) for f in surface_forms(alias, plural=True))
-    keys.update(k for k in acr0.keys() | acr1.keys() if acr0.get(k) != acr1.get(k))
-    return {k for k in keys if k}
+class Staleness:
+    """Which cached papers two corpus passes may extract differently (see the module
+    docstring): a paper is stale when a corpus name that was added, dropped or changed
+    could match in it, or when it names an acronym whose long form changed together with
+    that long form. Both tests are looser than the extractor's own matching, so every
+    paper whose entities could change is caught; a few others are extracted again too."""
 
+    def __init__(self, before: tuple[dict[str, GazEntry], dict[str, str]],
+                 after: tuple[dict[str, GazEntry], dict[str, str]]) -> None:
+        names0, acr0 = before
+        names1, acr1 = after
+        # corpus names match whole words: a form's boundary text after a word boundary
+        self.names = ahocorasick.Automaton()
+        for key in names0.keys() | names1.keys():
+            a, b = names0.get(key), names1.get(key)
+            if a is not None and b is not None and (a.name, a.type, a.aliases) == (
+                    b.name, b.type, b.aliases):
+                continue
+            for entry in (a, b):
+                for alias in (entry.name, *entry.aliases) if entry is not None else ():
+                    for form in surface_forms(alias, plural=True):
+                        low = boundary_text(form)
+                        if low is not None and low.strip():
+                            self.names.add_word(" " + low.strip(), None)
+        # an acronym joins its long form only where both are named: pairs of folded keys
+        self.acronyms: dict[str, set[str]] = defaultdict(set)
+        folded = ahocorasick.Automaton()
+        for short in acr0.keys() | acr1.keys():
+            longs = {fold_name(x) for x in (acr0.get(short), acr1.get(short)) if x}
+            if short and acr0.get(short) != acr1.get(short) and longs - {""}:
+                self.acronyms[short] |= longs - {""}
+                for key in (short, *longs):
+                    folded.add_word(key, key)
+        self.folded = folded
+        for auto in (self.names, self.folded):
+            if len(auto):
+                auto.make_automaton()
 
-class KeyScan:
-    """Whether a folded text contains any of a set of folded keys (one Aho-Corasick pass)."""
+    def __bool__(self) -> bool:
+        return bool(len(self.names) or len(self.folded))
 
-    def __init__(self, keys: Iterable[str]) -> None:
-        self.auto = ahocorasick.Automaton()
-        for key in keys:
-            self.auto.add_word(key, key)
-        if len(self.auto):
-            self.auto.make_automaton()
-
-    def hits(self, folded: str) -> bool:
-        if not len(self.auto):
+    def stale(self, title: str, abstract: str) -> bool:
+        """Whether the extraction of this text may differ between the two passes."""
+        if not self:
             return False
-        return next(self.auto.iter(folded), None) is not None
+        title, abstract, _ = bounded(title or "", abstract or "")
+        title, abstract = clean_text(title), clean_text(abstract)
+        doc = f"{title}\n{abstract}" if abstract else title
+        if len(self.names):
+            padded = boundary_text(doc)
+            if padded is None or next(self.names.iter(padded), None) is not None:
+                return True
+        if len(self.folded):
+            hits = {key for _, key in self.folded.iter(fold_name(doc))}
+            return any(short in hits and not longs.isdisjoint(hits)
+                       for short, longs in self.acronyms.items())
+        return False

@@ -19,6 +19,7 @@ from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.options import BuildOptions
 from citegraph.graph.papers import add_papers, record_from_paper
 from citegraph.graph.similarity import add_similarity_edges
+from citegraph.graph.similarity_update import update_similarity_edges
 from citegraph.loaders.records import PaperRecord
 
 #: Defined in :mod:`citegraph.graph.options` (light, read by the CLI for its defaults).
@@ -50,7 +51,8 @@ def build_graph(
                 yield item
 
         stream = records if total is not None else counted(records)
-        index = merge_records(chain(previous, stream), fuzzy=options.fuzzy_identity)
+        index = merge_records(chain(previous, stream), fuzzy=options.fuzzy_identity,
+                              known=len(previous))
     kg = KnowledgeGraph()
     if base is not None:
         for start, end, _, props in base.edges(S.CITES):
@@ -68,7 +70,7 @@ def build_graph(
             kg, options.progress, options.gazetteer, embeddings=options.entity_embeddings,
             model=options.model, device=options.device,
             extractor_model=options.extractor_model,
-            cache=base.entity_cache if base is not None else None)
+            cache=base.entity_cache if base is not None else options.entity_cache)
     add_relationships(kg, options, base)
     return kg
 
@@ -82,8 +84,12 @@ def add_relationships(
         caches = (base.embeddings if base is not None else None, options.vector_cache)
         kg.embeddings = embed_papers(kg, options.model, options.device, caches,
                                      options.progress)
-        add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
-                             options.similarity_threshold, progress=options.progress)
+        if base is not None and base.embeddings is not None and any(base.edges(S.SIMILAR_TO)):
+            update_similarity_edges(kg, kg.embeddings, base, options.similarity_top_k,
+                                    options.similarity_threshold, progress=options.progress)
+        else:
+            add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
+                                 options.similarity_threshold, progress=options.progress)
     if options.co_mention:
         with options.progress.stage("Co-mentions") as stage:
             stage.advance(add_co_mention_edges(kg, options.min_co_mentions))
