@@ -418,6 +418,40 @@ def load_vector_cache(directory: Path) -> PaperVectors | None:
         return None
 
 
+def load_base(directory: Path) -> KnowledgeGraph | None:
+    """The graph an append extends: the last complete graph in ``directory``, verified;
+    None for a new or empty directory. Graph files without a manifest (an incomplete or
+    damaged graph) are refused rather than silently replaced by the new papers alone."""
+    try:
+        D.read_current_manifest(directory)
+    except (OSError, CitegraphError):
+        found = [name for name in D.GRAPH_FILES if (directory / name).exists()]
+        if found:
+            raise StoreError(f"{directory}: holds {found[0]} but no {MANIFEST}, so not a "
+                             "complete graph; --append will not build on it (restore the "
+                             "graph, or build without --append)") from None
+        return None
+    return load_graph(directory)
+
+
+def load_build_caches(directory: Path) -> tuple[PaperVectors | None, Any]:
+    """The embeddings and the entity results (:class:`EntityCache`) of the graph in
+    ``directory``, for a rebuild to reuse; None for each that is missing or unreadable
+    (a rebuild then computes it)."""
+    entities = None
+    try:
+        _, manifest = read_manifest(directory)
+        files = manifest.get("files")
+        if files is not None and D.ENTITIES in files:
+            holder = KnowledgeGraph()
+            _read_file(directory, D.ENTITIES, files,
+                       lambda rows: _read_entity_cache(holder, rows))
+            entities = holder.entity_cache
+    except (CitegraphError, OSError):
+        entities = None
+    return load_vector_cache(directory), entities
+
+
 def _int_map(value: Any) -> bool:
     return isinstance(value, dict) and all(
         isinstance(k, str) and type(n) is int and n >= 0 for k, n in value.items())
