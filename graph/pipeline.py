@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from itertools import chain
 
 from citegraph.graph import schema as S
+from citegraph.graph.authors import author_ids_by_paper
 from citegraph.graph.citations import add_inferred_citations
 from citegraph.graph.comention import add_co_mention_edges
 from citegraph.graph.embed import embed_papers
@@ -35,7 +36,14 @@ def build_graph(
     options = options or BuildOptions()
     previous: list[PaperRecord] = []
     if base is not None:
-        previous = [record_from_paper(p) for p in base.papers if not p.get(S.STUB)]
+        author_ids = author_ids_by_paper(base)
+        # stubs too: a new paper, or a new reference, may be a work old papers cite
+        for nid, props in base.nodes(S.PAPER):
+            previous.append(record_from_paper(props))
+            ids = author_ids.get(nid, [])
+            if ids:  # parallel to the author list, as a loader gives them
+                previous[-1].author_ids = (ids + [{}] * len(previous[-1].authors)
+                                           )[:len(previous[-1].authors)]
     # ``records`` may be a lazy stream over large files: it is consumed once, never listed,
     # so only the merged papers stay in memory. A stream that knows its size in bytes
     # (:class:`citegraph.loaders.RecordStream`) drives the bar by bytes read.
