@@ -3,7 +3,8 @@
 A SIMILAR_TO edge joins two papers when either is among the other's ``top_k`` most similar
 papers (cosine at least ``threshold``). A paper's top list is recovered from its edges: the
 list is a subset of its edges and holds the best of them, so the ``top_k`` best-scoring
-edges are the list. When papers are added:
+edges (scored again from the vectors) are the list. This assumes the graph was built with
+the same ``top_k`` and ``threshold``. When papers are added:
 
 * a new paper (or one whose text changed) gets its list by an exact search over every row;
 * an old paper's list is its old list merged with the new papers that score higher, found
@@ -24,6 +25,7 @@ import numpy as np
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.progress import SILENT, Progress
+from citegraph.graph.similarity import add_scored_pairs
 from citegraph.graph.vectors import PaperVectors
 
 #: Scores per block of a product (float32: 4 bytes each), to bound memory.
@@ -32,16 +34,17 @@ _BLOCK_CELLS = 16_000_000
 TopList = list[tuple[float, str]]  # (score, neighbour key), best first
 
 
-def old_top_lists(base: KnowledgeGraph, top_k: int) -> dict[str, TopList]:
-    """Each paper's top list in ``base``, by paper key, from its SIMILAR_TO edges."""
-    edges: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for start, end, _, props in base.edges(S.SIMILAR_TO):
-        score = float(props.get(S.SCORE, 0.0))
+def old_neighbours(base: KnowledgeGraph) -> dict[str, list[str]]:
+    """Each paper's SIMILAR_TO neighbours in ``base``, by paper key: its old top list is
+    the best ``top_k`` of them. They are scored again from the vectors, because the
+    edges keep scores rounded to 4 places and a tie there would not say which one the
+    full search kept."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for start, end, _, _ in base.edges(S.SIMILAR_TO):
         a, b = base.node(start)[S.KEY], base.node(end)[S.KEY]
-        edges[a].append((score, b))
-        edges[b].append((score, a))
-    return {key: sorted(found, key=lambda t: (-t[0], t[1]))[:top_k]
-            for key, found in edges.items()}
+        found[a].append(b)
+        found[b].append(a)
+    return found
 
 
 def _top_rows(query: np.ndarray, matrix: np.ndarray, k: int, exclude: np.ndarray | None
@@ -90,12 +93,12 @@ def update_similarity_edges(
         if base.embeddings is not None else {}
     hashes = [vectors.hashes[i] for i in present]
     kept = {key for key, h in zip(keys, hashes, strict=True) if old_hash.get(key) == h}
-    old_lists = old_top_lists(base, top_k)
+    neighbours = old_neighbours(base)
     fresh = [n for n, key in enumerate(keys) if key not in kept]
     lists: dict[int, TopList] = {}
     redo = list(fresh)
     for n, key in enumerate(keys):
-        if key in kept and not all(k in kept for _, k in old_lists.get(key, ())):
+        if key in kept and not all(k in kept for k in neighbours.get(key, ())):
             redo.append(n)  # a neighbour left or changed: its successor is unknown
     with progress.stage("Finding similar papers", len(keys)) as stage:
         redo_rows = np.asarray(sorted(set(redo)), dtype=np.int64)
@@ -110,19 +113,15 @@ def update_similarity_edges(
         rest_rows = np.asarray(rest, dtype=np.int64)
         cand, cand_scores = _top_rows(x[rest_rows], x[new_rows], top_k, None)
         for r, row in enumerate(rest):
-            merged = [(s, k) for s, k in old_lists.get(keys[row], ())]
+            near = neighbours.get(keys[row], [])
+            old_scores = x[[row_of[k] for k in near]] @ x[row] if near else []
+            merged = [(float(s), k) for s, k in zip(old_scores, near, strict=True)]
             merged += [(float(s), keys[int(new_rows[j])]) for j, s in
                        zip(cand[r].tolist(), cand_scores[r].tolist(), strict=True)
                        if j >= 0 and s >= threshold]
             lists[row] = heapq.nsmallest(top_k, merged, key=lambda t: (-t[0], t[1]))
         stage.advance(len(rest))
-    pairs: dict[tuple[int, int], float] = {}
-    for row, top in lists.items():
-        for score, other in top:
-            j = row_of[other]
-            pair = (min(row, j), max(row, j))
-            pairs[pair] = max(pairs.get(pair, score), score)
-    for (i, j), score in pairs.items():
-        kg.add_edge(S.SIMILAR_TO, S.node_id(S.PAPER, keys[i]), S.node_id(S.PAPER, keys[j]),
-                    **{S.SCORE: round(score, 4)})
+    pairs = sorted({(min(row, row_of[other]), max(row, row_of[other]))
+                    for row, top in lists.items() for _, other in top})
+    add_scored_pairs(kg, keys, x, pairs)
     return len(pairs)
