@@ -370,6 +370,8 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
     for i in range(len(recs)):
         components[uf.find(i)].append(i)
     members_of: list[list[PaperRecord]] = []
+    # a stub among the known records is a work the existing graph cites, not a record read
+    cited = {i for i in range(known) if recs[i].stub}
     for root in sorted(components):
         members = components[root]
         target = recs[members[0]]
@@ -378,6 +380,8 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
         index._append(target)
         members_of.append([recs[i] for i in members])
         for i in members:
+            if i in cited:
+                continue
             source = recs[i].provenance[0].source if recs[i].provenance else "(no source)"
             report.per_file[source]["merged" if i in joined else "created"] += 1
     keys = [_canonical_key(m, p) for m, p in zip(members_of, index.papers, strict=True)]
@@ -387,9 +391,11 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
         report.merges.append({"record": _provenance(recs[later]),
                               "with": _provenance(recs[first]),
                               "slot": slot_of_root[uf.find(i)], **evidence.as_dict()})
-    report.records, report.papers = len(recs), len(index.papers)
+    stubs = {slot for slot, root in enumerate(sorted(components))
+             if root in cited and index.papers[slot].stub}
+    report.records, report.papers = len(recs) - len(cited), len(index.papers) - len(stubs)
     del recs, feats, uf
-    _resolve_references(index, fuzzy)
+    _resolve_references(index, fuzzy, stubs)
     keys += [_canonical_key([p], p) for p in index.papers[len(keys):]]
     index.keys = _unique_keys(keys, index.papers)
     for merge in report.merges:
@@ -402,13 +408,16 @@ def _reference_record(ref: Reference) -> PaperRecord:
                        authors=list(ref.authors), venue=ref.venue, stub=True)
 
 
-def _resolve_references(index: PaperIndex, fuzzy: bool) -> None:
+def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozenset()
+                         ) -> None:
     """Each paper's references and citing works as citation pairs of slots.
 
     A cited work goes to the corpus paper it matches best (highest title score, then the
     earliest paper; a reference never joins two corpus papers). Works matching none are
     grouped among themselves into shared stubs; a group some of whose references reached
-    one corpus paper (and no other) goes to that paper too.
+    one corpus paper (and no other) goes to that paper too. ``stubs`` are slots of cited
+    works an existing graph knew: references to them are counted as references outside
+    the corpus.
     """
     corpus = len(index.papers)
     wanted: list[tuple[int, bool, int]] = []  # (paper slot, the paper cites it, work)
@@ -476,5 +485,5 @@ def _resolve_references(index: PaperIndex, fuzzy: bool) -> None:
         other = work_slot[w]
         index.citations.append((slot, other) if cites else (other, slot))
         refs["total"] += 1
-        refs["corpus" if other < corpus else "stub"] += 1
-    refs["stubs"] = len(index.papers) - corpus
+        refs["corpus" if other < corpus and other not in stubs else "stub"] += 1
+    refs["stubs"] = len(index.papers) - corpus + len(stubs)  # ``stubs``: known cited works
