@@ -1,8 +1,12 @@
 """The build: records in, a complete knowledge graph out, stage by stage.
 
 Stages run in a fixed order (papers, then what later stages derive from them); each can be
-switched off in :class:`BuildOptions`. Building on top of a saved graph re-derives the
-corpus-wide stages over old and new papers together, reusing the old embeddings.
+switched off in :class:`BuildOptions`. Building on top of a graph (an append) gives what a
+build of the old and new papers together gives, redoing only what the new papers change:
+new records are matched against the old papers (not the old papers among themselves),
+entity results and embeddings are reused for papers whose text and context did not
+change, and similarity lists are updated; the other corpus-wide edges are derived again
+from the graph's edges.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ def build_graph(
     options: BuildOptions | None = None,
     base: KnowledgeGraph | None = None,
 ) -> KnowledgeGraph:
-    """Build a graph from records, optionally on top of an existing graph."""
+    """Build a graph from records, optionally on top of an existing graph (``base``,
+    left unchanged; see the module docstring)."""
     options = options or BuildOptions()
     previous: list[PaperRecord] = []
     if base is not None:
