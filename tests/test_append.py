@@ -129,3 +129,17 @@ def test_cli_append_to_a_saved_graph_equals_full_build(seed_files, tmp_path):
     appended, full = load(tmp_path / "g"), load(tmp_path / "full")
     assert appended.entity_cache is not None
     assert appended.equals(full), _differences(appended, full)
+
+
+def test_rebuild_reuses_saved_entity_results(seed_files, tmp_path, monkeypatch):
+    options = lambda: BuildOptions(similarity=False)  # noqa: E731
+    first = build(seed_files[:1], options=options(), progress=SILENT)
+    first.save(tmp_path / "g")
+    calls = _count_extractions(monkeypatch)
+    again = build(seed_files[:1], options=options(), reuse=tmp_path / "g", progress=SILENT)
+    assert calls["extract"] == 0
+    assert again.equals(first)
+    # an append to the saved directory reads the graph there
+    grown = build(seed_files[1:2], options=options(), base=tmp_path / "g", progress=SILENT)
+    new = len(grown.papers) - len(first.papers)
+    assert 0 < new <= calls["extract"] < len(grown.papers)
