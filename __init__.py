@@ -44,23 +44,31 @@ def build(
     *,
     format: str | None = None,
     options: BuildOptions | None = None,
-    base: KnowledgeGraph | None = None,
+    base: KnowledgeGraph | str | Path | None = None,
+    reuse: str | Path | None = None,
     report: LoadReport | None = None,
     progress: Progress | None = None,
 ) -> KnowledgeGraph:
     """Read every paper under ``paths`` and build the knowledge graph.
 
-    ``format`` forces one loader; ``options`` switches stages on and off; ``base`` is a
-    graph to extend (its papers are kept, derived edges recomputed); ``report`` collects
-    what could not be read. The report is also ``kg.load_report``; without ``report``, a
-    load that met problems says so in one line on standard error. Without ``progress``,
-    a build someone watches (Jupyter, a terminal) draws progress bars and ends with one
-    line of counts; ``progress=SILENT`` (:mod:`citegraph.graph.progress`) keeps it quiet.
-    Raises :class:`CitegraphError` when nothing could be read.
+    ``format`` forces one loader; ``options`` switches stages on and off; ``report``
+    collects what could not be read. The report is also ``kg.load_report``; without
+    ``report``, a load that met problems says so in one line on standard error. Without
+    ``progress``, a build someone watches (Jupyter, a terminal) draws progress bars and ends
+    with one line of counts; ``progress=SILENT`` (:mod:`citegraph.graph.progress`) keeps it
+    quiet. Raises :class:`CitegraphError` when nothing could be read.
+
+    ``base`` is a graph to extend, or the directory of a saved one (a new or empty
+    directory extends nothing; graph files without a manifest are refused): its papers are
+    kept, only the new records are matched against them, and only new or changed papers
+    are extracted and embedded (see :meth:`KnowledgeGraph.append`). ``reuse`` is the
+    directory of an earlier build of the same output that is rebuilt rather than extended:
+    its embeddings and entity results are reused for papers whose text did not change.
     """
     from citegraph.graph.interactive import api_progress, is_interactive
     from citegraph.graph.pipeline import BuildOptions, build_graph
     from citegraph.graph.progress import SILENT
+    from citegraph.graph.stores.files import load_base, load_build_caches
     from citegraph.loaders import InputError, LoadReport, RecordStream
 
     if isinstance(paths, str | Path):
@@ -70,6 +78,12 @@ def build(
         options.progress = progress
     elif options.progress is SILENT:
         options.progress = api_progress()
+    if isinstance(base, str | Path):
+        base = load_base(Path(base))
+    if reuse is not None and base is None:
+        vectors, entities = load_build_caches(Path(reuse))
+        options.vector_cache = options.vector_cache or vectors
+        options.entity_cache = options.entity_cache or entities
     announce = report is None
     report = report if report is not None else LoadReport()
     # streamed, not listed: a large file never sits in memory as records and merged papers

@@ -256,7 +256,7 @@ def build(
     with interrupts_reported(out_dir):
         import citegraph
         from citegraph.graph.stores import graph_dir
-        from citegraph.graph.stores.files import load_vector_cache, save_graph
+        from citegraph.graph.stores.files import save_graph
         from citegraph.loaders import LoadReport
         from citegraph.loaders.problems import REPORT_FILE
 
@@ -277,11 +277,11 @@ def build(
                                extractor_model=str(extractor_model) if extractor_model
                                else None, fuzzy_identity=fuzzy_identity)
         with graph_dir.writer_lock(out_dir):
-            base = append_base(out_dir) if append else None
-            if not append:
-                options.vector_cache = load_vector_cache(out_dir)  # rebuilds embed only changes
+            # --append extends the graph in --out; a rebuild reuses its embeddings and
+            # entity results for papers whose text did not change
             kg = citegraph.build([str(p) for p in paths], format=fmt, options=options,
-                                 base=base, report=report,
+                                 base=out_dir if append else None,
+                                 reuse=None if append else out_dir, report=report,
                                  progress=RichProgress(console, enabled=not quiet))
             save_graph(kg, out_dir, force=force, on_warning=print_warning)
             report_path = out_dir / REPORT_FILE
@@ -314,7 +314,7 @@ def _after_save(kg: KnowledgeGraph, neo4j: str | None, neo4j_import: bool,
         console.print("Neo4j: database replaced by bulk import", highlight=False)
 
 
-# --- safe builds: interrupts, --append, gazetteer files ------------------------------------
+# --- safe builds: interrupts, gazetteer files ------------------------------------
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C or SIGTERM, raised by the command line's own handlers.
 
@@ -386,24 +386,6 @@ def interrupts_reported(out_dir: Path) -> Iterator[None]:
     except KeyboardInterrupt as exc:  # Interrupted too
         console.print(_kept(out_dir, before), highlight=False, soft_wrap=True)
         raise typer.Exit(getattr(exc, "status", 130)) from None
-
-
-def append_base(out_dir: Path) -> KnowledgeGraph | None:
-    """The graph ``--append`` extends: the last complete graph in ``out_dir``, verified;
-    None for a new or empty directory. Graph files without a manifest (an incomplete or
-    damaged graph) are refused rather than silently replaced by the new papers alone."""
-    import citegraph
-    from citegraph.errors import StoreError
-    from citegraph.graph.stores import graph_dir
-
-    if _manifest_fingerprint(out_dir) is not None:
-        return citegraph.load(out_dir)
-    found = [name for name in graph_dir.GRAPH_FILES if (out_dir / name).exists()]
-    if found:
-        raise StoreError(f"{out_dir}: holds {found[0]} but no {graph_dir.MANIFEST}, so not a "
-                         "complete graph; --append will not build on it (restore the graph, "
-                         "or build without --append)")
-    return None
 
 
 def check_gazetteers(extra: list[Path] | None) -> None:

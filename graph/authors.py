@@ -99,6 +99,21 @@ def add_authors(kg: KnowledgeGraph, papers: list[PaperRecord], paper_ids: list[s
         kg.add_edge(S.AUTHORED, author, paper_ids[p], **{S.POSITION: position})
 
 
+def author_ids_by_paper(kg: KnowledgeGraph) -> dict[str, list[dict[str, str]]]:
+    """Per paper node id, the identifiers of its authors in author-list order (an empty
+    dict for an author without one): what a saved graph keeps of the records' author ids,
+    so its papers can be merged again (an append) without losing them."""
+    positions: dict[str, dict[int, dict[str, str]]] = defaultdict(dict)
+    for author, paper, _, props in kg.edges(S.AUTHORED):
+        node = kg.node(author)
+        ids = {kind: node[prop] for kind, prop in AUTHOR_ID_PROPERTY.items() if node.get(prop)}
+        position = props.get(S.POSITION)
+        if ids and isinstance(position, int):
+            positions[paper][position] = ids
+    return {paper: [found.get(p, {}) for p in range(1, max(found) + 1)]
+            for paper, found in positions.items()}
+
+
 def _merge_variants(sets: _Sets, occurrences: list[tuple[int, int, str, str]]) -> None:
     """Join name variants (and names to identified persons) that share a co-author."""
     by_paper: dict[int, list[str]] = defaultdict(list)

@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 
 from citegraph.errors import GraphError
 from citegraph.graph import schema as S
+from citegraph.graph.entity_cache import (
+    EntityCache,
+    PaperEntities,
+    Staleness,
+    fingerprint,
+    text_hash,
+)
 from citegraph.graph.extract import Entity, Extractor
+from citegraph.graph.extract.extractor import fold_learnt
 from citegraph.graph.extract.resolve import entity_key
 from citegraph.graph.extract.text import norm_key
 from citegraph.graph.model import KnowledgeGraph
@@ -96,25 +104,43 @@ def _entity_type(ent: Entity) -> S.EntityType:
 def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
                  gazetteer: Sequence[str] = (), embeddings: bool = False,
                  model: str | None = None, device: str | None = None,
-                 extractor_model: str | None = None) -> None:
+                 extractor_model: str | None = None,
+                 cache: EntityCache | None = None) -> EntityCache | None:
     """Extract entities from every non-stub paper of ``kg`` and add nodes and edges.
 
     With ``embeddings``, a sentence-transformers model types names no signal could type
-    and merges near-duplicate names (see :mod:`citegraph.graph.extract.embed`).
+    and merges near-duplicate names (see :mod:`citegraph.graph.extract.embed`). ``cache``
+    is what an earlier build of these papers found (:mod:`citegraph.graph.entity_cache`):
+    papers whose result it still holds are not extracted again. Returns the cache of this
+    build (None with ``embeddings``, whose retyping is not kept per paper).
     """
-    papers = [(nid, p.get(S.TITLE, ""), p.get(S.ABSTRACT, ""))
-              for nid, p in kg.nodes(S.PAPER) if not p.get(S.STUB)]
+    papers = [(p[S.KEY], p.get(S.TITLE, ""), p.get(S.ABSTRACT, ""))
+              for _, p in kg.nodes(S.PAPER) if not p.get(S.STUB)]
     extractor = Extractor(extra_files=list(gazetteer), model=extractor_model)
+    stamp = fingerprint(gazetteer, extractor_model)
+    if embeddings or cache is None or cache.fingerprint != stamp:
+        cache = EntityCache(stamp)
+    hashes = [text_hash(title, abstract) for _, title, abstract in papers]
+    hits = [cache.get(key, h) for (key, _, _), h in zip(papers, hashes, strict=True)]
     with progress.stage("Learning entity names", total=len(papers)) as stage:
-        def counted():
-            for _, title, abstract in papers:
-                stage.advance()
-                yield title, abstract
-        extractor.learn(counted())
+        learnt = []
+        for (_, title, abstract), hit in zip(papers, hits, strict=True):
+            learnt.append(hit.learnt if hit is not None else extractor.learnt(title, abstract))
+            stage.advance()
+    before = cache.folded() if any(hits) else None
+    extractor.adopt(learnt)
+    stale = Staleness(before, fold_learnt(learnt)) if before is not None else None
+    fresh = EntityCache(stamp)
     found: list[tuple[str, list[Entity]]] = []
     with progress.stage("Extracting entities", total=len(papers)) as stage:
-        for nid, title, abstract in papers:
-            found.append((nid, extractor.extract(title, abstract)))
+        for (key, title, abstract), h, hit, taught in zip(papers, hashes, hits, learnt,
+                                                         strict=True):
+            if hit is not None and not (stale and stale.stale(title, abstract)):
+                ents = hit.found
+            else:
+                ents = extractor.extract(title, abstract)
+            fresh.papers[key] = PaperEntities(h, taught, ents)
+            found.append((S.node_id(S.PAPER, key), ents))
             stage.advance()
     embedder = None
     if embeddings:
@@ -124,6 +150,7 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
         with progress.stage("Typing unknown names", total=None):
             _retype(embedder, [e for _, ents in found for e in ents])
     _add_to_graph(kg, found, extractor.acronyms, embedder)
+    return None if embeddings else fresh
 
 
 def _retype(embedder, entities: list[Entity]) -> None:

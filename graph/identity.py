@@ -282,19 +282,23 @@ def _content(record: PaperRecord) -> tuple[object, ...]:
             tuple(sorted(record.ids.items())), tuple(map(str, record.provenance)))
 
 
-def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool) -> tuple[
-        UnionFind, dict[int, tuple[int, int, Evidence]]]:
+def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool,
+           known: int = 0) -> tuple[UnionFind, dict[int, tuple[int, int, Evidence]]]:
     """Records grouped into papers; for each record joined to another, with whom and why.
 
     Accepted pairs are joined strongest first (identifiers, then by model probability)
     and a join that would put papers more than a year apart into one group is refused, so
     a chain of weak links (one column's issues, year after year) cannot fold a series into
     one paper. The order is fixed by content, so the groups do not depend on input order.
+    The first ``known`` records are papers already told apart: pairs of two of them are
+    not decided again.
     """
     _mark_recurring(recs, feats)
     accepted: list[tuple[float, tuple[object, ...], tuple[object, ...], int, int,
                          Evidence]] = []
     for i, j in candidate_pairs(feats, fuzzy):
+        if j < known:  # i < j: both are known papers
+            continue
         evidence = decide(feats[i], feats[j], fuzzy)
         if evidence is not None:
             strength = 2.0 if evidence.title_score is None else (
@@ -348,21 +352,26 @@ def _unique_keys(keys: list[str], records: list[PaperRecord]) -> list[str]:
     return out
 
 
-def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True) -> PaperIndex:
+def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
+                  known: int = 0) -> PaperIndex:
     """Merge a stream of records into one record per paper and resolve their references.
 
     ``fuzzy`` False merges only on identifiers and equal normalised titles (years at most
-    one apart; generic titles need agreeing authors).
+    one apart; generic titles need agreeing authors). The first ``known`` records are the
+    papers of an existing graph: new records are matched against them (and a new record
+    may join two of them), but they are not compared among themselves again.
     """
     recs = [_clean(r) for r in records]
     feats = [features(r) for r in recs]
-    uf, joined = _group(recs, feats, fuzzy)
+    uf, joined = _group(recs, feats, fuzzy, known)
     index = PaperIndex()
     report = index.report
     components: dict[int, list[int]] = defaultdict(list)
     for i in range(len(recs)):
         components[uf.find(i)].append(i)
     members_of: list[list[PaperRecord]] = []
+    # a stub among the known records is a work the existing graph cites, not a record read
+    cited = {i for i in range(known) if recs[i].stub}
     for root in sorted(components):
         members = components[root]
         target = recs[members[0]]
@@ -371,6 +380,8 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True) -> PaperIn
         index._append(target)
         members_of.append([recs[i] for i in members])
         for i in members:
+            if i in cited:
+                continue
             source = recs[i].provenance[0].source if recs[i].provenance else "(no source)"
             report.per_file[source]["merged" if i in joined else "created"] += 1
     keys = [_canonical_key(m, p) for m, p in zip(members_of, index.papers, strict=True)]
@@ -380,9 +391,11 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True) -> PaperIn
         report.merges.append({"record": _provenance(recs[later]),
                               "with": _provenance(recs[first]),
                               "slot": slot_of_root[uf.find(i)], **evidence.as_dict()})
-    report.records, report.papers = len(recs), len(index.papers)
+    stubs = {slot for slot, root in enumerate(sorted(components))
+             if root in cited and index.papers[slot].stub}
+    report.records, report.papers = len(recs) - len(cited), len(index.papers) - len(stubs)
     del recs, feats, uf
-    _resolve_references(index, fuzzy)
+    _resolve_references(index, fuzzy, stubs)
     keys += [_canonical_key([p], p) for p in index.papers[len(keys):]]
     index.keys = _unique_keys(keys, index.papers)
     for merge in report.merges:
@@ -395,13 +408,16 @@ def _reference_record(ref: Reference) -> PaperRecord:
                        authors=list(ref.authors), venue=ref.venue, stub=True)
 
 
-def _resolve_references(index: PaperIndex, fuzzy: bool) -> None:
+def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozenset()
+                         ) -> None:
     """Each paper's references and citing works as citation pairs of slots.
 
     A cited work goes to the corpus paper it matches best (highest title score, then the
     earliest paper; a reference never joins two corpus papers). Works matching none are
     grouped among themselves into shared stubs; a group some of whose references reached
-    one corpus paper (and no other) goes to that paper too.
+    one corpus paper (and no other) goes to that paper too. ``stubs`` are slots of cited
+    works an existing graph knew: references to them are counted as references outside
+    the corpus.
     """
     corpus = len(index.papers)
     wanted: list[tuple[int, bool, int]] = []  # (paper slot, the paper cites it, work)
@@ -469,5 +485,5 @@ def _resolve_references(index: PaperIndex, fuzzy: bool) -> None:
         other = work_slot[w]
         index.citations.append((slot, other) if cites else (other, slot))
         refs["total"] += 1
-        refs["corpus" if other < corpus else "stub"] += 1
-    refs["stubs"] = len(index.papers) - corpus
+        refs["corpus" if other < corpus and other not in stubs else "stub"] += 1
+    refs["stubs"] = len(index.papers) - corpus + len(stubs)  # ``stubs``: known cited works

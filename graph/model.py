@@ -20,7 +20,10 @@ from citegraph.graph.vectors import PaperVectors
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from citegraph.graph.entity_cache import EntityCache
     from citegraph.graph.identity import MergeReport
+    from citegraph.graph.options import BuildOptions
+    from citegraph.graph.progress import Progress
     from citegraph.loaders.problems import LoadReport
     from citegraph.queries import Queries
     from citegraph.viz import GraphView
@@ -51,6 +54,9 @@ class KnowledgeGraph:
         self.load_report: LoadReport | None = None
         #: Which records became which paper, and why (set by the build; not saved).
         self.merge_report: MergeReport | None = None
+        #: What the entity stage found per paper, so an append extracts only what changed
+        #: (set by the build, saved with the graph; see :mod:`citegraph.graph.entity_cache`).
+        self.entity_cache: EntityCache | None = None
 
     # --- building -----------------------------------------------------------------
     def add_node(self, label: str, key: str, **props: Any) -> str:
@@ -131,6 +137,26 @@ class KnowledgeGraph:
     def to_networkx(self) -> nx.MultiDiGraph:
         """A copy of the graph as a networkx MultiDiGraph, free to modify."""
         return self.g.copy()
+
+    def append(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        *,
+        format: str | None = None,
+        options: BuildOptions | None = None,
+        report: LoadReport | None = None,
+        progress: Progress | None = None,
+    ) -> KnowledgeGraph:
+        """A new graph: this one extended with the papers under ``paths`` (this one is
+        left as it is). The same as a build of this graph's papers and the new ones, at
+        the cost of the new ones: only new records are matched against the papers, only
+        new or changed papers (and old ones naming what the new ones introduce) are
+        extracted and embedded, and similarity lists are updated rather than searched
+        again; see :func:`citegraph.build` for the arguments."""
+        import citegraph
+
+        return citegraph.build(paths, format=format, options=options, base=self,
+                               report=report, progress=progress)
 
     # --- persistence ----------------------------------------------------------------
     def save(self, directory: str | Path, *, force: bool = False) -> Path:

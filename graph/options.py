@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from citegraph.graph.progress import SILENT, Progress
 
 if TYPE_CHECKING:
+    from citegraph.graph.entity_cache import EntityCache
     from citegraph.graph.vectors import PaperVectors
 
 
@@ -45,4 +46,6 @@ class BuildOptions:
     #: Vectors of an earlier build of the same output (not extended, rebuilt): reused by
     #: content hash like the vectors of ``base``, so a rebuild embeds only changed papers.
     vector_cache: PaperVectors | None = field(default=None, repr=False)
+    #: What the entity stage of an earlier build found per paper, reused the same way.
+    entity_cache: EntityCache | None = field(default=None, repr=False)
     progress: Progress = field(default=SILENT, repr=False)

@@ -1,8 +1,12 @@
 """The build: records in, a complete knowledge graph out, stage by stage.
 
 Stages run in a fixed order (papers, then what later stages derive from them); each can be
-switched off in :class:`BuildOptions`. Building on top of a saved graph re-derives the
-corpus-wide stages over old and new papers together, reusing the old embeddings.
+switched off in :class:`BuildOptions`. Building on top of a graph (an append) gives what a
+build of the old and new papers together gives, redoing only what the new papers change:
+new records are matched against the old papers (not the old papers among themselves),
+entity results and embeddings are reused for papers whose text and context did not
+change, and similarity lists are updated; the other corpus-wide edges are derived again
+from the graph's edges.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Iterable
 from itertools import chain
 
 from citegraph.graph import schema as S
+from citegraph.graph.authors import author_ids_by_paper
 from citegraph.graph.citations import add_inferred_citations
 from citegraph.graph.comention import add_co_mention_edges
 from citegraph.graph.embed import embed_papers
@@ -19,6 +24,7 @@ from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.options import BuildOptions
 from citegraph.graph.papers import add_papers, record_from_paper
 from citegraph.graph.similarity import add_similarity_edges
+from citegraph.graph.similarity_update import update_similarity_edges
 from citegraph.loaders.records import PaperRecord
 
 #: Defined in :mod:`citegraph.graph.options` (light, read by the CLI for its defaults).
@@ -30,11 +36,19 @@ def build_graph(
     options: BuildOptions | None = None,
     base: KnowledgeGraph | None = None,
 ) -> KnowledgeGraph:
-    """Build a graph from records, optionally on top of an existing graph."""
+    """Build a graph from records, optionally on top of an existing graph (``base``,
+    left unchanged; see the module docstring)."""
     options = options or BuildOptions()
     previous: list[PaperRecord] = []
     if base is not None:
-        previous = [record_from_paper(p) for p in base.papers if not p.get(S.STUB)]
+        author_ids = author_ids_by_paper(base)
+        # stubs too: a new paper, or a new reference, may be a work old papers cite
+        for nid, props in base.nodes(S.PAPER):
+            previous.append(record_from_paper(props))
+            ids = author_ids.get(nid, [])
+            if ids:  # parallel to the author list, as a loader gives them
+                previous[-1].author_ids = (ids + [{}] * len(previous[-1].authors)
+                                           )[:len(previous[-1].authors)]
     # ``records`` may be a lazy stream over large files: it is consumed once, never listed,
     # so only the merged papers stay in memory. A stream that knows its size in bytes
     # (:class:`citegraph.loaders.RecordStream`) drives the bar by bytes read.
@@ -50,7 +64,8 @@ def build_graph(
                 yield item
 
         stream = records if total is not None else counted(records)
-        index = merge_records(chain(previous, stream), fuzzy=options.fuzzy_identity)
+        index = merge_records(chain(previous, stream), fuzzy=options.fuzzy_identity,
+                              known=len(previous))
     kg = KnowledgeGraph()
     if base is not None:
         for start, end, _, props in base.edges(S.CITES):
@@ -64,9 +79,11 @@ def build_graph(
     if options.entities:
         from citegraph.graph.entities import add_entities
 
-        add_entities(kg, options.progress, options.gazetteer,
-                     embeddings=options.entity_embeddings, model=options.model,
-                     device=options.device, extractor_model=options.extractor_model)
+        kg.entity_cache = add_entities(
+            kg, options.progress, options.gazetteer, embeddings=options.entity_embeddings,
+            model=options.model, device=options.device,
+            extractor_model=options.extractor_model,
+            cache=base.entity_cache if base is not None else options.entity_cache)
     add_relationships(kg, options, base)
     return kg
 
@@ -80,8 +97,12 @@ def add_relationships(
         caches = (base.embeddings if base is not None else None, options.vector_cache)
         kg.embeddings = embed_papers(kg, options.model, options.device, caches,
                                      options.progress)
-        add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
-                             options.similarity_threshold, progress=options.progress)
+        if base is not None and base.embeddings is not None and any(base.edges(S.SIMILAR_TO)):
+            update_similarity_edges(kg, kg.embeddings, base, options.similarity_top_k,
+                                    options.similarity_threshold, progress=options.progress)
+        else:
+            add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
+                                 options.similarity_threshold, progress=options.progress)
     if options.co_mention:
         with options.progress.stage("Co-mentions") as stage:
             stage.advance(add_co_mention_edges(kg, options.min_co_mentions))

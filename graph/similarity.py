@@ -7,6 +7,7 @@ A paper keeps its ``top_k`` nearest neighbours whose cosine similarity is at lea
 
 from __future__ import annotations
 
+import numpy as np
 from citegraph.graph import schema as S
 from citegraph.graph.knn import Method, nearest_neighbours
 from citegraph.graph.model import KnowledgeGraph
@@ -37,7 +38,20 @@ def add_similarity_edges(
                 pair = (min(i, int(j)), max(i, int(j)))
                 pairs[pair] = max(pairs.get(pair, float(score)), float(score))
             stage.advance()
-    for (i, j), score in pairs.items():
+    add_scored_pairs(kg, keys, vectors.matrix[present], list(pairs))
+    return len(pairs)
+
+
+def add_scored_pairs(kg: KnowledgeGraph, keys: list[str], matrix: np.ndarray,
+                     pairs: list[tuple[int, int]]) -> None:
+    """SIMILAR_TO edges for row pairs, scored by a float64 dot product of the two rows:
+    the stored score then depends on the two papers alone, not on how a search blocked
+    its products (a full build and an append store the same value)."""
+    if not pairs:
+        return
+    rows = np.asarray(pairs, dtype=np.int64)
+    x = np.asarray(matrix, dtype=np.float64)
+    scores = np.einsum("ij,ij->i", x[rows[:, 0]], x[rows[:, 1]])
+    for (i, j), score in zip(pairs, scores.tolist(), strict=True):
         kg.add_edge(S.SIMILAR_TO, S.node_id(S.PAPER, keys[i]), S.node_id(S.PAPER, keys[j]),
                     **{S.SCORE: round(score, 4)})
-    return len(pairs)

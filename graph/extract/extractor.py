@@ -20,7 +20,7 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from citegraph.graph.extract import patterns as P
@@ -194,6 +194,32 @@ class _UnionFind:
             self.parent[rb] = ra
 
 
+@dataclass
+class Learnt:
+    """What the corpus pass learns from one paper (see :meth:`Extractor.learnt`):
+    ``names`` it introduces as ``(name, type, aliases)``, and ``long_forms`` as
+    ``(acronym key, long form)`` pairs, both in the order the paper gives them."""
+
+    names: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    long_forms: list[tuple[str, str]] = field(default_factory=list)
+
+
+def fold_learnt(learnt: Iterable[Learnt]) -> tuple[dict[str, GazEntry], dict[str, str]]:
+    """The corpus names (by key) and each acronym's majority long form, from what each
+    paper taught in corpus order: the first paper to introduce a name gives its entry, and
+    a tie between long forms goes to the one seen first."""
+    long_forms: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, GazEntry] = {}
+    for one in learnt:
+        for short, long in one.long_forms:
+            long_forms[short][long] += 1
+        for name, etype, aliases in one.names:
+            key = norm_key(name)
+            if key not in names:
+                names[key] = GazEntry(name, etype, list(aliases), corpus=True)
+    return names, {k: c.most_common(1)[0][0] for k, c in long_forms.items()}
+
+
 class Extractor:
     """Finds methods, models and benchmarks in a title and abstract.
 
@@ -226,27 +252,35 @@ class Extractor:
         one batch after the pass, so its automaton is built once per call and the pass
         is linear in papers (and what is learnt does not depend on the papers' order).
         """
-        long_forms: dict[str, Counter[str]] = defaultdict(Counter)
-        batch: dict[str, GazEntry] = {}
-        for title, abstract in papers:
-            # the hand-set weights decide here, so what the corpus learns does not depend
-            # on a model fitted to annotations
-            for ent in self.rule_entities(title, abstract):
-                for alias in ent.aliases:
-                    if alias.isupper() or (sum(c.isupper() for c in alias) >= 2
-                                           and len(alias) <= 8):
-                        long_forms[norm_key(alias)][ent.name] += 1
-                if not ent.introduced or ent.canonical is not None:
-                    continue
-                if not (P.looks_coined(ent.name) or (ent.aliases and " " in ent.name)) \
-                        or not any(c.isupper() or c.isdigit() for c in ent.name):
-                    continue  # "Long Context" is a phrase, not a name to look for elsewhere
-                key = norm_key(ent.name)
-                if key not in self.corpus.by_key and key not in batch:
-                    batch[key] = GazEntry(ent.name, ent.type, list(ent.aliases), corpus=True)
-        for entry in batch.values():
+        return self.adopt(self.learnt(title, abstract) for title, abstract in papers)
+
+    def learnt(self, title: str, abstract: str = "") -> Learnt:
+        """What one paper teaches the corpus pass: the names it introduces and the long
+        forms it pairs with acronyms. It depends on the paper alone (with an empty corpus
+        gazetteer), so a graph can keep it per paper and redo only papers that change."""
+        learnt = Learnt()
+        # the hand-set weights decide here, so what the corpus learns does not depend
+        # on a model fitted to annotations
+        for ent in self.rule_entities(title, abstract):
+            for alias in ent.aliases:
+                if alias.isupper() or (sum(c.isupper() for c in alias) >= 2
+                                       and len(alias) <= 8):
+                    learnt.long_forms.append((norm_key(alias), ent.name))
+            if not ent.introduced or ent.canonical is not None:
+                continue
+            if not (P.looks_coined(ent.name) or (ent.aliases and " " in ent.name)) \
+                    or not any(c.isupper() or c.isdigit() for c in ent.name):
+                continue  # "Long Context" is a phrase, not a name to look for elsewhere
+            learnt.names.append((ent.name, ent.type, list(ent.aliases)))
+        return learnt
+
+    def adopt(self, learnt: Iterable[Learnt]) -> int:
+        """Fold what each paper taught (in corpus order, see :func:`fold_learnt`) into the
+        corpus gazetteer and the acronyms' long forms; returns how many new names."""
+        names, self.acronyms = fold_learnt(learnt)
+        batch = [entry for key, entry in names.items() if key not in self.corpus.by_key]
+        for entry in batch:
             self.corpus.add(entry)
-        self.acronyms = {k: c.most_common(1)[0][0] for k, c in long_forms.items()}
         return len(batch)
 
     # --- one paper ---------------------------------------------------------------

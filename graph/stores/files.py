@@ -6,7 +6,9 @@ Format ``citegraph-graph`` version 2 (documented in the README):
   and per file its records, bytes and SHA-256; written last;
 - ``nodes.jsonl``: one node a line, ``{"id", "label", "properties"}``;
 - ``edges.jsonl``: one edge a line, ``{"start", "end", "key", "type", "properties"}``;
-- ``embeddings.npy`` and ``embeddings.json`` when the graph has paper embeddings.
+- ``embeddings.npy`` and ``embeddings.json`` when the graph has paper embeddings;
+- ``entities.jsonl`` when the build extracted entities: what each paper taught the corpus
+  pass and the entities found in it, so an append extracts only what changed.
 
 A save is staged and swapped in under a writer lock (:mod:`.graph_dir`), so the previous
 graph stays readable until the new one is complete. A load verifies everything it reads
@@ -113,6 +115,9 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
                 clean = PaperVectors(encoder.clean(vectors.model), encoder.clean(vectors.keys),
                                      encoder.clean(vectors.hashes), vectors.matrix)
                 files.update(clean.save(staging))
+            if kg.entity_cache is not None:
+                files[D.ENTITIES] = _write_lines(staging / D.ENTITIES, kg.entity_cache.rows(),
+                                                 encoder)
             manifest = {
                 "format": FORMAT_NAME,
                 "version": FORMAT_VERSION,
@@ -250,7 +255,18 @@ def _load_once(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
     if has_vectors:
         kg.embeddings = _read_vectors(directory, files)
         _check_vector_keys(kg, kg.embeddings, directory)
+    if files is not None and D.ENTITIES in files:
+        _read_file(directory, D.ENTITIES, files, lambda rows: _read_entity_cache(kg, rows))
     return kg, manifest
+
+
+def _read_entity_cache(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:
+    from citegraph.graph.entity_cache import EntityCache
+
+    try:
+        kg.entity_cache = EntityCache.from_rows(rows)
+    except ValueError as exc:
+        raise CorruptGraphError(str(exc)) from None
 
 
 def _read_file(directory: Path, name: str, files: dict[str, FileDigest] | None,
@@ -357,6 +373,40 @@ def load_vector_cache(directory: Path) -> PaperVectors | None:
         return _read_vectors(directory, files)
     except (CitegraphError, OSError):
         return None
+
+
+def load_base(directory: Path) -> KnowledgeGraph | None:
+    """The graph an append extends: the last complete graph in ``directory``, verified;
+    None for a new or empty directory. Graph files without a manifest (an incomplete or
+    damaged graph) are refused rather than silently replaced by the new papers alone."""
+    try:
+        D.read_current_manifest(directory)
+    except (OSError, CitegraphError):
+        found = [name for name in D.GRAPH_FILES if (directory / name).exists()]
+        if found:
+            raise StoreError(f"{directory}: holds {found[0]} but no {MANIFEST}, so not a "
+                             "complete graph; --append will not build on it (restore the "
+                             "graph, or build without --append)") from None
+        return None
+    return load_graph(directory)
+
+
+def load_build_caches(directory: Path) -> tuple[PaperVectors | None, Any]:
+    """The embeddings and the entity results (:class:`EntityCache`) of the graph in
+    ``directory``, for a rebuild to reuse; None for each that is missing or unreadable
+    (a rebuild then computes it)."""
+    entities = None
+    try:
+        _, manifest = read_manifest(directory)
+        files = manifest.get("files")
+        if files is not None and D.ENTITIES in files:
+            holder = KnowledgeGraph()
+            _read_file(directory, D.ENTITIES, files,
+                       lambda rows: _read_entity_cache(holder, rows))
+            entities = holder.entity_cache
+    except (CitegraphError, OSError):
+        entities = None
+    return load_vector_cache(directory), entities
 
 
 def _int_map(value: Any) -> bool:

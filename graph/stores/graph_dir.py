@@ -43,8 +43,10 @@ MANIFEST = "manifest.json"
 NODES = "nodes.jsonl"
 EDGES = "edges.jsonl"
 VECTORS, VECTORS_INDEX = VECTORS_FILE, VECTORS_INDEX_FILE
+#: What the entity stage found per paper (optional; see citegraph.graph.entity_cache).
+ENTITIES = "entities.jsonl"
 #: Every file a graph may hold besides its manifest; a manifest naming any other is refused.
-GRAPH_FILES = (NODES, EDGES, VECTORS, VECTORS_INDEX)
+GRAPH_FILES = (NODES, EDGES, VECTORS, VECTORS_INDEX, ENTITIES)
 
 LOCK = ".citegraph.lock"
 STAGING = ".citegraph-staging"

@@ -1,0 +1,127 @@
+"""SIMILAR_TO edges of an extended graph from the edges it had, without a corpus-wide search.
+
+A SIMILAR_TO edge joins two papers when either is among the other's ``top_k`` most similar
+papers (cosine at least ``threshold``). A paper's top list is recovered from its edges: the
+list is a subset of its edges and holds the best of them, so the ``top_k`` best-scoring
+edges (scored again from the vectors) are the list. This assumes the graph was built with
+the same ``top_k`` and ``threshold``. When papers are added:
+
+* a new paper (or one whose text changed) gets its list by an exact search over every row;
+* an old paper's list is its old list merged with the new papers that score higher, found
+  by one product of the old rows with the new rows;
+* an old paper whose list named a paper that is gone or changed is searched again in full.
+
+The edges are then the union of all lists, as in a full build. With the exact search (up to
+:data:`citegraph.graph.knn.EXACT_MAX_ROWS` rows) the result is the full build's; above it
+the full build is approximate (HNSW) and the update exact, so they may differ slightly.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+
+import numpy as np
+from citegraph.graph import schema as S
+from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.progress import SILENT, Progress
+from citegraph.graph.similarity import add_scored_pairs
+from citegraph.graph.vectors import PaperVectors
+
+#: Scores per block of a product (float32: 4 bytes each), to bound memory.
+_BLOCK_CELLS = 16_000_000
+
+TopList = list[tuple[float, str]]  # (score, neighbour key), best first
+
+
+def old_neighbours(base: KnowledgeGraph) -> dict[str, list[str]]:
+    """Each paper's SIMILAR_TO neighbours in ``base``, by paper key: its old top list is
+    the best ``top_k`` of them. They are scored again from the vectors, because the
+    edges keep scores rounded to 4 places and a tie there would not say which one the
+    full search kept."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for start, end, _, _ in base.edges(S.SIMILAR_TO):
+        a, b = base.node(start)[S.KEY], base.node(end)[S.KEY]
+        found[a].append(b)
+        found[b].append(a)
+    return found
+
+
+def _top_rows(query: np.ndarray, matrix: np.ndarray, k: int, exclude: np.ndarray | None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """For each query row, the ``k`` best rows of ``matrix`` (indices, scores), best first;
+    ``exclude[i]`` is a row of ``matrix`` query ``i`` may not pick (itself), or -1."""
+    n, m = query.shape[0], matrix.shape[0]
+    k = max(0, min(k, m - (1 if exclude is not None else 0)))
+    indices = np.full((n, k), -1, dtype=np.int64)
+    scores = np.full((n, k), -np.inf, dtype=np.float32)
+    if n == 0 or k == 0:
+        return indices, scores
+    block = max(1, _BLOCK_CELLS // max(m, 1))
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        sims = query[start:stop] @ matrix.T
+        if exclude is not None:
+            rows = np.arange(stop - start)
+            own = exclude[start:stop]
+            sims[rows[own >= 0], own[own >= 0]] = -np.inf
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top_scores = np.take_along_axis(sims, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        indices[start:stop] = np.take_along_axis(top, order, axis=1)
+        scores[start:stop] = np.take_along_axis(top_scores, order, axis=1)
+    return indices, scores
+
+
+def update_similarity_edges(
+    kg: KnowledgeGraph,
+    vectors: PaperVectors,
+    base: KnowledgeGraph,
+    top_k: int = 10,
+    threshold: float = 0.5,
+    progress: Progress = SILENT,
+) -> int:
+    """Add to ``kg`` the SIMILAR_TO edges a full build over ``vectors`` would give, reusing
+    ``base``'s edges and vectors (see the module docstring); returns how many pairs."""
+    present = [i for i, key in enumerate(vectors.keys) if kg.has_node(S.node_id(S.PAPER, key))]
+    keys = [vectors.keys[i] for i in present]
+    if len(keys) < 2 or top_k <= 0:
+        return 0
+    x = np.ascontiguousarray(vectors.matrix[present], dtype=np.float32)
+    row_of = {key: n for n, key in enumerate(keys)}
+    old_hash = dict(zip(base.embeddings.keys, base.embeddings.hashes, strict=True)) \
+        if base.embeddings is not None else {}
+    hashes = [vectors.hashes[i] for i in present]
+    kept = {key for key, h in zip(keys, hashes, strict=True) if old_hash.get(key) == h}
+    neighbours = old_neighbours(base)
+    fresh = [n for n, key in enumerate(keys) if key not in kept]
+    lists: dict[int, TopList] = {}
+    redo = list(fresh)
+    for n, key in enumerate(keys):
+        if key in kept and not all(k in kept for k in neighbours.get(key, ())):
+            redo.append(n)  # a neighbour left or changed: its successor is unknown
+    with progress.stage("Finding similar papers", len(keys)) as stage:
+        redo_rows = np.asarray(sorted(set(redo)), dtype=np.int64)
+        found, scores = _top_rows(x[redo_rows], x, top_k, redo_rows)
+        for r, row in enumerate(redo_rows.tolist()):
+            lists[row] = [(float(s), keys[j]) for j, s in zip(found[r].tolist(),
+                                                              scores[r].tolist(), strict=True)
+                          if j >= 0 and s >= threshold]
+        stage.advance(len(redo_rows))
+        new_rows = np.asarray(fresh, dtype=np.int64)
+        rest = [n for n in range(len(keys)) if n not in lists]
+        rest_rows = np.asarray(rest, dtype=np.int64)
+        cand, cand_scores = _top_rows(x[rest_rows], x[new_rows], top_k, None)
+        for r, row in enumerate(rest):
+            near = neighbours.get(keys[row], [])
+            old_scores = x[[row_of[k] for k in near]] @ x[row] if near else []
+            merged = [(float(s), k) for s, k in zip(old_scores, near, strict=True)]
+            merged += [(float(s), keys[int(new_rows[j])]) for j, s in
+                       zip(cand[r].tolist(), cand_scores[r].tolist(), strict=True)
+                       if j >= 0 and s >= threshold]
+            lists[row] = heapq.nsmallest(top_k, merged, key=lambda t: (-t[0], t[1]))
+        stage.advance(len(rest))
+    pairs = sorted({(min(row, row_of[other]), max(row, row_of[other]))
+                    for row, top in lists.items() for _, other in top})
+    add_scored_pairs(kg, keys, x, pairs)
+    return len(pairs)
