@@ -16,6 +16,7 @@ or on where its records were read, so the grouping does not depend on input orde
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -23,6 +24,8 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from citegraph.loaders.records import ID_KINDS, PaperRecord
 from rapidfuzz import fuzz, process
@@ -37,11 +40,10 @@ WINDOW = 12
 RARE_KEYS = 5
 #: Most years a preprint and its publication (or two sources' dates) lie apart.
 YEAR_TOLERANCE = 1
-#: The pair model (logistic regression over :func:`pair_features`), fitted by
-#: ``bench/train_identity_model.py`` on the Magellan train/valid splits only.
-WEIGHTS = (8.753, 0.495, -0.320, 7.207, -1.208, -0.669, 4.190, 0.311, -4.251, -4.189,
-           -0.290, -3.102, 2.316, 8.753, 1.754, -2.067, 0.822, -4.344)
-BIAS = -17.183
+#: The pair model (boosted trees over :func:`pair_features`), fitted by
+#: ``bench/train_identity_model.py`` on the Magellan train splits, its threshold chosen on
+#: the valid splits; test splits are never read there.
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "identity_model.json"
 #: Least similarity (0-100) of two spellings of one name word ("schöning", "schoning").
 NAME_SIMILARITY = 80.0
 #: Least share (0-100) of the smaller record's words (title, authors, venue) the other
@@ -60,9 +62,7 @@ REST_SIMILARITY = 65.0
 #: Least title similarity for two records of a generic title.
 GENERIC_TITLE_SCORE = 95.0
 #: Model probability that lets a title-only pair through without near-identical titles.
-SURE = 0.98
-#: Least model probability for a match (chosen on the valid splits).
-THRESHOLD = 0.85
+SURE = 0.9
 #: Titles this short (in words) are matched whole: a short title is easily contained in,
 #: or a few edits away from, a different paper's title.
 SHORT_TITLE = 4
@@ -89,6 +89,11 @@ _STOP = frozenset({
 _VENUE_WORDS = frozenset({
     "conference", "proceedings", "proc", "journal", "j", "trans", "transactions", "record",
     "sigmod", "vldb", "icde", "acm", "ieee", "international", "symposium", "workshop"})
+#: Venue words that name the kind of venue, not which one; left out of its acronym.
+_VENUE_FILLER = frozenset({
+    "proceedings", "proc", "conference", "conf", "international", "intl", "int",
+    "annual", "symposium", "workshop", "journal", "j", "trans", "transactions",
+    "st", "nd", "rd", "th", "hellip", "pages", "pp", "vol"})
 _WORD = re.compile(r"[^\W_]+")
 #: Words that number parts or sequels of a work, like digits do.
 _ORDINALS = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "first", "second",
@@ -129,6 +134,8 @@ class Features:
     extra_keys: tuple[str, ...] = ()  # identifying keys beyond ids (a cited work's locator)
     recurring: bool = False  # one source lists several papers under this title
     numbers: frozenset[str] = frozenset()  # title words that number a part or version
+    initials: tuple[str, ...] = ()  # first letters of every author name word, sorted
+    venue_keys: frozenset[str] = frozenset()  # venue words and the venue's acronym
 
     @property
     def generic(self) -> bool:
@@ -159,7 +166,8 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
     at the end of its title (where a source that runs fields together puts it)."""
     title_words = tuple(words(record.title))
     names = name_tokens(record.authors)
-    venue = frozenset(words(record.venue))
+    venue_words = words(record.venue)
+    venue = frozenset(venue_words)
     year = record.year
     if year is None and title_words and _YEAR_WORD.match(title_words[-1]):
         year = int(title_words[-1])
@@ -168,7 +176,26 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
         first_surname=surname(record.authors[0]) if record.authors else None,
         year=year, venue=venue, text=frozenset(title_words) | names | venue,
         ids=dict(record.ids), stub=record.stub, extra_keys=extra_keys,
-        numbers=_numbers(title_words))
+        numbers=_numbers(title_words), initials=_initials(record.authors),
+        venue_keys=_venue_keys(venue_words))
+
+
+def _initials(authors: Sequence[str]) -> tuple[str, ...]:
+    """First letters of every word of every author name, sorted: a source that writes
+    given names as initials, family names first, or given and family names swapped still
+    gives the same letters."""
+    return tuple(sorted(w[0] for name in authors for w in words(name)))
+
+
+def _venue_keys(venue_words: list[str]) -> frozenset[str]:
+    """Venue words that say something, and the acronym of the venue's name, so a venue
+    written out meets its abbreviation ("very large data bases" and "vldb")."""
+    content = [w for w in venue_words if w not in _STOP and w not in _VENUE_FILLER
+               and not w.isdigit()]
+    keys = set(content)
+    if len(content) >= 3:
+        keys.add("".join(w[0] for w in content))
+    return frozenset(keys)
 
 
 # --- the decision ------------------------------------------------------------------------
@@ -276,7 +303,8 @@ def _found(names: frozenset[str], text: frozenset[str]) -> int:
 FEATURE_NAMES = ("title", "exact_title", "core_title", "authors", "authors_known", "text",
                  "text_ratio", "same_year", "year_off_by_one", "years_apart",
                  "venue", "generic", "title_words", "title_set", "prefix", "both_named",
-                 "first_author", "title_x_authors")
+                 "first_author", "title_x_authors", "initials", "year_missing",
+                 "venue_keys", "containment", "length_ratio")
 
 
 def pair_features(a: Features, b: Features) -> list[float]:
@@ -295,7 +323,27 @@ def pair_features(a: Features, b: Features) -> list[float]:
         float(bool(a.names and b.names)),
         float(bool(a.first_surname) and a.first_surname == b.first_surname),
         (title_score(a, b) / 100) * (authors or 0.0),
+        _initials_agreement(a.initials, b.initials), float(dy is None),
+        _venue_agreement(a.venue_keys, b.venue_keys), _containment(a, b) / 100,
+        min(len(a.title), len(b.title)) / max(len(a.title), len(b.title), 1),
     ]
+
+
+def _initials_agreement(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Share of the shorter list's name initials the other has (as multisets), 0 when
+    either lists no authors."""
+    if not a or not b:
+        return 0.0
+    common = sum((Counter(a) & Counter(b)).values())
+    return common / min(len(a), len(b))
+
+
+def _venue_agreement(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the smaller venue's words (and acronym) the other gives, 0 when either
+    names no venue."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
 
 
 def _years_agree(a: int | None, b: int | None) -> bool:
@@ -350,7 +398,7 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
         return Evidence("title+authors", score, authors)  # one source cut the title short
     if probability is None:
         probability = same_paper_probability(pair_features(a, b))
-    if probability >= THRESHOLD:
+    if probability >= pair_model().threshold:
         return Evidence(kind, score, authors, probability)
     return None
 
@@ -396,10 +444,51 @@ def _numbers(title_words: tuple[str, ...]) -> frozenset[str]:
         and not _NOT_A_TITLE_NUMBER.match(w)))
 
 
-def same_paper_probability(x: list[float]) -> float:
-    """The pair model: logistic regression over :func:`pair_features`."""
-    z = BIAS + sum(w * v for w, v in zip(WEIGHTS, x, strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+@dataclass(frozen=True)
+class PairModel:
+    """Gradient-boosted regression trees over :func:`pair_features` (log-odds: ``init``
+    plus ``rate`` times the leaf values reached) and the least probability for a match.
+    Each tree is parallel lists: split feature (-1 at a leaf), split threshold (go left
+    when the value is at most it), left child, right child, leaf value."""
+
+    features: tuple[str, ...]
+    init: float
+    rate: float
+    trees: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...], tuple[int, ...],
+                       tuple[float, ...]], ...]
+    threshold: float
+
+    def log_odds(self, x: Sequence[float]) -> float:
+        total = 0.0
+        for feature, limit, left, right, value in self.trees:
+            node = 0
+            while feature[node] >= 0:
+                node = left[node] if x[feature[node]] <= limit[node] else right[node]
+            total += value[node]
+        return self.init + self.rate * total
+
+    @classmethod
+    def from_json(cls, data: dict) -> PairModel:
+        trees = tuple((tuple(t["feature"]), tuple(t["threshold"]), tuple(t["left"]),
+                       tuple(t["right"]), tuple(t["value"])) for t in data["trees"])
+        return cls(tuple(data["features"]), float(data["init"]), float(data["rate"]), trees,
+                   float(data["threshold"]))
+
+
+@cache
+def pair_model() -> PairModel:
+    """The fitted pair model (read once); its features must be :data:`FEATURE_NAMES`."""
+    model = PairModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    if model.features != FEATURE_NAMES:
+        raise ValueError(f"{MODEL_PATH}: fitted on other pair features; rerun "
+                         "bench/train_identity_model.py")
+    return model
+
+
+def same_paper_probability(x: Sequence[float]) -> float:
+    """The pair model's probability that two records with features ``x`` are one paper."""
+    z = pair_model().log_odds(x)
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
 # --- blocking ----------------------------------------------------------------------------
