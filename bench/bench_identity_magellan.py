@@ -57,7 +57,7 @@ def score(pairs: list[tuple[int, int, int]], a: dict[int, str], b: dict[int, str
             "f1": round(f1, 4)}
 
 
-def run(variant: str, dataset: str, fuzzy: bool) -> dict:
+def run(variant: str, dataset: str, fuzzy: bool, splits: tuple[str, ...] = SPLITS) -> dict:
     import citegraph
     from citegraph.graph.pipeline import BuildOptions
 
@@ -73,7 +73,7 @@ def run(variant: str, dataset: str, fuzzy: bool) -> dict:
     out = {"variant": variant, "dataset": dataset, "seconds": round(seconds, 2),
            "records": rows_a + rows_b, "unplaced": rows_a - len(a) + rows_b - len(b),
            "papers": sum(1 for p in kg.papers if not p.get("stub"))}
-    for split in SPLITS:
+    for split in splits:
         path = folder / f"{split}.csv"
         if not path.exists():
             out[split] = None

@@ -40,6 +40,7 @@ from citegraph.graph.matching import (
     decide,
     features,
 )
+from citegraph.graph.unionfind import UnionFind
 from citegraph.loaders.records import (
     ID_KINDS,
     PaperRecord,
@@ -64,27 +65,6 @@ _UNIONS = ("keywords", "index_terms", "affiliations", "countries")
 #: What some exports write where a paper lists no author; never an author.
 AUTHOR_PLACEHOLDERS = frozenset({"[no author name available]", "[anonymous]", "anonymous",
                                  "[no author]", "n/a"})
-
-
-class UnionFind:
-    """Disjoint sets of record numbers; a set's root is its lowest member."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> bool:
-        a, b = self.find(i), self.find(j)
-        if a == b:
-            return False
-        self.parent[max(a, b)] = min(a, b)
-        return True
 
 
 @dataclass

@@ -21,8 +21,8 @@ import math
 import re
 import unicodedata
 from array import array
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -111,20 +111,15 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(folded)
 
 
-def name_tokens(authors: Iterable[str]) -> frozenset[str]:
-    """Name words of an author list (initials left out): compared as a bag, so "Smith, J.",
-    "J. Smith", names run together by a comma, and names misplaced into another field
-    still meet."""
-    return frozenset(w for name in authors for w in words(name) if len(w) > 1)
-
-
 @dataclass
 class Features:
     """What matching compares of one record, computed once."""
 
     title: str  # folded title words joined by spaces
     title_words: tuple[str, ...]
-    names: frozenset[str]  # author name words
+    #: author name words (initials left out), compared as a bag, so "Smith, J.", "J. Smith",
+    #: names run together by a comma, and names misplaced into another field still meet
+    names: frozenset[str]
     first_surname: str | None
     year: int | None
     venue: frozenset[str]
@@ -134,7 +129,9 @@ class Features:
     extra_keys: tuple[str, ...] = ()  # identifying keys beyond ids (a cited work's locator)
     recurring: bool = False  # one source lists several papers under this title
     numbers: frozenset[str] = frozenset()  # title words that number a part or version
-    initials: tuple[str, ...] = ()  # first letters of every author name word, sorted
+    #: first letters of every author name word, sorted: a source that writes given names
+    #: as initials, or family and given names the other way round, gives the same letters
+    initials: tuple[str, ...] = ()
     venue_keys: frozenset[str] = frozenset()  # venue words and the venue's acronym
 
     @property
@@ -165,7 +162,8 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
     """The matching features of a record. A record without a year takes one written
     at the end of its title (where a source that runs fields together puts it)."""
     title_words = tuple(words(record.title))
-    names = name_tokens(record.authors)
+    author_words = [words(name) for name in record.authors]
+    names = frozenset(w for ws in author_words for w in ws if len(w) > 1)
     venue_words = words(record.venue)
     venue = frozenset(venue_words)
     year = record.year
@@ -176,15 +174,9 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
         first_surname=surname(record.authors[0]) if record.authors else None,
         year=year, venue=venue, text=frozenset(title_words) | names | venue,
         ids=dict(record.ids), stub=record.stub, extra_keys=extra_keys,
-        numbers=_numbers(title_words), initials=_initials(record.authors),
+        numbers=_numbers(title_words),
+        initials=tuple(sorted(w[0] for ws in author_words for w in ws)),
         venue_keys=_venue_keys(venue_words))
-
-
-def _initials(authors: Sequence[str]) -> tuple[str, ...]:
-    """First letters of every word of every author name, sorted: a source that writes
-    given names as initials, family names first, or given and family names swapped still
-    gives the same letters."""
-    return tuple(sorted(w[0] for name in authors for w in words(name)))
 
 
 def _venue_keys(venue_words: list[str]) -> frozenset[str]:
@@ -521,41 +513,111 @@ def document_frequencies(feats: Sequence[Features]) -> Counter[str]:
 
 def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
         tuple[int, int]]:
-    """Pairs of records sharing a blocking key, each once, as (lower, higher) index.
+    """Pairs of records sharing a blocking key that may be one paper, each once, as
+    (lower, higher) index.
 
-    A block of more than ``WINDOW + 1`` records is sorted by content (title first) and
-    each record is paired with the ``WINDOW`` after it (sorted neighbourhood), so the pairs
-    per record stay bounded however large the corpus; pairs are collected as integers and
-    de-duplicated in numpy, in memory linear in their number.
+    Every (key, record) entry is an integer pair; the entries are sorted by key and then by
+    the record's place in content order, and each record is paired with the ``WINDOW``
+    records after it in its block (sorted neighbourhood: all pairs of a block of at most
+    ``WINDOW + 1`` records), so the pairs per record stay bounded however large the corpus.
+    Pairs that :func:`decide` would reject on their first look (fuzzy: both have a title
+    but share too few words, see :data:`MIN_SHARED_WORDS`, and no identifiers on both
+    sides) are dropped here in bulk. All of it is done in numpy arrays, in time and memory
+    linear in the number of entries and pairs (and a sort).
     """
     import numpy as np
 
+    n = len(feats)
     df = document_frequencies(feats) if fuzzy else Counter()
-    blocks: dict[str, list[int]] = defaultdict(list)
+    hashes, rows, limited = array("q"), array("q"), bytearray()
     for i, f in enumerate(feats):
         for key in blocking_keys(f, df, fuzzy):
-            blocks[key].append(i)
-    n = len(feats)
-    codes = array("q")
-    for key, members in blocks.items():
-        if len(members) < 2:
-            continue
-        # identifiers always block, whatever the block's size: equal ids are one paper
-        if len(members) > MAX_BLOCK and key[:2] in ("w:", "p:", "a:", "t:"):
-            continue
-        if len(members) > WINDOW + 1:
-            members = sorted(members, key=lambda i: _content_order(feats[i]))
-        for x, i in enumerate(members):
-            for j in members[x + 1:x + 1 + WINDOW]:
-                codes.append(i * n + j if i < j else j * n + i)
-    del blocks
-    unique = np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else []
-    del codes
-    for start in range(0, len(unique), 1 << 16):
-        for code in unique[start:start + (1 << 16)].tolist():
+            hashes.append(hash(key))
+            rows.append(i)
+            # identifiers always block, whatever the block's size: equal ids are one paper
+            limited.append(key[:2] in ("w:", "p:", "a:", "t:"))
+    del df
+    if not rows:
+        return
+    _, keys = np.unique(np.frombuffer(hashes, dtype=np.int64), return_inverse=True)
+    del hashes
+    rec = np.frombuffer(rows, dtype=np.int64)
+    lim = np.frombuffer(bytes(limited), dtype=np.uint8).astype(bool)
+    sizes = np.bincount(keys)
+    keep = (sizes[keys] > 1) & ~(lim & (sizes[keys] > MAX_BLOCK))
+    keys, rec = keys[keep], rec[keep]
+    del rows, limited, lim, keep, sizes
+    order = np.lexsort((_content_ranks(feats)[rec], keys))
+    keys, rec = keys[order], rec[order]
+    del order
+    chunks = []
+    for d in range(1, WINDOW + 1):
+        same = keys[:-d] == keys[d:]
+        if not same.any():
+            break
+        i, j = rec[:-d][same], rec[d:][same]
+        chunks.append(np.minimum(i, j) * n + np.maximum(i, j))
+    del keys, rec
+    if not chunks:
+        return
+    codes = np.unique(np.concatenate(chunks))
+    del chunks
+    codes = codes[codes // n != codes % n]
+    if fuzzy:
+        codes = _worth_a_look(feats, codes)
+    for start in range(0, len(codes), 1 << 16):
+        for code in codes[start:start + (1 << 16)].tolist():
             yield divmod(code, n)
 
 
+def _content_ranks(feats: Sequence[Features]):
+    """Each record's place in content order (by what it says, never where it was read)."""
+    import numpy as np
+
+    order = sorted(range(len(feats)), key=lambda i: _content_order(feats[i]))
+    ranks = np.empty(len(feats), dtype=np.int64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(feats), dtype=np.int64)
+    return ranks
+
+
 def _content_order(f: Features) -> tuple[object, ...]:
-    """A record's place in a sorted block: by what it says, never by where it was read."""
     return (f.title, f.year or 0, sorted(f.names), sorted(f.venue))
+
+
+#: Candidate pairs checked for shared words at once (bounds the memory of the check).
+_CHUNK = 1 << 19
+
+
+def _worth_a_look(feats: Sequence[Features], codes):
+    """The pairs (codes ``i * n + j``) :func:`decide` does not reject at first look:
+    identifiers on both sides, or titles on both sides that are equal or whose records
+    share at least :data:`MIN_SHARED_WORDS` percent of the smaller one's words."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    n = len(feats)
+    vocab: dict[str, int] = {}
+    indices, indptr = array("q"), array("q", [0])
+    title_ids: dict[str, int] = {}
+    title = np.empty(n, dtype=np.int64)
+    has_ids = np.zeros(n, dtype=bool)
+    for r, f in enumerate(feats):
+        indices.extend([vocab.setdefault(w, len(vocab)) for w in f.text])
+        indptr.append(len(indices))
+        title[r] = title_ids.setdefault(f.title, len(title_ids)) if f.title else -1
+        has_ids[r] = bool(f.ids or f.extra_keys)
+    ind = np.frombuffer(indices, dtype=np.int64)
+    words = csr_matrix((np.ones(len(ind), dtype=np.int32), ind,
+                        np.frombuffer(indptr, dtype=np.int64)), shape=(n, max(len(vocab), 1)))
+    words.sort_indices()
+    size = np.diff(np.frombuffer(indptr, dtype=np.int64))
+    kept = []
+    for start in range(0, len(codes), _CHUNK):
+        chunk = codes[start:start + _CHUNK]
+        i, j = chunk // n, chunk % n
+        shared = np.asarray(words[i].multiply(words[j]).sum(axis=1)).ravel()
+        titled = (title[i] >= 0) & (title[j] >= 0)
+        ok = (has_ids[i] & has_ids[j]) | (titled & (
+            (title[i] == title[j]) | (5 * shared >= 2 * np.minimum(size[i], size[j]))))
+        kept.append(chunk[ok])
+    return np.concatenate(kept) if kept else codes
