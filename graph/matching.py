@@ -111,7 +111,7 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(folded)
 
 
-@dataclass
+@dataclass(slots=True)
 class Features:
     """What matching compares of one record, computed once."""
 
