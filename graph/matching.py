@@ -38,6 +38,12 @@ MAX_BLOCK = 1000
 WINDOW = 12
 #: Rarest title words (and rarest words of the whole record) used as blocking keys.
 RARE_KEYS = 5
+#: Least number of word keys two records share to be compared on those alone, unless one
+#: of the words is held by at most :data:`RARE_WORD_BLOCK` records (pairs sharing a title
+#: start, first author and year, or an identifier are always compared). So the pairs per
+#: record stay few however many records share a vocabulary.
+MIN_WORD_KEYS = 2
+RARE_WORD_BLOCK = 8
 #: Most years a preprint and its publication (or two sources' dates) lie apart.
 YEAR_TOLERANCE = 1
 #: The pair model (boosted trees over :func:`pair_features`), fitted by
@@ -529,45 +535,56 @@ def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
 
     n = len(feats)
     df = document_frequencies(feats) if fuzzy else Counter()
-    hashes, rows, limited = array("q"), array("q"), bytearray()
+    hashes, rows, kinds = array("q"), array("q"), bytearray()
     for i, f in enumerate(feats):
         for key in blocking_keys(f, df, fuzzy):
             hashes.append(hash(key))
             rows.append(i)
             # identifiers always block, whatever the block's size: equal ids are one paper
-            limited.append(key[:2] in ("w:", "p:", "a:", "t:"))
+            kinds.append(_WORD_KEY if key[:2] == "w:" else
+                         _LIMITED_KEY if key[:2] in ("p:", "a:", "t:") else 0)
     del df
     if not rows:
         return
     _, keys = np.unique(np.frombuffer(hashes, dtype=np.int64), return_inverse=True)
     del hashes
     rec = np.frombuffer(rows, dtype=np.int64)
-    lim = np.frombuffer(bytes(limited), dtype=np.uint8).astype(bool)
+    kind = np.frombuffer(bytes(kinds), dtype=np.uint8)
     sizes = np.bincount(keys)
-    keep = (sizes[keys] > 1) & ~(lim & (sizes[keys] > MAX_BLOCK))
-    keys, rec = keys[keep], rec[keep]
-    del rows, limited, lim, keep, sizes
+    keep = (sizes[keys] > 1) & ~((kind > 0) & (sizes[keys] > MAX_BLOCK))
+    # a word held by few records is evidence enough alone
+    kind = np.where((kind == _WORD_KEY) & (sizes[keys] <= RARE_WORD_BLOCK), 0, kind)
+    keys, rec, kind = keys[keep], rec[keep], kind[keep]
+    del rows, kinds, keep, sizes
     order = np.lexsort((_content_ranks(feats)[rec], keys))
-    keys, rec = keys[order], rec[order]
+    keys, rec, kind = keys[order], rec[order], kind[order]
     del order
-    chunks = []
+    by_words, by_other = [], []
     for d in range(1, WINDOW + 1):
         same = keys[:-d] == keys[d:]
         if not same.any():
             break
         i, j = rec[:-d][same], rec[d:][same]
-        chunks.append(np.minimum(i, j) * n + np.maximum(i, j))
-    del keys, rec
-    if not chunks:
+        code = np.minimum(i, j) * n + np.maximum(i, j)
+        word = kind[:-d][same] == _WORD_KEY
+        by_words.append(code[word])
+        by_other.append(code[~word])
+    del keys, rec, kind
+    if not by_words:
         return
-    codes = np.unique(np.concatenate(chunks))
-    del chunks
+    # a pair met under one common word only is left out: a duplicate shares several
+    words, times = np.unique(np.concatenate(by_words), return_counts=True)
+    codes = np.union1d(words[times >= MIN_WORD_KEYS], np.concatenate(by_other))
+    del by_words, by_other, words, times
     codes = codes[codes // n != codes % n]
     if fuzzy:
         codes = _worth_a_look(feats, codes)
     for start in range(0, len(codes), 1 << 16):
         for code in codes[start:start + (1 << 16)].tolist():
             yield divmod(code, n)
+
+
+_WORD_KEY, _LIMITED_KEY = 1, 2
 
 
 def _content_ranks(feats: Sequence[Features]):
@@ -596,25 +613,30 @@ def _worth_a_look(feats: Sequence[Features], codes):
     from scipy.sparse import csr_matrix
 
     n = len(feats)
+    involved = np.unique(np.concatenate((codes // n, codes % n)))
+    row_of = np.full(n, -1, dtype=np.int64)
+    row_of[involved] = np.arange(len(involved))
     vocab: dict[str, int] = {}
     indices, indptr = array("q"), array("q", [0])
     title_ids: dict[str, int] = {}
-    title = np.empty(n, dtype=np.int64)
-    has_ids = np.zeros(n, dtype=bool)
-    for r, f in enumerate(feats):
+    title = np.empty(len(involved), dtype=np.int64)
+    has_ids = np.zeros(len(involved), dtype=bool)
+    for r, record in enumerate(involved.tolist()):
+        f = feats[record]
         indices.extend([vocab.setdefault(w, len(vocab)) for w in f.text])
         indptr.append(len(indices))
         title[r] = title_ids.setdefault(f.title, len(title_ids)) if f.title else -1
         has_ids[r] = bool(f.ids or f.extra_keys)
     ind = np.frombuffer(indices, dtype=np.int64)
     words = csr_matrix((np.ones(len(ind), dtype=np.int32), ind,
-                        np.frombuffer(indptr, dtype=np.int64)), shape=(n, max(len(vocab), 1)))
+                        np.frombuffer(indptr, dtype=np.int64)),
+                       shape=(len(involved), max(len(vocab), 1)))
     words.sort_indices()
     size = np.diff(np.frombuffer(indptr, dtype=np.int64))
     kept = []
     for start in range(0, len(codes), _CHUNK):
         chunk = codes[start:start + _CHUNK]
-        i, j = chunk // n, chunk % n
+        i, j = row_of[chunk // n], row_of[chunk % n]
         shared = np.asarray(words[i].multiply(words[j]).sum(axis=1)).ravel()
         titled = (title[i] >= 0) & (title[j] >= 0)
         ok = (has_ids[i] & has_ids[j]) | (titled & (
