@@ -5,12 +5,16 @@ are compared: an identifier, one of the rarest words of the title (or of title, 
 and venue together, for records whose fields are in the wrong places), the first words of
 the title (a truncated title keeps its start), or first-author surname with year. Keys
 held by more than :data:`MAX_BLOCK` records are too common to say anything and are dropped;
-in a large block each record meets only its :data:`WINDOW` neighbours in content order.
+in a large block each record meets only its :data:`WINDOW` neighbours in content order;
+records that share only rare words must share :data:`MIN_WORD_KEYS` of them (or one held
+by few records), and pairs sharing too few words are dropped in bulk, so the pairs looked
+at one by one stay few per record however large the corpus.
 
 Each candidate pair is then decided on its evidence alone: title similarity (typos,
 truncation, words in another order, author names or venue glued onto the title), author
-overlap, year distance, venue, and contradicting identifiers, with a logistic regression
-over these features making the final call. A pair's decision never depends on other pairs
+overlap and initials, year distance, venue (and its acronym), and contradicting
+identifiers, with boosted trees over these features (:class:`PairModel`) making the final
+call. A pair's decision never depends on other pairs
 or on where its records were read, so the grouping does not depend on input order.
 """
 
@@ -526,9 +530,11 @@ def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
     the record's place in content order, and each record is paired with the ``WINDOW``
     records after it in its block (sorted neighbourhood: all pairs of a block of at most
     ``WINDOW + 1`` records), so the pairs per record stay bounded however large the corpus.
-    Pairs that :func:`decide` would reject on their first look (fuzzy: both have a title
-    but share too few words, see :data:`MIN_SHARED_WORDS`, and no identifiers on both
-    sides) are dropped here in bulk. All of it is done in numpy arrays, in time and memory
+    Pairs met only under rare-word keys need :data:`MIN_WORD_KEYS` of them, unless one of
+    the words is held by at most :data:`RARE_WORD_BLOCK` records. Pairs that
+    :func:`decide` would reject on their first look (fuzzy: both have a title but share
+    too few words, see :data:`MIN_SHARED_WORDS`, and no identifiers on both sides) are
+    dropped here in bulk. All of it is done in numpy arrays, in time and memory
     linear in the number of entries and pairs (and a sort).
     """
     import numpy as np
@@ -584,6 +590,8 @@ def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
             yield divmod(code, n)
 
 
+#: Kinds of blocking key: rare words (see :data:`MIN_WORD_KEYS`), keys dropped when held
+#: by more than :data:`MAX_BLOCK` records, and (0) identifiers, which always block.
 _WORD_KEY, _LIMITED_KEY = 1, 2
 
 
@@ -598,6 +606,7 @@ def _content_ranks(feats: Sequence[Features]):
 
 
 def _content_order(f: Features) -> tuple[object, ...]:
+    """A record's place in a sorted block: title, year, author and venue words."""
     return (f.title, f.year or 0, sorted(f.names), sorted(f.venue))
 
 
