@@ -4,7 +4,8 @@ For each dataset (Structured and Dirty variants) both tables are read as two CSV
 through citegraph's CSV loader and built with the default identity options (no entities,
 no similarity). A labelled pair counts as predicted "same" when both records land on one
 paper node; precision, recall and F1 are reported per split (train, valid, test), with
-the number of records that landed on no node (which must be 0).
+the number of records that landed on no node (which must be 0). Where the train split is a
+sample in a folder of its own (DBLP-Scholar), it is built and scored on its own tables.
 
 Thresholds were set on the train and valid splits only; test is reported, never tuned on.
 
@@ -57,11 +58,12 @@ def score(pairs: list[tuple[int, int, int]], a: dict[int, str], b: dict[int, str
             "f1": round(f1, 4)}
 
 
-def run(variant: str, dataset: str, fuzzy: bool) -> dict:
+def build(folder: Path, fuzzy: bool) -> tuple[dict[int, str], dict[int, str], dict]:
+    """Both tables of a folder built with the default options (``fuzzy`` False: the exact
+    rule): the node of each row of each table, and the counts."""
     import citegraph
     from citegraph.graph.pipeline import BuildOptions
 
-    folder = DATA / variant / dataset
     table_a, table_b = folder / "tableA.csv", folder / "tableB.csv"
     options = BuildOptions(entities=False, similarity=False, fuzzy_identity=fuzzy)
     started = time.perf_counter()
@@ -70,18 +72,30 @@ def run(variant: str, dataset: str, fuzzy: bool) -> dict:
     a, b = node_of_rows(kg, table_a), node_of_rows(kg, table_b)
     rows_a = sum(1 for _ in table_a.open(encoding="utf-8")) - 1
     rows_b = sum(1 for _ in table_b.open(encoding="utf-8")) - 1
-    out = {"variant": variant, "dataset": dataset, "seconds": round(seconds, 2),
-           "records": rows_a + rows_b, "unplaced": rows_a - len(a) + rows_b - len(b),
-           "papers": sum(1 for p in kg.papers if not p.get("stub"))}
-    for split in SPLITS:
-        path = folder / f"{split}.csv"
+    return a, b, {"seconds": round(seconds, 2), "records": rows_a + rows_b,
+                  "unplaced": rows_a - len(a) + rows_b - len(b),
+                  "papers": sum(1 for p in kg.papers if not p.get("stub"))}
+
+
+def run(variant: str, dataset: str, fuzzy: bool, splits: tuple[str, ...] = SPLITS) -> dict:
+    """Scores of each split; a train split kept in a folder of its own (a sample standing in
+    for the full split, see ``make_tables.py``) is built and scored on its own tables."""
+    folder = DATA / variant / dataset
+    a, b, counts = build(folder, fuzzy)
+    out = {"variant": variant, "dataset": dataset, **counts}
+    for split in splits:
+        where, nodes = folder, (a, b)
+        if not (folder / f"{split}.csv").exists() and (folder / split / f"{split}.csv").exists():
+            where = folder / split
+            *nodes, _ = build(where, fuzzy)
+        path = where / f"{split}.csv"
         if not path.exists():
             out[split] = None
             continue
         with path.open(encoding="utf-8") as fh:
             pairs = [(int(r["ltable_id"]), int(r["rtable_id"]), int(r["label"]))
                      for r in csv.DictReader(fh)]
-        out[split] = score(pairs, a, b)
+        out[split] = score(pairs, *nodes)
     return out
 
 

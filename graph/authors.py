@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.unionfind import LabelledSets
 from citegraph.loaders import names
 from citegraph.loaders.records import PaperRecord
 
@@ -28,22 +29,12 @@ AUTHOR_ID_PROPERTY = {"orcid": S.ORCID, "scopus": S.SCOPUS_AUTHOR_ID, "s2": S.S2
 MAX_SHARING = 50
 
 
-class _Sets:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:  # an identifier key (with ':') names the person, else the fullest name
-            keep, drop = sorted((ra, rb), key=lambda k: (":" not in k, -len(k), k))
-            self.parent[drop] = keep
+def _join(sets: LabelledSets[str], a: str, b: str) -> None:
+    """One person: an identifier key (with ':') names the person, else the fullest name."""
+    ra, rb = sets.find(a), sets.find(b)
+    if ra != rb:
+        keep, drop = sorted((ra, rb), key=lambda k: (":" not in k, -len(k), k))
+        sets.link(keep, drop)
 
 
 def _split(key: str) -> tuple[str, list[str]]:
@@ -64,7 +55,7 @@ def _compatible(a: list[str], b: list[str]) -> bool:
 
 def add_authors(kg: KnowledgeGraph, papers: list[PaperRecord], paper_ids: list[str]) -> None:
     """Author nodes and AUTHORED edges (with position) for every paper."""
-    sets = _Sets()
+    sets: LabelledSets[str] = LabelledSets()
     occurrences: list[tuple[int, int, str, str]] = []  # paper, position, name, key
     found_ids: dict[str, dict[str, str]] = defaultdict(dict)
     for p, record in enumerate(papers):
@@ -75,7 +66,7 @@ def add_authors(kg: KnowledgeGraph, papers: list[PaperRecord], paper_ids: list[s
             ids = record.author_ids[position - 1] if len(record.author_ids) >= position else {}
             id_keys = [f"{kind}:{ids[kind]}" for kind in AUTHOR_ID_PROPERTY if ids.get(kind)]
             for id_key in id_keys[1:]:
-                sets.union(id_keys[0], id_key)
+                _join(sets, id_keys[0], id_key)
             own = id_keys[0] if id_keys else key
             sets.find(own)
             for kind in AUTHOR_ID_PROPERTY:
@@ -114,7 +105,7 @@ def author_ids_by_paper(kg: KnowledgeGraph) -> dict[str, list[dict[str, str]]]:
             for paper, found in positions.items()}
 
 
-def _merge_variants(sets: _Sets, occurrences: list[tuple[int, int, str, str]]) -> None:
+def _merge_variants(sets: LabelledSets[str], occurrences: list[tuple[int, int, str, str]]) -> None:
     """Join name variants (and names to identified persons) that share a co-author."""
     by_paper: dict[int, list[str]] = defaultdict(list)
     name_of: dict[str, set[str]] = defaultdict(set)  # person -> folded names
@@ -168,4 +159,4 @@ def _merge_variants(sets: _Sets, occurrences: list[tuple[int, int, str, str]]) -
             for b in sorted(partners[a]):
                 if all(fits(b, c) for c in partners[a] - {b}) and \
                         all(fits(a, c) for c in partners[b] - {a}):
-                    sets.union(a, b)
+                    _join(sets, a, b)

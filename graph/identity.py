@@ -26,6 +26,7 @@ still find the paper.
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from citegraph.graph.matching import (
     decide,
     features,
 )
+from citegraph.graph.unionfind import UnionFind
 from citegraph.loaders.records import (
     ID_KINDS,
     PaperRecord,
@@ -64,27 +66,6 @@ _UNIONS = ("keywords", "index_terms", "affiliations", "countries")
 #: What some exports write where a paper lists no author; never an author.
 AUTHOR_PLACEHOLDERS = frozenset({"[no author name available]", "[anonymous]", "anonymous",
                                  "[no author]", "n/a"})
-
-
-class UnionFind:
-    """Disjoint sets of record numbers; a set's root is its lowest member."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> bool:
-        a, b = self.find(i), self.find(j)
-        if a == b:
-            return False
-        self.parent[max(a, b)] = min(a, b)
-        return True
 
 
 @dataclass
@@ -286,43 +267,87 @@ def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool,
            known: int = 0) -> tuple[UnionFind, dict[int, tuple[int, int, Evidence]]]:
     """Records grouped into papers; for each record joined to another, with whom and why.
 
-    Accepted pairs are joined strongest first (identifiers, then by model probability)
-    and a join that would put papers more than a year apart into one group is refused, so
-    a chain of weak links (one column's issues, year after year) cannot fold a series into
-    one paper. The order is fixed by content, so the groups do not depend on input order.
+    Accepted pairs are joined strongest first (identifiers, then by model probability).
+    A join that would put papers more than a year apart into one group is refused, so a
+    chain of weak links (one column's issues, year after year) cannot fold a series into
+    one paper; and two groups of several records are joined only if, of the pairs between
+    them that were compared, no more were rejected than accepted (a record that fits two
+    papers must not fold them into one). The order is fixed by content, so the groups do
+    not depend on input order.
     The first ``known`` records are papers already told apart: pairs of two of them are
     not decided again.
     """
+    import numpy as np
+
     _mark_recurring(recs, feats)
+    n = len(feats)
     accepted: list[tuple[float, tuple[object, ...], tuple[object, ...], int, int,
                          Evidence]] = []
+    rejected = array("q")
     for i, j in candidate_pairs(feats, fuzzy):
         if j < known:  # i < j: both are known papers
             continue
         evidence = decide(feats[i], feats[j], fuzzy)
-        if evidence is not None:
-            strength = 2.0 if evidence.title_score is None else (
-                evidence.probability if evidence.probability is not None else 1.0)
-            ci, cj = sorted((_content(recs[i]), _content(recs[j])))
-            accepted.append((-strength, ci, cj, i, j, evidence))
+        if evidence is None:
+            rejected.append(i * n + j)
+            continue
+        strength = 2.0 if evidence.title_score is None else (
+            evidence.probability if evidence.probability is not None else 1.0)
+        ci, cj = sorted((_content(recs[i]), _content(recs[j])))
+        accepted.append((-strength, ci, cj, i, j, evidence))
     accepted.sort(key=lambda t: t[:3])
-    uf = UnionFind(len(feats))
-    years: dict[int, tuple[int, int]] = {i: (f.year, f.year) for i, f in enumerate(feats)
-                                         if f.year}
+    links = _Links(np.sort(np.frombuffer(rejected, dtype=np.int64)),
+                   {i * n + j for *_, i, j, _ in accepted}, n)
+    del rejected
+    uf = UnionFind(n)
+    lo = np.array([f.year or 0 for f in feats], dtype=np.int32)
+    hi = lo.copy()
+    members: dict[int, list[int]] = {}  # root -> records, for groups of several
     joined: dict[int, tuple[int, int, Evidence]] = {}
     for _, _, _, i, j, evidence in accepted:
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
             continue
-        span = [y for r in (ri, rj) if r in years for y in years[r]]
-        by_id = evidence.title_score is None  # an identifier outweighs a year
-        if not by_id and span and max(span) - min(span) > YEAR_TOLERANCE:
-            continue
-        uf.union(ri, rj)
-        if span:
-            years[min(ri, rj)] = (min(span), max(span))
-        joined[max(ri, rj)] = (i, j, evidence)  # the later group's first record merged
+        if evidence.title_score is not None:  # an identifier outweighs a year and the rest
+            years = [y for y in (lo[ri], hi[ri], lo[rj], hi[rj]) if y]
+            if years and max(years) - min(years) > YEAR_TOLERANCE:
+                continue
+            if not links.agree(members.get(ri, [ri]), members.get(rj, [rj])):
+                continue
+        root, other = min(ri, rj), max(ri, rj)
+        uf.union(root, other)
+        years = [y for y in (lo[ri], hi[ri], lo[rj], hi[rj]) if y]
+        if years:
+            lo[root], hi[root] = min(years), max(years)
+        members[root] = members.pop(root, [root]) + members.pop(other, [other])
+        joined[other] = (i, j, evidence)  # the later group's first record merged
     return uf, joined
+
+
+class _Links:
+    """Which compared pairs were accepted and which rejected (codes ``i * n + j``)."""
+
+    #: Groups whose pairs number more than this are joined without the check (rare: the
+    #: check is for the small groups a record that fits two papers would fold together).
+    MOST_PAIRS = 400
+
+    def __init__(self, rejected, accepted: set[int], n: int) -> None:
+        self.rejected, self.accepted, self.n = rejected, accepted, n
+
+    def agree(self, a: list[int], b: list[int]) -> bool:
+        """Two groups, one of several records, may be joined: of the compared pairs
+        between them, no more were rejected than accepted."""
+        if len(a) == 1 and len(b) == 1 or len(a) * len(b) > self.MOST_PAIRS:
+            return True
+        import numpy as np
+
+        codes = np.array([min(x, y) * self.n + max(x, y) for x in a for y in b],
+                         dtype=np.int64)
+        at = np.searchsorted(self.rejected, codes)
+        found = at < len(self.rejected)
+        rejected = int((self.rejected[at[found]] == codes[found]).sum())
+        accepted = sum(1 for c in codes.tolist() if c in self.accepted)
+        return rejected <= accepted
 
 
 def _canonical_key(members: list[PaperRecord], merged: PaperRecord) -> str:

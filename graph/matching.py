@@ -5,24 +5,31 @@ are compared: an identifier, one of the rarest words of the title (or of title, 
 and venue together, for records whose fields are in the wrong places), the first words of
 the title (a truncated title keeps its start), or first-author surname with year. Keys
 held by more than :data:`MAX_BLOCK` records are too common to say anything and are dropped;
-in a large block each record meets only its :data:`WINDOW` neighbours in content order.
+in a large block each record meets only its :data:`WINDOW` neighbours in content order;
+records that share only rare words must share :data:`MIN_WORD_KEYS` of them (or one held
+by few records), and pairs sharing too few words are dropped in bulk, so the pairs looked
+at one by one stay few per record however large the corpus.
 
 Each candidate pair is then decided on its evidence alone: title similarity (typos,
 truncation, words in another order, author names or venue glued onto the title), author
-overlap, year distance, venue, and contradicting identifiers, with a logistic regression
-over these features making the final call. A pair's decision never depends on other pairs
+overlap and initials, year distance, venue (and its acronym), and contradicting
+identifiers, with boosted trees over these features (:class:`PairModel`) making the final
+call. A pair's decision never depends on other pairs
 or on where its records were read, so the grouping does not depend on input order.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 from array import array
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from citegraph.loaders.records import ID_KINDS, PaperRecord
 from rapidfuzz import fuzz, process
@@ -35,13 +42,18 @@ MAX_BLOCK = 1000
 WINDOW = 12
 #: Rarest title words (and rarest words of the whole record) used as blocking keys.
 RARE_KEYS = 5
+#: Least number of word keys two records share to be compared on those alone, unless one
+#: of the words is held by at most :data:`RARE_WORD_BLOCK` records (pairs sharing a title
+#: start, first author and year, or an identifier are always compared). So the pairs per
+#: record stay few however many records share a vocabulary.
+MIN_WORD_KEYS = 2
+RARE_WORD_BLOCK = 8
 #: Most years a preprint and its publication (or two sources' dates) lie apart.
 YEAR_TOLERANCE = 1
-#: The pair model (logistic regression over :func:`pair_features`), fitted by
-#: ``bench/train_identity_model.py`` on the Magellan train/valid splits only.
-WEIGHTS = (8.753, 0.495, -0.320, 7.207, -1.208, -0.669, 4.190, 0.311, -4.251, -4.189,
-           -0.290, -3.102, 2.316, 8.753, 1.754, -2.067, 0.822, -4.344)
-BIAS = -17.183
+#: The pair model (boosted trees over :func:`pair_features`), fitted by
+#: ``bench/train_identity_model.py`` on the Magellan train splits, its threshold chosen on
+#: the valid splits; test splits are never read there.
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "identity_model.json"
 #: Least similarity (0-100) of two spellings of one name word ("schöning", "schoning").
 NAME_SIMILARITY = 80.0
 #: Least share (0-100) of the smaller record's words (title, authors, venue) the other
@@ -60,9 +72,7 @@ REST_SIMILARITY = 65.0
 #: Least title similarity for two records of a generic title.
 GENERIC_TITLE_SCORE = 95.0
 #: Model probability that lets a title-only pair through without near-identical titles.
-SURE = 0.98
-#: Least model probability for a match (chosen on the valid splits).
-THRESHOLD = 0.85
+SURE = 0.9
 #: Titles this short (in words) are matched whole: a short title is easily contained in,
 #: or a few edits away from, a different paper's title.
 SHORT_TITLE = 4
@@ -89,6 +99,11 @@ _STOP = frozenset({
 _VENUE_WORDS = frozenset({
     "conference", "proceedings", "proc", "journal", "j", "trans", "transactions", "record",
     "sigmod", "vldb", "icde", "acm", "ieee", "international", "symposium", "workshop"})
+#: Venue words that name the kind of venue, not which one; left out of its acronym.
+_VENUE_FILLER = frozenset({
+    "proceedings", "proc", "conference", "conf", "international", "intl", "int",
+    "annual", "symposium", "workshop", "journal", "j", "trans", "transactions",
+    "st", "nd", "rd", "th", "hellip", "pages", "pp", "vol"})
 _WORD = re.compile(r"[^\W_]+")
 #: Words that number parts or sequels of a work, like digits do.
 _ORDINALS = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "first", "second",
@@ -106,20 +121,15 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(folded)
 
 
-def name_tokens(authors: Iterable[str]) -> frozenset[str]:
-    """Name words of an author list (initials left out): compared as a bag, so "Smith, J.",
-    "J. Smith", names run together by a comma, and names misplaced into another field
-    still meet."""
-    return frozenset(w for name in authors for w in words(name) if len(w) > 1)
-
-
-@dataclass
+@dataclass(slots=True)
 class Features:
     """What matching compares of one record, computed once."""
 
     title: str  # folded title words joined by spaces
     title_words: tuple[str, ...]
-    names: frozenset[str]  # author name words
+    #: author name words (initials left out), compared as a bag, so "Smith, J.", "J. Smith",
+    #: names run together by a comma, and names misplaced into another field still meet
+    names: frozenset[str]
     first_surname: str | None
     year: int | None
     venue: frozenset[str]
@@ -129,6 +139,10 @@ class Features:
     extra_keys: tuple[str, ...] = ()  # identifying keys beyond ids (a cited work's locator)
     recurring: bool = False  # one source lists several papers under this title
     numbers: frozenset[str] = frozenset()  # title words that number a part or version
+    #: first letters of every author name word, sorted: a source that writes given names
+    #: as initials, or family and given names the other way round, gives the same letters
+    initials: tuple[str, ...] = ()
+    venue_keys: frozenset[str] = frozenset()  # venue words and the venue's acronym
 
     @property
     def generic(self) -> bool:
@@ -158,8 +172,10 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
     """The matching features of a record. A record without a year takes one written
     at the end of its title (where a source that runs fields together puts it)."""
     title_words = tuple(words(record.title))
-    names = name_tokens(record.authors)
-    venue = frozenset(words(record.venue))
+    author_words = [words(name) for name in record.authors]
+    names = frozenset(w for ws in author_words for w in ws if len(w) > 1)
+    venue_words = words(record.venue)
+    venue = frozenset(venue_words)
     year = record.year
     if year is None and title_words and _YEAR_WORD.match(title_words[-1]):
         year = int(title_words[-1])
@@ -168,7 +184,20 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
         first_surname=surname(record.authors[0]) if record.authors else None,
         year=year, venue=venue, text=frozenset(title_words) | names | venue,
         ids=dict(record.ids), stub=record.stub, extra_keys=extra_keys,
-        numbers=_numbers(title_words))
+        numbers=_numbers(title_words),
+        initials=tuple(sorted(w[0] for ws in author_words for w in ws)),
+        venue_keys=_venue_keys(venue_words))
+
+
+def _venue_keys(venue_words: list[str]) -> frozenset[str]:
+    """Venue words that say something, and the acronym of the venue's name, so a venue
+    written out meets its abbreviation ("very large data bases" and "vldb")."""
+    content = [w for w in venue_words if w not in _STOP and w not in _VENUE_FILLER
+               and not w.isdigit()]
+    keys = set(content)
+    if len(content) >= 3:
+        keys.add("".join(w[0] for w in content))
+    return frozenset(keys)
 
 
 # --- the decision ------------------------------------------------------------------------
@@ -276,7 +305,8 @@ def _found(names: frozenset[str], text: frozenset[str]) -> int:
 FEATURE_NAMES = ("title", "exact_title", "core_title", "authors", "authors_known", "text",
                  "text_ratio", "same_year", "year_off_by_one", "years_apart",
                  "venue", "generic", "title_words", "title_set", "prefix", "both_named",
-                 "first_author", "title_x_authors")
+                 "first_author", "title_x_authors", "initials", "year_missing",
+                 "venue_keys", "containment", "length_ratio")
 
 
 def pair_features(a: Features, b: Features) -> list[float]:
@@ -295,7 +325,27 @@ def pair_features(a: Features, b: Features) -> list[float]:
         float(bool(a.names and b.names)),
         float(bool(a.first_surname) and a.first_surname == b.first_surname),
         (title_score(a, b) / 100) * (authors or 0.0),
+        _initials_agreement(a.initials, b.initials), float(dy is None),
+        _venue_agreement(a.venue_keys, b.venue_keys), _containment(a, b) / 100,
+        min(len(a.title), len(b.title)) / max(len(a.title), len(b.title), 1),
     ]
+
+
+def _initials_agreement(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Share of the shorter list's name initials the other has (as multisets), 0 when
+    either lists no authors."""
+    if not a or not b:
+        return 0.0
+    common = sum((Counter(a) & Counter(b)).values())
+    return common / min(len(a), len(b))
+
+
+def _venue_agreement(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the smaller venue's words (and acronym) the other gives, 0 when either
+    names no venue."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
 
 
 def _years_agree(a: int | None, b: int | None) -> bool:
@@ -350,7 +400,7 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
         return Evidence("title+authors", score, authors)  # one source cut the title short
     if probability is None:
         probability = same_paper_probability(pair_features(a, b))
-    if probability >= THRESHOLD:
+    if probability >= pair_model().threshold:
         return Evidence(kind, score, authors, probability)
     return None
 
@@ -396,10 +446,51 @@ def _numbers(title_words: tuple[str, ...]) -> frozenset[str]:
         and not _NOT_A_TITLE_NUMBER.match(w)))
 
 
-def same_paper_probability(x: list[float]) -> float:
-    """The pair model: logistic regression over :func:`pair_features`."""
-    z = BIAS + sum(w * v for w, v in zip(WEIGHTS, x, strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+@dataclass(frozen=True)
+class PairModel:
+    """Gradient-boosted regression trees over :func:`pair_features` (log-odds: ``init``
+    plus ``rate`` times the leaf values reached) and the least probability for a match.
+    Each tree is parallel lists: split feature (-1 at a leaf), split threshold (go left
+    when the value is at most it), left child, right child, leaf value."""
+
+    features: tuple[str, ...]
+    init: float
+    rate: float
+    trees: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...], tuple[int, ...],
+                       tuple[float, ...]], ...]
+    threshold: float
+
+    def log_odds(self, x: Sequence[float]) -> float:
+        total = 0.0
+        for feature, limit, left, right, value in self.trees:
+            node = 0
+            while feature[node] >= 0:
+                node = left[node] if x[feature[node]] <= limit[node] else right[node]
+            total += value[node]
+        return self.init + self.rate * total
+
+    @classmethod
+    def from_json(cls, data: dict) -> PairModel:
+        trees = tuple((tuple(t["feature"]), tuple(t["threshold"]), tuple(t["left"]),
+                       tuple(t["right"]), tuple(t["value"])) for t in data["trees"])
+        return cls(tuple(data["features"]), float(data["init"]), float(data["rate"]), trees,
+                   float(data["threshold"]))
+
+
+@cache
+def pair_model() -> PairModel:
+    """The fitted pair model (read once); its features must be :data:`FEATURE_NAMES`."""
+    model = PairModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    if model.features != FEATURE_NAMES:
+        raise ValueError(f"{MODEL_PATH}: fitted on other pair features; rerun "
+                         "bench/train_identity_model.py")
+    return model
+
+
+def same_paper_probability(x: Sequence[float]) -> float:
+    """The pair model's probability that two records with features ``x`` are one paper."""
+    z = pair_model().log_odds(x)
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
 # --- blocking ----------------------------------------------------------------------------
@@ -432,41 +523,132 @@ def document_frequencies(feats: Sequence[Features]) -> Counter[str]:
 
 def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
         tuple[int, int]]:
-    """Pairs of records sharing a blocking key, each once, as (lower, higher) index.
+    """Pairs of records sharing a blocking key that may be one paper, each once, as
+    (lower, higher) index.
 
-    A block of more than ``WINDOW + 1`` records is sorted by content (title first) and
-    each record is paired with the ``WINDOW`` after it (sorted neighbourhood), so the pairs
-    per record stay bounded however large the corpus; pairs are collected as integers and
-    de-duplicated in numpy, in memory linear in their number.
+    Every (key, record) entry is an integer pair; the entries are sorted by key and then by
+    the record's place in content order, and each record is paired with the ``WINDOW``
+    records after it in its block (sorted neighbourhood: all pairs of a block of at most
+    ``WINDOW + 1`` records), so the pairs per record stay bounded however large the corpus.
+    Pairs met only under rare-word keys need :data:`MIN_WORD_KEYS` of them, unless one of
+    the words is held by at most :data:`RARE_WORD_BLOCK` records. Pairs that
+    :func:`decide` would reject on their first look (fuzzy: both have a title but share
+    too few words, see :data:`MIN_SHARED_WORDS`, and no identifiers on both sides) are
+    dropped here in bulk. All of it is done in numpy arrays, in time and memory
+    linear in the number of entries and pairs (and a sort).
     """
     import numpy as np
 
+    n = len(feats)
     df = document_frequencies(feats) if fuzzy else Counter()
-    blocks: dict[str, list[int]] = defaultdict(list)
+    hashes, rows, kinds = array("q"), array("q"), bytearray()
     for i, f in enumerate(feats):
         for key in blocking_keys(f, df, fuzzy):
-            blocks[key].append(i)
-    n = len(feats)
-    codes = array("q")
-    for key, members in blocks.items():
-        if len(members) < 2:
-            continue
-        # identifiers always block, whatever the block's size: equal ids are one paper
-        if len(members) > MAX_BLOCK and key[:2] in ("w:", "p:", "a:", "t:"):
-            continue
-        if len(members) > WINDOW + 1:
-            members = sorted(members, key=lambda i: _content_order(feats[i]))
-        for x, i in enumerate(members):
-            for j in members[x + 1:x + 1 + WINDOW]:
-                codes.append(i * n + j if i < j else j * n + i)
-    del blocks
-    unique = np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else []
-    del codes
-    for start in range(0, len(unique), 1 << 16):
-        for code in unique[start:start + (1 << 16)].tolist():
+            hashes.append(hash(key))
+            rows.append(i)
+            # identifiers always block, whatever the block's size: equal ids are one paper
+            kinds.append(_WORD_KEY if key[:2] == "w:" else
+                         _LIMITED_KEY if key[:2] in ("p:", "a:", "t:") else 0)
+    del df
+    if not rows:
+        return
+    _, keys = np.unique(np.frombuffer(hashes, dtype=np.int64), return_inverse=True)
+    del hashes
+    rec = np.frombuffer(rows, dtype=np.int64)
+    kind = np.frombuffer(bytes(kinds), dtype=np.uint8)
+    sizes = np.bincount(keys)
+    keep = (sizes[keys] > 1) & ~((kind > 0) & (sizes[keys] > MAX_BLOCK))
+    # a word held by few records is evidence enough alone
+    kind = np.where((kind == _WORD_KEY) & (sizes[keys] <= RARE_WORD_BLOCK), 0, kind)
+    keys, rec, kind = keys[keep], rec[keep], kind[keep]
+    del rows, kinds, keep, sizes
+    order = np.lexsort((_content_ranks(feats)[rec], keys))
+    keys, rec, kind = keys[order], rec[order], kind[order]
+    del order
+    by_words, by_other = [], []
+    for d in range(1, WINDOW + 1):
+        same = keys[:-d] == keys[d:]
+        if not same.any():
+            break
+        i, j = rec[:-d][same], rec[d:][same]
+        code = np.minimum(i, j) * n + np.maximum(i, j)
+        word = kind[:-d][same] == _WORD_KEY
+        by_words.append(code[word])
+        by_other.append(code[~word])
+    del keys, rec, kind
+    if not by_words:
+        return
+    # a pair met under one common word only is left out: a duplicate shares several
+    words, times = np.unique(np.concatenate(by_words), return_counts=True)
+    codes = np.union1d(words[times >= MIN_WORD_KEYS], np.concatenate(by_other))
+    del by_words, by_other, words, times
+    codes = codes[codes // n != codes % n]
+    if fuzzy:
+        codes = _worth_a_look(feats, codes)
+    for start in range(0, len(codes), 1 << 16):
+        for code in codes[start:start + (1 << 16)].tolist():
             yield divmod(code, n)
 
 
+#: Kinds of blocking key: rare words (see :data:`MIN_WORD_KEYS`), keys dropped when held
+#: by more than :data:`MAX_BLOCK` records, and (0) identifiers, which always block.
+_WORD_KEY, _LIMITED_KEY = 1, 2
+
+
+def _content_ranks(feats: Sequence[Features]):
+    """Each record's place in content order (by what it says, never where it was read)."""
+    import numpy as np
+
+    order = sorted(range(len(feats)), key=lambda i: _content_order(feats[i]))
+    ranks = np.empty(len(feats), dtype=np.int64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(feats), dtype=np.int64)
+    return ranks
+
+
 def _content_order(f: Features) -> tuple[object, ...]:
-    """A record's place in a sorted block: by what it says, never by where it was read."""
+    """A record's place in a sorted block: title, year, author and venue words."""
     return (f.title, f.year or 0, sorted(f.names), sorted(f.venue))
+
+
+#: Candidate pairs checked for shared words at once (bounds the memory of the check).
+_CHUNK = 1 << 19
+
+
+def _worth_a_look(feats: Sequence[Features], codes):
+    """The pairs (codes ``i * n + j``) :func:`decide` does not reject at first look:
+    identifiers on both sides, or titles on both sides that are equal or whose records
+    share at least :data:`MIN_SHARED_WORDS` percent of the smaller one's words."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    n = len(feats)
+    involved = np.unique(np.concatenate((codes // n, codes % n)))
+    row_of = np.full(n, -1, dtype=np.int64)
+    row_of[involved] = np.arange(len(involved))
+    vocab: dict[str, int] = {}
+    indices, indptr = array("q"), array("q", [0])
+    title_ids: dict[str, int] = {}
+    title = np.empty(len(involved), dtype=np.int64)
+    has_ids = np.zeros(len(involved), dtype=bool)
+    for r, record in enumerate(involved.tolist()):
+        f = feats[record]
+        indices.extend([vocab.setdefault(w, len(vocab)) for w in f.text])
+        indptr.append(len(indices))
+        title[r] = title_ids.setdefault(f.title, len(title_ids)) if f.title else -1
+        has_ids[r] = bool(f.ids or f.extra_keys)
+    ind = np.frombuffer(indices, dtype=np.int64)
+    words = csr_matrix((np.ones(len(ind), dtype=np.int32), ind,
+                        np.frombuffer(indptr, dtype=np.int64)),
+                       shape=(len(involved), max(len(vocab), 1)))
+    words.sort_indices()
+    size = np.diff(np.frombuffer(indptr, dtype=np.int64))
+    kept = []
+    for start in range(0, len(codes), _CHUNK):
+        chunk = codes[start:start + _CHUNK]
+        i, j = row_of[chunk // n], row_of[chunk % n]
+        shared = np.asarray(words[i].multiply(words[j]).sum(axis=1)).ravel()
+        titled = (title[i] >= 0) & (title[j] >= 0)
+        ok = (has_ids[i] & has_ids[j]) | (titled & (
+            (title[i] == title[j]) | (5 * shared >= 2 * np.minimum(size[i], size[j]))))
+        kept.append(chunk[ok])
+    return np.concatenate(kept) if kept else codes

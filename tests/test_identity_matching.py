@@ -117,3 +117,53 @@ def test_every_record_lands_on_a_node_with_its_provenance():
     counts = index.report.file_counts()
     assert sum(row["created"] for row in counts) == len(index.papers)
     assert sum(row["created"] + row["merged"] for row in counts) == len(records)
+
+
+def test_bulk_word_filter_drops_only_pairs_the_decision_rejects():
+    from citegraph.graph import matching
+
+    feats = [matching.features(r) for r in _magellan_records(400)]
+    filtered = set(matching.candidate_pairs(feats))
+    keep_all = matching._worth_a_look
+    matching._worth_a_look = lambda feats, codes: codes
+    try:
+        unfiltered = set(matching.candidate_pairs(feats))
+    finally:
+        matching._worth_a_look = keep_all
+    assert filtered < unfiltered  # the filter does drop pairs
+    dropped = unfiltered - filtered
+    assert all(matching.decide(feats[i], feats[j]) is None for i, j in dropped)
+    assert any(matching.decide(feats[i], feats[j]) for i, j in filtered)
+
+
+def test_pair_model_scores_a_reprint_high_and_a_related_paper_low():
+    from citegraph.graph import matching
+
+    paper = matching.features(rec("Answering queries using views: a survey",
+                                  authors=["A. Halevy"], year=2001, venue="VLDB J."))
+    reprint = matching.features(rec("Answering queries using views : a survey",
+                                    authors=["Alon Y. Halevy"], year=2001,
+                                    venue="The VLDB Journal"))
+    related = matching.features(rec("Answering recursive queries using views",
+                                    authors=["O. Duschka", "M. Genesereth"], year=1997))
+    model = matching.pair_model()
+    assert model.features == matching.FEATURE_NAMES
+    high = matching.same_paper_probability(matching.pair_features(paper, reprint))
+    low = matching.same_paper_probability(matching.pair_features(paper, related))
+    assert high > model.threshold > low
+
+
+def test_a_record_that_fits_two_versions_does_not_fold_them_into_one():
+    """A conference paper and its journal version (same authors, related titles), each
+    listed by two sources, and a third listing whose title fits both: it joins one, and
+    the two versions stay apart because their own records reject each other."""
+    authors = {"authors": ["H. Liefke", "D. Suciu"], "year": 2000}
+    conference = [rec("XMill: an efficient compressor for XML data", source=s, line="1",
+                      venue="SIGMOD Conference", **authors) for s in ("dblp", "scholar")]
+    journal = [rec("An extensible compressor for XML data", source=s, line="2",
+                   venue="SIGMOD Record", **authors) for s in ("dblp", "scholar")]
+    bridge = rec("An efficient compressor for XML data", source="scholar", line="3",
+                 authors=["H Liefke", "D Suciu"])
+    found = groups(merge_records(conference + journal + [bridge]))
+    assert {"dblp:2", "scholar:2"} in [set(g) for g in found]
+    assert len(found) == 2
