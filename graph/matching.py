@@ -396,6 +396,8 @@ def decide(a: Features, b: Features, fuzzy: bool = True) -> Evidence | None:
             return None
     if a.names and b.names and best < TITLE_LEAST:
         return None  # the same people write related papers: the titles must agree too
+    if best < TITLE_LEAST and min(len(a.title_words), len(b.title_words)) < SHORT_TITLE:
+        return None  # a title of a few words (often a name parsed as one) must agree itself
     if (authors or 0) >= 0.5 and _years_agree(a.year, b.year) and _title_is_prefix(a, b):
         return Evidence("title+authors", score, authors)  # one source cut the title short
     if probability is None:

@@ -167,3 +167,17 @@ def test_a_record_that_fits_two_versions_does_not_fold_them_into_one():
     found = groups(merge_records(conference + journal + [bridge]))
     assert {"dblp:2", "scholar:2"} in [set(g) for g in found]
     assert len(found) == 2
+
+
+def test_a_name_parsed_as_a_title_does_not_match_a_paper_by_that_author():
+    """A free-text reference cut after its first author ("Colonna S") gives a two-word
+    title; sharing a surname with a real paper's author is no evidence they are one."""
+    from citegraph.graph import matching
+
+    name_only = matching.features(rec("Colonna S", stub=True))
+    paper = matching.features(rec("The multifaceted biology of plasmacytoid dendritic cells",
+                                  authors=["M. Colonna"], year=2015, stub=True))
+    assert matching.decide(name_only, paper) is None
+    assert matching.decide(paper, name_only) is None
+    same = matching.features(rec("Colonna S", stub=True, year=2015))
+    assert matching.decide(name_only, same) is not None  # equal short titles still agree
