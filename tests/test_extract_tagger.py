@@ -80,8 +80,8 @@ MIXED = {"title": "Zorbnet: Sparse Routing for Language Models",
 
 
 def test_trained_model_carries_its_tagger_and_finds_unseen_lower_case_names():
-    model = train_on(_papers(TECHNIQUES) * 2 + [MIXED])
-    assert model.tagger is not None
+    model = train_on(_papers(TECHNIQUES) * 2 + [MIXED], tagger=True)
+    assert model.tagger is not None and model.to_json()["version"] == 2
     again = ExtractorModel.from_json(model.to_json())
     assert again.tagger is not None and again.tagger.data == model.tagger.data
     extractor = Extractor(model=again)

@@ -20,7 +20,8 @@ from citegraph.errors import (
 from citegraph.graph.extract.tagger import SpanTagger
 
 FORMAT = "citegraph-extractor-model"
-VERSION = 2
+VERSION = 2  # version 2 adds the optional sequence tagger; version 1 files still load
+READABLE = (1, 2)
 SHIPPED = "extractor_model.json"
 
 
@@ -99,13 +100,15 @@ class ExtractorModel:
             introduced
 
     def to_json(self) -> dict:
-        return {"format": FORMAT, "version": VERSION, "trained_on": self.trained_on or {},
+        data = {"format": FORMAT, "version": 1, "trained_on": self.trained_on or {},
                 "keep_threshold": self.keep_threshold,
                 "rule_keep_threshold": self.rule_keep_threshold,
                 "introduced_threshold": self.introduced_threshold,
                 "keep": self.keep.to_json(), "introduced": self.introduced.to_json(),
-                "type": self.type.to_json(),
-                "tagger": self.tagger.to_json() if self.tagger is not None else None}
+                "type": self.type.to_json()}
+        if self.tagger is not None:
+            data.update(version=VERSION, tagger=self.tagger.to_json())
+        return data
 
     def save(self, path: str | Path) -> None:
         from citegraph.atomic import write_text_atomic
@@ -117,9 +120,10 @@ class ExtractorModel:
     def from_json(cls, data: dict, where: str = "model") -> ExtractorModel:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ModelError(f"{where}: not a {FORMAT} file")
-        if data.get("version") != VERSION:
-            raise ModelError(f"{where}: model version {data.get('version')} is not "
-                             f"{VERSION}; retrain it with citegraph train-extractor")
+        if data.get("version") not in READABLE:
+            raise ModelError(f"{where}: model version {data.get('version')} is not one of "
+                             f"{', '.join(map(str, READABLE))}; retrain it with "
+                             "citegraph train-extractor")
         try:
             return cls(LinearHead.from_json(data["keep"]),
                        LinearHead.from_json(data["introduced"]),
