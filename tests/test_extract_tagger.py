@@ -91,3 +91,25 @@ def test_trained_model_carries_its_tagger_and_finds_unseen_lower_case_names():
     # the corpus pass decides by the hand-set weights alone, without the tagger
     assert "pebble mixing" not in {e.name for e in extractor.rule_entities(
         "A study", SENTENCES[0][0].format("pebble mixing"))}
+
+
+def test_cli_trains_a_tagger_model_and_extracts_with_it(tmp_path):
+    import json
+
+    from citegraph.cli import app
+    from typer.testing import CliRunner
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(p) + "\n" for p in _papers(TECHNIQUES) * 2 + [MIXED]),
+                    encoding="utf-8")
+    model = tmp_path / "model.json"
+    result = CliRunner().invoke(app, ["train-extractor", str(gold), "--tagger", "-o", str(model)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(model.read_text(encoding="utf-8"))
+    assert data["version"] == 2 and data["trained_on"]["tagger"] is True
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["extract", str(gold), "-o", str(out),
+                                      "--extractor-model", str(model)])
+    assert result.exit_code == 0, result.output
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert "wobble pooling" in {e["name"] for e in first["entities"]}
