@@ -217,6 +217,8 @@ class Extractor:
             self.model = model
         else:
             self.model = load_model(model)
+        if self.model is not None:
+            self.model.prepare()
         # the sequence tagger that proposes spans and scores every candidate's tokens
         self.tagger: SpanTagger | None = self.model.tagger if self.model else None
         self.corpus = Gazetteer(exact_case=True)

@@ -63,9 +63,8 @@ class ExtractorModel:
     tagger: SpanTagger | None = None
     _table: tuple | None = field(default=None, repr=False, compare=False)
 
-    def _scores(self, feats: dict[str, float]) -> list[float]:
-        """The keep, introduced and per-type scores in one product: every head's weights
-        as one matrix (a row per feature name, built on first use)."""
+    def prepare(self) -> None:
+        """Build the scoring table now (numpy and the weight matrix), not on first use."""
         import numpy as np
 
         if self._table is None:
@@ -76,6 +75,13 @@ class ExtractorModel:
                               ).reshape(len(names), len(rows))
             bias = np.array([b for h in heads for b in h.intercepts])
             self._table = ({n: i for i, n in enumerate(names)}, matrix, bias)
+
+    def _scores(self, feats: dict[str, float]) -> list[float]:
+        """The keep, introduced and per-type scores in one product: every head's weights
+        as one matrix with a row per feature name."""
+        import numpy as np
+
+        self.prepare()
         index, matrix, bias = self._table
         get = index.get
         cols, values = [], []
