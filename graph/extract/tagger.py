@@ -101,7 +101,8 @@ def gold_labels(doc: str, toks: Sequence[tuple[int, int]],
 
 class Tagged:
     """What the tagger said of one paper: its spans, and on request the probability that
-    tokens belong to an entity (marginals are read only for the tokens asked about)."""
+    tokens belong to an entity (marginals are read only for the tokens asked about, so
+    ask before the same tagger tags another paper)."""
 
     def __init__(self, tagger: pycrfsuite.Tagger, toks: list[tuple[int, int]],
                  labels: list[str]) -> None:

@@ -16,11 +16,15 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citegraph.errors import CitegraphError
 from citegraph.graph.extract.features import TYPES, feature_names, features
 from citegraph.graph.extract.learned import ExtractorModel, LinearHead
 from citegraph.graph.extract.tagger import SpanTagger, gold_labels, train_tagger
+
+if TYPE_CHECKING:
+    from citegraph.graph.extract.extractor import Extractor
 
 #: inverse regularisation strength of the three heads (chosen by cross-validation)
 C_KEEP, C_TYPE, C_INTRO = 0.5, 1.0, 0.5
@@ -76,8 +80,8 @@ def _inner_folds(papers: Sequence[dict]) -> list[int]:
             for p in papers]
 
 
-def fit_taggers(extractor, papers: Sequence[dict]) -> tuple[SpanTagger,
-                                                             list[SpanTagger | None]]:
+def fit_taggers(extractor: Extractor, papers: Sequence[dict]) -> tuple[
+        SpanTagger, list[SpanTagger | None]]:
     """The tagger fitted on all ``papers``, and per paper one fitted without its fold
     (None when the other folds hold no paper).
 
