@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 TARGET = 1000  # abstracts per second of CPU time
+ROUNDS = 3  # alternating timing rounds per extractor
 REPO = Path(__file__).resolve().parents[1]
 #: the last revision with the hand-weighted extractor (before the learned decision)
 BASELINE = "855b12c"
@@ -65,7 +66,8 @@ def baseline_extract(rev: str, workdir: Path) -> Callable[[str, str], list]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=[str(SEEDS)])
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=6.0,
+                        help="timing per extractor, split into alternating rounds")
     parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
     parser.add_argument("--model", action="append", default=[], type=Path,
                         help="also time the extractor with this model file (repeatable)")
@@ -84,7 +86,14 @@ def main() -> None:
             from citegraph.graph.extract.extractor import Extractor
 
             runs[f"model {path.name}"] = Extractor(model=path).extract
-        results = {name: rate(fn, papers, args.seconds) for name, fn in runs.items()}
+        # rounds alternate between the extractors and each keeps its best round: whichever
+        # runs first or second in a process is otherwise favoured by some 10%
+        results: dict[str, tuple[float, float, float]] = {}
+        for _ in range(ROUNDS):
+            for name, fn in runs.items():
+                got = rate(fn, papers, args.seconds / ROUNDS)
+                if name not in results or got[0] > results[name][0]:
+                    results[name] = got
     for name, (cpu_rate, wall_rate, per) in results.items():
         print(f"{name:20s} {cpu_rate:7,.0f} abstracts/s of CPU time ({wall_rate:,.0f}/s wall "
               f"clock), {per:.1f} entities each")
