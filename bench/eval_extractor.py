@@ -7,7 +7,7 @@ typed and introduced precision/recall/F1 per fold, per source (example corpus, i
 papers whose title is in ``shared/seeds``, against papers from other venues) and overall,
 and a table of how many papers each signal fires on and how precise its candidates are.
 
-    python bench/eval_extractor.py [--folds 5] [GOLD.jsonl ...]
+    python bench/eval_extractor.py [--folds 5] [--tagger] [GOLD.jsonl ...]
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def _as_gold(papers: list[dict]) -> dict:
     return {scorer.norm(p["title"]): p["entities"] for p in papers}
 
 
-def cross_validate(papers: list[dict], k: int,
-                   rules: bool = False) -> tuple[dict, list[str]]:
+def cross_validate(papers: list[dict], k: int, rules: bool = False,
+                   tagger: bool = False) -> tuple[dict, list[str]]:
     """Held-out predictions of every paper (``norm title -> entities``) and the report."""
     from citegraph.graph.extract.extractor import Extractor
     from citegraph.graph.extract.train import train_on
@@ -78,7 +78,8 @@ def cross_validate(papers: list[dict], k: int,
     for f in range(k):
         train = [p for p, g in zip(papers, folds, strict=True) if g != f]
         test = [p for p, g in zip(papers, folds, strict=True) if g == f]
-        extractor = Extractor(rules_only=True) if rules else Extractor(model=train_on(train))
+        extractor = Extractor(rules_only=True) if rules else \
+            Extractor(model=train_on(train, tagger=tagger))
         extractor.learn((p["title"], p["abstract"]) for p in test)
         for p in test:
             predicted[scorer.norm(p["title"])] = [
@@ -120,13 +121,16 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--rules", action="store_true",
                         help="score the hand-set signal weights instead (no training)")
+    parser.add_argument("--tagger", action="store_true",
+                        help="fit the sequence tagger too (inside each fold)")
     args = parser.parse_args()
 
     from citegraph.graph.extract.train import read_gold
 
     scorer = _scorer()
     papers = read_gold(args.gold)
-    predicted, lines = cross_validate(papers, args.folds, rules=args.rules)
+    predicted, lines = cross_validate(papers, args.folds, rules=args.rules,
+                                     tagger=args.tagger)
     print(f"{args.folds}-fold cross-validation over {len(papers)} papers, grouped by paper")
     print("\n".join(lines))
     seeds = _seed_text()

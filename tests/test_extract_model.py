@@ -32,7 +32,9 @@ PAPERS = [
 def test_shipped_model_loads_and_is_json():
     model = load_model()
     data = model.to_json()
+    # the shipped model has no sequence tagger, so it stays a version 1 file
     assert data["format"] == "citegraph-extractor-model" and data["version"] == 1
+    assert model.tagger is None and "tagger" not in data
     assert data["keep"]["weights"][0] and set(data["type"]["classes"]) == {
         "method", "model", "benchmark"}
 

@@ -31,6 +31,7 @@ from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text
 from citegraph.graph.extract.learned import ExtractorModel, load_model
 from citegraph.graph.extract.phrases import caps_runs
 from citegraph.graph.extract.resolve import entity_key, model_family
+from citegraph.graph.extract.tagger import SpanTagger, sequence_features, token_index, tokenize
 from citegraph.graph.extract.text import (
     bounded,
     clean_text,
@@ -175,6 +176,8 @@ class Mention:
     key: str = ""
     family: str | None = None
     list_hint: str | None = None
+    crf: float = 0.0  # the tagger's mean probability that its tokens are an entity
+    crf_type: str | None = None  # the tagger's type when it proposes exactly this span
 
 
 class _UnionFind:
@@ -240,6 +243,10 @@ class Extractor:
             self.model = model
         else:
             self.model = load_model(model)
+        if self.model is not None:
+            self.model.prepare()
+        # the sequence tagger that proposes spans and scores every candidate's tokens
+        self.tagger: SpanTagger | None = self.model.tagger if self.model else None
         self.corpus = Gazetteer(exact_case=True)
         self.acronyms: dict[str, str] = {}  # short key -> corpus-majority long form
         self.last_cut: dict[str, int] = {}  # what the last extract() cut: field -> length
@@ -296,20 +303,56 @@ class Extractor:
             return [ent for ent, _ in found if ent.score >= THRESHOLD]
         return [ent for ent, cand in found if self._decide(ent, cand)]
 
-    def candidates(self, title: str, abstract: str = "") -> list[tuple[Entity, Candidate]]:
-        """Every candidate entity of one paper with what the signals showed of it, before
-        any decision (what :mod:`.train` labels and fits on)."""
+    def _prepare(self, title: str, abstract: str) -> tuple[str, str, list[tuple[int, str]]]:
+        """The cleaned title, the document (title, newline, abstract) and its sentences."""
         title, abstract, self.last_cut = bounded(title or "", abstract or "")
         title, abstract = clean_text(title), clean_text(abstract)
         doc = f"{title}\n{abstract}" if abstract else title
         tlen = len(title)
         sents = [(0, title)] + [(tlen + 1 + off, s) for off, s in split_sentences(abstract)]
-        mentions = self._resolve_overlaps(self._mentions(doc, title, sents))
-        return self._entities(doc, tlen, sents, [s for s, _ in sents], mentions)
+        return title, doc, sents
+
+    def candidates(self, title: str, abstract: str = "",
+                   tagged: bool = True) -> list[tuple[Entity, Candidate]]:
+        """Every candidate entity of one paper with what the signals showed of it, before
+        any decision (what :mod:`.train` labels and fits on). ``tagged=False`` leaves the
+        sequence tagger out."""
+        title, doc, sents = self._prepare(title, abstract)
+        ms = self._mentions(doc, title, sents)
+        if tagged and self.tagger is not None:
+            self._tag_mentions(_Page(self, doc, title, sents, ms), self.tagger)
+        mentions = self._resolve_overlaps(ms)
+        return self._entities(doc, len(title), sents, [s for s, _ in sents], mentions)
 
     def rule_entities(self, title: str, abstract: str = "") -> list[Entity]:
-        """The entities the hand-set signal weights alone keep."""
-        return [ent for ent, _ in self.candidates(title, abstract) if ent.score >= THRESHOLD]
+        """The entities the hand-set signal weights alone keep (no tagger: what the
+        corpus pass learns does not depend on a fitted model)."""
+        return [ent for ent, _ in self.candidates(title, abstract, tagged=False)
+                if ent.score >= THRESHOLD]
+
+    def sequence(self, title: str, abstract: str = "") -> tuple[str, list[tuple[int, int]],
+                                                                 list[list[str]]]:
+        """The document, its tokens and the tagger's features of them (for training)."""
+        title, doc, sents = self._prepare(title, abstract)
+        ms = self._mentions(doc, title, sents)
+        toks = tokenize(doc)
+        return doc, toks, sequence_features(doc, toks, len(title), _covers(toks, ms))
+
+    def _tag_mentions(self, page: _Page, tagger: SpanTagger) -> None:
+        """The tagger's spans as weak candidates; every mention learns how likely the
+        tagger finds its tokens to be an entity."""
+        doc, ms = page.doc, page.ms
+        toks = tokenize(doc)
+        tagged = tagger.tag(toks, sequence_features(doc, toks, len(page.title),
+                                                    _covers(toks, ms)))
+        spans = {(s, e): t for s, e, t, _ in tagged.spans}
+        for m in ms:
+            m.crf = tagged.probability(m.start, m.end)
+            m.crf_type = spans.get((m.start, m.end))
+        for s, e, etype, prob in tagged.spans:
+            m = page.add(s, e, "crf", prob, WEAK, etype)
+            if m is not None:
+                m.crf, m.crf_type = tagged.probability(m.start, m.end), etype
 
     def _decide(self, ent: Entity, cand: Candidate) -> bool:
         """Apply the learned decision to one candidate; False drops it."""
@@ -317,7 +360,9 @@ class Extractor:
         keep, etype, introduced = self.model.decide(features(cand))
         if not keep:
             return False
-        if ent.canonical is None or cand.corpus_name:  # the gazetteer's type is a fact
+        # the gazetteer's type is a fact, and so is the type a name's own head noun, family
+        # or cue says (measured: the type head does worse on those)
+        if (ent.canonical is None or cand.corpus_name) and ent.typed_by != "signal":
             ent.type = etype
         ent.introduced = introduced
         return True
@@ -604,6 +649,8 @@ class Extractor:
         for m in mentions:
             if m.start in covered or (m.end - 1) in covered or any(
                     i in covered for i in range(m.start, m.end)):
+                if m.signal == "crf":  # the tagger's view is already on every mention
+                    continue
                 # an identical span from another signal still adds its evidence
                 for k in kept:
                     if k.start == m.start and k.end == m.end:
@@ -655,8 +702,10 @@ class Extractor:
                 group: list[Mention]) -> Entity:
         best: dict[str, float] = {}
         for m in group:
-            best[m.signal] = max(best.get(m.signal, 0.0), m.weight)
-        score = max(best.values()) + 0.15 * (len(group) - 1) + 0.1 * (len(best) - 1)
+            if m.signal != "crf":  # the hand-set weights know nothing of the tagger
+                best[m.signal] = max(best.get(m.signal, 0.0), m.weight)
+        score = max(best.values()) + 0.15 * (len(group) - 1) + 0.1 * (len(best) - 1) \
+            if best else 0.0
         if any(m.start < tlen for m in group):
             score += 0.3
         gaz = next((m.gaz for m in group if m.gaz is not None), None)
@@ -721,6 +770,10 @@ class Extractor:
             extra["prev:on"] = float(before[-1].lower() in ("on", "in", "across", "of"))
         extra["generic_head"] = float(ent.name.replace("-", " ").split()[-1].lower()
                                       in _TASK_HEADS) if ent.name.strip() else 0.0
+        extra["crf:p"] = max(m.crf for m in group)
+        crf_type = next((m.crf_type for m in group if m.crf_type), None)
+        if crf_type:
+            extra["crf:type:" + crf_type] = 1.0
         extra["method_head"] = float(ent.name.replace("-", " ").split()[-1].lower()
                                      in _METHODISH_HEADS) if ent.name.strip() else 0.0
         return Candidate(
@@ -808,6 +861,18 @@ class _Page:
             type_hint: str | None = None, introduced: bool = False) -> Mention | None:
         return self._extractor._add(self, start, end, signal, weight, tier, type_hint,
                                     introduced)
+
+
+def _covers(toks: list[tuple[int, int]], ms: list[Mention]) -> list[list[str]]:
+    """Per token, which signal spans cover it (``B:``/``I:`` signal, and the gazetteer's
+    type)."""
+    covers: list[list[str]] = [[] for _ in toks]
+    for m in ms:
+        idx = token_index(toks, m.start, m.end)
+        tag = m.signal if m.gaz is None else f"{m.signal}:{m.gaz.type}"
+        for n, i in enumerate(idx):
+            covers[i].append(("B:" if n == 0 else "I:") + tag)
+    return covers
 
 
 def _named_as_problem(doc: str, tlen: int, name: str) -> bool:

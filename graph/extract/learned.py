@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from citegraph.errors import (
     ModelError,  # noqa: F401  (old import path)
 )
+from citegraph.graph.extract.tagger import SpanTagger
 
 FORMAT = "citegraph-extractor-model"
-VERSION = 1
+VERSION = 2  # version 2 adds the optional sequence tagger; version 1 files still load
+READABLE = (1, 2)
 SHIPPED = "extractor_model.json"
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
 
 
 @dataclass
@@ -31,22 +37,6 @@ class LinearHead:
     classes: list[str]
     weights: list[dict[str, float]]
     intercepts: list[float]
-
-    def scores(self, feats: dict[str, float]) -> list[float]:
-        out = []
-        for weights, intercept in zip(self.weights, self.intercepts, strict=True):
-            get = weights.get
-            out.append(intercept + sum(get(name, 0.0) * value for name, value in feats.items()))
-        return out
-
-    def probability(self, feats: dict[str, float]) -> float:
-        """P(yes) of a yes/no head."""
-        z = self.scores(feats)[0]
-        return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
-
-    def best(self, feats: dict[str, float]) -> str:
-        scores = self.scores(feats)
-        return self.classes[max(range(len(scores)), key=scores.__getitem__)]
 
     def to_json(self) -> dict:
         return {"classes": self.classes, "intercepts": self.intercepts,
@@ -70,26 +60,61 @@ class ExtractorModel:
     rule_keep_threshold: float = 0.2
     introduced_threshold: float = 0.5
     trained_on: dict | None = None
+    tagger: SpanTagger | None = None
+    _table: tuple | None = field(default=None, repr=False, compare=False)
+
+    def prepare(self) -> None:
+        """Build the scoring table now (numpy and the weight matrix), not on first use."""
+        import numpy as np
+
+        if self._table is None:
+            heads = (self.keep, self.introduced, self.type)
+            rows = [w for h in heads for w in h.weights]
+            names = sorted(set().union(*rows))
+            matrix = np.array([[row.get(n, 0.0) for row in rows] for n in names]
+                              ).reshape(len(names), len(rows))
+            bias = np.array([b for h in heads for b in h.intercepts])
+            self._table = ({n: i for i, n in enumerate(names)}, matrix, bias)
+
+    def _scores(self, feats: dict[str, float]) -> list[float]:
+        """The keep, introduced and per-type scores in one product: every head's weights
+        as one matrix with a row per feature name."""
+        import numpy as np
+
+        self.prepare()
+        index, matrix, bias = self._table
+        get = index.get
+        cols, values = [], []
+        for name, value in feats.items():
+            i = get(name)
+            if i is not None:
+                cols.append(i)
+                values.append(value)
+        return (bias + np.dot(values, matrix[cols])).tolist() if cols else bias.tolist()
 
     def decide(self, feats: dict[str, float]) -> tuple[bool, str, bool]:
         """``(is an entity, type, introduced)`` for one candidate."""
-        p = self.keep.probability(feats)
+        keep, intro, *kinds = self._scores(feats)
         # a candidate the hand-set weights keep needs less evidence from the model
         bar = self.rule_keep_threshold if feats.get("rule:kept") else self.keep_threshold
-        if p < bar:
+        if _sigmoid(keep) < bar:
             return False, "", False
         # a long form the paper proposes with its acronym ("we propose X (ABC)") is its own
         introduced = bool(feats.get("x:pair_introduced")) or \
-            self.introduced.probability(feats) >= self.introduced_threshold
-        return True, self.type.best(feats), introduced
+            _sigmoid(intro) >= self.introduced_threshold
+        return True, self.type.classes[max(range(len(kinds)), key=kinds.__getitem__)], \
+            introduced
 
     def to_json(self) -> dict:
-        return {"format": FORMAT, "version": VERSION, "trained_on": self.trained_on or {},
+        data = {"format": FORMAT, "version": 1, "trained_on": self.trained_on or {},
                 "keep_threshold": self.keep_threshold,
                 "rule_keep_threshold": self.rule_keep_threshold,
                 "introduced_threshold": self.introduced_threshold,
                 "keep": self.keep.to_json(), "introduced": self.introduced.to_json(),
                 "type": self.type.to_json()}
+        if self.tagger is not None:
+            data.update(version=VERSION, tagger=self.tagger.to_json())
+        return data
 
     def save(self, path: str | Path) -> None:
         from citegraph.atomic import write_text_atomic
@@ -101,17 +126,19 @@ class ExtractorModel:
     def from_json(cls, data: dict, where: str = "model") -> ExtractorModel:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ModelError(f"{where}: not a {FORMAT} file")
-        if data.get("version") != VERSION:
-            raise ModelError(f"{where}: model version {data.get('version')} is not "
-                             f"{VERSION}; retrain it with citegraph train-extractor")
+        if data.get("version") not in READABLE:
+            raise ModelError(f"{where}: model version {data.get('version')} is not one of "
+                             f"{', '.join(map(str, READABLE))}; retrain it with "
+                             "citegraph train-extractor")
         try:
             return cls(LinearHead.from_json(data["keep"]),
                        LinearHead.from_json(data["introduced"]),
                        LinearHead.from_json(data["type"]),
                        float(data["keep_threshold"]), float(data["rule_keep_threshold"]),
                        float(data["introduced_threshold"]),
-                       data.get("trained_on"))
-        except (KeyError, TypeError, ValueError) as exc:
+                       data.get("trained_on"),
+                       SpanTagger.from_json(data["tagger"]) if data.get("tagger") else None)
+        except (KeyError, TypeError, ValueError, OSError) as exc:
             raise ModelError(f"{where}: malformed model ({exc})") from None
 
 
