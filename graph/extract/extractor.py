@@ -39,6 +39,7 @@ from citegraph.graph.extract.text import (
     singular_key,
     split_sentences,
 )
+from citegraph.graph.unionfind import LabelledSets
 
 THRESHOLD = 1.0
 STRONG = 2  # tier of signals that win overlaps
@@ -178,23 +179,6 @@ class Mention:
     list_hint: str | None = None
     crf: float = 0.0  # the tagger's mean probability that its tokens are an entity
     crf_type: str | None = None  # the tagger's type when it proposes exactly this span
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
 
 
 @dataclass
@@ -673,22 +657,22 @@ class Extractor:
     # --- grouping -------------------------------------------------------------------
     def _entities(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
                   mentions: list[Mention]) -> list[tuple[Entity, Candidate]]:
-        uf = _UnionFind()
+        uf: LabelledSets[str] = LabelledSets()
         keys = {m.key for m in mentions}
         for m in mentions:
             uf.find(m.key)
             surface_key = entity_key(m.surface)
             if surface_key != m.key:  # "UnMix-TNS" elsewhere joins its acronym pair
-                uf.union(m.key, surface_key)
+                uf.link(m.key, surface_key)
             sing = singular_key(m.key)
             if sing != m.key and sing in keys:
-                uf.union(sing, m.key)
+                uf.link(sing, m.key)
             if m.gaz is not None:
-                uf.union(m.gaz.key, m.key)
+                uf.link(m.gaz.key, m.key)
             elif m.key in self.acronyms:
                 long_key = entity_key(self.acronyms[m.key])
                 if long_key in keys:
-                    uf.union(long_key, m.key)
+                    uf.link(long_key, m.key)
         groups: dict[str, list[Mention]] = defaultdict(list)
         for m in mentions:
             groups[uf.find(m.key)].append(m)
