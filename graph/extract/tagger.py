@@ -56,7 +56,7 @@ def sequence_features(doc: str, toks: Sequence[tuple[int, int]], tlen: int,
     for i, (w, s, x) in enumerate(base):
         left, right = pad[i + 1], pad[i + 3]
         f = [w, s, x, "-1" + left[0], "+1" + right[0], "-2" + pad[i][0], "+2" + pad[i + 4][0],
-             "-1" + left[1], "+1" + right[1], left[0] + "|" + w]
+             "-1" + left[1], "+1" + right[1], f"{left[0]}/{w}"]
         if toks[i][0] < tlen:
             f.append("title")
         f.extend(covers[i])
