@@ -13,7 +13,8 @@ gazetteers, with the frequencies real listings show:
   papers name earlier coined names with preferential attachment, so a few become popular;
 * known methods, models and benchmarks are named with Zipf-like frequencies;
 * authors come from a pool a third the size of the corpus, with skewed productivity;
-* references cite earlier papers by preferential attachment (a copy model), plus works
+* references cite earlier papers by preferential attachment (a copy model: half copy a
+  reference of an earlier paper, giving in-degrees a power law of exponent 3), plus works
   outside the corpus known by id and title only;
 * about one paper in fifty appears a second time under another id (a DOI, no arXiv id)
   with the same title, authors and text, as a journal version would.
@@ -185,7 +186,7 @@ class _Generator:
         chosen: set[int] = set()
         for _ in range(min(i, int(rng.expovariate(1 / 8)))):
             j = (self.refs[rng.randrange(len(self.refs))]
-                 if self.refs and rng.random() < 0.6 else rng.randrange(i))
+                 if self.refs and rng.random() < 0.5 else rng.randrange(i))
             chosen.add(j)
         for j in sorted(chosen):
             self.refs.append(j)
