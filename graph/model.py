@@ -8,9 +8,9 @@ end, type and an optional discriminator (two CITES edges between one pair would 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 from citegraph.errors import GraphError
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rdflib import Graph as RdfGraph
 
 Props = dict[str, Any]
+T = TypeVar("T")
 
 
 def _clean(props: Props) -> Props:
@@ -51,6 +52,8 @@ class KnowledgeGraph:
         self.load_report: LoadReport | None = None
         #: Which records became which paper, and why (set by the build; not saved).
         self.merge_report: MergeReport | None = None
+        self._changes = 0  # bumped by every add_node/add_edge: derived indexes go stale
+        self._derived: dict[str, tuple[tuple[int, int], Any]] = {}
 
     # --- building -----------------------------------------------------------------
     def add_node(self, label: str, key: str, **props: Any) -> str:
@@ -66,6 +69,7 @@ class KnowledgeGraph:
             attrs = self.g.nodes[nid]
         attrs.update(_clean(props))
         self._rdf = None
+        self._changes += 1
         return nid
 
     def add_edge(
@@ -89,7 +93,19 @@ class KnowledgeGraph:
         else:
             self.g.add_edge(start, end, key=ekey, **{S.TYPE: rel_type}, **_clean(props))
         self._rdf = None
+        self._changes += 1
         return start, end, ekey
+
+    def derived(self, name: str, build: Callable[[KnowledgeGraph], T]) -> T:
+        """A structure derived from the whole graph (a lookup index), built on first use
+        and kept until the graph changes through :meth:`add_node` or :meth:`add_edge` (or
+        gains or loses nodes), so repeated queries do not rescan every node."""
+        stamp = (self._changes, len(self.g))
+        hit = self._derived.get(name)
+        if hit is None or hit[0] != stamp:
+            hit = (stamp, build(self))
+            self._derived[name] = hit
+        return hit[1]
 
     # --- reading ------------------------------------------------------------------
     def has_node(self, nid: str) -> bool:
@@ -241,8 +257,10 @@ class KnowledgeGraph:
         return run_sparql(self._rdf, query, **params)
 
     def refresh_rdf(self) -> None:
-        """Forget the cached SPARQL view (needed only after editing ``self.g`` directly)."""
+        """Forget the cached SPARQL view and lookup indexes (needed only after editing
+        ``self.g`` directly)."""
         self._rdf = None
+        self._derived.clear()
 
     def to_graphml(self, path: str | Path) -> Path:
         """Write GraphML for Gephi, Cytoscape and networkx (lists JSON-encoded)."""

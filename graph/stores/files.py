@@ -240,8 +240,10 @@ def _load_once(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
     manifest_path, manifest = read_manifest(directory)
     files: dict[str, FileDigest] | None = manifest.get("files")
     kg = KnowledgeGraph()
-    _read_file(directory, NODES, files, lambda rows: _add_nodes(kg, rows))
-    _read_file(directory, EDGES, files, lambda rows: _add_edges(kg, rows))
+    shared = _Strings()
+    _read_file(directory, NODES, files, lambda rows: _add_nodes(kg, rows, shared))
+    _read_file(directory, EDGES, files, lambda rows: _add_edges(kg, rows, shared))
+    shared.clear()
     _check_counts(kg, manifest["counts"], manifest_path)
     has_vectors = (D.VECTORS in files if files is not None
                    else (directory / D.VECTORS_INDEX).exists())
@@ -281,8 +283,48 @@ def _json_rows(path: Path, reader: HashingReader) -> Iterator[tuple[Path, int, A
             raise CorruptGraphError(f"{path}:{lineno}: {kind}") from None
 
 
-def _add_nodes(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:
-    nodes = kg.g.nodes
+class _Strings:
+    """One string object per distinct value while a graph is read.
+
+    Every JSON line decodes into fresh strings, so without this each edge would hold its
+    own copies of its end nodes' ids, of the property names and of every paper key in its
+    evidence: the same text many times over. Node ids map to the graph's own key objects;
+    names, short values and list items to the first copy seen.
+    """
+
+    #: Longer scalar strings (titles, abstracts) are rarely repeated: not pooled.
+    SHORT = 64
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+        self._pool: dict[str, str] = {}
+
+    def name(self, text: str) -> str:
+        return self._pool.setdefault(text, text)
+
+    def clear(self) -> None:
+        """Forget the pool once the graph is read (the graph keeps the strings)."""
+        self.ids.clear()
+        self._pool.clear()
+
+    def props(self, props: dict[str, Any]) -> dict[str, Any]:
+        pool = self._pool.setdefault
+        out: dict[str, Any] = {}
+        for name, value in props.items():
+            kind = type(value)
+            if kind is str:
+                if len(value) <= self.SHORT:
+                    value = pool(value, value)
+            elif kind is list:
+                value = [pool(x, x) if type(x) is str else x for x in value]
+            out[pool(name, name)] = value
+        return out
+
+
+def _add_nodes(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]],
+               shared: _Strings) -> None:
+    nodes = kg.g._node  # noqa: SLF001 - bulk insert; the graph is new and private here
+    succ, pred = kg.g._succ, kg.g._pred  # noqa: SLF001
     for path, lineno, row in rows:
         nid, label, props = (row.get("id"), row.get("label"), row.get("properties")
                              ) if type(row) is dict else (None, None, None)
@@ -299,12 +341,18 @@ def _add_nodes(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> Non
         _check_properties(props, S.LABEL, path, lineno)
         if nid in nodes:
             raise CorruptGraphError(f"{path}:{lineno}: node {_short(nid)} appears twice")
-        kg.g.add_node(nid)
-        nodes[nid].update({S.LABEL: label, **props})
+        # what networkx's add_node does for a new node, without its per-call overhead
+        nodes[nid] = {S.LABEL: shared.name(label), **shared.props(props)}
+        succ[nid] = {}
+        pred[nid] = {}
+        shared.ids[nid] = nid
+    _clear_networkx_cache(kg)
 
 
-def _add_edges(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:
-    g = kg.g
+def _add_edges(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]],
+               shared: _Strings) -> None:
+    succ, pred = kg.g._succ, kg.g._pred  # noqa: SLF001 - bulk insert, as for nodes
+    ids = shared.ids
     for path, lineno, row in rows:
         start, end, key, rel, props = (
             row.get("start"), row.get("end"), row.get("key"), row.get("type"),
@@ -319,16 +367,30 @@ def _add_edges(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> Non
         if key != rel and key.partition("|")[0] != rel:
             raise CorruptGraphError(f"{path}:{lineno}: edge key {_short(key)} does not match "
                                     f"its type {rel}")
-        for end_name, nid in (("start", start), ("end", end)):
-            if nid not in g:
+        u, v = ids.get(start), ids.get(end)
+        for end_name, nid, found in (("start", start, u), ("end", end, v)):
+            if found is None:
                 raise CorruptGraphError(f"{path}:{lineno}: dangling edge: its {end_name} node "
                                         f"{_short(nid)} is not in {NODES}")
         _check_properties(props, S.TYPE, path, lineno)
-        if g.has_edge(start, end, key):
+        # what networkx's add_edge does for a multigraph: one key dict shared by both sides
+        keydict = succ[u].get(v)
+        if keydict is None:
+            keydict = succ[u][v] = pred[v][u] = {}
+        elif key in keydict:
             raise CorruptGraphError(f"{path}:{lineno}: edge {_short(key)} from {_short(start)} "
                                     f"to {_short(end)} appears twice")
-        g.add_edge(start, end, key=key)
-        g.edges[start, end, key].update({S.TYPE: rel, **props})
+        keydict[shared.name(key)] = {S.TYPE: shared.name(rel), **shared.props(props)}
+    _clear_networkx_cache(kg)
+
+
+def _clear_networkx_cache(kg: KnowledgeGraph) -> None:
+    """Drop whatever networkx cached about the graph before the bulk insert."""
+    import networkx as nx
+
+    clear = getattr(nx, "_clear_cache", None)
+    if clear is not None:
+        clear(kg.g)
 
 
 #: Types of the values every store holds: scalars, and flat lists of them.
