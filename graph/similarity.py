@@ -7,6 +7,7 @@ A paper keeps its ``top_k`` nearest neighbours whose cosine similarity is at lea
 
 from __future__ import annotations
 
+import numpy as np
 from citegraph.graph import schema as S
 from citegraph.graph.knn import Method, nearest_neighbours
 from citegraph.graph.model import KnowledgeGraph
@@ -29,15 +30,31 @@ def add_similarity_edges(
     keys = [vectors.keys[i] for i in present]
     with progress.stage("Finding similar papers", len(keys)) as stage:
         indices, scores = nearest_neighbours(vectors.matrix[present], top_k, method)
-        pairs: dict[tuple[int, int], float] = {}
-        for i in range(len(keys)):
-            for j, score in zip(indices[i], scores[i], strict=True):
-                if j < 0 or score < threshold:
-                    continue
-                pair = (min(i, int(j)), max(i, int(j)))
-                pairs[pair] = max(pairs.get(pair, float(score)), float(score))
-            stage.advance()
-    for (i, j), score in pairs.items():
+        first, second, best = _pairs(indices, scores, threshold)
+        stage.advance(len(keys))
+    for i, j, score in zip(first.tolist(), second.tolist(), best.tolist(), strict=True):
         kg.add_edge(S.SIMILAR_TO, S.node_id(S.PAPER, keys[i]), S.node_id(S.PAPER, keys[j]),
                     **{S.SCORE: round(score, 4)})
-    return len(pairs)
+    return len(first)
+
+
+def _pairs(indices: np.ndarray, scores: np.ndarray, threshold: float
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each unordered pair of rows found at or above ``threshold`` once, with its best
+    score, in the order the pairs first occur row by row (vectorised: no loop over pairs)."""
+    n, k = indices.shape
+    rows = np.repeat(np.arange(n, dtype=np.int64), k)
+    cols = indices.reshape(-1).astype(np.int64)
+    found = scores.reshape(-1)
+    keep = (cols >= 0) & (found >= threshold)
+    rows, cols, found = rows[keep], cols[keep], found[keep]
+    low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+    code = low * n + high
+    if not len(code):
+        return low, high, found
+    by_code = np.lexsort((-found, code))  # each pair's best score first
+    ends = np.r_[True, code[by_code][1:] != code[by_code][:-1]]
+    best = by_code[ends]
+    _, first_seen = np.unique(code, return_index=True)  # same pair order as ``best``
+    order = best[np.argsort(first_seen, kind="stable")]
+    return low[order], high[order], found[order]
