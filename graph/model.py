@@ -7,6 +7,7 @@ end, type and an optional discriminator (two CITES edges between one pair would 
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -82,16 +83,26 @@ class KnowledgeGraph:
         kind = S.REL_KIND_BY_TYPE.get(rel_type)
         if kind is None:
             raise GraphError(f"unknown relationship type {rel_type!r}")
+        succ = self.g._succ  # noqa: SLF001 - the adjacency networkx's add_edge fills
         for nid in (start, end):
-            if nid not in self.g:
+            if nid not in succ:
                 raise GraphError(f"{rel_type} edge names a missing node {nid!r}")
         if kind.symmetric and end < start:
             start, end = end, start
-        ekey = f"{rel_type}|{discriminator}" if discriminator else rel_type
-        if self.g.has_edge(start, end, ekey):
-            self.g.edges[start, end, ekey].update(_clean(props))
+        # one shared key string per discriminated type, not one per edge
+        ekey = sys.intern(f"{rel_type}|{discriminator}") if discriminator else rel_type
+        keydict = succ[start].get(end)
+        if keydict is not None and ekey in keydict:
+            keydict[ekey].update(_clean(props))
         else:
-            self.g.add_edge(start, end, key=ekey, **{S.TYPE: rel_type}, **_clean(props))
+            # as networkx's MultiDiGraph.add_edge, minus its per-call overhead: both
+            # directions share one key dict
+            if keydict is None:
+                keydict = succ[start][end] = self.g._pred[end][start] = {}  # noqa: SLF001
+            keydict[ekey] = {S.TYPE: rel_type, **_clean(props)}
+            cache = getattr(self.g, "__networkx_cache__", None)
+            if cache:
+                cache.clear()
         self._rdf = None
         self._changes += 1
         return start, end, ekey
