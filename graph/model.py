@@ -53,6 +53,9 @@ class KnowledgeGraph:
         self.load_report: LoadReport | None = None
         #: Which records became which paper, and why (set by the build; not saved).
         self.merge_report: MergeReport | None = None
+        #: Each node id string once: edges added with an equal but separate string (built
+        #: again from label and key) store this one, not a copy per edge end.
+        self._ids: dict[str, str] = {}
         self._changes = 0  # bumped by every add_node/add_edge: derived indexes go stale
         self._derived: dict[str, tuple[tuple[int, int], Any]] = {}
 
@@ -68,10 +71,11 @@ class KnowledgeGraph:
         if attrs is None:
             self.g.add_node(nid, **{S.LABEL: label, S.KEY: key})
             attrs = self.g.nodes[nid]
+            self._ids[nid] = nid
         attrs.update(_clean(props))
         self._rdf = None
         self._changes += 1
-        return nid
+        return self._ids.get(nid, nid)
 
     def add_edge(
         self, rel_type: str, start: str, end: str, discriminator: str = "", **props: Any
@@ -84,6 +88,7 @@ class KnowledgeGraph:
         if kind is None:
             raise GraphError(f"unknown relationship type {rel_type!r}")
         succ = self.g._succ  # noqa: SLF001 - the adjacency networkx's add_edge fills
+        start, end = self._ids.get(start, start), self._ids.get(end, end)
         for nid in (start, end):
             if nid not in succ:
                 raise GraphError(f"{rel_type} edge names a missing node {nid!r}")
