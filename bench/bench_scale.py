@@ -165,10 +165,10 @@ def _seconds(result: dict[str, Any], stage: str, kind: str) -> float:
     return sum(row[kind] for row in result["stages"] if row["stage"] == stage)
 
 
-def report(results: dict[int, dict[str, Any]]) -> None:
+def report(results: dict[int, dict[str, Any]], tables: bool = True) -> None:
     """Per-stage table per size, then exponents between consecutive sizes."""
     sizes = sorted(results)
-    for n in sizes:
+    for n in sizes if tables else ():
         r = results[n]
         print(f"\n== {n:,} papers: {r['nodes']:,} nodes, {r['edges']:,} edges; peak RSS "
               f"build {r['build_peak_mib']:,.0f} MiB, with save/load/queries "
@@ -229,9 +229,11 @@ def main() -> None:
         if done.returncode != 0:
             sys.exit(f"build of {n} papers failed:\n{done.stderr[-3000:]}")
         results[n] = json.loads(done.stdout.strip().splitlines()[-1])
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
-    report(results)
+        if args.json:  # after each size, so a long run leaves what it finished
+            args.json.write_text(json.dumps(results, indent=1))
+        report({n: results[n]})
+    if len(results) > 1:
+        report(results, tables=False)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z\-]{3,}")
 #: Seed sentences that present a name as new are left out: reused across thousands of
 #: synthetic papers, each would make one name "introduced" by all of them, which no real
 #: corpus does (introductions come from the coined-name template instead).
-_INTRODUCING = re.compile(r"\b(?:introduc|propos|present|term|call|dub|nam|coin)\w*", re.I)
+_INTRODUCING = re.compile(
+    r"\b(?:introduc|propos|present|term|call|dub|nam|coin|releas|our|new|novel|build)\w*", re.I)
 _SYLLABLES = ("zor", "vex", "qui", "lum", "tra", "nex", "ori", "pha", "dra", "kel", "mir",
               "sol", "tav", "rex", "ion", "cyn", "bel", "dax", "fen", "gal", "hyp", "jun")
 _SUFFIXES = ("", "", "", "Net", "LM", "-7B", "Former", "GPT", "Bench", "-XL", "Diff", "2")
