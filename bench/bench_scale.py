@@ -17,6 +17,7 @@ lookup index the graph keeps) apart from p50/p95 over the following calls.
     python bench/bench_scale.py                          # 10k and 100k papers
     python bench/bench_scale.py --sizes 10000 100000 1000000 --work /tmp/scale
     python bench/bench_scale.py --profile 10000          # cProfile one build instead
+    python bench/bench_scale.py --report a.json b.json   # tables and exponents of saved runs
 """
 
 from __future__ import annotations
@@ -203,10 +204,16 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--profile", type=int, metavar="N",
                         help="build N papers under cProfile and print the top functions")
+    parser.add_argument("--report", type=Path, nargs="+", metavar="JSON",
+                        help="print the tables and exponents of earlier --json files")
     parser.add_argument("--child", nargs=3, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(*args.child)))
+        return
+    if args.report:
+        report({int(n): r for path in args.report
+                for n, r in json.loads(path.read_text()).items()})
         return
     args.work.mkdir(parents=True, exist_ok=True)
     if args.profile:
