@@ -107,10 +107,20 @@ def co_occurrence(m: sparse.spmatrix, min_count: int = 1) -> Pairs:
 def shared_rows(
     m_csc: sparse.csc_matrix, i: int, j: int, limit: int = EVIDENCE_LIMIT
 ) -> np.ndarray:
-    """Row indices where columns ``i`` and ``j`` are both one (sorted, at most ``limit``)."""
+    """Row indices where columns ``i`` and ``j`` are both one (sorted, at most ``limit``).
+
+    The shorter column is looked up in the longer by binary search, so a pair with one
+    very frequent item (a prolific author, a classic cited by thousands) costs the length
+    of the other, not of both: merging both would make the pass over all pairs grow
+    faster than the corpus."""
     a = m_csc.indices[m_csc.indptr[i]:m_csc.indptr[i + 1]]
     b = m_csc.indices[m_csc.indptr[j]:m_csc.indptr[j + 1]]
-    return np.intersect1d(a, b, assume_unique=True)[:limit]
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.searchsorted(b, a).clip(max=len(b) - 1)
+    return a[b[at] == a][:limit]
 
 
 def explicit_citations(kg: KnowledgeGraph) -> list[tuple[str, str]]:

@@ -51,6 +51,26 @@ class GraphLoader:
         self.kg = KnowledgeGraph()
         self.error = error
         self.nested_lists = nested_lists
+        # One string object per distinct node id, property name, short value and list
+        # item: each decoded row brings fresh copies of the same text (an edge's end ids,
+        # every property name), which would otherwise all stay in memory.
+        self._pool: dict[str, str] = {}
+
+    #: Longer string values (titles, abstracts) are rarely repeated: not pooled.
+    SHORT = 64
+
+    def _shared(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        pool = self._pool.setdefault
+        out: dict[str, Any] = {}
+        for name, value in props.items():
+            kind = type(value)
+            if kind is str:
+                if len(value) <= self.SHORT:
+                    value = pool(value, value)
+            elif kind is list:
+                value = [pool(x, x) if type(x) is str else x for x in value]
+            out[pool(name, name)] = value
+        return out
 
     def fail(self, where: str, message: str) -> GraphError:
         return self.error(f"{where}: {message}" if where else message)
@@ -74,7 +94,9 @@ class GraphLoader:
         if made in g:
             raise self.fail(where, f"node {short(made)} appears twice")
         g.add_node(made)
-        g.nodes[made].update({S.LABEL: label, **props, S.KEY: key})
+        g.nodes[made].update({S.LABEL: self._pool.setdefault(label, label),
+                              **self._shared(props), S.KEY: key})
+        self.kg._ids[made] = made  # noqa: SLF001 - the model's one string per node id
         return made
 
     def edge(self, rel_type: Any, start: Any, end: Any, props: Any, *, key: Any = None,
@@ -114,8 +136,12 @@ class GraphLoader:
         if g.has_edge(start, end, key):
             raise self.fail(where, f"edge {short(key)} from {short(start)} to {short(end)} "
                                    "appears twice")
+        ids = self.kg._ids  # noqa: SLF001
+        start, end = ids.get(start, start), ids.get(end, end)
+        key = self._pool.setdefault(key, key)
         g.add_edge(start, end, key=key)
-        g.edges[start, end, key].update({S.TYPE: rel_type, **props})
+        g.edges[start, end, key].update({S.TYPE: self._pool.setdefault(rel_type, rel_type),
+                                         **self._shared(props)})
         return start, end, key
 
     def _check_key(self, key: Any, rel_type: str, where: str) -> None:

@@ -10,15 +10,20 @@ of entities named together in at least ``min_count`` papers the edge carries:
   negative when less; unlike the count it does not favour entities every paper names;
 - ``evidence``: the keys of the papers naming both (sorted; at most :data:`EVIDENCE_LIMIT`,
   ``count`` always holds the full number).
+
+The pairs are one sparse product over the papers × entities incidence matrix
+(:func:`citegraph.graph.bibliometrics.co_occurrence`), thresholded block by block, so time
+and memory follow the pairs kept, not a Python dictionary of every pair ever seen.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from itertools import combinations
 
+import numpy as np
 from citegraph.graph import schema as S
+from citegraph.graph.bibliometrics import co_occurrence, incidence, shared_rows
 from citegraph.graph.model import KnowledgeGraph
 
 #: Paper keys kept as evidence on one edge; popular pairs would otherwise list thousands.
@@ -48,23 +53,29 @@ def add_co_mention_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
     """Add CO_MENTIONED edges for entity pairs named together in ``min_count`` papers or
     more; returns how many edges."""
     named = entities_by_paper(kg)
-    singles: dict[str, int] = defaultdict(int)
-    together: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for paper, entities in named.items():
-        for entity in entities:
-            singles[entity] += 1
-        for a, b in combinations(sorted(entities), 2):
-            together[(a, b)].append(paper)
-    total = len(named)
-    added = 0
-    for (a, b), papers in together.items():
-        if len(papers) < max(1, min_count):
-            continue
-        strength = npmi(len(papers), singles[a], singles[b], total)
-        kg.add_edge(S.CO_MENTIONED, a, b, **{
-            S.COUNT: len(papers),
+    # rows in paper-key order, so the first shared rows of a pair are its smallest keys;
+    # columns in node-id order, so a pair (i < j) is stored from the smaller id, as before
+    papers = sorted(named)
+    entities = sorted({e for found in named.values() for e in found})
+    if not entities:
+        return 0
+    column = {e: i for i, e in enumerate(entities)}
+    rows = [r for r, p in enumerate(papers) for _ in named[p]]
+    cols = [column[e] for p in papers for e in named[p]]
+    del named
+    m = incidence(rows, cols, (len(papers), len(entities)))
+    del rows, cols
+    pairs = co_occurrence(m, max(1, min_count))
+    csc = m.tocsc()
+    csc.sort_indices()
+    singles = np.diff(csc.indptr).tolist()
+    total = len(papers)
+    for a, b, count in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist(),
+                           strict=True):
+        strength = npmi(count, singles[a], singles[b], total)
+        kg.add_edge(S.CO_MENTIONED, entities[a], entities[b], **{
+            S.COUNT: count,
             S.STRENGTH: round(strength, 4),
-            S.EVIDENCE: sorted(papers)[:EVIDENCE_LIMIT],
+            S.EVIDENCE: [papers[r] for r in shared_rows(csc, a, b, EVIDENCE_LIMIT).tolist()],
         })
-        added += 1
-    return added
+    return len(pairs.i)

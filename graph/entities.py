@@ -194,7 +194,8 @@ def _add_to_graph(kg: KnowledgeGraph, found: list[tuple[str, list[Entity]]],
             node.canonical = node.canonical or ent.canonical
             if ent.family and ent.type == S.EntityType.MODEL:
                 node.family = node.family or ent.family
-                node.family_evidence.extend(ent.evidence[:1])
+                if len(node.family_evidence) < MAX_EVIDENCE:  # only these many are kept
+                    node.family_evidence.extend(ent.evidence[:1])
     ids: dict[str, str] = {}
     for key, node in nodes.items():
         name = node.canonical or node.names.most_common(1)[0][0]
@@ -239,7 +240,11 @@ def _add_to_graph(kg: KnowledgeGraph, found: list[tuple[str, list[Entity]]],
                 if shared:
                     slot = evaluated[(ids[mkey], ids[bkey])]
                     slot[0] += 1
-                    slot[1].extend(s for s in shared if s not in slot[1])
+                    for sentence in shared:  # a popular pair would grow a long list
+                        if len(slot[1]) >= MAX_EVIDENCE:
+                            break
+                        if sentence not in slot[1]:
+                            slot[1].append(sentence)
     for (model_id, bench_id), (count, evidence) in evaluated.items():
         kg.add_edge(S.EVALUATED_ON, model_id, bench_id,
                     **{S.COUNT: count, S.EVIDENCE: evidence[:MAX_EVIDENCE]})

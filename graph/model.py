@@ -7,10 +7,11 @@ end, type and an optional discriminator (two CITES edges between one pair would 
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 from citegraph.errors import GraphError
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from rdflib import Graph as RdfGraph
 
 Props = dict[str, Any]
+T = TypeVar("T")
 
 
 def _clean(props: Props) -> Props:
@@ -57,6 +59,11 @@ class KnowledgeGraph:
         #: What the entity stage found per paper, so an append extracts only what changed
         #: (set by the build, saved with the graph; see :mod:`citegraph.graph.entity_cache`).
         self.entity_cache: EntityCache | None = None
+        #: Each node id string once: edges added with an equal but separate string (built
+        #: again from label and key) store this one, not a copy per edge end.
+        self._ids: dict[str, str] = {}
+        self._changes = 0  # bumped by every add_node/add_edge: derived indexes go stale
+        self._derived: dict[str, tuple[tuple[int, int], Any]] = {}
 
     # --- building -----------------------------------------------------------------
     def add_node(self, label: str, key: str, **props: Any) -> str:
@@ -70,9 +77,11 @@ class KnowledgeGraph:
         if attrs is None:
             self.g.add_node(nid, **{S.LABEL: label, S.KEY: key})
             attrs = self.g.nodes[nid]
+            self._ids[nid] = nid
         attrs.update(_clean(props))
         self._rdf = None
-        return nid
+        self._changes += 1
+        return self._ids.get(nid, nid)
 
     def add_edge(
         self, rel_type: str, start: str, end: str, discriminator: str = "", **props: Any
@@ -84,18 +93,41 @@ class KnowledgeGraph:
         kind = S.REL_KIND_BY_TYPE.get(rel_type)
         if kind is None:
             raise GraphError(f"unknown relationship type {rel_type!r}")
+        succ = self.g._succ  # noqa: SLF001 - the adjacency networkx's add_edge fills
+        start, end = self._ids.get(start, start), self._ids.get(end, end)
         for nid in (start, end):
-            if nid not in self.g:
+            if nid not in succ:
                 raise GraphError(f"{rel_type} edge names a missing node {nid!r}")
         if kind.symmetric and end < start:
             start, end = end, start
-        ekey = S.edge_key(rel_type, discriminator)
-        if self.g.has_edge(start, end, ekey):
-            self.g.edges[start, end, ekey].update(_clean(props))
+        # one shared key string per discriminated type, not one per edge
+        ekey = sys.intern(S.edge_key(rel_type, discriminator))
+        keydict = succ[start].get(end)
+        if keydict is not None and ekey in keydict:
+            keydict[ekey].update(_clean(props))
         else:
-            self.g.add_edge(start, end, key=ekey, **{S.TYPE: rel_type}, **_clean(props))
+            # as networkx's MultiDiGraph.add_edge, minus its per-call overhead: both
+            # directions share one key dict
+            if keydict is None:
+                keydict = succ[start][end] = self.g._pred[end][start] = {}  # noqa: SLF001
+            keydict[ekey] = {S.TYPE: rel_type, **_clean(props)}
+            cache = getattr(self.g, "__networkx_cache__", None)
+            if cache:
+                cache.clear()
         self._rdf = None
+        self._changes += 1
         return start, end, ekey
+
+    def derived(self, name: str, build: Callable[[KnowledgeGraph], T]) -> T:
+        """A structure derived from the whole graph (a lookup index), built on first use
+        and kept until the graph changes through :meth:`add_node` or :meth:`add_edge` (or
+        gains or loses nodes), so repeated queries do not rescan every node."""
+        stamp = (self._changes, len(self.g))
+        hit = self._derived.get(name)
+        if hit is None or hit[0] != stamp:
+            hit = (stamp, build(self))
+            self._derived[name] = hit
+        return hit[1]
 
     # --- reading ------------------------------------------------------------------
     def has_node(self, nid: str) -> bool:
@@ -286,8 +318,10 @@ class KnowledgeGraph:
         return run_sparql(self._rdf, query, **params)
 
     def refresh_rdf(self) -> None:
-        """Forget the cached SPARQL view (needed only after editing ``self.g`` directly)."""
+        """Forget the cached SPARQL view and lookup indexes (needed only after editing
+        ``self.g`` directly)."""
         self._rdf = None
+        self._derived.clear()
 
     def to_graphml(self, path: str | Path) -> Path:
         """Write GraphML for Gephi, Cytoscape and networkx (lists JSON-encoded)."""

@@ -30,28 +30,43 @@ def add_similarity_edges(
     keys = [vectors.keys[i] for i in present]
     with progress.stage("Finding similar papers", len(keys)) as stage:
         indices, scores = nearest_neighbours(vectors.matrix[present], top_k, method)
-        pairs: dict[tuple[int, int], float] = {}
-        for i in range(len(keys)):
-            for j, score in zip(indices[i], scores[i], strict=True):
-                if j < 0 or score < threshold:
-                    continue
-                pair = (min(i, int(j)), max(i, int(j)))
-                pairs[pair] = max(pairs.get(pair, float(score)), float(score))
-            stage.advance()
-    add_scored_pairs(kg, keys, vectors.matrix[present], list(pairs))
-    return len(pairs)
+        first, second, _ = _pairs(indices, scores, threshold)
+        stage.advance(len(keys))
+    add_scored_pairs(kg, keys, vectors.matrix[present], first, second)
+    return len(first)
 
 
 def add_scored_pairs(kg: KnowledgeGraph, keys: list[str], matrix: np.ndarray,
-                     pairs: list[tuple[int, int]]) -> None:
+                     first: np.ndarray, second: np.ndarray) -> None:
     """SIMILAR_TO edges for row pairs, scored by a float64 dot product of the two rows:
     the stored score then depends on the two papers alone, not on how a search blocked
     its products (a full build and an append store the same value)."""
-    if not pairs:
+    if not len(first):
         return
-    rows = np.asarray(pairs, dtype=np.int64)
     x = np.asarray(matrix, dtype=np.float64)
-    scores = np.einsum("ij,ij->i", x[rows[:, 0]], x[rows[:, 1]])
-    for (i, j), score in zip(pairs, scores.tolist(), strict=True):
+    scores = np.einsum("ij,ij->i", x[first], x[second])
+    for i, j, score in zip(first.tolist(), second.tolist(), scores.tolist(), strict=True):
         kg.add_edge(S.SIMILAR_TO, S.node_id(S.PAPER, keys[i]), S.node_id(S.PAPER, keys[j]),
                     **{S.SCORE: round(score, 4)})
+
+
+def _pairs(indices: np.ndarray, scores: np.ndarray, threshold: float
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each unordered pair of rows found at or above ``threshold`` once, with its best
+    score, in the order the pairs first occur row by row (vectorised: no loop over pairs)."""
+    n, k = indices.shape
+    rows = np.repeat(np.arange(n, dtype=np.int64), k)
+    cols = indices.reshape(-1).astype(np.int64)
+    found = scores.reshape(-1)
+    keep = (cols >= 0) & (found >= threshold)
+    rows, cols, found = rows[keep], cols[keep], found[keep]
+    low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+    code = low * n + high
+    if not len(code):
+        return low, high, found
+    by_code = np.lexsort((-found, code))  # each pair's best score first
+    ends = np.r_[True, code[by_code][1:] != code[by_code][:-1]]
+    best = by_code[ends]
+    _, first_seen = np.unique(code, return_index=True)  # same pair order as ``best``
+    order = best[np.argsort(first_seen, kind="stable")]
+    return low[order], high[order], found[order]

@@ -123,5 +123,6 @@ def update_similarity_edges(
         stage.advance(len(rest))
     pairs = sorted({(min(row, row_of[other]), max(row, row_of[other]))
                     for row, top in lists.items() for _, other in top})
-    add_scored_pairs(kg, keys, x, pairs)
+    rows = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    add_scored_pairs(kg, keys, x, rows[:, 0], rows[:, 1])
     return len(pairs)

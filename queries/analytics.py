@@ -256,24 +256,90 @@ def _search_labels(label: str | None) -> tuple[str, ...]:
     raise BadArgument(f"no full-text index for {label!r} (one of: {choices})")
 
 
+def _node_words(props: dict[str, Any], fields: tuple[str, ...]) -> set[str]:
+    found: set[str] = set()
+    for field in fields:
+        value = props.get(field)
+        if isinstance(value, str):
+            found.update(words(value))
+    return found
+
+
+class WordIndex:
+    """Which nodes hold each search word, so a search does not tokenise every node.
+
+    One entry per distinct word of each node with full-text fields: the word's 64-bit
+    string hash and the node's position, in arrays sorted by hash. Nodes holding every
+    word of a query are the intersection of the words' entries; each is still checked
+    against its own text before it is returned, so the index changes speed, not answers.
+    """
+
+    _CHUNK = 1 << 20  # entries gathered in Python before they move into numpy
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        import numpy as np
+
+        fulltext = {kind.label: kind.fulltext for kind in S.NODE_KINDS if kind.fulltext}
+        self.nids: list[str] = []
+        parts_h: list[np.ndarray] = []
+        parts_p: list[np.ndarray] = []
+        hashes: list[int] = []
+        positions: list[int] = []
+        for nid, props in kg.nodes():
+            fields = fulltext.get(props[S.LABEL])
+            if not fields:
+                continue
+            found = {hash(w) for w in _node_words(props, fields)}
+            hashes.extend(found)
+            positions.extend([len(self.nids)] * len(found))
+            self.nids.append(nid)
+            if len(hashes) >= self._CHUNK:
+                parts_h.append(np.asarray(hashes, dtype=np.int64))
+                parts_p.append(np.asarray(positions, dtype=np.int32))
+                hashes, positions = [], []
+        parts_h.append(np.asarray(hashes, dtype=np.int64))
+        parts_p.append(np.asarray(positions, dtype=np.int32))
+        all_h = np.concatenate(parts_h)
+        order = np.argsort(all_h, kind="stable")  # positions stay ascending per word
+        self.hashes = all_h[order]
+        self.positions = np.concatenate(parts_p)[order]
+
+    def holding(self, terms: set[str]) -> list[str]:
+        """Node ids whose words may include every term (by hash)."""
+        import numpy as np
+
+        found = []
+        for term in terms:
+            key = hash(term)
+            lo = int(self.hashes.searchsorted(key, "left"))
+            hi = int(self.hashes.searchsorted(key, "right"))
+            found.append(self.positions[lo:hi])
+        found.sort(key=len)
+        both = found[0]
+        for other in found[1:]:
+            both = np.intersect1d(both, other, assume_unique=True)
+        return [self.nids[p] for p in both.tolist()]
+
+
 def search(kg: KnowledgeGraph, text: str, label: str | None = None, limit: int = 20) -> list[Row]:
     terms = set(words(text))
     if not terms:
         return []
+    wanted = set(_search_labels(label))
+    limit = max(int(limit), 0)
+    candidates = []
+    for nid in kg.derived("search.words", WordIndex).holding(terms):
+        a = kg.node(nid)
+        if a[S.LABEL] in wanted:
+            candidates.append((a[S.LABEL], a[S.KEY], a))
+    candidates.sort(key=lambda c: (c[0], c[1]))
     rows = []
-    for lab in _search_labels(label):
-        fields = S.NODE_KIND_BY_LABEL[lab].fulltext
-        for _, a in kg.nodes(lab):
-            found: set[str] = set()
-            for field in fields:
-                value = a.get(field)
-                if isinstance(value, str):
-                    found.update(words(value))
-            if terms <= found:
-                rows.append({"label": lab, "key": a[S.KEY],
-                             "name": a.get(S.NAME, a.get(S.TITLE))})
-    rows.sort(key=lambda r: (r["label"], r["key"]))
-    return rows[: max(int(limit), 0)]
+    for lab, key, a in candidates:  # in answer order, so only what is returned is checked
+        if len(rows) >= limit:
+            break
+        if terms <= _node_words(a, S.NODE_KIND_BY_LABEL[lab].fulltext):
+            rows.append({"label": lab, "key": key, "name": a.get(S.NAME, a.get(S.TITLE))})
+    return rows
 
 
 def _search_params(values: dict[str, Any]) -> dict[str, Any]:

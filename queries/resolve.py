@@ -147,12 +147,78 @@ def ambiguity(ref: str, found: list[Candidate], what: str = "name") -> Ambiguous
         [(c.label, c.key, c.display) for c in found])
 
 
+class NameIndex:
+    """Which nodes answer to a name, without scanning the graph per reference.
+
+    Every name, alias, title and short title of every node is entered twice, case-folded
+    and :func:`fold_name`-folded, as a 64-bit string hash beside the node's position, in
+    two sorted arrays. A lookup returns the nodes whose names hash like the reference: a
+    superset of the nodes rules 2 and 3 can choose (rule 1 is a direct node lookup), which
+    :func:`choose` then filters by the rules themselves, so the index changes speed, never
+    answers. Hashes, not strings, keep it to 12 bytes an entry.
+    """
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        import numpy as np
+
+        self.nids: list[str] = []
+        hashes: list[int] = []
+        positions: list[int] = []
+        for nid, props in kg.nodes():
+            c = candidate(props[S.LABEL], props[S.KEY], props)
+            at = len(self.nids)
+            self.nids.append(nid)
+            names = (*c.names, c.short_title) if c.short_title else c.names
+            seen = {_key(0, n.casefold()) for n in names}
+            seen.update(_key(1, fold_name(n)) for n in (c.key, *names))
+            hashes.extend(seen)
+            positions.extend([at] * len(seen))
+        order = np.argsort(np.asarray(hashes, dtype=np.int64), kind="stable")
+        self.hashes = np.asarray(hashes, dtype=np.int64)[order]
+        self.positions = np.asarray(positions, dtype=np.int32)[order]
+
+    def lookup(self, ref: str) -> list[str]:
+        """Node ids whose names may equal ``ref`` ignoring case or after folding."""
+        found: list[str] = []
+        folded = fold_name(ref)
+        for key in (_key(0, ref.casefold()), *((_key(1, folded),) if folded else ())):
+            lo = int(self.hashes.searchsorted(key, "left"))
+            hi = int(self.hashes.searchsorted(key, "right"))
+            found.extend(self.nids[p] for p in self.positions[lo:hi].tolist())
+        return found
+
+
+def _key(tier: int, text: str) -> int:
+    return hash((tier, text))
+
+
+def name_index(kg: KnowledgeGraph) -> NameIndex:
+    """The graph's :class:`NameIndex`, built on first use and kept until the graph changes."""
+    return kg.derived("resolve.names", NameIndex)
+
+
+def indexed_candidates(kg: KnowledgeGraph, ref: str, labels: Iterable[str]) -> list[Candidate]:
+    """The nodes of ``labels`` that ``ref`` may name by any rule (a superset, from the
+    index and direct node lookups); :func:`choose` applies the rules to them."""
+    wanted = set(labels)
+    ref = ref.strip()
+    nids = [ref, *(S.node_id(label, ref) for label in wanted), *name_index(kg).lookup(ref)]
+    out: dict[str, Candidate] = {}
+    for nid in nids:
+        if nid in out or not kg.has_node(nid):
+            continue
+        props = kg.node(nid)
+        if props[S.LABEL] in wanted:
+            out[nid] = candidate(props[S.LABEL], props[S.KEY], props)
+    return list(out.values())
+
+
 def resolve(kg: KnowledgeGraph, ref: str, kind: str = "node", *,
             labels: Iterable[str] | None = None, ambiguous: Ambiguity = "error") -> list[str]:
     """Node ids of the in-memory graph that ``ref`` means (see the module rules)."""
     wanted = tuple(labels) if labels is not None else KINDS[kind]
-    return [c.nid for c in choose(ref, kg_candidates(kg, wanted), ambiguous=ambiguous,
-                                  what=kind)]
+    return [c.nid for c in choose(ref, indexed_candidates(kg, ref, wanted),
+                                  ambiguous=ambiguous, what=kind)]
 
 
 def resolve_rows(rows: Iterable[dict[str, Any]], ref: str, kind: str = "node", *,
