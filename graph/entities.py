@@ -28,7 +28,7 @@ from citegraph.graph.entity_cache import (
     text_hash,
 )
 from citegraph.graph.extract import Entity, Extractor
-from citegraph.graph.extract.extractor import fold_learnt
+from citegraph.graph.extract.extractor import combine_learnt
 from citegraph.graph.extract.resolve import entity_key
 from citegraph.graph.extract.text import norm_key
 from citegraph.graph.model import KnowledgeGraph
@@ -127,9 +127,9 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
         for (_, title, abstract), hit in zip(papers, hits, strict=True):
             learnt.append(hit.learnt if hit is not None else extractor.learnt(title, abstract))
             stage.advance()
-    before = cache.folded() if any(hits) else None
+    before = cache.combined() if any(hits) else None
     extractor.adopt(learnt)
-    stale = Staleness(before, fold_learnt(learnt)) if before is not None else None
+    stale = Staleness(before, combine_learnt(learnt)) if before is not None else None
     fresh = EntityCache(stamp)
     found: list[tuple[str, list[Entity]]] = []
     with progress.stage("Extracting entities", total=len(papers)) as stage:

@@ -25,7 +25,7 @@ from typing import Any
 
 import ahocorasick
 from citegraph.graph.extract import Entity
-from citegraph.graph.extract.extractor import Learnt, fold_learnt
+from citegraph.graph.extract.extractor import Learnt, combine_learnt
 from citegraph.graph.extract.gazetteer import (
     GazEntry,
     boundary_text,
@@ -86,9 +86,9 @@ class EntityCache:
         hit = self.papers.get(key)
         return hit if hit is not None and hit.text == text else None
 
-    def folded(self) -> tuple[dict[str, GazEntry], dict[str, str]]:
+    def combined(self) -> tuple[dict[str, GazEntry], dict[str, str]]:
         """The corpus names and acronym long forms this cache's papers taught."""
-        return fold_learnt(p.learnt for p in self.papers.values())
+        return combine_learnt(p.learnt for p in self.papers.values())
 
     # --- saving --------------------------------------------------------------------
     def rows(self) -> Iterator[dict[str, Any]]:

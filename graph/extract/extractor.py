@@ -191,7 +191,7 @@ class Learnt:
     long_forms: list[tuple[str, str]] = field(default_factory=list)
 
 
-def fold_learnt(learnt: Iterable[Learnt]) -> tuple[dict[str, GazEntry], dict[str, str]]:
+def combine_learnt(learnt: Iterable[Learnt]) -> tuple[dict[str, GazEntry], dict[str, str]]:
     """The corpus names (by key) and each acronym's majority long form, from what each
     paper taught in corpus order: the first paper to introduce a name gives its entry, and
     a tie between long forms goes to the one seen first."""
@@ -266,9 +266,9 @@ class Extractor:
         return learnt
 
     def adopt(self, learnt: Iterable[Learnt]) -> int:
-        """Fold what each paper taught (in corpus order, see :func:`fold_learnt`) into the
+        """Fold what each paper taught (in corpus order, see :func:`combine_learnt`) into the
         corpus gazetteer and the acronyms' long forms; returns how many new names."""
-        names, self.acronyms = fold_learnt(learnt)
+        names, self.acronyms = combine_learnt(learnt)
         batch = [entry for key, entry in names.items() if key not in self.corpus.by_key]
         for entry in batch:
             self.corpus.add(entry)
