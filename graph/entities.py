@@ -82,6 +82,13 @@ def _label(types: Counter[str]) -> str:
     return S.ENTITY_LABELS[types.most_common(1)[0][0]]
 
 
+def extraction_inputs(kg: KnowledgeGraph) -> list[tuple[str, str, str]]:
+    """``(node id, title, abstract)`` of every paper entities are extracted from: stubs from
+    reference lists carry a title at most and name no entities of their own."""
+    return [(nid, p.get(S.TITLE, ""), p.get(S.ABSTRACT, ""))
+            for nid, p in kg.nodes(S.PAPER) if not p.get(S.STUB)]
+
+
 def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
                  gazetteer: Sequence[str] = (), embeddings: bool = False,
                  model: str | None = None, device: str | None = None,
@@ -91,8 +98,7 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
     With ``embeddings``, a sentence-transformers model types names no signal could type
     and merges near-duplicate names (see :mod:`citegraph.graph.extract.embed`).
     """
-    papers = [(nid, p.get(S.TITLE, ""), p.get(S.ABSTRACT, ""))
-              for nid, p in kg.nodes(S.PAPER) if not p.get(S.STUB)]
+    papers = extraction_inputs(kg)
     extractor = Extractor(extra_files=list(gazetteer), model=extractor_model)
     with progress.stage("Learning entity names", total=len(papers)) as stage:
         def counted():
@@ -105,6 +111,15 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
         for nid, title, abstract in papers:
             found.append((nid, extractor.extract(title, abstract)))
             stage.advance()
+    add_extracted(kg, found, extractor.acronyms, progress, embeddings, model, device)
+
+
+def add_extracted(kg: KnowledgeGraph, found: list[tuple[str, list[Entity]]],
+                  acronyms: dict[str, str], progress: Progress = SILENT,
+                  embeddings: bool = False, model: str | None = None,
+                  device: str | None = None) -> None:
+    """Resolve the entities extracted per paper (in paper order) corpus-wide and add their
+    nodes and edges; the half of :func:`add_entities` that needs the whole corpus at once."""
     embedder = None
     if embeddings:
         from citegraph.graph.extract.embed import EntityEmbedder
@@ -112,7 +127,7 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
         embedder = EntityEmbedder(model, device)
         with progress.stage("Typing unknown names", total=None):
             _retype(embedder, [e for _, ents in found for e in ents])
-    _add_to_graph(kg, found, extractor.acronyms, embedder)
+    _add_to_graph(kg, found, acronyms, embedder)
 
 
 def _retype(embedder, entities: list[Entity]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import chain
 
+from citegraph.errors import EngineError
 from citegraph.graph import schema as S
 from citegraph.graph.citations import add_inferred_citations
 from citegraph.graph.comention import add_co_mention_edges
@@ -32,6 +33,8 @@ def build_graph(
 ) -> KnowledgeGraph:
     """Build a graph from records, optionally on top of an existing graph."""
     options = options or BuildOptions()
+    if options.engine != "local":
+        return _build_on(options.engine, records, options, base)
     previous: list[PaperRecord] = []
     if base is not None:
         previous = [record_from_paper(p) for p in base.papers if not p.get(S.STUB)]
@@ -69,6 +72,16 @@ def build_graph(
                      device=options.device, extractor_model=options.extractor_model)
     add_relationships(kg, options, base)
     return kg
+
+
+def _build_on(engine: str, records: Iterable[PaperRecord], options: BuildOptions,
+              base: KnowledgeGraph | None) -> KnowledgeGraph:
+    """The same build on another engine (:mod:`citegraph.graph.ray_engine`)."""
+    if engine != "ray":
+        raise EngineError(f"unknown engine {engine!r}; engines: local, ray")
+    from citegraph.graph import ray_engine
+
+    return ray_engine.build_graph(records, options, base)
 
 
 def add_relationships(

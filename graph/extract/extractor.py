@@ -226,12 +226,18 @@ class Extractor:
         one batch after the pass, so its automaton is built once per call and the pass
         is linear in papers (and what is learnt does not depend on the papers' order).
         """
+        # the hand-set weights decide here, so what the corpus learns does not depend on a
+        # model fitted to annotations
+        return self.learn_from(self.rule_entities(title, abstract)
+                               for title, abstract in papers)
+
+    def learn_from(self, per_paper: Iterable[list[Entity]]) -> int:
+        """:meth:`learn` from each paper's :meth:`rule_entities`, computed elsewhere (in
+        parallel, by a distributed build); given in paper order, it learns the same names."""
         long_forms: dict[str, Counter[str]] = defaultdict(Counter)
         batch: dict[str, GazEntry] = {}
-        for title, abstract in papers:
-            # the hand-set weights decide here, so what the corpus learns does not depend
-            # on a model fitted to annotations
-            for ent in self.rule_entities(title, abstract):
+        for entities in per_paper:
+            for ent in entities:
                 for alias in ent.aliases:
                     if alias.isupper() or (sum(c.isupper() for c in alias) >= 2
                                            and len(alias) <= 8):
