@@ -3,8 +3,8 @@
 The same stage functions as the local build, with the per-file and per-paper work spread
 over a Ray cluster as Ray Data pipelines, and the corpus-wide decisions taken on the driver:
 
-* reading: one task per input file (:func:`citegraph.loaders.iter_records` on that file,
-  with its own load report), records streamed back in file order;
+* reading: one task per input file, or per byte range of a big JSON-lines file
+  (:mod:`citegraph.graph.ray_reading`), records streamed back in input order;
 * paper identity, paper and author nodes: on the driver, over the streamed records, with
   the local pipeline (:func:`citegraph.graph.identity.merge_records`): it needs every
   record at once and its result depends on their order;
@@ -32,7 +32,6 @@ import dataclasses
 import logging
 import os
 import pickle
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -44,15 +43,13 @@ from citegraph.graph.options import BuildOptions
 if TYPE_CHECKING:
     from citegraph.graph.extract import Entity
     from citegraph.graph.model import KnowledgeGraph
-    from citegraph.loaders import LoadReport, RecordStream
+    from citegraph.loaders import LoadReport
     from citegraph.loaders.records import PaperRecord
 
 #: Object store of a local instance: the chunks in flight, not the corpus, live there.
 OBJECT_STORE_BYTES = 1536 * 1024 * 1024
 #: Papers per extraction task: large enough that a task's overhead is noise.
 EXTRACT_CHUNK = 256
-#: Records per block sent back by a reading task, so a large file streams.
-RECORDS_PER_PART = 5000
 
 
 def _import_ray() -> Any:
@@ -123,48 +120,6 @@ def _blob(value: Any) -> bytes:
 
 def _rows(dataset: Any) -> Iterator[dict[str, Any]]:
     yield from dataset.iter_rows()
-
-
-# --- reading -----------------------------------------------------------------------------
-def _read_file(batch: dict[str, np.ndarray], fmt: str | None) -> Iterator[dict[str, Any]]:
-    """One input file on a worker: its records in parts, then its own load report."""
-    from citegraph.loaders import LoadReport, iter_records
-
-    index, path = int(batch["index"][0]), str(batch["path"][0])
-    report = LoadReport()
-    part: list[PaperRecord] = []
-    for record in iter_records([path], fmt, report):
-        part.append(record)
-        if len(part) >= RECORDS_PER_PART:
-            yield {"index": [index], "records": [_blob(part)], "report": [b""]}
-            part = []
-    yield {"index": [index], "records": [_blob(part)], "report": [_blob(report)]}
-
-
-def absorb_report(into: LoadReport, part: LoadReport) -> None:
-    """Add one file's load report to the build's (files come in input order)."""
-    for f in dataclasses.fields(part):
-        mine, theirs = getattr(into, f.name), getattr(part, f.name)
-        if isinstance(mine, Counter):
-            mine.update(theirs)
-        elif isinstance(mine, list):
-            mine.extend(theirs)
-        elif isinstance(mine, dict):
-            mine.update(theirs)
-
-
-def read_distributed(stream: RecordStream) -> Iterator[PaperRecord]:
-    """The records of ``stream``'s files, each file read by its own task, in file order;
-    each file's problems join ``stream.report`` once the file is read."""
-    rows = [{"index": i, "path": str(path)} for i, path in enumerate(stream.files)]
-    if not rows:
-        return
-    dataset = _dataset(rows).map_batches(_read_file, batch_size=1, fn_kwargs={"fmt": stream.fmt},
-                                         batch_format="numpy")
-    for row in _rows(dataset):
-        yield from pickle.loads(row["records"])
-        if row["report"]:
-            absorb_report(stream.report, pickle.loads(row["report"]))
 
 
 # --- entities ----------------------------------------------------------------------------
@@ -310,6 +265,7 @@ def build_graph(records: Iterable[PaperRecord], options: BuildOptions,
     each; any other iterable of records is read here, on the driver.
     """
     from citegraph.graph import pipeline
+    from citegraph.graph.ray_reading import read_distributed
     from citegraph.loaders import RecordStream
 
     with session(options):

@@ -147,3 +147,33 @@ def test_without_ray_one_line_error(tmp_path, seed_files):
                           timeout=120)
     assert done.returncode == 1
     assert done.stderr.strip() == "error: --engine ray needs Ray: pip install 'citegraph[ray]'"
+
+
+def test_big_json_lines_file_read_in_ranges(ray_cluster, tmp_path, monkeypatch):
+    """A JSON-lines file cut into byte ranges, each read by its own task, gives the records,
+    line numbers and problems of reading it whole."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from citegraph.graph import ray_reading
+    from synthetic_corpus import write_corpus
+
+    corpus = write_corpus(tmp_path / "s2.jsonl", 400, seed=3)
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    lines[57] = lines[57][:-20]  # cut short: not valid JSON
+    lines[211] = '{"paperId": "x1", "title": ""}'  # no title
+    lines.insert(300, "")
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(ray_reading, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(ray_reading, "RANGE_BYTES", corpus.stat().st_size // 7)
+    pieces, _ = ray_reading.plan([corpus], None)
+    assert len(pieces) >= 7
+    local, local_report = _build([corpus], similarity=False)
+    on_ray, ray_report = _build([corpus], similarity=False, engine="ray")
+    assert local == on_ray
+    assert [i.as_dict() for i in local_report.issues] == [i.as_dict() for i in ray_report.issues]
+    assert {i.location for i in local_report.issues} >= {"line 58", "line 212"}
+    assert local_report.records_read == ray_report.records_read
+    assert local_report.records_skipped == ray_report.records_skipped
+    assert local_report.formats == ray_report.formats
+    provenance = [p.get(S.PROVENANCE, []) for p in on_ray.papers]
+    assert provenance == [p.get(S.PROVENANCE, []) for p in local.papers]
+    assert [str(corpus) + ":line 399"] in provenance
