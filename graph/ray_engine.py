@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
 #: Object store of a local instance: the chunks in flight, not the corpus, live there.
 OBJECT_STORE_BYTES = 1536 * 1024 * 1024
+#: Ray starts worker processes at niceness 15, behind every other process of the machine;
+#: the build's workers do the build's work, so on a busy machine they keep its priority.
+LOCAL_SYSTEM_CONFIG = {"worker_niceness": 0}
 #: Papers per extraction task: large enough that a task's overhead is noise.
 EXTRACT_CHUNK = 256
 
@@ -77,7 +80,8 @@ def session(options: BuildOptions) -> Iterator[Any]:
                 ray.init(address=options.ray_address, **settings)
             else:
                 ray.init(num_cpus=options.ray_cpus or os.cpu_count() or 1,
-                         object_store_memory=OBJECT_STORE_BYTES, **settings)
+                         object_store_memory=OBJECT_STORE_BYTES,
+                         _system_config=LOCAL_SYSTEM_CONFIG, **settings)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = options.ray_address or "a local instance"
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""

@@ -32,8 +32,10 @@ def ray_cluster():
         if os.environ.get("CITEGRAPH_REQUIRE_RAY") == "1":
             pytest.fail("CITEGRAPH_REQUIRE_RAY=1 but ray is not installed")
         pytest.skip("ray is not installed (pip install 'citegraph[ray]')")
+    from citegraph.graph.ray_engine import LOCAL_SYSTEM_CONFIG
+
     ray.init(num_cpus=2, object_store_memory=1024**3, include_dashboard=False,
-             log_to_driver=False, logging_level="warning")
+             log_to_driver=False, logging_level="warning", _system_config=LOCAL_SYSTEM_CONFIG)
     yield ray
     ray.shutdown()
 
