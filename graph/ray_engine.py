@@ -51,6 +51,8 @@ OBJECT_STORE_BYTES = 1536 * 1024 * 1024
 #: Ray starts worker processes at niceness 15, behind every other process of the machine;
 #: the build's workers do the build's work, so on a busy machine they keep its priority.
 LOCAL_SYSTEM_CONFIG = {"worker_niceness": 0}
+#: How long the build waits for a cluster address to answer.
+CONNECT_SECONDS = 10
 #: Papers per extraction task: large enough that a task's overhead is noise.
 EXTRACT_CHUNK = 256
 
@@ -77,6 +79,7 @@ def session(options: BuildOptions) -> Iterator[Any]:
                                     "logging_level": "warning", "configure_logging": False}
         try:
             if options.ray_address:
+                _check_reachable(options.ray_address)
                 ray.init(address=options.ray_address, **settings)
             else:
                 ray.init(num_cpus=options.ray_cpus or os.cpu_count() or 1,
@@ -96,6 +99,20 @@ def session(options: BuildOptions) -> Iterator[Any]:
     finally:
         if started:
             ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds on a cluster address nothing answers at: Ray itself retries for
+    minutes. ``auto`` (the cluster this machine belongs to) is left to Ray."""
+    import socket
+
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        raise EngineError(f"cannot reach Ray at {address}: {exc.strerror or exc}") from None
 
 
 def workers() -> int:
@@ -120,10 +137,6 @@ def _dataset(rows: Sequence[dict[str, Any]]) -> Any:
 
 def _blob(value: Any) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _rows(dataset: Any) -> Iterator[dict[str, Any]]:
-    yield from dataset.iter_rows()
 
 
 # --- entities ----------------------------------------------------------------------------
@@ -159,7 +172,7 @@ class _Extract:
 def _per_paper(dataset: Any, chunks: int, stage: Any) -> list[list[Entity]]:
     """Each paper's entities from a chunked pass, in paper order."""
     parts: dict[int, list[list[Entity]]] = {}
-    for row in _rows(dataset):
+    for row in dataset.iter_rows():
         found = pickle.loads(row["entities"])
         parts[int(row["chunk"])] = found
         stage.advance(len(found))
@@ -232,7 +245,7 @@ def encode_distributed(texts: list[str], model: str | None, device: str | None) 
         _Encode, batch_size=1, compute=pool, batch_format="numpy", num_gpus=1 if on_gpu else 0,
         fn_constructor_kwargs={"model": model, "device": device})
     matrix: np.ndarray | None = None
-    for row in _rows(dataset):
+    for row in dataset.iter_rows():
         vectors = pickle.loads(row["vectors"])
         if matrix is None:
             matrix = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
@@ -266,34 +279,43 @@ def build_graph(records: Iterable[PaperRecord], options: BuildOptions,
     """The build of :func:`citegraph.graph.pipeline.build_graph` on Ray.
 
     A :class:`~citegraph.loaders.RecordStream` not yet read is read by Ray tasks, a file
-    each; any other iterable of records is read here, on the driver.
+    (or a range of a big JSON-lines file) each; any other iterable of records is read here,
+    on the driver. A task that fails ends the build with one line.
     """
+    with session(options) as ray:
+        try:
+            return _build(records, options, base)
+        except ray.exceptions.RayError as exc:  # a worker died, or a task raised
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise EngineError(f"the build on Ray failed: {first}") from exc
+
+
+def _build(records: Iterable[PaperRecord], options: BuildOptions,
+           base: KnowledgeGraph | None) -> KnowledgeGraph:
     from citegraph.graph import pipeline
     from citegraph.graph.ray_reading import read_distributed
     from citegraph.loaders import RecordStream
 
-    with session(options):
-        stream: Iterable[PaperRecord] = records
-        report = None
-        if isinstance(records, RecordStream):
-            report = records.report
-            stream = read_distributed(records)
-        head = iter(stream)
-        first = next(head, None)
-        if first is None and base is None and report is not None:
-            raise _nothing_read(report)
-        rest = _chain_first(first, head)
-        # papers, authors, explicit citations and the merge report: the local stages
-        local = dataclasses.replace(
-            options, engine="local", entities=False, similarity=False, co_mention=False,
-            citations=False, keywords=False, co_citation=False, coupling=False,
-            co_authorship=False)
-        kg = pipeline.build_graph(rest, local, base)
-        if options.entities:
-            add_entities_distributed(kg, options)
-        if options.similarity:
-            add_similarity_distributed(kg, options, base)
-        pipeline.add_relationships(kg, dataclasses.replace(options, similarity=False), base)
+    stream: Iterable[PaperRecord] = records
+    report = None
+    if isinstance(records, RecordStream):
+        report = records.report
+        stream = read_distributed(records)
+    head = iter(stream)
+    first = next(head, None)
+    if first is None and base is None and report is not None:
+        raise _nothing_read(report)
+    # papers, authors, explicit citations and the merge report: the local stages
+    local = dataclasses.replace(
+        options, engine="local", entities=False, similarity=False, co_mention=False,
+        citations=False, keywords=False, co_citation=False, coupling=False,
+        co_authorship=False)
+    kg = pipeline.build_graph(_chain_first(first, head), local, base)
+    if options.entities:
+        add_entities_distributed(kg, options)
+    if options.similarity:
+        add_similarity_distributed(kg, options, base)
+    pipeline.add_relationships(kg, dataclasses.replace(options, similarity=False), base)
     return kg
 
 

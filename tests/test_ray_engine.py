@@ -24,14 +24,19 @@ from citegraph.graph.vectors import PaperVectors, content_hash
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(scope="module")
-def ray_cluster():
+def _ray():
     try:
         import ray
     except ImportError:
         if os.environ.get("CITEGRAPH_REQUIRE_RAY") == "1":
             pytest.fail("CITEGRAPH_REQUIRE_RAY=1 but ray is not installed")
         pytest.skip("ray is not installed (pip install 'citegraph[ray]')")
+    return ray
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    ray = _ray()
     from citegraph.graph.ray_engine import LOCAL_SYSTEM_CONFIG
 
     ray.init(num_cpus=2, object_store_memory=1024**3, include_dashboard=False,
@@ -179,3 +184,21 @@ def test_big_json_lines_file_read_in_ranges(ray_cluster, tmp_path, monkeypatch):
     provenance = [p.get(S.PROVENANCE, []) for p in on_ray.papers]
     assert provenance == [p.get(S.PROVENANCE, []) for p in local.papers]
     assert [str(corpus) + ":line 399"] in provenance
+
+
+def test_unreachable_cluster_one_line_error(tmp_path, seed_files):
+    """An address nothing answers at stops the build in seconds, with one line."""
+    import socket
+
+    _ray()
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "citegraph", "build", str(seed_files[0]), "--out",
+         str(tmp_path / "g"), "--engine", "ray", "--address", f"127.0.0.1:{port}", "--quiet"],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith(f"error: cannot reach Ray at 127.0.0.1:{port}: ")
+    assert len(done.stderr.strip().splitlines()) == 1
