@@ -10,7 +10,9 @@ to embed the whole corpus here) and extrapolated to the corpus: start-up (pool s
 model load, from the engine's own run over the sample) plus texts over the steady rate of
 warm workers.
 
-Targets, measured in the same run: extraction + embedding at 2 workers at least 1.6x as
+The run starts and ends by timing two processes against one on a pure-Python loop: on a
+shared machine that is the ceiling of any speed-up at the time. Targets, measured in the
+same run: extraction + embedding at 2 workers at least 1.6x as
 fast as at 1 worker; Ray at 1 worker at most 15 % slower than the local engine. The local
 engine's model runs on one thread here, as a Ray worker's does (a worker gets one core);
 its rate on every core is printed for reference with ``BENCH_RAY_ALL_THREADS=1``.
@@ -166,6 +168,28 @@ def _estimate(result: dict, papers: int) -> float:
     return extraction + embed["load_s"] + papers / embed["texts_per_s"]
 
 
+def _burn(n: int) -> None:
+    total = 0
+    for i in range(n):
+        total += i * i
+
+
+def core_scaling(workers: int = 2, n: int = 20_000_000) -> float:
+    """How much faster ``workers`` processes do ``workers`` times a pure-Python loop than
+    one process does it once: the ceiling this machine puts on any speed-up right now (on
+    a shared machine it is well below ``workers``)."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    _burn(n)
+    one = time.perf_counter() - start
+    with multiprocessing.Pool(workers) as pool:
+        start = time.perf_counter()
+        pool.map(_burn, [n] * workers)
+        many = time.perf_counter() - start
+    return workers * one / many
+
+
 def _load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -192,6 +216,9 @@ def main() -> None:
         if not corpus.exists() or not vectors.exists():
             write_corpus(corpus, args.papers, seed=0)
             write_vectors(corpus, vectors, seed=0)
+        ceiling = core_scaling()
+        print(f"this machine now: 2 processes do 2x the work {ceiling:.2f}x as fast as 1 "
+              f"(load average {_load_average()})")
         results = []
         for engine, workers in [("local", 1), *(("ray", w) for w in args.workers)]:
             before = _load_average()
@@ -205,9 +232,12 @@ def main() -> None:
             result["load_average_before"], result["load_average_after"] = before, _load_average()
             results.append(result)
             _print_one(result, args.papers)
+    ceiling_after = core_scaling()
+    print(f"\nthis machine after: 2 processes {ceiling_after:.2f}x as fast as 1")
     _print_summary(results, args.papers)
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        args.json.write_text(json.dumps({"core_scaling": [ceiling, ceiling_after],
+                                         "runs": results}, indent=2))
 
 
 def _print_one(result: dict, papers: int) -> None:
