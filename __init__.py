@@ -88,7 +88,8 @@ def build(
     report = report if report is not None else LoadReport()
     # streamed, not listed: a large file never sits in memory as records and merged papers
     records = RecordStream(paths, fmt=format, report=report)
-    if base is None and records.peek() is None:
+    # another engine reads the files itself (and says when nothing was found)
+    if options.engine == "local" and base is None and records.peek() is None:
         problems = "; ".join(f"{i.path}: {i.message}" for i in report.errors[:3])
         raise InputError("no papers found" + (f" ({problems})" if problems else ""))
     kg = build_graph(records, options, base=base)

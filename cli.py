@@ -251,6 +251,12 @@ def build(
     fuzzy_identity: Annotated[bool, typer.Option(
         help="Match records by title, authors and year, not only by identifiers and equal "
         "titles.")] = True,
+    engine: Annotated[str, typer.Option(
+        help="Where reading, extraction and embedding run: local (this process) or ray "
+        "(pip install 'citegraph[ray]').")] = DEFAULTS.engine,
+    address: Annotated[str | None, typer.Option(
+        help="With --engine ray: the Ray cluster to join (auto, ray://HOST:10001); "
+        "default: a local instance on this machine's cores.")] = None,
 ) -> None:
     """Read paper listings and build the knowledge graph into --out."""
     with interrupts_reported(out_dir):
@@ -275,7 +281,8 @@ def build(
                                gazetteer=[str(p) for p in gazetteer or []],
                                entity_embeddings=entity_embeddings,
                                extractor_model=str(extractor_model) if extractor_model
-                               else None, fuzzy_identity=fuzzy_identity)
+                               else None, fuzzy_identity=fuzzy_identity,
+                               engine=engine, ray_address=address)
         with graph_dir.writer_lock(out_dir):
             # --append extends the graph in --out; a rebuild reuses its embeddings and
             # entity results for papers whose text did not change

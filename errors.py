@@ -111,6 +111,10 @@ class ModelError(CitegraphError):
     model file of an unknown format)."""
 
 
+class EngineError(CitegraphError):
+    """A build engine that cannot run: Ray not installed, a cluster that does not answer."""
+
+
 class NetworkError(CitegraphError):
     """A bibliometric network that does not exist."""
 

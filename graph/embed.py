@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,9 +155,13 @@ def embed_papers(
     device: str | None = None,
     caches: Iterable[PaperVectors | None] = (),
     progress: Progress = SILENT,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
 ) -> PaperVectors:
     """Vectors for every embeddable paper of ``kg``, reusing any cached vector made by the
-    same model from the same text; the model is loaded only if something is left to embed."""
+    same model from the same text; the model is loaded only if something is left to embed.
+
+    ``encode`` embeds the texts left elsewhere (a distributed build's workers, with the same
+    model), one unit-length row per text in input order; by default this process does."""
     recorded, _ = resolve_model(model)
     known: dict[str, np.ndarray] = {}
     for cache in caches:
@@ -168,8 +172,13 @@ def embed_papers(
     texts = dict(zip(hashes, (text for _, text in papers), strict=True))
     missing = sorted((h, text) for h, text in texts.items() if h not in known)
     if missing:
-        encoder = load_encoder(model, device)
-        fresh = encode_sorted(encoder, [text for _, text in missing], progress)
+        if encode is None:
+            encoder = load_encoder(model, device)
+            fresh = encode_sorted(encoder, [text for _, text in missing], progress)
+        else:
+            with progress.stage("Embedding papers", len(missing)) as stage:
+                fresh = encode([text for _, text in missing])
+                stage.advance(len(missing))
         known.update({h: fresh[i] for i, (h, _) in enumerate(missing)})
     else:
         with progress.stage("Embedding papers", len(papers)) as stage:

@@ -101,6 +101,13 @@ def _entity_type(ent: Entity) -> S.EntityType:
                          f"{ent.type!r}") from None
 
 
+def extraction_inputs(kg: KnowledgeGraph) -> list[tuple[str, str, str]]:
+    """``(node id, title, abstract)`` of every paper entities are extracted from: stubs from
+    reference lists carry a title at most and name no entities of their own."""
+    return [(nid, p.get(S.TITLE, ""), p.get(S.ABSTRACT, ""))
+            for nid, p in kg.nodes(S.PAPER) if not p.get(S.STUB)]
+
+
 def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
                  gazetteer: Sequence[str] = (), embeddings: bool = False,
                  model: str | None = None, device: str | None = None,
@@ -142,6 +149,16 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
             fresh.papers[key] = PaperEntities(h, taught, ents)
             found.append((S.node_id(S.PAPER, key), ents))
             stage.advance()
+    add_extracted(kg, found, extractor.acronyms, progress, embeddings, model, device)
+    return None if embeddings else fresh
+
+
+def add_extracted(kg: KnowledgeGraph, found: list[tuple[str, list[Entity]]],
+                  acronyms: dict[str, str], progress: Progress = SILENT,
+                  embeddings: bool = False, model: str | None = None,
+                  device: str | None = None) -> None:
+    """Resolve the entities extracted per paper (in paper order) corpus-wide and add their
+    nodes and edges; the half of :func:`add_entities` that needs the whole corpus at once."""
     embedder = None
     if embeddings:
         from citegraph.graph.extract.embed import EntityEmbedder
@@ -149,8 +166,7 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
         embedder = EntityEmbedder(model, device)
         with progress.stage("Typing unknown names", total=None):
             _retype(embedder, [e for _, ents in found for e in ents])
-    _add_to_graph(kg, found, extractor.acronyms, embedder)
-    return None if embeddings else fresh
+    _add_to_graph(kg, found, acronyms, embedder)
 
 
 def _retype(embedder, entities: list[Entity]) -> None:

@@ -48,4 +48,9 @@ class BuildOptions:
     vector_cache: PaperVectors | None = field(default=None, repr=False)
     #: What the entity stage of an earlier build found per paper, reused the same way.
     entity_cache: EntityCache | None = field(default=None, repr=False)
+    #: Where the per-file and per-paper stages run: ``local`` (this process) or ``ray``
+    #: (Ray Data pipelines; needs ``pip install 'citegraph[ray]'``).
+    engine: str = "local"
+    ray_address: str | None = None  # an existing Ray cluster; None = a local instance
+    ray_cpus: int | None = None  # cores of the local instance; None = all of this machine's
     progress: Progress = field(default=SILENT, repr=False)

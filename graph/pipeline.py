@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import chain
 
+from citegraph.errors import EngineError
 from citegraph.graph import schema as S
 from citegraph.graph.authors import author_ids_by_paper
 from citegraph.graph.citations import add_inferred_citations
@@ -39,6 +40,8 @@ def build_graph(
     """Build a graph from records, optionally on top of an existing graph (``base``,
     left unchanged; see the module docstring)."""
     options = options or BuildOptions()
+    if options.engine != "local":
+        return _build_on(options.engine, records, options, base)
     previous: list[PaperRecord] = []
     if base is not None:
         author_ids = author_ids_by_paper(base)
@@ -86,6 +89,16 @@ def build_graph(
             cache=base.entity_cache if base is not None else options.entity_cache)
     add_relationships(kg, options, base)
     return kg
+
+
+def _build_on(engine: str, records: Iterable[PaperRecord], options: BuildOptions,
+              base: KnowledgeGraph | None) -> KnowledgeGraph:
+    """The same build on another engine (:mod:`citegraph.graph.ray_engine`)."""
+    if engine != "ray":
+        raise EngineError(f"unknown engine {engine!r}; engines: local, ray")
+    from citegraph.graph import ray_engine
+
+    return ray_engine.build_graph(records, options, base)
 
 
 def add_relationships(

@@ -249,10 +249,16 @@ class Extractor:
         """What one paper teaches the corpus pass: the names it introduces and the long
         forms it pairs with acronyms. It depends on the paper alone (with an empty corpus
         gazetteer), so a graph can keep it per paper and redo only papers that change."""
-        learnt = Learnt()
         # the hand-set weights decide here, so what the corpus learns does not depend
         # on a model fitted to annotations
-        for ent in self.rule_entities(title, abstract):
+        return self.learnt_from(self.rule_entities(title, abstract))
+
+    @staticmethod
+    def learnt_from(entities: Iterable[Entity]) -> Learnt:
+        """:meth:`learnt` from a paper's :meth:`rule_entities` computed elsewhere (in
+        parallel, by a distributed build)."""
+        learnt = Learnt()
+        for ent in entities:
             for alias in ent.aliases:
                 if alias.isupper() or (sum(c.isupper() for c in alias) >= 2
                                        and len(alias) <= 8):
@@ -264,6 +270,10 @@ class Extractor:
                 continue  # "Long Context" is a phrase, not a name to look for elsewhere
             learnt.names.append((ent.name, ent.type, list(ent.aliases)))
         return learnt
+
+    def learn_from(self, per_paper: Iterable[list[Entity]]) -> int:
+        """:meth:`learn` from each paper's :meth:`rule_entities`, given in paper order."""
+        return self.adopt(self.learnt_from(entities) for entities in per_paper)
 
     def adopt(self, learnt: Iterable[Learnt]) -> int:
         """Fold what each paper taught (in corpus order, see :func:`combine_learnt`) into the

