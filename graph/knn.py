@@ -53,19 +53,28 @@ def nearest_neighbours(
     if n == 0 or k == 0:
         return np.full((n, 0), -1, dtype=np.int64), np.zeros((n, 0), dtype=np.float32)
     if choose_method(n, method) == "exact":
-        return _exact(x, k)
+        return top_rows(x, x, k, np.arange(n))
     return _hnsw(x, k)
 
 
-def _exact(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    n = x.shape[0]
-    indices = np.empty((n, k), dtype=np.int64)
-    scores = np.empty((n, k), dtype=np.float32)
-    block = max(1, _BLOCK_CELLS // n)
+def top_rows(query: np.ndarray, matrix: np.ndarray, k: int, exclude: np.ndarray | None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """For each query row, the ``k`` best rows of ``matrix`` (indices, scores), best first;
+    ``exclude[i]`` is a row of ``matrix`` query ``i`` may not pick (itself), or -1."""
+    n, m = query.shape[0], matrix.shape[0]
+    k = max(0, min(k, m - (1 if exclude is not None else 0)))
+    indices = np.full((n, k), -1, dtype=np.int64)
+    scores = np.full((n, k), -np.inf, dtype=np.float32)
+    if n == 0 or k == 0:
+        return indices, scores
+    block = max(1, _BLOCK_CELLS // max(m, 1))
     for start in range(0, n, block):
         stop = min(n, start + block)
-        sims = x[start:stop] @ x.T
-        sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not its own neighbour
+        sims = query[start:stop] @ matrix.T
+        if exclude is not None:
+            rows = np.arange(stop - start)
+            own = exclude[start:stop]
+            sims[rows[own >= 0], own[own >= 0]] = -np.inf
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         top_scores = np.take_along_axis(sims, top, axis=1)
         order = np.argsort(-top_scores, axis=1, kind="stable")

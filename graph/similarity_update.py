@@ -23,13 +23,11 @@ from collections import defaultdict
 
 import numpy as np
 from citegraph.graph import schema as S
+from citegraph.graph.knn import top_rows
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.progress import SILENT, Progress
 from citegraph.graph.similarity import add_scored_pairs
 from citegraph.graph.vectors import PaperVectors
-
-#: Scores per block of a product (float32: 4 bytes each), to bound memory.
-_BLOCK_CELLS = 16_000_000
 
 TopList = list[tuple[float, str]]  # (score, neighbour key), best first
 
@@ -45,32 +43,6 @@ def old_neighbours(base: KnowledgeGraph) -> dict[str, list[str]]:
         found[a].append(b)
         found[b].append(a)
     return found
-
-
-def _top_rows(query: np.ndarray, matrix: np.ndarray, k: int, exclude: np.ndarray | None
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """For each query row, the ``k`` best rows of ``matrix`` (indices, scores), best first;
-    ``exclude[i]`` is a row of ``matrix`` query ``i`` may not pick (itself), or -1."""
-    n, m = query.shape[0], matrix.shape[0]
-    k = max(0, min(k, m - (1 if exclude is not None else 0)))
-    indices = np.full((n, k), -1, dtype=np.int64)
-    scores = np.full((n, k), -np.inf, dtype=np.float32)
-    if n == 0 or k == 0:
-        return indices, scores
-    block = max(1, _BLOCK_CELLS // max(m, 1))
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        sims = query[start:stop] @ matrix.T
-        if exclude is not None:
-            rows = np.arange(stop - start)
-            own = exclude[start:stop]
-            sims[rows[own >= 0], own[own >= 0]] = -np.inf
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        top_scores = np.take_along_axis(sims, top, axis=1)
-        order = np.argsort(-top_scores, axis=1, kind="stable")
-        indices[start:stop] = np.take_along_axis(top, order, axis=1)
-        scores[start:stop] = np.take_along_axis(top_scores, order, axis=1)
-    return indices, scores
 
 
 def update_similarity_edges(
@@ -102,7 +74,7 @@ def update_similarity_edges(
             redo.append(n)  # a neighbour left or changed: its successor is unknown
     with progress.stage("Finding similar papers", len(keys)) as stage:
         redo_rows = np.asarray(sorted(set(redo)), dtype=np.int64)
-        found, scores = _top_rows(x[redo_rows], x, top_k, redo_rows)
+        found, scores = top_rows(x[redo_rows], x, top_k, redo_rows)
         for r, row in enumerate(redo_rows.tolist()):
             lists[row] = [(float(s), keys[j]) for j, s in zip(found[r].tolist(),
                                                               scores[r].tolist(), strict=True)
@@ -111,7 +83,7 @@ def update_similarity_edges(
         new_rows = np.asarray(fresh, dtype=np.int64)
         rest = [n for n in range(len(keys)) if n not in lists]
         rest_rows = np.asarray(rest, dtype=np.int64)
-        cand, cand_scores = _top_rows(x[rest_rows], x[new_rows], top_k, None)
+        cand, cand_scores = top_rows(x[rest_rows], x[new_rows], top_k, None)
         for r, row in enumerate(rest):
             near = neighbours.get(keys[row], [])
             old_scores = x[[row_of[k] for k in near]] @ x[row] if near else []
