@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
+from rich.markup import escape
+
 from citegraph import __version__
 from citegraph.errors import CitegraphError, FileSystemError
 from citegraph.graph.options import BuildOptions
 from citegraph.queries.cli_commands import query_command
-from rich.console import Console
-from rich.markup import escape
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

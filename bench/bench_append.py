@@ -73,10 +73,11 @@ def prepare(workdir: Path, papers: int, append: int, seed: int) -> None:
 def run_phase(phase: str, workdir: Path) -> dict[str, object]:
     """One timed phase in this process."""
     sys.path.insert(0, str(HERE))
+    from synthetic_corpus import read_vectors
+
     import citegraph
     from citegraph.graph.options import BuildOptions
     from citegraph.loaders import LoadReport
-    from synthetic_corpus import read_vectors
 
     timer = _Timer()
     options = BuildOptions(vector_cache=read_vectors(workdir / "vectors"))

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+
 from citegraph.graph.bibliometrics import co_occurrence, incidence
 
 RESULTS = Path(__file__).parent / "results"

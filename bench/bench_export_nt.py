@@ -29,6 +29,7 @@ import tracemalloc
 from pathlib import Path
 
 import psutil
+
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.rdf import write_ntriples

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from citegraph.graph.knn import choose_method, nearest_neighbours
 
 RESULTS = Path(__file__).parent / "results"

@@ -180,8 +180,9 @@ def main() -> None:
     args = parser.parse_args()
     where = pin_one_core()
     import bibtexparser  # noqa: F401  imported before timing, as the loaders are
-    import citegraph.loaders.detect  # noqa: F401  every loader and its libraries
     import rispy  # noqa: F401
+
+    import citegraph.loaders.detect  # noqa: F401  every loader and its libraries
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="citegraph-bench-") as tmp:

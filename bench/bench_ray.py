@@ -76,6 +76,7 @@ def _texts(corpus: Path, n: int) -> list[str]:
 
 def _embed_local(texts: list[str], threads: int) -> dict[str, float]:
     import torch
+
     from citegraph.graph.embed import encode_sorted, load_encoder
 
     torch.set_num_threads(threads)
@@ -93,6 +94,7 @@ def _embed_ray(texts: list[str], workers: int) -> dict[str, float]:
     """The engine's own embedding of the sample end to end (pool start, model load and
     all), and the steady rate of ``workers`` warm actors, for the extrapolation."""
     import ray
+
     from citegraph.graph.embed import CHUNK_SIZE
     from citegraph.graph.ray_engine import encode_distributed
 
@@ -124,9 +126,10 @@ def _embed_ray(texts: list[str], workers: int) -> dict[str, float]:
 def run_one(engine: str, workers: int, corpus: Path, vectors: Path, sample: int) -> dict:
     """One configuration, in this process: the build's stage times and the embedding rate."""
     sys.path.insert(0, str(HERE))
+    from synthetic_corpus import read_vectors
+
     import citegraph
     from citegraph.graph.options import BuildOptions
-    from synthetic_corpus import read_vectors
 
     texts = _texts(corpus, sample)
     cache = read_vectors(vectors)
@@ -134,6 +137,7 @@ def run_one(engine: str, workers: int, corpus: Path, vectors: Path, sample: int)
     result: dict[str, Any] = {"engine": engine, "workers": workers}
     if engine == "ray":
         import ray
+
         from citegraph.graph.ray_engine import LOCAL_SYSTEM_CONFIG, OBJECT_STORE_BYTES
 
         start = time.perf_counter()

@@ -270,6 +270,7 @@ def write_vectors(corpus: Path, directory: Path, seed: int = 0,
     one topic have cosine similarity around 0.6, others around 0.
     """
     import numpy as np
+
     from citegraph.graph.embed import DEFAULT_MODEL, paper_text
     from citegraph.graph.vectors import PaperVectors, content_hash
     from citegraph.loaders import LoadReport, RecordStream

@@ -115,8 +115,9 @@ def valid_f1(model: dict) -> dict[str, float]:
 
 
 def main() -> None:
-    from citegraph.graph.matching import FEATURE_NAMES, MODEL_PATH, pair_features
     from sklearn.ensemble import GradientBoostingClassifier
+
+    from citegraph.graph.matching import FEATURE_NAMES, MODEL_PATH, pair_features
 
     train, valid = {}, {}
     for variant, dataset in DATASETS:

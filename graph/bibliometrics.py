@@ -25,10 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.names import fold_keyword
-from scipy import sparse
 
 #: Keys kept as evidence on one edge; popular pairs would otherwise list thousands.
 EVIDENCE_LIMIT = 25

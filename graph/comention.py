@@ -22,6 +22,7 @@ import math
 from collections import defaultdict
 
 import numpy as np
+
 from citegraph.graph import schema as S
 from citegraph.graph.bibliometrics import co_occurrence, incidence, shared_rows
 from citegraph.graph.model import KnowledgeGraph

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
+
 from citegraph.graph.extract import Entity
 from citegraph.graph.extract.extractor import Learnt, combine_learnt
 from citegraph.graph.extract.gazetteer import (

@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from citegraph.loaders.records import ID_KINDS, PaperRecord
 from rapidfuzz import fuzz, process
+
+from citegraph.loaders.records import ID_KINDS, PaperRecord
 
 #: A blocking key held by more records than this is dropped: a word that common says
 #: nothing about identity.

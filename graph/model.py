@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
+
 from citegraph.errors import GraphError
 from citegraph.graph import schema as S
 from citegraph.graph.vectors import PaperVectors
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from rdflib import Graph as RdfGraph
 
     from citegraph.graph.entity_cache import EntityCache
     from citegraph.graph.identity import MergeReport
@@ -28,7 +31,6 @@ if TYPE_CHECKING:
     from citegraph.loaders.problems import LoadReport
     from citegraph.queries import Queries
     from citegraph.viz import GraphView
-    from rdflib import Graph as RdfGraph
 
 Props = dict[str, Any]
 T = TypeVar("T")

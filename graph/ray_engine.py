@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
 from citegraph.errors import EngineError, InputError
 from citegraph.graph.options import BuildOptions
 
@@ -181,9 +182,10 @@ def _per_paper(dataset: Any, chunks: int, stage: Any) -> list[list[Entity]]:
 
 def add_entities_distributed(kg: KnowledgeGraph, options: BuildOptions) -> None:
     """:func:`citegraph.graph.entities.add_entities` with both extractor passes on workers."""
+    from ray.data import ActorPoolStrategy
+
     from citegraph.graph.entities import add_extracted, extraction_inputs
     from citegraph.graph.extract import Extractor
-    from ray.data import ActorPoolStrategy
 
     papers = extraction_inputs(kg)
     rows = [{"chunk": k, "papers": _blob(papers[start:start + EXTRACT_CHUNK])}
@@ -228,8 +230,9 @@ def encode_distributed(texts: list[str], model: str | None, device: str | None) 
     Texts go out in the local build's length-sorted chunks, so each model call sees the
     same texts (and padding) as it would locally.
     """
-    from citegraph.graph.embed import CHUNK_SIZE
     from ray.data import ActorPoolStrategy
+
+    from citegraph.graph.embed import CHUNK_SIZE
 
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)

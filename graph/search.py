@@ -8,6 +8,7 @@ matrix-vector product is fast for any corpus that fits in memory.
 from __future__ import annotations
 
 import numpy as np
+
 from citegraph.errors import CitegraphError
 from citegraph.graph.embed import load_encoder
 from citegraph.graph.model import KnowledgeGraph

@@ -8,6 +8,7 @@ A paper keeps its ``top_k`` nearest neighbours whose cosine similarity is at lea
 from __future__ import annotations
 
 import numpy as np
+
 from citegraph.graph import schema as S
 from citegraph.graph.knn import Method, nearest_neighbours
 from citegraph.graph.model import KnowledgeGraph

@@ -22,6 +22,7 @@ import heapq
 from collections import defaultdict
 
 import numpy as np
+
 from citegraph.graph import schema as S
 from citegraph.graph.knn import top_rows
 from citegraph.graph.model import KnowledgeGraph

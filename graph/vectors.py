@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
+
 from citegraph.atomic import atomic_write
 from citegraph.digest import FileDigest, HashingWriter
 from citegraph.errors import CorruptGraphError

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from citegraph.loaders.common import Fields, SkipRecord, add_id, each_record, iso_date, year_of
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.records import PaperRecord, Provenance
 from citegraph.loaders.text import clean
 from citegraph.loaders.textio import head, iter_lines, open_binary
-from lxml import etree
 
 FORMAT = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -37,6 +37,7 @@ from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
+
 from citegraph.loaders import bibtex_split
 from citegraph.loaders.affiliations import countries_of
 from citegraph.loaders.common import (

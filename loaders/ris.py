@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import rispy
+
 from citegraph.loaders.affiliations import countries_of
 from citegraph.loaders.common import (
     add_id,

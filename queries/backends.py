@@ -238,8 +238,9 @@ class Neo4jBackend:
 
     def _error(self, exc: BaseException) -> BaseException:
         """The citegraph error a driver exception stands for."""
-        from citegraph.graph.stores.neo4j_conn import Neo4jUnavailable, describe
         from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
+
+        from citegraph.graph.stores.neo4j_conn import Neo4jUnavailable, describe
 
         if isinstance(exc, CitegraphError):
             return exc

@@ -419,6 +419,7 @@ def burst_rows(events: Iterable[Row], totals: Row, limit: int | None) -> list[Ro
     """Rows of ``bursts`` from ``key, name, period`` events (one per paper and term) and
     the number of papers per period."""
     import numpy as np
+
     from citegraph.queries import kleinberg
 
     totals = {p: n for p, n in totals.items() if p is not None and n}

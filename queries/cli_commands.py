@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
 from citegraph.errors import BadArgument, CitegraphError, QueryError
 from citegraph.queries.registry import HELPERS, Helper, Row
 

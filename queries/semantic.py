@@ -81,6 +81,7 @@ def stored_model(backend: Neo4jBackend) -> str:
 
 def _search_similar_neo4j(backend: Neo4jBackend, text: str, k: int = 10) -> list[Row]:
     import numpy as np
+
     from citegraph.graph.embed import load_encoder
     from citegraph.graph.stores.neo4j_schema import vector_index_name
 

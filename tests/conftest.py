@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from citegraph.loaders import LoadReport, PaperRecord, iter_records
 
 REPO = Path(__file__).resolve().parents[1]

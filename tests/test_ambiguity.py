@@ -10,11 +10,12 @@ import json
 
 import pytest
 from ambiguous_graph import AMBIGUOUS_REFS, LONG_FORMS, ambiguous_graph
+from typer.testing import CliRunner
+
 from citegraph.errors import AmbiguousName, BadArgument
 from citegraph.graph import schema as S
 from citegraph.queries import HELPERS
 from citegraph.queries.registry import REFERENCE_KINDS
-from typer.testing import CliRunner
 
 REFERRING = sorted(name for name, h in HELPERS.items()
                    if any(p.kind in REFERENCE_KINDS for p in h.params))

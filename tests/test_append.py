@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from citegraph import build, load
 from citegraph.graph import schema as S
 from citegraph.graph.embed import DEFAULT_MODEL, embeddable_papers
@@ -113,8 +114,9 @@ def test_append_of_an_export_with_references_equals_full_build(tmp_path):
 
 @pytest.mark.slow
 def test_cli_append_to_a_saved_graph_equals_full_build(seed_files, tmp_path):
-    from citegraph.cli import app
     from typer.testing import CliRunner
+
+    from citegraph.cli import app
 
     def run(*args: str) -> None:
         result = CliRunner().invoke(app, list(args))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+
 from citegraph.graph import bibliometrics as B
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph

@@ -17,6 +17,7 @@ import pytest
 from bibtexparser import model
 from bibtexparser.middlewares.interpolate import ResolveStringReferencesMiddleware
 from bibtexparser.splitter import Splitter
+
 from citegraph.loaders import bibtex_split
 from citegraph.loaders.problems import LoadReport
 from citegraph.loaders.textio import read_text

@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+
 from citegraph.loaders import LoadReport, iter_records
 from citegraph.loaders.common import Fields, SkipRecord, each_record
 from citegraph.loaders.textio import _split_lines, iter_lines

@@ -11,12 +11,13 @@ import csv
 import re
 from pathlib import Path
 
-import citegraph
 import pytest
+from rdflib import Literal
+
+import citegraph
 from citegraph.errors import GraphError, RdfError
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
-from rdflib import Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 

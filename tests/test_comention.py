@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from citegraph.graph import schema as S
 from citegraph.graph.comention import add_co_mention_edges, npmi
 from citegraph.graph.model import KnowledgeGraph

@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, REPO
+
 from citegraph.graph import schema as S
 from citegraph.loaders import InputError, LoadReport
 from citegraph.loaders.records import normalize_title
-from conftest import FIXTURES, REPO
 
 CRAFTED = FIXTURES / "crafted"
 MANIFEST = json.loads((CRAFTED / "expected.json").read_text(encoding="utf-8"))["files"]

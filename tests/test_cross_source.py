@@ -1,11 +1,12 @@
 """One paper in BibTeX, OpenAlex, arXiv and Semantic Scholar becomes one node."""
 
-import citegraph
 import pytest
+from conftest import FIXTURES
+
+import citegraph
 from citegraph.graph import schema as S
 from citegraph.graph.pipeline import BuildOptions
 from citegraph.loaders import LoadReport
-from conftest import FIXTURES
 
 PAPER = S.node_id(S.PAPER, "doi:10.1234/jsd.2021.0042")
 PAPERS_ONLY = BuildOptions(entities=False, similarity=False, co_mention=False, citations=False)

@@ -4,6 +4,7 @@ through. Pure: no server needed (the server-side checks are in test_query_sandbo
 from __future__ import annotations
 
 import pytest
+
 from citegraph.errors import QueryError, QueryRefused
 from citegraph.queries.cypher_guard import check_read_only, tokenize
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import citegraph
 import pytest
+from conftest import ABSTRACT_1, ABSTRACT_2, ABSTRACT_3, listing
+
+import citegraph
 from citegraph.graph import schema as S
 from citegraph.loaders import InputError, LoadReport, iter_records
-from conftest import ABSTRACT_1, ABSTRACT_2, ABSTRACT_3, listing
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:

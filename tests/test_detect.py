@@ -1,7 +1,8 @@
 import pytest
+from conftest import FIXTURES, load
+
 from citegraph.loaders import InputError, iter_records
 from citegraph.loaders.detect import detect_format
-from conftest import FIXTURES, load
 
 EXPECTED = {
     "library.bib": "bibtex",

@@ -7,6 +7,7 @@ origin paper is in the corpus, and the citing paper really builds on or compares
 from __future__ import annotations
 
 import pytest
+
 from citegraph import build
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph

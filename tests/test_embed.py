@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from citegraph import build
 from citegraph.errors import CitegraphError
 from citegraph.graph import schema as S
@@ -120,8 +121,9 @@ def test_cli_reports_a_missing_model_in_one_line(seed_files: list[Path], tmp_pat
 def test_cli_similarity_options_and_rebuild_cache(
     encoder, seed_files: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from citegraph.cli import app
     from typer.testing import CliRunner
+
+    from citegraph.cli import app
 
     out = tmp_path / "g"
     common = ["build", str(seed_files[0]), "--out", str(out), "-q", "--no-entities"]

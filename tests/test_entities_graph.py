@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from citegraph.graph import schema as S
 from citegraph.graph.pipeline import BuildOptions, build_graph
 from citegraph.loaders.records import PaperRecord

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-import citegraph
 import pytest
+
+import citegraph
 from citegraph.errors import BadArgument
 from citegraph.graph import schema as S
 from citegraph.graph.entities import add_entities

@@ -8,11 +8,12 @@ import sys
 
 import networkx as nx
 import pytest
+from exchange_graphs import HOSTILE, small_related_graph
+from rdflib import Graph, URIRef
+
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.exchange import FORMATS, ExportError, export_graph
-from exchange_graphs import HOSTILE, small_related_graph
-from rdflib import Graph, URIRef
 
 
 def xml_safe(value):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import load
+
 from citegraph.loaders.affiliations import countries_of, country_from_code, country_of
 from citegraph.loaders.csv_align import Aligner
 from citegraph.loaders.names import display_name, is_placeholder, split_names
 from citegraph.loaders.terms import scopus_terms, split_terms
-from conftest import load
 
 
 @pytest.mark.parametrize("text, names", [

@@ -11,13 +11,14 @@ import csv
 import json
 import re
 
-import citegraph
 import rispy
+from conftest import FIXTURES, by_title, load, messages
+
+import citegraph
 from citegraph.graph import schema as S
 from citegraph.graph.pipeline import BuildOptions
 from citegraph.loaders import LoadReport, iter_records
 from citegraph.loaders.references import complete_reference
-from conftest import FIXTURES, by_title, load, messages
 
 BARE = BuildOptions(entities=False, similarity=False, co_mention=False, citations=False)
 

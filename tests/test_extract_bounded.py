@@ -13,9 +13,10 @@ import pkgutil
 import re
 import time
 
+import pytest
+
 import citegraph
 import citegraph.graph.extract as extract_pkg
-import pytest
 
 #: seconds one ``search`` / ``finditer`` over a 10,000-character string may take; generous
 #: because the machine is shared, yet far below what a backtracking pattern needs.

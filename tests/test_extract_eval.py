@@ -6,8 +6,9 @@ import importlib.util
 import json
 
 import pytest
-from citegraph.cli import app
 from typer.testing import CliRunner
+
+from citegraph.cli import app
 
 #: The held-out floor on dev_gold.jsonl with a model trained on train_gold.jsonl only
 #: (entity, typed, introduced F1; measured 0.857 / 0.830 / 0.833);

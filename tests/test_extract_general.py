@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from citegraph import extract
 
 #: (title, abstract, introduced names, other entities)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from citegraph.errors import CitegraphError
 from citegraph.graph.extract.extractor import Extractor
 from citegraph.graph.extract.learned import ExtractorModel, ModelError, load_model

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from citegraph.graph.extract import Extractor
 from citegraph.graph.extract.acronyms import find_pairs
 from citegraph.graph.extract.gazetteer import (

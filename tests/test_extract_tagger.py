@@ -96,8 +96,9 @@ def test_trained_model_carries_its_tagger_and_finds_unseen_lower_case_names():
 def test_cli_trains_a_tagger_model_and_extracts_with_it(tmp_path):
     import json
 
-    from citegraph.cli import app
     from typer.testing import CliRunner
+
+    from citegraph.cli import app
 
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(p) + "\n" for p in _papers(TECHNIQUES) * 2 + [MIXED]),

@@ -3,8 +3,9 @@
 import json
 
 import pytest
-from citegraph.loaders.detect import detect_format
 from conftest import FIXTURES, load, messages
+
+from citegraph.loaders.detect import detect_format
 
 CSL = FIXTURES / "real" / "csl"
 #: A Crossref API answer for one work (an envelope, not a CSL list: kept out of ``real/``,

@@ -1,5 +1,6 @@
-from citegraph.loaders.references import complete_reference
 from conftest import load, messages
+
+from citegraph.loaders.references import complete_reference
 
 
 def parsed_ids(paper):

@@ -3,8 +3,9 @@
 import csv
 import io
 
-from citegraph.loaders.detect import detect_format
 from conftest import FIXTURES, load, messages
+
+from citegraph.loaders.detect import detect_format
 
 LENS = FIXTURES / "real" / "lens" / "fmt_bibliometrix_lens_sample.csv"
 #: No public Dimensions export was found; this file is laid out like one (see SOURCES.md).

@@ -1,8 +1,9 @@
 import gzip
 import shutil
 
-from citegraph.loaders.openalex import abstract_from_index
 from conftest import FIXTURES, load, messages
+
+from citegraph.loaders.openalex import abstract_from_index
 
 
 def test_api_response_with_inverted_abstract_and_references():

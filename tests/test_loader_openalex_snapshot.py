@@ -7,10 +7,11 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
-from citegraph.loaders import LoadReport, RecordStream, iter_records  # noqa: E402
-from citegraph.loaders.detect import detect_format  # noqa: E402
 from conftest import FIXTURES, load, messages  # noqa: E402
 from jsonl_shapes import write_jsonl  # noqa: E402
+
+from citegraph.loaders import LoadReport, RecordStream, iter_records  # noqa: E402
+from citegraph.loaders.detect import detect_format  # noqa: E402
 
 SNAPSHOT = FIXTURES / "snapshot" / "openalex"
 PARTITION = SNAPSHOT / "updated_date=2023-10-29" / "fmt_part_000.gz"

@@ -4,8 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-from citegraph.loaders.detect import detect_format
 from conftest import FIXTURES, load, messages
+
+from citegraph.loaders.detect import detect_format
 
 PUBMED = FIXTURES / "real" / "pubmed"
 SAMPLES = sorted(PUBMED.glob("fmt_*"))

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from citegraph.loaders import LoadReport, PaperRecord, iter_records
 from citegraph.loaders.affiliations import country_of
 

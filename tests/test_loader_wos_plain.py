@@ -4,8 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-from citegraph.loaders.detect import detect_format
 from conftest import FIXTURES, load, messages
+
+from citegraph.loaders.detect import detect_format
 
 WOS = FIXTURES / "real" / "wos"
 SAMPLES = sorted(WOS.glob("fmt_*.txt"))

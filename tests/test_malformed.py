@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
+
 from citegraph.loaders import LoadReport, iter_records
 from citegraph.loaders.detect import formats
-from conftest import FIXTURES
 
 #: The small hand-made fixtures. The real exports under ``real/`` are read whole, record by
 #: record, by test_real_exports.py (cutting each of them 48 ways here would add ~40 s), and

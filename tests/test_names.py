@@ -1,4 +1,5 @@
 import pytest
+
 from citegraph.graph.papers import author_key
 from citegraph.loaders.names import display_name
 from citegraph.loaders.text import decode_latex, fix_mojibake
@@ -53,8 +54,9 @@ def test_gold_key_is_the_scorers_normalisation():
     """Training pairs gold and found names exactly as shared/eval/score_entities.py does."""
     import importlib.util
 
-    from citegraph.graph.extract.train import gold_key
     from conftest import EVAL
+
+    from citegraph.graph.extract.train import gold_key
 
     script = EVAL / "score_entities.py"
     if not script.exists():

@@ -9,6 +9,8 @@ from pathlib import Path
 import neo4j_support
 import numpy as np
 import pytest
+from neo4j_support import borrow_vectors, db_counts, sample_graph
+
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.neo4j_import import (
@@ -20,7 +22,6 @@ from citegraph.graph.stores.neo4j_import import (
 from citegraph.graph.stores.neo4j_schema import vector_index_name
 from citegraph.graph.stores.neo4j_store import read_graph
 from citegraph.graph.vectors import PaperVectors
-from neo4j_support import borrow_vectors, db_counts, sample_graph
 
 neo4j_config = neo4j_support.neo4j_config
 neo4j_driver = neo4j_support.neo4j_driver

@@ -9,17 +9,18 @@ the same on both backends.
 
 from __future__ import annotations
 
-import citegraph
 import neo4j_support
 import pytest
 from ambiguous_graph import ambiguous_graph
+from neo4j_support import borrow_vectors, db_counts, sample_graph
+from test_ambiguity import REFERRING, ambiguous_call
+from typer.testing import CliRunner
+
+import citegraph
 from citegraph.errors import AmbiguousName, GraphError
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.neo4j_store import read_graph, write_graph
-from neo4j_support import borrow_vectors, db_counts, sample_graph
-from test_ambiguity import REFERRING, ambiguous_call
-from typer.testing import CliRunner
 
 neo4j_config = neo4j_support.neo4j_config
 neo4j_driver = neo4j_support.neo4j_driver

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import neo4j_support
 import pytest
+from neo4j_support import db_counts, sample_graph
+
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.neo4j_conn import Neo4jSettings, Neo4jUnavailable, connect
 from citegraph.graph.stores.neo4j_store import read_graph, write_graph
-from neo4j_support import db_counts, sample_graph
 
 # fixtures shared with the other Neo4j test modules
 neo4j_config = neo4j_support.neo4j_config
@@ -245,9 +246,10 @@ def test_progress_advances_to_every_row_written(neo4j_config, neo4j_driver):
 
 @needs_neo4j
 def test_a_graph_built_by_the_pipeline_round_trips(neo4j_config, neo4j_driver):
+    from neo4j_support import SEEDS
+
     from citegraph.graph.pipeline import BuildOptions, build_graph
     from citegraph.loaders import iter_records
-    from neo4j_support import SEEDS
 
     if not SEEDS.is_dir():
         pytest.skip(f"the example corpus ({SEEDS}) is not beside this checkout")

@@ -10,6 +10,8 @@ import copy
 import neo4j_support
 import numpy as np
 import pytest
+from neo4j_support import sample_graph
+
 from citegraph.errors import CitegraphError
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
@@ -19,7 +21,6 @@ from citegraph.graph.stores.neo4j_store import read_graph, write_graph
 from citegraph.graph.vectors import PaperVectors
 from citegraph.queries import EmbeddedBackend, Neo4jBackend, Queries, QueryError
 from citegraph.queries.semantic import SCORE_TOLERANCE
-from neo4j_support import sample_graph
 
 neo4j_config = neo4j_support.neo4j_config
 neo4j_driver = neo4j_support.neo4j_driver

@@ -65,8 +65,9 @@ def test_runs_and_shows_tables_and_views(executed) -> None:
 @pytest.mark.slow
 @pytest.mark.browser
 def test_rendered_html_in_chromium(executed, tmp_path) -> None:
-    from citegraph.viz.headless import Browser, find_chromium
     from nbconvert import HTMLExporter
+
+    from citegraph.viz.headless import Browser, find_chromium
 
     if not find_chromium():
         if os.environ.get("CITEGRAPH_REQUIRE_BROWSER") == "1":

@@ -7,12 +7,13 @@ import json
 import neo4j_support
 import pytest
 import typer
+from neo4j_support import sample_graph
+from typer.testing import CliRunner
+
 from citegraph.errors import CitegraphError
 from citegraph.graph.stores.neo4j_store import write_graph
 from citegraph.queries import HELPERS, QueryError
 from citegraph.queries.cli_commands import parse_arguments, query_command, run_query
-from neo4j_support import sample_graph
-from typer.testing import CliRunner
 
 neo4j_config = neo4j_support.neo4j_config
 neo4j_driver = neo4j_support.neo4j_driver

@@ -13,6 +13,8 @@ from itertools import product
 
 import neo4j_support
 import pytest
+from neo4j_support import borrow_vectors, sample_graph
+
 from citegraph.errors import BadArgument
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
@@ -28,7 +30,6 @@ from citegraph.queries import (
     QueryError,
 )
 from citegraph.queries.semantic import SCORE_TOLERANCE as SIMILARITY_TOLERANCE
-from neo4j_support import borrow_vectors, sample_graph
 
 # fixtures shared with the other Neo4j test modules
 neo4j_config = neo4j_support.neo4j_config

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.queries import EmbeddedBackend, Queries, QueryResult
 

@@ -15,6 +15,9 @@ import uuid
 
 import neo4j_support
 import pytest
+from neo4j_support import sample_graph
+from test_cypher_guard import REFUSED
+
 from citegraph.errors import QueryError, QueryRefused, QueryTimeout
 from citegraph.graph import schema as S
 from citegraph.graph.stores.neo4j_conn import (
@@ -29,8 +32,6 @@ from citegraph.graph.stores.neo4j_schema import fulltext_index_name
 from citegraph.graph.stores.neo4j_store import write_graph
 from citegraph.queries import Neo4jBackend, Queries, cypher_guard, projections
 from citegraph.queries.cli_commands import run_query
-from neo4j_support import sample_graph
-from test_cypher_guard import REFUSED
 
 neo4j_config = neo4j_support.neo4j_config
 neo4j_driver = neo4j_support.neo4j_driver

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from citegraph.graph import schema as S
 from citegraph.graph.embed import DEFAULT_MODEL, embeddable_papers
 from citegraph.graph.options import BuildOptions
@@ -106,9 +107,10 @@ def test_append_on_ray(ray_cluster, seed_files):
 
 def test_cli_writes_the_same_graph(ray_cluster, seed_files, tmp_path):
     """``citegraph build --engine ray`` saves the files the local command saves."""
+    from typer.testing import CliRunner
+
     from citegraph.cli import app
     from citegraph.graph.stores.files import load_graph
-    from typer.testing import CliRunner
 
     runner = CliRunner()
     outs = {}
@@ -160,8 +162,9 @@ def test_big_json_lines_file_read_in_ranges(ray_cluster, tmp_path, monkeypatch):
     """A JSON-lines file cut into byte ranges, each read by its own task, gives the records,
     line numbers and problems of reading it whole."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    from citegraph.graph import ray_reading
     from synthetic_corpus import write_corpus
+
+    from citegraph.graph import ray_reading
 
     corpus = write_corpus(tmp_path / "s2.jsonl", 400, seed=3)
     lines = corpus.read_text(encoding="utf-8").splitlines()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from exchange_graphs import HOSTILE, find_seeds, seeds_related_graph, small_related_graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import rdf_vocab as V
 from citegraph.graph.stores.rdf import RdfError, read_rdf, write_rdf
 from citegraph.graph.vectors import PaperVectors
-from exchange_graphs import HOSTILE, find_seeds, seeds_related_graph, small_related_graph
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 
@@ -165,6 +166,7 @@ def test_ntriples_export_memory_does_not_grow_with_the_graph():
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     from bench_export_nt import synthetic_graph
+
     from citegraph.graph.stores.rdf import write_ntriples
 
     class Discard(io.TextIOBase):

@@ -205,8 +205,9 @@ def neo4j_environment() -> dict[str, str]:
 def _neo4j_up(monkeypatch: pytest.MonkeyPatch) -> None:
     """Skip (or fail under CITEGRAPH_REQUIRE_NEO4J=1) unless the test server answers; then
     point the block's environment at it."""
-    from citegraph.graph.stores.neo4j_store import Neo4jUnavailable, connect
     from neo4j_support import test_settings
+
+    from citegraph.graph.stores.neo4j_store import Neo4jUnavailable, connect
 
     try:
         connect(test_settings()).close()

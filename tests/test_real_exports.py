@@ -12,12 +12,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import citegraph
 import pytest
-from citegraph.graph import schema as S
-from citegraph.graph.pipeline import BuildOptions
-from citegraph.loaders import LoadReport, iter_records
-from citegraph.loaders.detect import LOADER_BY_FORMAT
 from rapidfuzz import fuzz, process
 from real_exports import (
     FAMILY_FORMATS,
@@ -27,6 +22,12 @@ from real_exports import (
     real_exports,
 )
 from real_exports import read_export as _read_export
+
+import citegraph
+from citegraph.graph import schema as S
+from citegraph.graph.pipeline import BuildOptions
+from citegraph.loaders import LoadReport, iter_records
+from citegraph.loaders.detect import LOADER_BY_FORMAT
 
 #: Share of the file's DOIs, and of its records with authors, that must reach the graph.
 MIN_SHARE = 0.9

@@ -12,7 +12,6 @@ from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.papers import add_papers
 from citegraph.loaders.records import PaperRecord, Provenance, Reference
 from citegraph.loaders.references import locators, parse_scopus, parse_wos
-
 from tests.conftest import load
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,8 +7,9 @@ per node id rather than one per edge end.
 
 from __future__ import annotations
 
-import citegraph
 import pytest
+
+import citegraph
 from citegraph.errors import AmbiguousName
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph

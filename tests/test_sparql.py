@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from exchange_graphs import HOSTILE, find_seeds, seeds_related_graph, small_related_graph
+
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.sparql import SparqlError
 from citegraph.queries.common import find_entities
 from citegraph.queries.sparql_examples import EXAMPLES, run_example
-from exchange_graphs import HOSTILE, find_seeds, seeds_related_graph, small_related_graph
 
 
 @pytest.fixture(scope="module", params=["small", "seeds"])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-import citegraph
 import numpy as np
 import pytest
+
+import citegraph
 from citegraph.graph import schema as S
 from citegraph.graph.model import GraphError, KnowledgeGraph
 from citegraph.graph.stores.files import StoreError

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from citegraph.graph.stores import graph_dir
 
 REPO = Path(__file__).resolve().parents[1]

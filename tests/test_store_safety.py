@@ -15,8 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import citegraph
 import pytest
+from conftest import ABSTRACT_1, ABSTRACT_2, listing
+from store_damage import DAMAGES, sample_graph
+
+import citegraph
 from citegraph import cli
 from citegraph.errors import (
     CitegraphError,
@@ -28,8 +31,6 @@ from citegraph.errors import (
 from citegraph.graph import schema as S
 from citegraph.graph.stores import graph_dir
 from citegraph.graph.stores.files import check_graph, save_graph
-from conftest import ABSTRACT_1, ABSTRACT_2, listing
-from store_damage import DAMAGES, sample_graph
 
 
 def run_cli(*args: str, capsys) -> tuple[int, str, str]:

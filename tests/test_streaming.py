@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
-from citegraph.loaders import LoadReport, RecordStream, iter_records  # noqa: E402
 from jsonl_shapes import write_jsonl  # noqa: E402
+
+from citegraph.loaders import LoadReport, RecordStream, iter_records  # noqa: E402
 
 
 def _peak(path: Path) -> tuple[int, int]:

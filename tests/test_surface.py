@@ -11,17 +11,18 @@ import inspect
 import re
 from pathlib import Path
 
-import citegraph
 import neo4j_support
 import pytest
 import typer
+from typer.testing import CliRunner
+
+import citegraph
 from citegraph.errors import AmbiguousName, BadArgument, CitegraphError, QueryError
 from citegraph.graph import schema as S
 from citegraph.graph.names import fold_name
 from citegraph.queries.cli_commands import format_rows
 from citegraph.queries.sparql_examples import run_example
 from citegraph.viz import resolve_focus
-from typer.testing import CliRunner
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -226,8 +227,9 @@ def test_query_table_wraps_and_never_cuts_a_key() -> None:
 
 
 def test_sparql_command_runs_an_example_by_name(tmp_path) -> None:
-    from citegraph.cli import app
     from test_store_files import small_graph
+
+    from citegraph.cli import app
 
     small_graph().save(tmp_path / "g")
     result = CliRunner().invoke(app, ["sparql", str(tmp_path / "g"), "papers_mentioning",
@@ -238,8 +240,9 @@ def test_sparql_command_runs_an_example_by_name(tmp_path) -> None:
 
 
 def test_import_rdf_command_writes_an_equal_graph(tmp_path) -> None:
-    from citegraph.cli import app
     from test_store_files import small_graph
+
+    from citegraph.cli import app
 
     kg = small_graph()
     kg.to_rdf(tmp_path / "graph.ttl")

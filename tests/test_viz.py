@@ -7,12 +7,13 @@ import re
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
+
 from citegraph.errors import AmbiguousName
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.viz import ViewError, nodes_from_rows, resolve_focus, samples, style
 from citegraph.viz.page import script_json
-from typer.testing import CliRunner
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,12 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS as CORPUS
+
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.viz import samples
 from citegraph.viz.headless import Browser, find_chromium
-from conftest import SEEDS as CORPUS
 
 pytestmark = pytest.mark.browser
 

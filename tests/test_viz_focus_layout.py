@@ -9,12 +9,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from test_viz_left_out import page_data
+
 from citegraph.graph import schema as S
 from citegraph.graph.interactive import TqdmProgress, _bar_class, in_jupyter
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.queries.cli_commands import query_paper
 from citegraph.viz import layout
-from test_viz_left_out import page_data
 
 
 def _graph() -> KnowledgeGraph:
@@ -105,8 +106,9 @@ def test_result_page_draws_the_paper_asked_about_highlighted(tmp_path) -> None:
 
 
 def test_cli_similar_papers_page_holds_the_paper_asked_about(tmp_path) -> None:
-    from citegraph.cli import app
     from typer.testing import CliRunner
+
+    from citegraph.cli import app
 
     kg = _graph()
     for i in range(3):

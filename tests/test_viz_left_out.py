@@ -6,13 +6,14 @@ import json
 import re
 from html.parser import HTMLParser
 
+from typer.testing import CliRunner
+
 from citegraph.graph import bibliometrics as B
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.viz import samples
 from citegraph.viz.bursts import bursts_page, timeline_page
 from citegraph.viz.maps import map_view
-from typer.testing import CliRunner
 
 
 def page_data(html: str) -> dict:

@@ -7,13 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from citegraph.graph import bibliometrics as B
-from citegraph.graph import schema as S
-from citegraph.graph.model import KnowledgeGraph
-from citegraph.graph.pipeline import BuildOptions
-from citegraph.viz.bursts import bursts_page
-from citegraph.viz.maps import map_view
-from citegraph.viz.samples import HOSTILE_TITLE
 from test_bibliometrics import EXPORTS
 from test_viz_browser import (
     INKED,
@@ -23,6 +16,14 @@ from test_viz_browser import (
     browser,
     show,
 )
+
+from citegraph.graph import bibliometrics as B
+from citegraph.graph import schema as S
+from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.pipeline import BuildOptions
+from citegraph.viz.bursts import bursts_page
+from citegraph.viz.maps import map_view
+from citegraph.viz.samples import HOSTILE_TITLE
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser"]  # the module-scoped Chromium fixture, shared

@@ -17,6 +17,7 @@ from collections import defaultdict
 from typing import Any
 
 import networkx as nx
+
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.networks import Network, build_network
 from citegraph.graph.stores.maps import positions

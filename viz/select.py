@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
+
 from citegraph.errors import ViewError
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
+
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.viz import data as D

@@ -17,8 +17,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from citegraph.graph.extract.text import norm_key
 from rapidfuzz import fuzz, process
+
+from citegraph.graph.extract.text import norm_key
 
 #: Sentences that say what each kind of entity is, to compare an unknown name's context to.
 PROTOTYPES: dict[str, list[str]] = {

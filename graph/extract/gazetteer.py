@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 import ahocorasick
+
 from citegraph.errors import (
     GazetteerError,  # noqa: F401  (old import path)
 )

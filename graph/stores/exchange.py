@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
 from citegraph.atomic import atomic_path
 from citegraph.errors import ExportError  # noqa: F401  (old import path)
 from citegraph.graph import schema as S

@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+
 from citegraph.atomic import write_text_atomic
 from citegraph.graph.networks import Network
 

@@ -121,6 +121,7 @@ def take_vector(props: dict[str, Any]) -> tuple[list[float], str, str] | None:
 def assemble(found: list[tuple[str, list[float], str, str]]) -> PaperVectors | None:
     """``PaperVectors`` from ``(key, vector, hash, model)`` rows, in key order."""
     import numpy as np
+
     from citegraph.graph.vectors import PaperVectors
 
     if not found:

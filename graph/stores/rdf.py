@@ -31,14 +31,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from rdflib.namespace import RDF, XSD
+from rdflib.term import BNode, Literal, Node, URIRef
+
 from citegraph.atomic import atomic_path
 from citegraph.errors import RdfError  # noqa: F401  (old import path)
 from citegraph.graph import schema as S
 from citegraph.graph.bulk import GraphLoader
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import rdf_vocab as V
-from rdflib.namespace import RDF, XSD
-from rdflib.term import BNode, Literal, Node, URIRef
 
 if TYPE_CHECKING:
     from rdflib import Graph

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
-from citegraph.graph import schema as S
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD, Namespace
 from rdflib.term import URIRef
+
+from citegraph.graph import schema as S
 
 CG = Namespace("https://w3id.org/citegraph/vocab#")
 DEFAULT_BASE = "https://w3id.org/citegraph/id/"

@@ -28,8 +28,9 @@ def _term(value: Any):
 
 def _python(term: Any) -> Any:
     """A result term as a Python value: IRIs and blank nodes as str, literals typed."""
-    from citegraph.graph.stores.rdf import _decode_scalar
     from rdflib.term import Literal
+
+    from citegraph.graph.stores.rdf import _decode_scalar
 
     if term is None:
         return None
