@@ -16,8 +16,10 @@ import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pycrfsuite
+if TYPE_CHECKING:
+    import pycrfsuite
 
 #: a word with inner hyphens, dots, apostrophes or a trailing ``+``, or one other character
 _TOKEN = re.compile(r"\w+(?:[-.'+]\w+)*\+*|[^\w\s]")
@@ -136,6 +138,8 @@ class SpanTagger:
     """A trained CRF, loaded from its bytes."""
 
     def __init__(self, data: bytes) -> None:
+        import pycrfsuite  # only a model with a tagger needs CRFsuite
+
         self.data = data
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open_inmemory(data)
@@ -155,6 +159,8 @@ class SpanTagger:
 def train_tagger(sequences: Iterable[tuple[list[list[str]], list[str]]]) -> SpanTagger | None:
     """A CRF fitted on ``(features, labels)`` sequences (same data, same bytes); None
     without any token to learn from."""
+    import pycrfsuite
+
     trainer = pycrfsuite.Trainer(verbose=False)
     empty = True
     for feats, labels in sequences:
