@@ -31,7 +31,7 @@ def add_similarity_edges(
     keys = [vectors.keys[i] for i in present]
     with progress.stage("Finding similar papers", len(keys)) as stage:
         indices, scores = nearest_neighbours(vectors.matrix[present], top_k, method)
-        first, second, _ = _pairs(indices, scores, threshold)
+        first, second = _pairs(indices, scores, threshold)
         stage.advance(len(keys))
     add_scored_pairs(kg, keys, vectors.matrix[present], first, second)
     return len(first)
@@ -52,22 +52,16 @@ def add_scored_pairs(kg: KnowledgeGraph, keys: list[str], matrix: np.ndarray,
 
 
 def _pairs(indices: np.ndarray, scores: np.ndarray, threshold: float
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each unordered pair of rows found at or above ``threshold`` once, with its best
-    score, in the order the pairs first occur row by row (vectorised: no loop over pairs)."""
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Each unordered pair of rows found at or above ``threshold`` once, in the order the
+    pairs first occur row by row (vectorised: no loop over pairs); their scores are taken
+    again from the vectors (:func:`add_scored_pairs`)."""
     n, k = indices.shape
     rows = np.repeat(np.arange(n, dtype=np.int64), k)
     cols = indices.reshape(-1).astype(np.int64)
-    found = scores.reshape(-1)
-    keep = (cols >= 0) & (found >= threshold)
-    rows, cols, found = rows[keep], cols[keep], found[keep]
+    keep = (cols >= 0) & (scores.reshape(-1) >= threshold)
+    rows, cols = rows[keep], cols[keep]
     low, high = np.minimum(rows, cols), np.maximum(rows, cols)
-    code = low * n + high
-    if not len(code):
-        return low, high, found
-    by_code = np.lexsort((-found, code))  # each pair's best score first
-    ends = np.r_[True, code[by_code][1:] != code[by_code][:-1]]
-    best = by_code[ends]
-    _, first_seen = np.unique(code, return_index=True)  # same pair order as ``best``
-    order = best[np.argsort(first_seen, kind="stable")]
-    return low[order], high[order], found[order]
+    _, first_seen = np.unique(low * n + high, return_index=True)
+    order = np.sort(first_seen)
+    return low[order], high[order]
