@@ -25,6 +25,7 @@ from pathlib import Path
 
 from citegraph.graph.extract import patterns as P
 from citegraph.graph.extract.acronyms import find_pairs
+from citegraph.graph.extract.boundary import MODIFIER, extensions
 from citegraph.graph.extract.entity import Entity
 from citegraph.graph.extract.features import Candidate, features
 from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
@@ -295,7 +296,13 @@ class Extractor:
         found = self.candidates(title, abstract)
         if self.model is None:
             return [ent for ent, _ in found if ent.score >= THRESHOLD]
-        return [ent for ent, cand in found if self._decide(ent, cand)]
+        kept = [self._decide(ent, cand) for ent, cand in found]
+        for i, (_, cand) in enumerate(found):
+            for j in cand.rivals if kept[i] else ():
+                # a name the paper only uses inside the longer reading is that reading
+                if found[j][1].extra.get("boundary:inside", 0.0) >= 1.0:
+                    kept[j] = False
+        return [ent for (ent, _), keep in zip(found, kept, strict=True) if keep]
 
     def _prepare(self, title: str, abstract: str) -> tuple[str, str, list[tuple[int, str]]]:
         """The cleaned title, the document (title, newline, abstract) and its sentences."""
@@ -316,7 +323,9 @@ class Extractor:
         if tagged and self.tagger is not None:
             self._tag_mentions(_Page(self, doc, title, sents, ms), self.tagger)
         mentions = self._resolve_overlaps(ms)
-        return self._entities(doc, len(title), sents, [s for s, _ in sents], mentions)
+        alternatives = self._alternatives(doc, mentions)
+        return self._entities(doc, len(title), sents, [s for s, _ in sents], mentions,
+                              alternatives)
 
     def rule_entities(self, title: str, abstract: str = "") -> list[Entity]:
         """The entities the hand-set signal weights alone keep (no tagger: what the
@@ -665,10 +674,31 @@ class Extractor:
         return kept
 
     # --- grouping -------------------------------------------------------------------
+    def _alternatives(self, doc: str, mentions: list[Mention]) -> list[tuple[Mention, Mention]]:
+        """Longer readings of the kept names (see :mod:`.boundary`) as ``(alternative,
+        the name it extends)``; an alternative never overlaps another kept span."""
+        taken: set[int] = set()
+        for m in mentions:
+            taken.update(range(m.start, m.end))
+        out = []
+        for m in mentions:
+            if m.gaz is None and m.signal not in ("coined", "acronym"):
+                continue
+            kind = m.gaz.type if m.gaz is not None else m.type_hint
+            for s, e, signal in extensions(doc, m.start, m.end, kind, taken):
+                surface = doc[s:e]
+                if self._generic(surface) or self.gaz.lookup(surface) is not None:
+                    continue
+                out.append((Mention(s, e, surface, signal, 1.0, WEAK,
+                                    key=entity_key(surface)), m))
+        return out
+
     def _entities(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
-                  mentions: list[Mention]) -> list[tuple[Entity, Candidate]]:
+                  mentions: list[Mention], alternatives: list[tuple[Mention, Mention]] = ()
+                  ) -> list[tuple[Entity, Candidate]]:
         uf: LabelledSets[str] = LabelledSets()
         keys = {m.key for m in mentions}
+        mentions = [*mentions, *(alt for alt, _ in alternatives)]
         for m in mentions:
             uf.find(m.key)
             surface_key = entity_key(m.surface)
@@ -687,16 +717,21 @@ class Extractor:
         for m in mentions:
             groups[uf.find(m.key)].append(m)
         entities = []
-        for group in groups.values():
+        index: dict[str, int] = {}
+        for root, group in groups.items():
             ent = self._entity(doc, tlen, sents, starts, group)
+            index[root] = len(entities)
             entities.append((ent, self._candidate(doc, tlen, group, ent)))
+        _mark_rivals(entities, [(index[uf.find(a.key)], index[uf.find(b.key)], a, b)
+                                for a, b in alternatives])
         return entities
 
     def _entity(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
                 group: list[Mention]) -> Entity:
         best: dict[str, float] = {}
         for m in group:
-            if m.signal != "crf":  # the hand-set weights know nothing of the tagger
+            # the hand-set weights know nothing of the tagger or of boundary alternatives
+            if m.signal != "crf" and not m.signal.startswith("boundary"):
                 best[m.signal] = max(best.get(m.signal, 0.0), m.weight)
         score = max(best.values()) + 0.15 * (len(group) - 1) + 0.1 * (len(best) - 1) \
             if best else 0.0
@@ -867,6 +902,35 @@ def _covers(toks: list[tuple[int, int]], ms: list[Mention]) -> list[list[str]]:
         for n, i in enumerate(idx):
             covers[i].append(("B:" if n == 0 else "I:") + tag)
     return covers
+
+
+def _mark_rivals(entities: list[tuple[Entity, Candidate]],
+                 pairs: list[tuple[int, int, Mention, Mention]]) -> None:
+    """Link each boundary alternative to the shorter name it extends: the shorter
+    candidate learns which share of its mentions sit inside a longer reading
+    (``boundary:inside``), the longer one what it extends and whether that name also
+    stands alone."""
+    inside: dict[int, set[int]] = defaultdict(set)
+    for alt, base, _, m in pairs:
+        if alt != base:
+            inside[base].add(m.start)
+    for alt, base, m, _ in pairs:
+        if alt == base or base in entities[alt][1].rivals:
+            continue
+        cand, shorter = entities[alt][1], entities[base][1]
+        cand.rivals.append(base)
+        cand.extra["boundary:extends_known"] = float(shorter.gaz_type is not None)
+        cand.extra["boundary:shorter_alone"] = float(len(inside[base]) < len(shorter.positions))
+        cand.extra["boundary:shorter_kept"] = float(shorter.rule_score >= 1.0)
+        cand.extra["boundary:recurs"] = float(len(cand.positions) > 1)
+        first = cand.name.split(" ", 1)[0]
+        if m.signal == MODIFIER:
+            cand.extra["boundary:modifier_caps"] = float(first[:1].isupper())
+            cand.extra["boundary:modifier_hyphen"] = float("-" in first)
+            cand.extra["boundary:modifier_ed"] = float(first.endswith("ed"))
+    for base, starts in inside.items():
+        cand = entities[base][1]
+        cand.extra["boundary:inside"] = len(starts) / max(len(cand.positions), 1)
 
 
 def _named_as_problem(doc: str, tlen: int, name: str) -> bool:

@@ -46,6 +46,8 @@ class Candidate:
     has_pair: bool
     list_hint: str | None
     extra: dict[str, float] = field(default_factory=dict)
+    #: candidates (by index in the paper's list) this longer reading competes with
+    rivals: list[int] = field(default_factory=list)
 
 
 def _shape(name: str) -> dict[str, float]:
