@@ -58,11 +58,12 @@ VARIANT_TAIL = re.compile(
     r"Flash|Turbo|Large|Small|Medium|XL|XXL|Tiny|Nano|Ultra|Coder|Math|VL|Omni|Vision|Plus|Max|"
     r"Lite|Sonnet|Opus|Haiku|Thinking|Preview|Distill|Air|Scout|Maverick|Exp|Reasoner|Code|"
     r"Next|Long|SFT|DPO|RL|\d+[kK])\b|-(?:instruct|chat|base|it|mini|pro|flash|turbo|large|"
-    r"small|\d+[kK])\b)+"
+    r"small|nano|preview|high|low|medium|mid|lite|plus|max|ultra|tiny|\d+[kK])(?!\w))+"
 )
-# The tail a benchmark may carry: a year or version (AIME 2024, HMMT 25, SQuAD v2).
-BENCH_TAIL = re.compile(r"(?<!\d)[- ]?(?:'?2\d|(?:19|20)\d\d|v\d+(?:\.\d+)?|"
-                        r"\d+ ?(?:x|×|times) ?\d+)"
+# The tail a benchmark may carry: a year or version (AIME 2024, HMMT 25, SQuAD v2), or
+# the name of a harder or checked split (X Pro, X Hard, X Verified).
+BENCH_TAIL = re.compile(r"(?<!\d)(?:[- ]?(?:'?2\d|(?:19|20)\d\d|[vV]\d+(?:\.\d+)?|"
+                        r"\d+ ?(?:x|×|times) ?\d+)|[- ](?:Pro|Hard|Lite|Verified|Plus|Baseline)\b)"
                         r"(?![\w.%]| ?%| (?:points|accuracy|score|pass|tasks|problems))")
 _SIZE_ONLY = re.compile(r"^(?:\d+(?:\.\d+)?\s?[xX×]\s?)?\d+(?:\.\d+)?\s?[BMKTbm]$")
 _TITLE_TAIL = re.compile(rf"(?::|\s-{{1,2}}\s|\s—\s)\s*(?P<name>{TOKEN}(?: {TOKEN})?)$")
