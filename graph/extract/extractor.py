@@ -25,7 +25,7 @@ from pathlib import Path
 
 from citegraph.graph.extract import patterns as P
 from citegraph.graph.extract.acronyms import find_pairs
-from citegraph.graph.extract.boundary import MODIFIER, extensions
+from citegraph.graph.extract.boundary import extensions
 from citegraph.graph.extract.entity import Entity
 from citegraph.graph.extract.features import Candidate, features
 from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
@@ -684,8 +684,7 @@ class Extractor:
         for m in mentions:
             if m.gaz is None and m.signal not in ("coined", "acronym"):
                 continue
-            kind = m.gaz.type if m.gaz is not None else m.type_hint
-            for s, e, signal in extensions(doc, m.start, m.end, kind, taken):
+            for s, e, signal in extensions(doc, m.start, m.end, taken):
                 surface = doc[s:e]
                 if self._generic(surface) or self.gaz.lookup(surface) is not None:
                     continue
@@ -722,7 +721,7 @@ class Extractor:
             ent = self._entity(doc, tlen, sents, starts, group)
             index[root] = len(entities)
             entities.append((ent, self._candidate(doc, tlen, group, ent)))
-        _mark_rivals(entities, [(index[uf.find(a.key)], index[uf.find(b.key)], a, b)
+        _mark_rivals(entities, [(index[uf.find(a.key)], index[uf.find(b.key)], b.start)
                                 for a, b in alternatives])
         return entities
 
@@ -905,16 +904,16 @@ def _covers(toks: list[tuple[int, int]], ms: list[Mention]) -> list[list[str]]:
 
 
 def _mark_rivals(entities: list[tuple[Entity, Candidate]],
-                 pairs: list[tuple[int, int, Mention, Mention]]) -> None:
+                 pairs: list[tuple[int, int, int]]) -> None:
     """Link each boundary alternative to the shorter name it extends: the shorter
     candidate learns which share of its mentions sit inside a longer reading
     (``boundary:inside``), the longer one what it extends and whether that name also
     stands alone."""
     inside: dict[int, set[int]] = defaultdict(set)
-    for alt, base, _, m in pairs:
+    for alt, base, at in pairs:
         if alt != base:
-            inside[base].add(m.start)
-    for alt, base, m, _ in pairs:
+            inside[base].add(at)
+    for alt, base, _ in pairs:
         if alt == base or base in entities[alt][1].rivals:
             continue
         cand, shorter = entities[alt][1], entities[base][1]
@@ -923,11 +922,6 @@ def _mark_rivals(entities: list[tuple[Entity, Candidate]],
         cand.extra["boundary:shorter_alone"] = float(len(inside[base]) < len(shorter.positions))
         cand.extra["boundary:shorter_kept"] = float(shorter.rule_score >= 1.0)
         cand.extra["boundary:recurs"] = float(len(cand.positions) > 1)
-        first = cand.name.split(" ", 1)[0]
-        if m.signal == MODIFIER:
-            cand.extra["boundary:modifier_caps"] = float(first[:1].isupper())
-            cand.extra["boundary:modifier_hyphen"] = float("-" in first)
-            cand.extra["boundary:modifier_ed"] = float(first.endswith("ed"))
     for base, starts in inside.items():
         cand = entities[base][1]
         cand.extra["boundary:inside"] = len(starts) / max(len(cand.positions), 1)
