@@ -191,3 +191,44 @@ def test_coined_name_coordinated_with_known_name(extractor):
     ents = by_name(extractor.extract("Optimizers", "We compare AdaGrad and ZorbGradNorm."))
     assert ents["ZorbGradNorm"].type == "method"
     assert "ZorbGradNorm" not in by_name(extractor.extract("Optimizers", "We like ZorbGradNorm."))
+
+
+def test_lower_case_checkpoint_suffixes_extend_a_model_family(extractor):
+    ents = by_name(extractor.extract("Notes", "OpenAI o1-preview, o3-mini-high and GPT-5-nano "
+                                     "struggle on these problems."))
+    assert {"OpenAI o1-preview", "o3-mini-high", "GPT-5-nano"} <= set(ents)
+    assert ents["GPT-5-nano"].type == "model" and ents["GPT-5-nano"].family == "GPT-5"
+    # a hyphenated adjective after a name is not a checkpoint suffix
+    assert "GPT-5-high" not in by_name(extractor.extract(
+        "Notes", "GPT-5-high-quality answers were rated."))
+
+
+def test_a_benchmark_takes_its_split_and_version(extractor):
+    ents = by_name(extractor.extract("Notes", "We evaluate on HumanEval Pro and MBPP Pro, and "
+                                     "on the MS MARCO V2.1 collection."))
+    assert {"HumanEval Pro", "MBPP Pro", "MS MARCO V2.1"} <= set(ents)
+    assert all(ents[n].type == "benchmark" for n in ("HumanEval Pro", "MS MARCO V2.1"))
+
+
+def test_a_technique_head_noun_makes_a_competing_longer_candidate(extractor):
+    found = extractor.candidates("Notes", "We train with ZorbIoU loss. Plain ZorbIoU fails.")
+    names = [ent.name for ent, _ in found]
+    longer = names.index("ZorbIoU loss")
+    shorter = found[longer][1].rivals
+    assert [names[i] for i in shorter] == ["ZorbIoU"]
+    # half of the short name's mentions sit inside the longer reading
+    assert found[shorter[0]][1].extra["boundary:inside"] == 0.5
+    assert found[longer][1].extra["boundary:shorter_alone"] == 1.0
+    # kind nouns only say what a name is: no "ZorbNet framework" candidate
+    kinds = extractor.candidates("Notes", "The ZorbNet framework is fast.")
+    assert [ent.name for ent, _ in kinds] == ["ZorbNet"]
+
+
+def test_a_name_used_only_inside_its_kept_longer_reading_is_not_kept_too(extractor):
+    text = "We add DropBlock regularization and a CIoU loss to the detector."
+    found = {ent.name: cand for ent, cand in extractor.candidates("Detection", text)}
+    assert found["CIoU"].extra["boundary:inside"] == 1.0
+    kept = {e.name for e in extractor.extract("Detection", text)}
+    for longer, short in (("DropBlock regularization", "DropBlock"), ("CIoU loss", "CIoU")):
+        assert not {longer, short} <= kept
+        assert kept & {longer, short}

@@ -682,7 +682,7 @@ class Extractor:
             taken.update(range(m.start, m.end))
         out = []
         for m in mentions:
-            if m.gaz is None and m.signal not in ("coined", "acronym"):
+            if m.gaz is None and not _EXTENDABLE.intersection(m.signal.split("+")):
                 continue
             for s, e, signal in extensions(doc, m.start, m.end, taken):
                 surface = doc[s:e]
@@ -901,6 +901,10 @@ def _covers(toks: list[tuple[int, int]], ms: list[Mention]) -> list[list[str]]:
         for n, i in enumerate(idx):
             covers[i].append(("B:" if n == 0 else "I:") + tag)
     return covers
+
+
+#: signals whose names a head noun may extend (known, coined or defined names)
+_EXTENDABLE = frozenset({"coined", "acronym", "headed"})
 
 
 def _mark_rivals(entities: list[tuple[Entity, Candidate]],

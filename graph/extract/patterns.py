@@ -53,12 +53,15 @@ _MODEL_SHAPE = re.compile(
     rf"[- ](?:{_SIZE})(?:[- ](?:[A-Z][a-z]+|it|v\d+(?:\.\d+)?|\d+[kK]))*)(?![\w-])"
 )
 # The tail a known model family may carry: versions, sizes and release suffixes.
+# lower-case checkpoint suffixes (GPT-4o-mini, o3-mini-high); one followed by a hyphen and
+# another lower-case word is part of an adjective (GPT-4-high-quality) unless it is one too
+_LOWER_SUFFIX = (r"(?:instruct|chat|base|it|mini|pro|flash|turbo|large|small|nano|preview|"
+                 r"high|low|medium|mid|lite|plus|max|ultra|tiny|\d+[kK])")
 VARIANT_TAIL = re.compile(
     rf"(?:[- ]?(?:{_SIZE}|v?\d+(?:\.\d+)*[a-z]?)(?![\w])|[- ](?:Instruct|Chat|Base|IT|Mini|Pro|"
     r"Flash|Turbo|Large|Small|Medium|XL|XXL|Tiny|Nano|Ultra|Coder|Math|VL|Omni|Vision|Plus|Max|"
     r"Lite|Sonnet|Opus|Haiku|Thinking|Preview|Distill|Air|Scout|Maverick|Exp|Reasoner|Code|"
-    r"Next|Long|SFT|DPO|RL|\d+[kK])\b|-(?:instruct|chat|base|it|mini|pro|flash|turbo|large|"
-    r"small|nano|preview|high|low|medium|mid|lite|plus|max|ultra|tiny|\d+[kK])(?!\w))+"
+    rf"Next|Long|SFT|DPO|RL|\d+[kK])\b|-{_LOWER_SUFFIX}(?!\w|-(?!{_LOWER_SUFFIX}\b)[a-z]))+"
 )
 # The tail a benchmark may carry: a year or version (AIME 2024, HMMT 25, SQuAD v2), or
 # the name of a harder or checked split (X Pro, X Hard, X Verified).
