@@ -26,10 +26,10 @@ _WORD_AFTER = re.compile(r"[ -]([a-z]+)(?![\w-])")
 HEAD = "boundary:head"
 
 
-def extensions(doc: str, start: int, end: int, taken: set[int]) -> list[tuple[int, int, str]]:
+def extensions(doc: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Longer readings of the name at ``doc[start:end]`` as ``(start, end, signal)``: the
-    name with a technique-forming head noun after it, when no other span holds the noun."""
+    name with a technique-forming head noun after it."""
     m = _WORD_AFTER.match(doc, end)
-    if m and m.group(1) in EXTENSION_HEADS and not any(i in taken for i in range(end, m.end())):
+    if m and m.group(1) in EXTENSION_HEADS:
         return [(start, m.end(), HEAD)]
     return []

@@ -677,16 +677,17 @@ class Extractor:
     def _alternatives(self, doc: str, mentions: list[Mention]) -> list[tuple[Mention, Mention]]:
         """Longer readings of the kept names (see :mod:`.boundary`) as ``(alternative,
         the name it extends)``; an alternative never overlaps another kept span."""
-        taken: set[int] = set()
-        for m in mentions:
-            taken.update(range(m.start, m.end))
+        taken: set[int] | None = None  # offsets inside kept spans, when first needed
         out = []
         for m in mentions:
             if m.gaz is None and not _EXTENDABLE.intersection(m.signal.split("+")):
                 continue
-            for s, e, signal in extensions(doc, m.start, m.end, taken):
+            for s, e, signal in extensions(doc, m.start, m.end):
+                if taken is None:
+                    taken = {i for k in mentions for i in range(k.start, k.end)}
                 surface = doc[s:e]
-                if self._generic(surface) or self.gaz.lookup(surface) is not None:
+                if any(i in taken for i in range(m.end, e)) or self._generic(surface) \
+                        or self.gaz.lookup(surface) is not None:
                     continue
                 out.append((Mention(s, e, surface, signal, 1.0, WEAK,
                                     key=entity_key(surface)), m))
