@@ -694,7 +694,7 @@ class Extractor:
         return out
 
     def _entities(self, doc: str, tlen: int, sents: list[tuple[int, str]], starts: list[int],
-                  mentions: list[Mention], alternatives: list[tuple[Mention, Mention]] = ()
+                  mentions: list[Mention], alternatives: list[tuple[Mention, Mention]]
                   ) -> list[tuple[Entity, Candidate]]:
         uf: LabelledSets[str] = LabelledSets()
         keys = {m.key for m in mentions}
