@@ -25,7 +25,6 @@ from pathlib import Path
 
 from citegraph.graph.extract import patterns as P
 from citegraph.graph.extract.acronyms import find_pairs
-from citegraph.graph.extract.cues import cue_features
 from citegraph.graph.extract.entity import Entity
 from citegraph.graph.extract.features import Candidate, features
 from citegraph.graph.extract.gazetteer import GazEntry, Gazetteer, boundary_text, load_gazetteer
@@ -771,7 +770,6 @@ class Extractor:
             extra["crf:type:" + crf_type] = 1.0
         extra["method_head"] = float(ent.name.replace("-", " ").split()[-1].lower()
                                      in _METHODISH_HEADS) if ent.name.strip() else 0.0
-        extra.update(cue_features(doc, ((m.start, m.end) for m in group)))
         return Candidate(
             name=ent.name, surfaces=[ent.name, *ent.aliases], signals=signals,
             positions=[m.start for m in group], title_len=tlen, doc_len=len(doc),
