@@ -21,6 +21,7 @@ from citegraph.graph.citations import add_inferred_citations
 from citegraph.graph.comention import add_co_mention_edges
 from citegraph.graph.embed import embed_papers
 from citegraph.graph.identity import merge_records
+from citegraph.graph.matching import PairDecisions, decided_pairs
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.options import BuildOptions
 from citegraph.graph.papers import add_papers, record_from_paper
@@ -36,9 +37,11 @@ def build_graph(
     records: Iterable[PaperRecord],
     options: BuildOptions | None = None,
     base: KnowledgeGraph | None = None,
+    decisions: PairDecisions = decided_pairs,
 ) -> KnowledgeGraph:
     """Build a graph from records, optionally on top of an existing graph (``base``,
-    left unchanged; see the module docstring)."""
+    left unchanged; see the module docstring). ``decisions`` decides the candidate pairs
+    of paper identity (the Ray engine passes its distributed one)."""
     options = options or BuildOptions()
     if options.engine != "local":
         return _build_on(options.engine, records, options, base)
@@ -68,7 +71,7 @@ def build_graph(
 
         stream = records if total is not None else counted(records)
         index = merge_records(chain(previous, stream), fuzzy=options.fuzzy_identity,
-                              known=len(previous))
+                              known=len(previous), decisions=decisions)
     kg = KnowledgeGraph()
     if base is not None:
         for start, end, _, props in base.edges(S.CITES):

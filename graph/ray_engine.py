@@ -311,7 +311,10 @@ def _build(records: Iterable[PaperRecord], options: BuildOptions,
         options, engine="local", entities=False, similarity=False, co_mention=False,
         citations=False, keywords=False, co_citation=False, coupling=False,
         co_authorship=False)
-    kg = pipeline.build_graph(_chain_first(first, head), local, base)
+    from citegraph.graph.ray_identity import decided_pairs_distributed
+
+    kg = pipeline.build_graph(_chain_first(first, head), local, base,
+                              decisions=decided_pairs_distributed)
     if options.entities:
         add_entities_distributed(kg, options)
     if options.similarity:

@@ -205,3 +205,52 @@ def test_unreachable_cluster_one_line_error(tmp_path, seed_files):
     assert done.returncode == 1
     assert done.stderr.strip().startswith(f"error: cannot reach Ray at 127.0.0.1:{port}: ")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def _records(*paths):
+    from citegraph.loaders import LoadReport, iter_records
+
+    return list(iter_records([str(p) for p in paths], report=LoadReport()))
+
+
+def _index_summary(index):
+    """What a merge decides: each paper's fields, its key, the citations and the report."""
+    report = index.report
+    return ([p for p in index.papers], index.keys, index.citations, report.merges,
+            {f: dict(c) for f, c in report.per_file.items()}, dict(report.references),
+            report.records, report.papers)
+
+
+@pytest.mark.parametrize("fuzzy", [True, False])
+def test_identity_on_workers_same_merge(ray_cluster, seed_files, monkeypatch, fuzzy):
+    """Blocking, pairs and decisions on workers (several record chunks, every shuffle
+    partition busy) give the papers, keys, citations and merge report of the local merge,
+    on real exports that list papers several times and cite one another."""
+    from citegraph.graph import ray_identity
+    from citegraph.graph.identity import merge_records
+
+    monkeypatch.setattr(ray_identity, "LOCAL_BELOW", 0)
+    monkeypatch.setattr(ray_identity, "KEY_CHUNK", 300)
+    paths = [FIXTURES / "real", FIXTURES / "cross", FIXTURES / "exports", *seed_files]
+    local = merge_records(_records(*paths), fuzzy=fuzzy)
+    on_ray = merge_records(_records(*paths), fuzzy=fuzzy,
+                           decisions=ray_identity.decided_pairs_distributed)
+    assert local.report.records > 1000
+    assert len(local.report.merges) > 20  # the fixtures do hold duplicates
+    assert local.report.references["total"] > 1000
+    assert _index_summary(local) == _index_summary(on_ray)
+
+
+def test_identity_on_workers_append(ray_cluster, seed_files, monkeypatch):
+    """Matching new records against known papers (an append) decides the same pairs."""
+    from citegraph.graph import ray_identity
+    from citegraph.graph.identity import features
+    from citegraph.graph.matching import decided_pairs
+
+    monkeypatch.setattr(ray_identity, "LOCAL_BELOW", 0)
+    monkeypatch.setattr(ray_identity, "KEY_CHUNK", 200)
+    feats = [features(r) for r in _records(FIXTURES / "real" / "pubmed", *seed_files[:2])]
+    known = len(feats) // 3
+    local = list(decided_pairs(feats, True, known))
+    assert len(local) > 100 and any(e is not None for *_, e in local)
+    assert list(ray_identity.decided_pairs_distributed(feats, True, known)) == local
