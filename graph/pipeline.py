@@ -17,6 +17,7 @@ from itertools import chain
 from citegraph.errors import EngineError
 from citegraph.graph import schema as S
 from citegraph.graph.authors import author_ids_by_paper
+from citegraph.graph.bibliometrics import PairCounter, co_occurrence_evidence
 from citegraph.graph.citations import add_inferred_citations
 from citegraph.graph.comention import add_co_mention_edges
 from citegraph.graph.embed import embed_papers
@@ -105,10 +106,12 @@ def _build_on(engine: str, records: Iterable[PaperRecord], options: BuildOptions
 
 
 def add_relationships(
-    kg: KnowledgeGraph, options: BuildOptions, base: KnowledgeGraph | None = None
+    kg: KnowledgeGraph, options: BuildOptions, base: KnowledgeGraph | None = None,
+    count_pairs: PairCounter = co_occurrence_evidence,
 ) -> None:
     """The corpus-wide edge stages, after papers and entities: embeddings and SIMILAR_TO,
-    CO_MENTIONED, inferred CITES. Switching similarity off skips the model entirely."""
+    CO_MENTIONED, inferred CITES. Switching similarity off skips the model entirely.
+    ``count_pairs`` counts the co-occurrence networks (the Ray engine's on workers)."""
     if options.similarity:
         caches = (base.embeddings if base is not None else None, options.vector_cache)
         kg.embeddings = embed_papers(kg, options.model, options.device, caches,
@@ -121,27 +124,28 @@ def add_relationships(
                                  options.similarity_threshold, progress=options.progress)
     if options.co_mention:
         with options.progress.stage("Co-mentions") as stage:
-            stage.advance(add_co_mention_edges(kg, options.min_co_mentions))
+            stage.advance(add_co_mention_edges(kg, options.min_co_mentions, count_pairs))
     if options.citations:
         with options.progress.stage("Inferring citations") as stage:
             stage.advance(add_inferred_citations(kg))
-    add_bibliometric_edges(kg, options)
+    add_bibliometric_edges(kg, options, count_pairs)
 
 
-def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions) -> None:
+def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions,
+                           count_pairs: PairCounter = co_occurrence_evidence) -> None:
     """Keywords and the co-occurrence networks of bibliometrics, each switchable; they
     count explicit citations only, so their order after inferred citations is free."""
     from citegraph.graph import bibliometrics as B
 
     stages = (
         (options.keywords, "Keywords", lambda: B.add_keywords(kg)
-         + B.add_keyword_co_occurrence_edges(kg, options.min_co_occurrences)),
+         + B.add_keyword_co_occurrence_edges(kg, options.min_co_occurrences, count_pairs)),
         (options.co_citation, "Co-citation",
-         lambda: B.add_co_citation_edges(kg, options.min_co_citations)),
+         lambda: B.add_co_citation_edges(kg, options.min_co_citations, count_pairs)),
         (options.coupling, "Bibliographic coupling",
-         lambda: B.add_coupling_edges(kg, options.min_coupling)),
+         lambda: B.add_coupling_edges(kg, options.min_coupling, count_pairs)),
         (options.co_authorship, "Co-authorship",
-         lambda: B.add_co_author_edges(kg, options.min_co_authorships)),
+         lambda: B.add_co_author_edges(kg, options.min_co_authorships, count_pairs)),
     )
     for enabled, name, run in stages:
         if enabled:

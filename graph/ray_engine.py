@@ -259,6 +259,7 @@ def add_similarity_distributed(kg: KnowledgeGraph, options: BuildOptions,
                                base: KnowledgeGraph | None) -> None:
     """Embeddings on the actor pool, then SIMILAR_TO edges as the local build adds them."""
     from citegraph.graph.embed import embed_papers
+    from citegraph.graph.ray_knn import nearest_neighbours_distributed
     from citegraph.graph.similarity import add_similarity_edges
 
     caches = (base.embeddings if base is not None else None, options.vector_cache)
@@ -266,7 +267,8 @@ def add_similarity_distributed(kg: KnowledgeGraph, options: BuildOptions,
         kg, options.model, options.device, caches, options.progress,
         encode=lambda texts: encode_distributed(texts, options.model, options.device))
     add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
-                         options.similarity_threshold, progress=options.progress)
+                         options.similarity_threshold, progress=options.progress,
+                         search=nearest_neighbours_distributed)
 
 
 # --- the build ---------------------------------------------------------------------------
@@ -319,7 +321,10 @@ def _build(records: Iterable[PaperRecord], options: BuildOptions,
         add_entities_distributed(kg, options)
     if options.similarity:
         add_similarity_distributed(kg, options, base)
-    pipeline.add_relationships(kg, dataclasses.replace(options, similarity=False), base)
+    from citegraph.graph.ray_cooccurrence import co_occurrence_distributed
+
+    pipeline.add_relationships(kg, dataclasses.replace(options, similarity=False), base,
+                               count_pairs=co_occurrence_distributed)
     return kg
 
 
