@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,11 +65,20 @@ def co_occurrence(m: sparse.spmatrix, min_count: int = 1) -> Pairs:
     """Pairs of columns of a 0/1 matrix sharing at least ``min_count`` rows: MᵀM, upper
     triangle, with Salton's cosine from the column totals.
 
-    The product is taken in blocks of columns, each holding about :data:`BLOCK_WORK`
-    multiply-adds, and each block is cut to its upper triangle and threshold at once, so
-    memory follows the pairs kept rather than every pair occurrence (a work cited by
-    thousands of papers joins millions of pairs, most under the threshold)."""
+    The product is taken in blocks of columns (:func:`column_blocks`), each cut to its
+    upper triangle and threshold at once (:func:`block_co_occurrence`), so memory follows
+    the pairs kept rather than every pair occurrence (a work cited by thousands of papers
+    joins millions of pairs, most under the threshold)."""
     m = sparse.csr_matrix(m, dtype=np.int32)
+    mt = m.T.tocsr()
+    parts = [block_co_occurrence(m, mt, start, end, min_count)
+             for start, end in column_blocks(m)]
+    # blocks come in row order and each is sorted by row, then column
+    return join_blocks(m, parts)
+
+
+def column_blocks(m: sparse.csr_matrix, most_work: int = BLOCK_WORK) -> list[tuple[int, int]]:
+    """Consecutive column ranges of about ``most_work`` multiply-adds of MᵀM each."""
     mt = m.T.tocsr()
     row_sizes = np.diff(m.indptr).astype(np.int64)
     work = np.asarray(mt @ row_sizes).ravel() if m.nnz else np.zeros(m.shape[1])
@@ -77,32 +86,61 @@ def co_occurrence(m: sparse.spmatrix, min_count: int = 1) -> Pairs:
     spent = 0
     for col, w in enumerate(work.tolist()):
         spent += w
-        if spent >= BLOCK_WORK:
+        if spent >= most_work:
             bounds.append(col + 1)
             spent = 0
     if bounds[-1] != m.shape[1]:
         bounds.append(m.shape[1])
-    parts_i, parts_j, parts_c = [], [], []
-    for start, end in itertools.pairwise(bounds):
-        # only columns from ``start`` on: the pairs below the block are counted already
-        block = mt[start:end] @ m[:, start:]
-        block.data[block.data < max(1, min_count)] = 0  # most pairs: dropped before COO
-        block.eliminate_zeros()
-        block.sort_indices()
-        block = block.tocoo()
-        rows = block.row.astype(np.int64) + start
-        cols = block.col.astype(np.int64) + start
-        keep = rows < cols
-        parts_i.append(rows[keep])
-        parts_j.append(cols[keep])
-        parts_c.append(block.data[keep])
-    i = np.concatenate(parts_i) if parts_i else np.zeros(0, dtype=np.int64)
-    j = np.concatenate(parts_j) if parts_j else np.zeros(0, dtype=np.int64)
-    count = np.concatenate(parts_c) if parts_c else np.zeros(0, dtype=np.int32)
+    return list(itertools.pairwise(bounds))
+
+
+def block_co_occurrence(m: sparse.csr_matrix, mt: sparse.csr_matrix, start: int, end: int,
+                        min_count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(i, j, count)`` of the pairs whose first column is in ``start:end`` (``mt`` is
+    ``m`` transposed, CSR), sorted by i, then j."""
+    # only columns from ``start`` on: the pairs below the block are counted already
+    block = mt[start:end] @ m[:, start:]
+    block.data[block.data < max(1, min_count)] = 0  # most pairs: dropped before COO
+    block.eliminate_zeros()
+    block.sort_indices()
+    block = block.tocoo()
+    rows = block.row.astype(np.int64) + start
+    cols = block.col.astype(np.int64) + start
+    keep = rows < cols
+    return rows[keep], cols[keep], block.data[keep]
+
+
+def join_blocks(m: sparse.csr_matrix, parts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]
+                ) -> Pairs:
+    """The pairs of consecutive column blocks, with their cosine from ``m``'s totals."""
+    i = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    j = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    count = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
     totals = np.asarray(m.sum(axis=0)).ravel().astype(np.float64)
     strength = count / np.sqrt(totals[i] * totals[j])
-    # blocks come in row order and each is sorted by row, then column
     return Pairs(i, j, count, strength)
+
+
+#: Co-occurrence with evidence: for a 0/1 matrix, a least count and a most evidence rows,
+#: the pairs of :func:`co_occurrence` and each pair's shared rows (:func:`shared_rows`).
+#: :func:`co_occurrence_evidence` here; the Ray engine computes column blocks on workers.
+PairCounter = Callable[[sparse.csr_matrix, int, int], tuple[Pairs, list[np.ndarray]]]
+
+
+def co_occurrence_evidence(m: sparse.spmatrix, min_count: int, limit: int
+                           ) -> tuple[Pairs, list[np.ndarray]]:
+    """:func:`co_occurrence` and, for each pair, its first ``limit`` shared rows."""
+    m = sparse.csr_matrix(m, dtype=np.int32)
+    pairs = co_occurrence(m, min_count)
+    return pairs, pair_evidence(m, pairs.i, pairs.j, limit)
+
+
+def pair_evidence(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, limit: int
+                  ) -> list[np.ndarray]:
+    """The first ``limit`` rows (sorted) that columns ``i[n]`` and ``j[n]`` share."""
+    csc = m.tocsc()
+    csc.sort_indices()
+    return [shared_rows(csc, a, b, limit) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
 
 
 def shared_rows(
@@ -133,13 +171,14 @@ def _index(items: Sequence[str]) -> dict[str, int]:
     return {item: n for n, item in enumerate(items)}
 
 
-def _add_pairs(kg: KnowledgeGraph, rel: str, pairs: Pairs, names: Sequence[str],
-               m: sparse.csr_matrix, evidence_names: Sequence[str], strength: bool) -> int:
-    csc = m.tocsc()
-    csc.sort_indices()
-    for a, b, count, cosine in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist(),
-                                   pairs.strength.tolist(), strict=True):
-        evidence = sorted(evidence_names[r] for r in shared_rows(csc, a, b, len(evidence_names)))
+def _add_pairs(kg: KnowledgeGraph, rel: str, m: sparse.csr_matrix, min_count: int,
+               names: Sequence[str], evidence_names: Sequence[str], strength: bool,
+               count_pairs: PairCounter) -> int:
+    pairs, shared = count_pairs(m, min_count, len(evidence_names))
+    for a, b, count, cosine, rows in zip(pairs.i.tolist(), pairs.j.tolist(),
+                                         pairs.count.tolist(), pairs.strength.tolist(), shared,
+                                         strict=True):
+        evidence = sorted(evidence_names[r] for r in rows.tolist())
         props = {S.COUNT: int(count), S.EVIDENCE: evidence[:EVIDENCE_LIMIT]}
         if strength:
             props[S.STRENGTH] = round(float(cosine), 4)
@@ -151,7 +190,8 @@ def _key(kg: KnowledgeGraph, nid: str) -> str:
     return kg.node(nid)[S.KEY]
 
 
-def add_co_citation_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
+def add_co_citation_edges(kg: KnowledgeGraph, min_count: int = 2,
+                          count_pairs: PairCounter = co_occurrence_evidence) -> int:
     """CO_CITED between works cited together by at least ``min_count`` papers."""
     cites = explicit_citations(kg)
     if not cites:
@@ -160,11 +200,12 @@ def add_co_citation_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
     cited = sorted({v for _, v in cites})
     ci, cd = _index(citing), _index(cited)
     a = incidence([ci[u] for u, _ in cites], [cd[v] for _, v in cites], (len(citing), len(cited)))
-    pairs = co_occurrence(a, min_count)
-    return _add_pairs(kg, S.CO_CITED, pairs, cited, a, [_key(kg, n) for n in citing], True)
+    return _add_pairs(kg, S.CO_CITED, a, min_count, cited, [_key(kg, n) for n in citing], True,
+                      count_pairs)
 
 
-def add_coupling_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
+def add_coupling_edges(kg: KnowledgeGraph, min_count: int = 2,
+                       count_pairs: PairCounter = co_occurrence_evidence) -> int:
     """COUPLED between papers sharing at least ``min_count`` explicit references."""
     cites = explicit_citations(kg)
     if not cites:
@@ -174,11 +215,12 @@ def add_coupling_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
     ci, cd = _index(citing), _index(cited)
     # the transpose: rows are cited works, columns the citing papers, so MᵀM = AAᵀ
     at = incidence([cd[v] for _, v in cites], [ci[u] for u, _ in cites], (len(cited), len(citing)))
-    pairs = co_occurrence(at, min_count)
-    return _add_pairs(kg, S.COUPLED, pairs, citing, at, [_key(kg, n) for n in cited], True)
+    return _add_pairs(kg, S.COUPLED, at, min_count, citing, [_key(kg, n) for n in cited], True,
+                      count_pairs)
 
 
-def add_co_author_edges(kg: KnowledgeGraph, min_count: int = 1) -> int:
+def add_co_author_edges(kg: KnowledgeGraph, min_count: int = 1,
+                        count_pairs: PairCounter = co_occurrence_evidence) -> int:
     """CO_AUTHORED between authors with at least ``min_count`` joint papers."""
     by_paper: dict[str, set[str]] = defaultdict(set)
     for author, paper, _, _ in kg.edges(S.AUTHORED):
@@ -191,9 +233,8 @@ def add_co_author_edges(kg: KnowledgeGraph, min_count: int = 1) -> int:
     rows = [n for n, p in enumerate(papers) for _ in by_paper[p]]
     cols = [ai[a] for p in papers for a in by_paper[p]]
     b = incidence(rows, cols, (len(papers), len(authors)))
-    pairs = co_occurrence(b, min_count)
-    return _add_pairs(kg, S.CO_AUTHORED, pairs, authors, b, [_key(kg, p) for p in papers],
-                      False)
+    return _add_pairs(kg, S.CO_AUTHORED, b, min_count, authors, [_key(kg, p) for p in papers],
+                      False, count_pairs)
 
 
 # --- keywords ----------------------------------------------------------------------------
@@ -228,7 +269,8 @@ def add_keywords(kg: KnowledgeGraph) -> int:
     return len(spellings)
 
 
-def add_keyword_co_occurrence_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
+def add_keyword_co_occurrence_edges(kg: KnowledgeGraph, min_count: int = 2,
+                                    count_pairs: PairCounter = co_occurrence_evidence) -> int:
     """CO_OCCURS between keywords given together to at least ``min_count`` papers."""
     by_paper: dict[str, set[str]] = defaultdict(set)
     for paper, keyword, _, _ in kg.edges(S.HAS_KEYWORD):
@@ -241,5 +283,5 @@ def add_keyword_co_occurrence_edges(kg: KnowledgeGraph, min_count: int = 2) -> i
     rows = [n for n, p in enumerate(papers) for _ in by_paper[p]]
     cols = [ki[k] for p in papers for k in by_paper[p]]
     m = incidence(rows, cols, (len(papers), len(keywords)))
-    pairs = co_occurrence(m, min_count)
-    return _add_pairs(kg, S.CO_OCCURS, pairs, keywords, m, [_key(kg, p) for p in papers], True)
+    return _add_pairs(kg, S.CO_OCCURS, m, min_count, keywords, [_key(kg, p) for p in papers],
+                      True, count_pairs)

@@ -24,7 +24,7 @@ from collections import defaultdict
 import numpy as np
 
 from citegraph.graph import schema as S
-from citegraph.graph.bibliometrics import co_occurrence, incidence, shared_rows
+from citegraph.graph.bibliometrics import PairCounter, co_occurrence_evidence, incidence
 from citegraph.graph.model import KnowledgeGraph
 
 #: Paper keys kept as evidence on one edge; popular pairs would otherwise list thousands.
@@ -50,9 +50,11 @@ def npmi(pair: int, x: int, y: int, total: int) -> float:
     return math.log(p_xy / ((x / total) * (y / total))) / -math.log(p_xy)
 
 
-def add_co_mention_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
+def add_co_mention_edges(kg: KnowledgeGraph, min_count: int = 2,
+                         count_pairs: PairCounter = co_occurrence_evidence) -> int:
     """Add CO_MENTIONED edges for entity pairs named together in ``min_count`` papers or
-    more; returns how many edges."""
+    more; returns how many edges. ``count_pairs`` computes the pairs (here or on
+    workers)."""
     named = entities_by_paper(kg)
     # rows in paper-key order, so the first shared rows of a pair are its smallest keys;
     # columns in node-id order, so a pair (i < j) is stored from the smaller id, as before
@@ -66,17 +68,15 @@ def add_co_mention_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
     del named
     m = incidence(rows, cols, (len(papers), len(entities)))
     del rows, cols
-    pairs = co_occurrence(m, max(1, min_count))
-    csc = m.tocsc()
-    csc.sort_indices()
-    singles = np.diff(csc.indptr).tolist()
+    pairs, shared = count_pairs(m, max(1, min_count), EVIDENCE_LIMIT)
+    singles = np.diff(m.tocsc().indptr).tolist()
     total = len(papers)
-    for a, b, count in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist(),
-                           strict=True):
+    for a, b, count, rows in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist(),
+                                 shared, strict=True):
         strength = npmi(count, singles[a], singles[b], total)
         kg.add_edge(S.CO_MENTIONED, entities[a], entities[b], **{
             S.COUNT: count,
             S.STRENGTH: round(strength, 4),
-            S.EVIDENCE: [papers[r] for r in shared_rows(csc, a, b, EVIDENCE_LIMIT).tolist()],
+            S.EVIDENCE: [papers[r] for r in rows.tolist()],
         })
     return len(pairs.i)

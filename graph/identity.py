@@ -37,8 +37,8 @@ from citegraph.graph.matching import (
     YEAR_TOLERANCE,
     Evidence,
     Features,
-    candidate_pairs,
-    decide,
+    PairDecisions,
+    decided_pairs,
     features,
 )
 from citegraph.graph.unionfind import UnionFind
@@ -264,7 +264,8 @@ def _content(record: PaperRecord) -> tuple[object, ...]:
 
 
 def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool,
-           known: int = 0) -> tuple[UnionFind, dict[int, tuple[int, int, Evidence]]]:
+           known: int = 0, decisions: PairDecisions = decided_pairs
+           ) -> tuple[UnionFind, dict[int, tuple[int, int, Evidence]]]:
     """Records grouped into papers; for each record joined to another, with whom and why.
 
     Accepted pairs are joined strongest first (identifiers, then by model probability).
@@ -275,7 +276,8 @@ def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool,
     papers must not fold them into one). The order is fixed by content, so the groups do
     not depend on input order.
     The first ``known`` records are papers already told apart: pairs of two of them are
-    not decided again.
+    not decided again. ``decisions`` decides the candidate pairs (here or on workers); the
+    joins, which depend on one another, are made here, in the order above.
     """
     import numpy as np
 
@@ -284,10 +286,7 @@ def _group(recs: list[PaperRecord], feats: list[Features], fuzzy: bool,
     accepted: list[tuple[float, tuple[object, ...], tuple[object, ...], int, int,
                          Evidence]] = []
     rejected = array("q")
-    for i, j in candidate_pairs(feats, fuzzy):
-        if j < known:  # i < j: both are known papers
-            continue
-        evidence = decide(feats[i], feats[j], fuzzy)
+    for i, j, evidence in decisions(feats, fuzzy, known):
         if evidence is None:
             rejected.append(i * n + j)
             continue
@@ -378,17 +377,19 @@ def _unique_keys(keys: list[str], records: list[PaperRecord]) -> list[str]:
 
 
 def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
-                  known: int = 0) -> PaperIndex:
+                  known: int = 0, decisions: PairDecisions = decided_pairs) -> PaperIndex:
     """Merge a stream of records into one record per paper and resolve their references.
 
     ``fuzzy`` False merges only on identifiers and equal normalised titles (years at most
     one apart; generic titles need agreeing authors). The first ``known`` records are the
     papers of an existing graph: new records are matched against them (and a new record
     may join two of them), but they are not compared among themselves again.
+    ``decisions`` decides candidate pairs (:data:`~citegraph.graph.matching.PairDecisions`):
+    the result does not depend on where that runs.
     """
     recs = [_clean(r) for r in records]
     feats = [features(r) for r in recs]
-    uf, joined = _group(recs, feats, fuzzy, known)
+    uf, joined = _group(recs, feats, fuzzy, known, decisions)
     index = PaperIndex()
     report = index.report
     components: dict[int, list[int]] = defaultdict(list)
@@ -420,7 +421,7 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
              if root in cited and index.papers[slot].stub}
     report.records, report.papers = len(recs) - len(cited), len(index.papers) - len(stubs)
     del recs, feats, uf
-    _resolve_references(index, fuzzy, stubs)
+    _resolve_references(index, fuzzy, stubs, decisions)
     keys += [_canonical_key([p], p) for p in index.papers[len(keys):]]
     index.keys = _unique_keys(keys, index.papers)
     for merge in report.merges:
@@ -433,8 +434,8 @@ def _reference_record(ref: Reference) -> PaperRecord:
                        authors=list(ref.authors), venue=ref.venue, stub=True)
 
 
-def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozenset()
-                         ) -> None:
+def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozenset(),
+                         decisions: PairDecisions = decided_pairs) -> None:
     """Each paper's references and citing works as citation pairs of slots.
 
     A cited work goes to the corpus paper it matches best (highest title score, then the
@@ -468,10 +469,8 @@ def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozen
     allf = [features(p) for p in index.papers] + work_feats
     best: dict[int, tuple[float, int]] = {}  # work -> (title score, corpus slot)
     uf = UnionFind(len(works))
-    for i, j in candidate_pairs(allf, fuzzy):
-        if j < corpus:
-            continue  # two corpus papers: grouped already
-        evidence = decide(allf[i], allf[j], fuzzy)
+    # pairs of two corpus papers are left out: those are grouped already
+    for i, j, evidence in decisions(allf, fuzzy, corpus):
         if evidence is None:
             continue
         if i >= corpus:

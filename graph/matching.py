@@ -26,7 +26,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -539,33 +539,66 @@ def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
     too few words, see :data:`MIN_SHARED_WORDS`, and no identifiers on both sides) are
     dropped here in bulk. All of it is done in numpy arrays, in time and memory
     linear in the number of entries and pairs (and a sort).
+
+    The steps are separate functions (:func:`block_entries`, :func:`block_pairs`,
+    :func:`kept_pairs`, :func:`worth_a_look`) so that a distributed build can run them
+    on partitions: blocks by key, pairs by code.
     """
     import numpy as np
 
     n = len(feats)
     df = document_frequencies(feats) if fuzzy else Counter()
+    hashes, rows, kinds = block_entries(feats, range(n), df, fuzzy, hash)
+    del df
+    if not len(rows):
+        return
+    _, keys = np.unique(hashes, return_inverse=True)
+    del hashes
+    by_words, by_other = block_pairs(keys, rows, kinds, content_ranks(feats), n)
+    del keys, rows, kinds
+    codes = kept_pairs(by_words, by_other, n)
+    del by_words, by_other
+    if fuzzy:
+        codes = worth_a_look(feats, codes)
+    for start in range(0, len(codes), 1 << 16):
+        for code in codes[start:start + (1 << 16)].tolist():
+            yield divmod(code, n)
+
+
+def block_entries(feats: Sequence[Features], records: Iterable[int], df: Counter[str],
+                  fuzzy: bool, key_hash: Callable[[str], int]):
+    """``(hashes, records, kinds)``: one entry per blocking key of each of ``records``
+    (indices into ``feats``), the key as ``key_hash(key)`` (any 64-bit hash the caller
+    uses for all entries), and its kind (:data:`_WORD_KEY`, :data:`_LIMITED_KEY`, 0)."""
+    import numpy as np
+
     hashes, rows, kinds = array("q"), array("q"), bytearray()
-    for i, f in enumerate(feats):
-        for key in blocking_keys(f, df, fuzzy):
-            hashes.append(hash(key))
+    for i in records:
+        for key in blocking_keys(feats[i], df, fuzzy):
+            hashes.append(key_hash(key))
             rows.append(i)
             # identifiers always block, whatever the block's size: equal ids are one paper
             kinds.append(_WORD_KEY if key[:2] == "w:" else
                          _LIMITED_KEY if key[:2] in ("p:", "a:", "t:") else 0)
-    del df
-    if not rows:
-        return
-    _, keys = np.unique(np.frombuffer(hashes, dtype=np.int64), return_inverse=True)
-    del hashes
-    rec = np.frombuffer(rows, dtype=np.int64)
-    kind = np.frombuffer(bytes(kinds), dtype=np.uint8)
+    return (np.frombuffer(hashes, dtype=np.int64), np.frombuffer(rows, dtype=np.int64),
+            np.frombuffer(bytes(kinds), dtype=np.uint8))
+
+
+def block_pairs(keys, rec, kind, ranks, n: int):
+    """The sorted-neighbourhood pairs of whole blocks: ``(by_words, by_other)``, lists of
+    pair codes (``i * n + j``, i < j) met under rare-word keys and under any other key.
+
+    ``keys`` numbers each entry's block (every entry of a block must be given), ``rec`` its
+    record, ``kind`` its key kind; ``ranks`` is each record's place in content order."""
+    import numpy as np
+
     sizes = np.bincount(keys)
     keep = (sizes[keys] > 1) & ~((kind > 0) & (sizes[keys] > MAX_BLOCK))
     # a word held by few records is evidence enough alone
     kind = np.where((kind == _WORD_KEY) & (sizes[keys] <= RARE_WORD_BLOCK), 0, kind)
     keys, rec, kind = keys[keep], rec[keep], kind[keep]
-    del rows, kinds, keep, sizes
-    order = np.lexsort((_content_ranks(feats)[rec], keys))
+    del keep, sizes
+    order = np.lexsort((ranks[rec], keys))
     keys, rec, kind = keys[order], rec[order], kind[order]
     del order
     by_words, by_other = [], []
@@ -578,19 +611,20 @@ def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
         word = kind[:-d][same] == _WORD_KEY
         by_words.append(code[word])
         by_other.append(code[~word])
-    del keys, rec, kind
+    return by_words, by_other
+
+
+def kept_pairs(by_words, by_other, n: int):
+    """The candidate pair codes, sorted and each once: every pair met under a key other
+    than a rare word, and those met under :data:`MIN_WORD_KEYS` rare words or more (a
+    duplicate shares several). Every occurrence of a pair must be given."""
+    import numpy as np
+
     if not by_words:
-        return
-    # a pair met under one common word only is left out: a duplicate shares several
+        return np.zeros(0, dtype=np.int64)
     words, times = np.unique(np.concatenate(by_words), return_counts=True)
     codes = np.union1d(words[times >= MIN_WORD_KEYS], np.concatenate(by_other))
-    del by_words, by_other, words, times
-    codes = codes[codes // n != codes % n]
-    if fuzzy:
-        codes = _worth_a_look(feats, codes)
-    for start in range(0, len(codes), 1 << 16):
-        for code in codes[start:start + (1 << 16)].tolist():
-            yield divmod(code, n)
+    return codes[codes // n != codes % n]
 
 
 #: Kinds of blocking key: rare words (see :data:`MIN_WORD_KEYS`), keys dropped when held
@@ -598,7 +632,7 @@ def candidate_pairs(feats: Sequence[Features], fuzzy: bool = True) -> Iterator[
 _WORD_KEY, _LIMITED_KEY = 1, 2
 
 
-def _content_ranks(feats: Sequence[Features]):
+def content_ranks(feats: Sequence[Features]):
     """Each record's place in content order (by what it says, never where it was read)."""
     import numpy as np
 
@@ -617,7 +651,7 @@ def _content_order(f: Features) -> tuple[object, ...]:
 _CHUNK = 1 << 19
 
 
-def _worth_a_look(feats: Sequence[Features], codes):
+def worth_a_look(feats: Sequence[Features], codes):
     """The pairs (codes ``i * n + j``) :func:`decide` does not reject at first look:
     identifiers on both sides, or titles on both sides that are equal or whose records
     share at least :data:`MIN_SHARED_WORDS` percent of the smaller one's words."""
@@ -655,3 +689,20 @@ def _worth_a_look(feats: Sequence[Features], codes):
             (title[i] == title[j]) | (5 * shared >= 2 * np.minimum(size[i], size[j]))))
         kept.append(chunk[ok])
     return np.concatenate(kept) if kept else codes
+
+
+#: How the candidate pairs of a list of features are decided: ``(i, j, evidence)`` (None:
+#: rejected) for every candidate pair ``i < j`` with ``j >= skip_below``, in increasing
+#: ``i * n + j``. :func:`decided_pairs` here; the Ray engine spreads the same steps over
+#: workers (:mod:`citegraph.graph.ray_identity`).
+PairDecisions = Callable[[Sequence[Features], bool, int],
+                         Iterable[tuple[int, int, "Evidence | None"]]]
+
+
+def decided_pairs(feats: Sequence[Features], fuzzy: bool = True, skip_below: int = 0
+                  ) -> Iterator[tuple[int, int, Evidence | None]]:
+    """Every candidate pair (:func:`candidate_pairs`) with its decision (:func:`decide`);
+    pairs of two records below ``skip_below`` (already told apart) are left out."""
+    for i, j in candidate_pairs(feats, fuzzy):
+        if j >= skip_below:
+            yield i, j, decide(feats[i], feats[j], fuzzy)

@@ -17,10 +17,12 @@ from itertools import chain
 from citegraph.errors import EngineError
 from citegraph.graph import schema as S
 from citegraph.graph.authors import author_ids_by_paper
+from citegraph.graph.bibliometrics import PairCounter, co_occurrence_evidence
 from citegraph.graph.citations import add_inferred_citations
 from citegraph.graph.comention import add_co_mention_edges
 from citegraph.graph.embed import embed_papers
 from citegraph.graph.identity import merge_records
+from citegraph.graph.matching import PairDecisions, decided_pairs
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.options import BuildOptions
 from citegraph.graph.papers import add_papers, record_from_paper
@@ -36,9 +38,11 @@ def build_graph(
     records: Iterable[PaperRecord],
     options: BuildOptions | None = None,
     base: KnowledgeGraph | None = None,
+    decisions: PairDecisions = decided_pairs,
 ) -> KnowledgeGraph:
     """Build a graph from records, optionally on top of an existing graph (``base``,
-    left unchanged; see the module docstring)."""
+    left unchanged; see the module docstring). ``decisions`` decides the candidate pairs
+    of paper identity (the Ray engine passes its distributed one)."""
     options = options or BuildOptions()
     if options.engine != "local":
         return _build_on(options.engine, records, options, base)
@@ -68,7 +72,7 @@ def build_graph(
 
         stream = records if total is not None else counted(records)
         index = merge_records(chain(previous, stream), fuzzy=options.fuzzy_identity,
-                              known=len(previous))
+                              known=len(previous), decisions=decisions)
     kg = KnowledgeGraph()
     if base is not None:
         for start, end, _, props in base.edges(S.CITES):
@@ -102,10 +106,12 @@ def _build_on(engine: str, records: Iterable[PaperRecord], options: BuildOptions
 
 
 def add_relationships(
-    kg: KnowledgeGraph, options: BuildOptions, base: KnowledgeGraph | None = None
+    kg: KnowledgeGraph, options: BuildOptions, base: KnowledgeGraph | None = None,
+    count_pairs: PairCounter = co_occurrence_evidence,
 ) -> None:
     """The corpus-wide edge stages, after papers and entities: embeddings and SIMILAR_TO,
-    CO_MENTIONED, inferred CITES. Switching similarity off skips the model entirely."""
+    CO_MENTIONED, inferred CITES. Switching similarity off skips the model entirely.
+    ``count_pairs`` counts the co-occurrence networks (the Ray engine's on workers)."""
     if options.similarity:
         caches = (base.embeddings if base is not None else None, options.vector_cache)
         kg.embeddings = embed_papers(kg, options.model, options.device, caches,
@@ -118,27 +124,28 @@ def add_relationships(
                                  options.similarity_threshold, progress=options.progress)
     if options.co_mention:
         with options.progress.stage("Co-mentions") as stage:
-            stage.advance(add_co_mention_edges(kg, options.min_co_mentions))
+            stage.advance(add_co_mention_edges(kg, options.min_co_mentions, count_pairs))
     if options.citations:
         with options.progress.stage("Inferring citations") as stage:
             stage.advance(add_inferred_citations(kg))
-    add_bibliometric_edges(kg, options)
+    add_bibliometric_edges(kg, options, count_pairs)
 
 
-def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions) -> None:
+def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions,
+                           count_pairs: PairCounter = co_occurrence_evidence) -> None:
     """Keywords and the co-occurrence networks of bibliometrics, each switchable; they
     count explicit citations only, so their order after inferred citations is free."""
     from citegraph.graph import bibliometrics as B
 
     stages = (
         (options.keywords, "Keywords", lambda: B.add_keywords(kg)
-         + B.add_keyword_co_occurrence_edges(kg, options.min_co_occurrences)),
+         + B.add_keyword_co_occurrence_edges(kg, options.min_co_occurrences, count_pairs)),
         (options.co_citation, "Co-citation",
-         lambda: B.add_co_citation_edges(kg, options.min_co_citations)),
+         lambda: B.add_co_citation_edges(kg, options.min_co_citations, count_pairs)),
         (options.coupling, "Bibliographic coupling",
-         lambda: B.add_coupling_edges(kg, options.min_coupling)),
+         lambda: B.add_coupling_edges(kg, options.min_coupling, count_pairs)),
         (options.co_authorship, "Co-authorship",
-         lambda: B.add_co_author_edges(kg, options.min_co_authorships)),
+         lambda: B.add_co_author_edges(kg, options.min_co_authorships, count_pairs)),
     )
     for enabled, name, run in stages:
         if enabled:

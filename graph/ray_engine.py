@@ -1,27 +1,38 @@
 """The build on Ray (``BuildOptions(engine="ray")``, ``citegraph build --engine ray``).
 
-The same stage functions as the local build, with the per-file and per-paper work spread
-over a Ray cluster as Ray Data pipelines, and the corpus-wide decisions taken on the driver:
+The same stage functions as the local build, with the per-file, per-paper and per-pair work
+spread over a Ray cluster (Ray Data pipelines and Ray tasks), and the decisions that depend
+on one another taken on the driver:
 
 * reading: one task per input file, or per byte range of a big JSON-lines file
   (:mod:`citegraph.graph.ray_reading`), records streamed back in input order;
-* paper identity, paper and author nodes: on the driver, over the streamed records, with
-  the local pipeline (:func:`citegraph.graph.identity.merge_records`): it needs every
-  record at once and its result depends on their order;
+* paper identity: blocking keys, candidate pairs per block and their decisions on workers,
+  by a hash-partitioned shuffle of tasks (:mod:`citegraph.graph.ray_identity`); the driver
+  joins the accepted pairs strongest first over record numbers (the joins depend on one
+  another) and folds each group's records into a paper, as
+  :func:`citegraph.graph.identity.merge_records` does; cited works are matched to papers
+  the same way. Paper and author nodes are made on the driver;
 * entities: both passes of the extractor run on workers (``map_batches``): the corpus pass
   computes each paper's rule entities, the driver learns the corpus names from them
   (:meth:`Extractor.learn_from`, in paper order), and an actor pool holding the learned
   extractor extracts every paper; resolution into nodes runs on the driver;
 * embeddings: an actor pool, each actor holding the sentence-transformers model (one GPU
   per actor when the cluster has GPUs), encodes the texts in the same length-sorted chunks
-  as the local build; the kNN search for SIMILAR_TO edges runs on the driver;
-* co-mention, inferred citations, keywords, co-citation, coupling, co-authorship: on the
-  driver, with the local stage functions.
+  as the local build;
+* SIMILAR_TO: a faiss IVF index trained on a sample on the driver, filled and searched
+  shard by shard in tasks, the shards' top-k merged on the driver
+  (:mod:`citegraph.graph.ray_knn`; approximate, recall@10 of at least 0.95);
+* co-mention, keyword co-occurrence, co-citation, coupling, co-authorship: pairs, counts
+  and evidence per range of first items in tasks (:mod:`citegraph.graph.ray_cooccurrence`),
+  edges added on the driver;
+* inferred citations, keyword nodes: on the driver, with the local stage functions.
 
-Work is handed out in chunks whose order is kept, so the graph is the one the local
-engine builds from the same input (same nodes, edges and properties).
+Work is handed out in chunks whose order is kept, and results come back in the order the
+local stage produces them, so the graph is the one the local engine builds from the same
+input (same nodes, edges and properties), SIMILAR_TO edges within the index's recall.
 
-Ray is an optional dependency (``pip install 'citegraph[ray]'``); it is imported here only.
+Ray is an optional dependency (``pip install 'citegraph[ray]'``); it is imported only by
+this module and the ``ray_*`` modules it calls, inside their functions.
 Without an address a local Ray instance is started on this machine's cores and shut down
 after the build; with one (``auto``, ``ray://host:10001``) the build joins that cluster.
 """
@@ -259,6 +270,7 @@ def add_similarity_distributed(kg: KnowledgeGraph, options: BuildOptions,
                                base: KnowledgeGraph | None) -> None:
     """Embeddings on the actor pool, then SIMILAR_TO edges as the local build adds them."""
     from citegraph.graph.embed import embed_papers
+    from citegraph.graph.ray_knn import nearest_neighbours_distributed
     from citegraph.graph.similarity import add_similarity_edges
 
     caches = (base.embeddings if base is not None else None, options.vector_cache)
@@ -266,7 +278,8 @@ def add_similarity_distributed(kg: KnowledgeGraph, options: BuildOptions,
         kg, options.model, options.device, caches, options.progress,
         encode=lambda texts: encode_distributed(texts, options.model, options.device))
     add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
-                         options.similarity_threshold, progress=options.progress)
+                         options.similarity_threshold, progress=options.progress,
+                         search=nearest_neighbours_distributed)
 
 
 # --- the build ---------------------------------------------------------------------------
@@ -311,12 +324,18 @@ def _build(records: Iterable[PaperRecord], options: BuildOptions,
         options, engine="local", entities=False, similarity=False, co_mention=False,
         citations=False, keywords=False, co_citation=False, coupling=False,
         co_authorship=False)
-    kg = pipeline.build_graph(_chain_first(first, head), local, base)
+    from citegraph.graph.ray_identity import decided_pairs_distributed
+
+    kg = pipeline.build_graph(_chain_first(first, head), local, base,
+                              decisions=decided_pairs_distributed)
     if options.entities:
         add_entities_distributed(kg, options)
     if options.similarity:
         add_similarity_distributed(kg, options, base)
-    pipeline.add_relationships(kg, dataclasses.replace(options, similarity=False), base)
+    from citegraph.graph.ray_cooccurrence import co_occurrence_distributed
+
+    pipeline.add_relationships(kg, dataclasses.replace(options, similarity=False), base,
+                               count_pairs=co_occurrence_distributed)
     return kg
 
 

@@ -7,6 +7,8 @@ A paper keeps its ``top_k`` nearest neighbours whose cosine similarity is at lea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from citegraph.graph import schema as S
@@ -14,6 +16,10 @@ from citegraph.graph.knn import Method, nearest_neighbours
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.progress import SILENT, Progress
 from citegraph.graph.vectors import PaperVectors
+
+#: A neighbour search: for a matrix of unit rows and ``k``, ``(indices, scores)`` as
+#: :func:`citegraph.graph.knn.nearest_neighbours` returns them.
+Search = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
 
 
 def add_similarity_edges(
@@ -23,14 +29,20 @@ def add_similarity_edges(
     threshold: float = 0.5,
     method: Method = "auto",
     progress: Progress = SILENT,
+    search: Search | None = None,
 ) -> int:
-    """Add SIMILAR_TO edges between the papers of ``vectors``; returns how many pairs."""
+    """Add SIMILAR_TO edges between the papers of ``vectors``; returns how many pairs.
+    ``search`` finds the neighbours (default: :func:`nearest_neighbours` by ``method``;
+    the Ray engine passes its sharded index search)."""
     present = [i for i, key in enumerate(vectors.keys) if kg.has_node(S.node_id(S.PAPER, key))]
     if len(present) < 2 or top_k <= 0:
         return 0
     keys = [vectors.keys[i] for i in present]
     with progress.stage("Finding similar papers", len(keys)) as stage:
-        indices, scores = nearest_neighbours(vectors.matrix[present], top_k, method)
+        if search is None:
+            indices, scores = nearest_neighbours(vectors.matrix[present], top_k, method)
+        else:
+            indices, scores = search(vectors.matrix[present], top_k)
         first, second = _pairs(indices, scores, threshold)
         stage.advance(len(keys))
     add_scored_pairs(kg, keys, vectors.matrix[present], first, second)

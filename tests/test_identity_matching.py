@@ -124,12 +124,12 @@ def test_bulk_word_filter_drops_only_pairs_the_decision_rejects():
 
     feats = [matching.features(r) for r in _magellan_records(400)]
     filtered = set(matching.candidate_pairs(feats))
-    keep_all = matching._worth_a_look
-    matching._worth_a_look = lambda feats, codes: codes
+    keep_all = matching.worth_a_look
+    matching.worth_a_look = lambda feats, codes: codes
     try:
         unfiltered = set(matching.candidate_pairs(feats))
     finally:
-        matching._worth_a_look = keep_all
+        matching.worth_a_look = keep_all
     assert filtered < unfiltered  # the filter does drop pairs
     dropped = unfiltered - filtered
     assert all(matching.decide(feats[i], feats[j]) is None for i, j in dropped)
