@@ -133,14 +133,73 @@ def _index(items: Sequence[str]) -> dict[str, int]:
     return {item: n for n, item in enumerate(items)}
 
 
-def _add_pairs(kg: KnowledgeGraph, rel: str, pairs: Pairs, names: Sequence[str],
-               m: sparse.csr_matrix, evidence_names: Sequence[str], strength: bool) -> int:
-    csc = m.tocsc()
+Rows = dict[str, frozenset[str]]  # row node id -> the column node ids it holds
+
+
+@dataclass(frozen=True)
+class Network:
+    """The incidence matrix of one co-occurrence network: rows (the evidence: citing
+    papers, cited works, papers) × columns (the items paired), both in node-id order."""
+
+    rows: list[str]
+    columns: list[str]
+    m: sparse.csr_matrix
+
+    @classmethod
+    def of(cls, rows: Rows) -> Network:
+        names = sorted(rows)
+        columns = sorted({c for cols in rows.values() for c in cols})
+        at = _index(columns)
+        r = [n for n, row in enumerate(names) for _ in rows[row]]
+        c = [at[col] for row in names for col in rows[row]]
+        return cls(names, columns, incidence(r, c, (len(names), len(columns))))
+
+
+def co_citation_rows(kg: KnowledgeGraph) -> Rows:
+    """Citing paper -> the works it cites explicitly (an inferred citation is a guess
+    from shared entities and never counts)."""
+    rows: dict[str, set[str]] = defaultdict(set)
+    for u, v in explicit_citations(kg):
+        rows[u].add(v)
+    return {r: frozenset(c) for r, c in rows.items()}
+
+
+def coupling_rows(kg: KnowledgeGraph) -> Rows:
+    """Cited work -> the papers citing it explicitly (the transpose of co-citation)."""
+    rows: dict[str, set[str]] = defaultdict(set)
+    for u, v in explicit_citations(kg):
+        rows[v].add(u)
+    return {r: frozenset(c) for r, c in rows.items()}
+
+
+def co_author_rows(kg: KnowledgeGraph) -> Rows:
+    """Paper -> its authors, for papers with 2 to :data:`MAX_AUTHORS_FOR_PAIRS` authors."""
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    for author, paper, _, _ in kg.edges(S.AUTHORED):
+        by_paper[paper].add(author)
+    return {p: frozenset(a) for p, a in by_paper.items() if 1 < len(a) <= MAX_AUTHORS_FOR_PAIRS}
+
+
+def keyword_rows(kg: KnowledgeGraph) -> Rows:
+    """Paper -> its keywords (every paper with one: the column totals count them all)."""
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    for paper, keyword, _, _ in kg.edges(S.HAS_KEYWORD):
+        by_paper[paper].add(keyword)
+    return {p: frozenset(k) for p, k in by_paper.items()}
+
+
+def add_pairs(kg: KnowledgeGraph, rel: str, pairs: Pairs, net: Network, strength: bool) -> int:
+    """One ``rel`` edge per pair: count, the keys of the rows holding both (sorted,
+    capped at :data:`EVIDENCE_LIMIT`) and, with ``strength``, the cosine."""
+    csc = net.m.tocsc()
     csc.sort_indices()
+    names, keys = net.columns, [_key(kg, r) for r in net.rows]
+    # rows are in node-id order, which for rows of one label is key order: the first
+    # shared rows are the smallest keys
     for a, b, count, cosine in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist(),
                                    pairs.strength.tolist(), strict=True):
-        evidence = sorted(evidence_names[r] for r in shared_rows(csc, a, b, len(evidence_names)))
-        props = {S.COUNT: int(count), S.EVIDENCE: evidence[:EVIDENCE_LIMIT]}
+        evidence = [keys[r] for r in shared_rows(csc, a, b, EVIDENCE_LIMIT).tolist()]
+        props = {S.COUNT: int(count), S.EVIDENCE: evidence}
         if strength:
             props[S.STRENGTH] = round(float(cosine), 4)
         kg.add_edge(rel, names[a], names[b], **props)
@@ -151,49 +210,27 @@ def _key(kg: KnowledgeGraph, nid: str) -> str:
     return kg.node(nid)[S.KEY]
 
 
+def add_network(kg: KnowledgeGraph, rel: str, rows: Rows, min_count: int,
+                 strength: bool) -> int:
+    if not rows:
+        return 0
+    net = Network.of(rows)
+    return add_pairs(kg, rel, co_occurrence(net.m, min_count), net, strength)
+
+
 def add_co_citation_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
     """CO_CITED between works cited together by at least ``min_count`` papers."""
-    cites = explicit_citations(kg)
-    if not cites:
-        return 0
-    citing = sorted({u for u, _ in cites})
-    cited = sorted({v for _, v in cites})
-    ci, cd = _index(citing), _index(cited)
-    a = incidence([ci[u] for u, _ in cites], [cd[v] for _, v in cites], (len(citing), len(cited)))
-    pairs = co_occurrence(a, min_count)
-    return _add_pairs(kg, S.CO_CITED, pairs, cited, a, [_key(kg, n) for n in citing], True)
+    return add_network(kg, S.CO_CITED, co_citation_rows(kg), min_count, True)
 
 
 def add_coupling_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
     """COUPLED between papers sharing at least ``min_count`` explicit references."""
-    cites = explicit_citations(kg)
-    if not cites:
-        return 0
-    citing = sorted({u for u, _ in cites})
-    cited = sorted({v for _, v in cites})
-    ci, cd = _index(citing), _index(cited)
-    # the transpose: rows are cited works, columns the citing papers, so MᵀM = AAᵀ
-    at = incidence([cd[v] for _, v in cites], [ci[u] for u, _ in cites], (len(cited), len(citing)))
-    pairs = co_occurrence(at, min_count)
-    return _add_pairs(kg, S.COUPLED, pairs, citing, at, [_key(kg, n) for n in cited], True)
+    return add_network(kg, S.COUPLED, coupling_rows(kg), min_count, True)
 
 
 def add_co_author_edges(kg: KnowledgeGraph, min_count: int = 1) -> int:
     """CO_AUTHORED between authors with at least ``min_count`` joint papers."""
-    by_paper: dict[str, set[str]] = defaultdict(set)
-    for author, paper, _, _ in kg.edges(S.AUTHORED):
-        by_paper[paper].add(author)
-    papers = sorted(p for p, a in by_paper.items() if 1 < len(a) <= MAX_AUTHORS_FOR_PAIRS)
-    authors = sorted({a for p in papers for a in by_paper[p]})
-    if not authors:
-        return 0
-    ai = _index(authors)
-    rows = [n for n, p in enumerate(papers) for _ in by_paper[p]]
-    cols = [ai[a] for p in papers for a in by_paper[p]]
-    b = incidence(rows, cols, (len(papers), len(authors)))
-    pairs = co_occurrence(b, min_count)
-    return _add_pairs(kg, S.CO_AUTHORED, pairs, authors, b, [_key(kg, p) for p in papers],
-                      False)
+    return add_network(kg, S.CO_AUTHORED, co_author_rows(kg), min_count, False)
 
 
 # --- keywords ----------------------------------------------------------------------------
@@ -230,16 +267,4 @@ def add_keywords(kg: KnowledgeGraph) -> int:
 
 def add_keyword_co_occurrence_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
     """CO_OCCURS between keywords given together to at least ``min_count`` papers."""
-    by_paper: dict[str, set[str]] = defaultdict(set)
-    for paper, keyword, _, _ in kg.edges(S.HAS_KEYWORD):
-        by_paper[paper].add(keyword)
-    papers = sorted(by_paper)  # all of them: the column totals of the cosine count each
-    keywords = sorted({k for p in papers for k in by_paper[p]})
-    if not keywords:
-        return 0
-    ki = _index(keywords)
-    rows = [n for n, p in enumerate(papers) for _ in by_paper[p]]
-    cols = [ki[k] for p in papers for k in by_paper[p]]
-    m = incidence(rows, cols, (len(papers), len(keywords)))
-    pairs = co_occurrence(m, min_count)
-    return _add_pairs(kg, S.CO_OCCURS, pairs, keywords, m, [_key(kg, p) for p in papers], True)
+    return add_network(kg, S.CO_OCCURS, keyword_rows(kg), min_count, True)

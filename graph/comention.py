@@ -24,7 +24,7 @@ from collections import defaultdict
 import numpy as np
 
 from citegraph.graph import schema as S
-from citegraph.graph.bibliometrics import co_occurrence, incidence, shared_rows
+from citegraph.graph.bibliometrics import Network, Pairs, co_occurrence, shared_rows
 from citegraph.graph.model import KnowledgeGraph
 
 #: Paper keys kept as evidence on one edge; popular pairs would otherwise list thousands.
@@ -54,23 +54,22 @@ def add_co_mention_edges(kg: KnowledgeGraph, min_count: int = 2) -> int:
     """Add CO_MENTIONED edges for entity pairs named together in ``min_count`` papers or
     more; returns how many edges."""
     named = entities_by_paper(kg)
-    # rows in paper-key order, so the first shared rows of a pair are its smallest keys;
-    # columns in node-id order, so a pair (i < j) is stored from the smaller id, as before
-    papers = sorted(named)
-    entities = sorted({e for found in named.values() for e in found})
-    if not entities:
+    if not named:
         return 0
-    column = {e: i for i, e in enumerate(entities)}
-    rows = [r for r, p in enumerate(papers) for _ in named[p]]
-    cols = [column[e] for p in papers for e in named[p]]
+    # rows in paper-key order, so the first shared rows of a pair are its smallest keys;
+    # columns in node-id order, so a pair (i < j) is stored from the smaller id
+    net = Network.of({p: frozenset(found) for p, found in named.items()})
     del named
-    m = incidence(rows, cols, (len(papers), len(entities)))
-    del rows, cols
-    pairs = co_occurrence(m, max(1, min_count))
-    csc = m.tocsc()
+    return add_pairs(kg, net, co_occurrence(net.m, max(1, min_count)))
+
+
+def add_pairs(kg: KnowledgeGraph, net: Network, pairs: Pairs) -> int:
+    """One CO_MENTIONED edge per pair of ``net``'s columns (entities; rows are paper
+    keys): count, NPMI over the rows, and the first paper keys naming both."""
+    csc = net.m.tocsc()
     csc.sort_indices()
     singles = np.diff(csc.indptr).tolist()
-    total = len(papers)
+    total, papers, entities = len(net.rows), net.rows, net.columns
     for a, b, count in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist(),
                            strict=True):
         strength = npmi(count, singles[a], singles[b], total)

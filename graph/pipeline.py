@@ -23,6 +23,7 @@ from citegraph.graph.embed import embed_papers
 from citegraph.graph.identity import merge_records
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.options import BuildOptions
+from citegraph.graph.pairs_update import update_co_mentions, update_network
 from citegraph.graph.papers import add_papers, record_from_paper
 from citegraph.graph.similarity import add_similarity_edges
 from citegraph.graph.similarity_update import update_similarity_edges
@@ -118,27 +119,35 @@ def add_relationships(
                                  options.similarity_threshold, progress=options.progress)
     if options.co_mention:
         with options.progress.stage("Co-mentions") as stage:
-            stage.advance(add_co_mention_edges(kg, options.min_co_mentions))
+            stage.advance(add_co_mention_edges(kg, options.min_co_mentions) if base is None
+                          else update_co_mentions(kg, base, options.min_co_mentions))
     if options.citations:
         with options.progress.stage("Inferring citations") as stage:
             stage.advance(add_inferred_citations(kg))
-    add_bibliometric_edges(kg, options)
+    add_bibliometric_edges(kg, options, base)
 
 
-def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions) -> None:
+def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions,
+                           base: KnowledgeGraph | None = None) -> None:
     """Keywords and the co-occurrence networks of bibliometrics, each switchable; they
-    count explicit citations only, so their order after inferred citations is free."""
+    count explicit citations only, so their order after inferred citations is free. On
+    top of ``base`` only the pairs the new papers touch are counted again."""
     from citegraph.graph import bibliometrics as B
 
+    def network(rel: str, rows_of, min_count: int, strength: bool) -> int:  # noqa: ANN001
+        if base is None:
+            return B.add_network(kg, rel, rows_of(kg), min_count, strength)
+        return update_network(kg, base, rel, rows_of, min_count, strength)
+
     stages = (
-        (options.keywords, "Keywords", lambda: B.add_keywords(kg)
-         + B.add_keyword_co_occurrence_edges(kg, options.min_co_occurrences)),
-        (options.co_citation, "Co-citation",
-         lambda: B.add_co_citation_edges(kg, options.min_co_citations)),
-        (options.coupling, "Bibliographic coupling",
-         lambda: B.add_coupling_edges(kg, options.min_coupling)),
-        (options.co_authorship, "Co-authorship",
-         lambda: B.add_co_author_edges(kg, options.min_co_authorships)),
+        (options.keywords, "Keywords", lambda: B.add_keywords(kg) + network(
+            S.CO_OCCURS, B.keyword_rows, options.min_co_occurrences, True)),
+        (options.co_citation, "Co-citation", lambda: network(
+            S.CO_CITED, B.co_citation_rows, options.min_co_citations, True)),
+        (options.coupling, "Bibliographic coupling", lambda: network(
+            S.COUPLED, B.coupling_rows, options.min_coupling, True)),
+        (options.co_authorship, "Co-authorship", lambda: network(
+            S.CO_AUTHORED, B.co_author_rows, options.min_co_authorships, False)),
     )
     for enabled, name, run in stages:
         if enabled:

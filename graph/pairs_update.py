@@ -1,0 +1,131 @@
+"""Co-occurrence edges of an extended graph from the edges it had, redoing only the pairs
+the new papers touch.
+
+A co-occurrence network (co-citation, coupling, co-authorship, keyword co-occurrence,
+co-mention) pairs the columns of an incidence matrix: rows are the evidence (citing
+papers, cited works, papers), columns the items paired. A pair's count and evidence are
+the rows holding both, and its strength is taken from the two column totals. So when the
+rows change (an append adds rows and may change old ones):
+
+* a *changed row* is one whose columns differ between the old and the new graph (new,
+  gone, or holding other columns); a *changed column* is one held by a changed row,
+  before or after;
+* a pair of two unchanged columns shares exactly the rows it shared, and each column keeps
+  its total: its edge is the old edge, copied;
+* every pair with a changed column is counted again, from one product of the changed
+  columns with the whole new matrix, thresholded as in the full build.
+
+Co-mention strength (NPMI) also depends on the number of rows, which an append changes,
+so a copied co-mention edge has its strength computed again from its count and totals.
+The result equals a full build of the new graph, provided the old graph was built with
+the same thresholds (the same assumption as :mod:`citegraph.graph.similarity_update`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from citegraph.graph import bibliometrics as B
+from citegraph.graph import comention as C
+from citegraph.graph import schema as S
+from citegraph.graph.model import KnowledgeGraph
+
+
+def changed_columns(old: B.Rows, new: B.Rows) -> set[str]:
+    """Columns held, before or after, by a row whose columns differ."""
+    out: set[str] = set()
+    for row in old.keys() | new.keys():
+        before, after = old.get(row), new.get(row)
+        if before != after:
+            out.update(before or ())
+            out.update(after or ())
+    return out
+
+
+def pairs_touching(m, cols: np.ndarray, min_count: int) -> B.Pairs:  # noqa: ANN001
+    """The pairs (i < j) of ``m``'s columns sharing at least ``min_count`` rows with at
+    least one end in ``cols`` (sorted column indices), with counts and cosine, in the
+    order :func:`citegraph.graph.bibliometrics.co_occurrence` gives them."""
+    m = m.tocsc().astype(np.int32)
+    product = (m[:, cols].T.tocsr() @ m.tocsr()).tocoo()
+    i = cols[product.row].astype(np.int64)
+    j = product.col.astype(np.int64)
+    count = product.data
+    dirty = np.zeros(m.shape[1], dtype=bool)
+    dirty[cols] = True
+    # a pair of two changed columns appears twice: kept from its smaller end
+    keep = (count >= max(1, min_count)) & (i != j) & (~dirty[j] | (i < j))
+    i, j, count = i[keep], j[keep], count[keep]
+    a, b = np.minimum(i, j), np.maximum(i, j)
+    order = np.lexsort((b, a))
+    a, b, count = a[order], b[order], count[order]
+    totals = np.asarray(m.sum(axis=0)).ravel().astype(np.float64)
+    return B.Pairs(a, b, count, count / np.sqrt(totals[a] * totals[b]))
+
+
+def _copy_clean(kg: KnowledgeGraph, base: KnowledgeGraph, rel: str, changed: set[str],
+                refresh: Callable[[str, str, dict], dict] | None = None) -> int:
+    """Copy ``base``'s ``rel`` edges whose ends are both unchanged; ``refresh`` gives
+    properties to set again on each."""
+    copied = 0
+    for u, v, _, props in base.edges(rel):
+        if u in changed or v in changed:
+            continue
+        values = {k: x for k, x in props.items() if k != S.TYPE}
+        if refresh is not None:
+            values.update(refresh(u, v, values))
+        kg.add_edge(rel, u, v, **values)
+        copied += 1
+    return copied
+
+
+def update_network(kg: KnowledgeGraph, base: KnowledgeGraph, rel: str,
+                   rows_of: Callable[[KnowledgeGraph], B.Rows], min_count: int,
+                   strength: bool) -> int:
+    """The ``rel`` edges of ``kg`` from ``base``'s (see the module docstring); returns
+    how many. A base without such edges is counted in full (it may have been built
+    without them)."""
+    new_rows = rows_of(kg)
+    if not any(True for _ in base.edges(rel)):
+        return B.add_network(kg, rel, new_rows, min_count, strength)
+    changed = changed_columns(rows_of(base), new_rows)
+    copied = _copy_clean(kg, base, rel, changed)
+    if not new_rows or not changed:
+        return copied
+    net = B.Network.of(new_rows)
+    cols = np.array(sorted(n for n, c in enumerate(net.columns) if c in changed),
+                    dtype=np.int64)
+    if not len(cols):
+        return copied
+    return copied + B.add_pairs(kg, rel, pairs_touching(net.m, cols, min_count), net,
+                                strength)
+
+
+def update_co_mentions(kg: KnowledgeGraph, base: KnowledgeGraph, min_count: int) -> int:
+    """CO_MENTIONED edges of ``kg`` from ``base``'s: pairs with a changed entity counted
+    again, the others copied with their NPMI computed again for the new paper total."""
+    new_rows = _frozen(C.entities_by_paper(kg))
+    if not any(True for _ in base.edges(S.CO_MENTIONED)):
+        return C.add_co_mention_edges(kg, min_count)
+    changed = changed_columns(_frozen(C.entities_by_paper(base)), new_rows)
+    if not new_rows:
+        return 0
+    net = B.Network.of(new_rows)
+    singles = dict(zip(net.columns, np.diff(net.m.tocsc().indptr).tolist(), strict=True))
+    total = len(net.rows)
+
+    def refresh(u: str, v: str, props: dict) -> dict:
+        return {S.STRENGTH: round(C.npmi(props[S.COUNT], singles[u], singles[v], total), 4)}
+
+    copied = _copy_clean(kg, base, S.CO_MENTIONED, changed, refresh)
+    cols = np.array(sorted(n for n, c in enumerate(net.columns) if c in changed),
+                    dtype=np.int64)
+    if not len(cols):
+        return copied
+    return copied + C.add_pairs(kg, net, pairs_touching(net.m, cols, min_count))
+
+
+def _frozen(rows: dict[str, set[str]]) -> B.Rows:
+    return {r: frozenset(c) for r, c in rows.items()}
