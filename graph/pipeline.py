@@ -18,6 +18,7 @@ from citegraph.errors import EngineError
 from citegraph.graph import schema as S
 from citegraph.graph.authors import author_ids_by_paper
 from citegraph.graph.citations import add_inferred_citations
+from citegraph.graph.citations_update import update_inferred_citations
 from citegraph.graph.comention import add_co_mention_edges
 from citegraph.graph.embed import embed_papers
 from citegraph.graph.identity import merge_records
@@ -123,7 +124,8 @@ def add_relationships(
                           else update_co_mentions(kg, base, options.min_co_mentions))
     if options.citations:
         with options.progress.stage("Inferring citations") as stage:
-            stage.advance(add_inferred_citations(kg))
+            stage.advance(add_inferred_citations(kg) if base is None
+                          else update_inferred_citations(kg, base))
     add_bibliometric_edges(kg, options, base)
 
 
