@@ -90,6 +90,7 @@ def build_graph(
             extractor_model=options.extractor_model,
             cache=base.entity_cache if base is not None else options.entity_cache)
     add_relationships(kg, options, base)
+    kg.base = base
     return kg
 
 
