@@ -25,11 +25,13 @@ from collections.abc import Iterable
 from citegraph.graph import schema as S
 from citegraph.graph.citations import INFERRED_DISCRIMINATOR, add_inferred_citations
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.pairs_update import IndexedBase
 
 Pair = tuple[str, str]
 
 
-def _changed_nodes(old: KnowledgeGraph, new: KnowledgeGraph, labels: Iterable[str]
+def _changed_nodes(old: KnowledgeGraph | IndexedBase, new: KnowledgeGraph,
+                   labels: Iterable[str]
                    ) -> set[str]:
     out: set[str] = set()
     for label in labels:
@@ -41,11 +43,11 @@ def _changed_nodes(old: KnowledgeGraph, new: KnowledgeGraph, labels: Iterable[st
     return out
 
 
-def _edge_props(kg: KnowledgeGraph, rel: str) -> dict[Pair, dict]:
+def _edge_props(kg: KnowledgeGraph | IndexedBase, rel: str) -> dict[Pair, dict]:
     return {(u, v): props for u, v, _, props in kg.edges(rel)}
 
 
-def changed_entities(old: KnowledgeGraph, new: KnowledgeGraph) -> set[str]:
+def changed_entities(old: KnowledgeGraph | IndexedBase, new: KnowledgeGraph) -> set[str]:
     """Entities whose properties, or MENTIONS or INTRODUCES edges, differ."""
     out = _changed_nodes(old, new, S.ENTITY_NODE_LABELS)
     for rel in (S.MENTIONS, S.INTRODUCES):
@@ -56,7 +58,7 @@ def changed_entities(old: KnowledgeGraph, new: KnowledgeGraph) -> set[str]:
     return out
 
 
-def update_inferred_citations(kg: KnowledgeGraph, base: KnowledgeGraph) -> int:
+def update_inferred_citations(kg: KnowledgeGraph, base: IndexedBase) -> int:
     """The inferred CITES edges of ``kg`` from ``base``'s (see the module docstring);
     returns how many. A base without inferred edges is decided in full (it may have been
     built without them)."""
@@ -75,7 +77,7 @@ def update_inferred_citations(kg: KnowledgeGraph, base: KnowledgeGraph) -> int:
 
     redo: set[Pair] = set()
     copied = 0
-    for a, b, _, props in list(base.edges(S.CITES)):
+    for a, b, _, props in base.edges(S.CITES):
         if not props.get(S.INFERRED):
             continue
         if a in papers or b in papers or entity_keys.intersection(props.get(S.VIA) or ()):

@@ -23,7 +23,9 @@ the same thresholds (the same assumption as :mod:`citegraph.graph.similarity_upd
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +33,31 @@ from citegraph.graph import bibliometrics as B
 from citegraph.graph import comention as C
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
+
+
+class IndexedBase:
+    """The graph an append extends, read only, with its edges listed per type: the update
+    functions read several types of it, and each :meth:`KnowledgeGraph.edges` call would
+    scan every edge."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self.g = kg.g
+        self._by_type: dict[str, list[tuple[str, str, str, dict]]] = defaultdict(list)
+        for u, v, attrs in kg.g.edges(data=True):
+            self._by_type[attrs[S.TYPE]].append((u, v, attrs[S.TYPE], attrs))
+
+    def edges(self, rel_type: str) -> Iterator[tuple[str, str, str, dict]]:
+        return iter(self._by_type.get(rel_type, ()))
+
+    def node(self, nid: str) -> dict:
+        return self.kg.node(nid)
+
+    def nodes(self, label: str | None = None) -> Iterator[tuple[str, dict]]:
+        return self.kg.nodes(label)
+
+    def has_node(self, nid: str) -> bool:
+        return nid in self.g
 
 
 def changed_columns(old: B.Rows, new: B.Rows) -> set[str]:
@@ -65,7 +92,7 @@ def pairs_touching(m, cols: np.ndarray, min_count: int) -> B.Pairs:  # noqa: ANN
     return B.Pairs(a, b, count, count / np.sqrt(totals[a] * totals[b]))
 
 
-def _copy_clean(kg: KnowledgeGraph, base: KnowledgeGraph, rel: str, changed: set[str],
+def _copy_clean(kg: KnowledgeGraph, base: IndexedBase, rel: str, changed: set[str],
                 refresh: Callable[[str, str, dict], dict] | None = None) -> int:
     """Copy ``base``'s ``rel`` edges whose ends are both unchanged; ``refresh`` gives
     properties to set again on each."""
@@ -81,14 +108,14 @@ def _copy_clean(kg: KnowledgeGraph, base: KnowledgeGraph, rel: str, changed: set
     return copied
 
 
-def update_network(kg: KnowledgeGraph, base: KnowledgeGraph, rel: str,
-                   rows_of: Callable[[KnowledgeGraph], B.Rows], min_count: int,
+def update_network(kg: KnowledgeGraph, base: IndexedBase, rel: str,
+                   rows_of: Callable[[Any], B.Rows], min_count: int,
                    strength: bool) -> int:
     """The ``rel`` edges of ``kg`` from ``base``'s (see the module docstring); returns
     how many. A base without such edges is counted in full (it may have been built
     without them)."""
     new_rows = rows_of(kg)
-    if not any(True for _ in base.edges(rel)):
+    if next(base.edges(rel), None) is None:
         return B.add_network(kg, rel, new_rows, min_count, strength)
     changed = changed_columns(rows_of(base), new_rows)
     copied = _copy_clean(kg, base, rel, changed)
@@ -103,11 +130,11 @@ def update_network(kg: KnowledgeGraph, base: KnowledgeGraph, rel: str,
                                 strength)
 
 
-def update_co_mentions(kg: KnowledgeGraph, base: KnowledgeGraph, min_count: int) -> int:
+def update_co_mentions(kg: KnowledgeGraph, base: IndexedBase, min_count: int) -> int:
     """CO_MENTIONED edges of ``kg`` from ``base``'s: pairs with a changed entity counted
     again, the others copied with their NPMI computed again for the new paper total."""
     new_rows = _frozen(C.entities_by_paper(kg))
-    if not any(True for _ in base.edges(S.CO_MENTIONED)):
+    if next(base.edges(S.CO_MENTIONED), None) is None:
         return C.add_co_mention_edges(kg, min_count)
     changed = changed_columns(_frozen(C.entities_by_paper(base)), new_rows)
     if not new_rows:

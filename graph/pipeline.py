@@ -24,7 +24,7 @@ from citegraph.graph.embed import embed_papers
 from citegraph.graph.identity import merge_records
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.options import BuildOptions
-from citegraph.graph.pairs_update import update_co_mentions, update_network
+from citegraph.graph.pairs_update import IndexedBase, update_co_mentions, update_network
 from citegraph.graph.papers import add_papers, record_from_paper
 from citegraph.graph.similarity import add_similarity_edges
 from citegraph.graph.similarity_update import update_similarity_edges
@@ -119,19 +119,23 @@ def add_relationships(
         else:
             add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
                                  options.similarity_threshold, progress=options.progress)
+    indexed = None
+    if base is not None:
+        with options.progress.stage("Indexing the graph appended to"):
+            indexed = IndexedBase(base)
     if options.co_mention:
         with options.progress.stage("Co-mentions") as stage:
             stage.advance(add_co_mention_edges(kg, options.min_co_mentions) if base is None
-                          else update_co_mentions(kg, base, options.min_co_mentions))
+                          else update_co_mentions(kg, indexed, options.min_co_mentions))
     if options.citations:
         with options.progress.stage("Inferring citations") as stage:
             stage.advance(add_inferred_citations(kg) if base is None
-                          else update_inferred_citations(kg, base))
-    add_bibliometric_edges(kg, options, base)
+                          else update_inferred_citations(kg, indexed))
+    add_bibliometric_edges(kg, options, indexed)
 
 
 def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions,
-                           base: KnowledgeGraph | None = None) -> None:
+                           base: IndexedBase | None = None) -> None:
     """Keywords and the co-occurrence networks of bibliometrics, each switchable; they
     count explicit citations only, so their order after inferred citations is free. On
     top of ``base`` only the pairs the new papers touch are counted again."""
