@@ -5,8 +5,8 @@ switched off in :class:`BuildOptions`. Building on top of a graph (an append) gi
 build of the old and new papers together gives, redoing only what the new papers change:
 new records are matched against the old papers (not the old papers among themselves),
 entity results and embeddings are reused for papers whose text and context did not
-change, and similarity lists are updated; the other corpus-wide edges are derived again
-from the graph's edges.
+change, similarity lists are updated, and the co-occurrence networks and inferred
+citations keep the old edges the new papers leave alone.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The embedded default store: a graph saved to a directory of JSON Lines files.
 
-Format ``citegraph-graph`` version 2 (documented in the README):
+Format ``citegraph-graph`` version 2, or 3 with append shards (documented in the README):
 
 - ``manifest.json``: format name and version, schema version, counts per label and type,
   and per file its records, bytes and SHA-256; written last;
@@ -8,7 +8,14 @@ Format ``citegraph-graph`` version 2 (documented in the README):
 - ``edges.jsonl``: one edge a line, ``{"start", "end", "key", "type", "properties"}``;
 - ``embeddings.npy`` and ``embeddings.json`` when the graph has paper embeddings;
 - ``entities.jsonl`` when the build extracted entities: what each paper taught the corpus
-  pass and the entities found in it, so an append extracts only what changed.
+  pass and the entities found in it, so an append extracts only what changed;
+- ``edges.0001.jsonl``, ... (version 3): append shards, in the order the manifest's
+  ``shards`` lists them. A save of a graph appended to the one saved in the same directory
+  (and nothing saved there since) writes the nodes again but, of the edges, only those it
+  added or changed (whole rows) and removal rows for those it dropped: the edges file is
+  most of a graph's bytes, and an append changes few of its edges. A load applies the
+  shards in order; a save that is not such an append, or the one after
+  :data:`MAX_SHARDS` shards, writes the whole graph without shards.
 
 A save is staged and swapped in under a writer lock (:mod:`.graph_dir`), so the previous
 graph stays readable until the new one is complete. A load verifies everything it reads
