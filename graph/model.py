@@ -61,8 +61,9 @@ class KnowledgeGraph:
         #: What the entity stage found per paper, so an append extracts only what changed
         #: (set by the build, saved with the graph; see :mod:`citegraph.graph.entity_cache`).
         self.entity_cache: EntityCache | None = None
-        #: Where this graph was last loaded from or saved to: (real path, manifest SHA-256).
-        self.saved_at: tuple[str, str] | None = None
+        #: Where this graph was last loaded from or saved to: (real path, manifest SHA-256,
+        #: change stamp then), so a save can tell the directory still holds this graph.
+        self.saved_at: tuple[str, str, tuple[int, int, int]] | None = None
         #: The graph an append extended, until this one is saved: a save into the base's
         #: directory then writes only what changed (see :mod:`.stores.files`).
         self.base: KnowledgeGraph | None = None

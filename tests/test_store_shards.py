@@ -88,6 +88,13 @@ def test_a_save_elsewhere_or_over_a_newer_save_writes_the_whole_graph(saved, see
     grown.save(copy)
     assert "shards" not in _manifest(copy)
     assert load(copy).equals(grown)
+    # the graph appended to was changed in memory after it was read: the whole graph
+    base = load(copy)
+    base.add_node("Method", "a-method-added-by-hand", name="A method added by hand")
+    grown = base.append(seed_files[4:], options=_options(), progress=SILENT)
+    grown.save(copy)
+    assert "shards" not in _manifest(copy)
+    assert load(copy).equals(grown)
 
 
 def test_a_damaged_shard_is_refused_naming_the_file(saved, tmp_path):

@@ -157,7 +157,7 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
         except BaseException:
             D.discard_staging(directory)
             raise
-    kg.saved_at = (os.path.realpath(directory), hashlib.sha256(data).hexdigest())
+    kg.saved_at = (os.path.realpath(directory), hashlib.sha256(data).hexdigest(), _stamp(kg))
     kg.base = None  # saved: the graph it extends is no longer needed
     if encoder.replaced:
         message = (f"{encoder.replaced} value(s) held characters UTF-8 cannot store (lone "
@@ -183,17 +183,24 @@ def _shard_base(kg: KnowledgeGraph, directory: Path) -> _Previous | None:
     base = kg.base
     if base is None or base.saved_at is None:
         return None
-    if base.saved_at[0] != os.path.realpath(directory):
-        return None
+    path, sha, stamp = base.saved_at
+    if path != os.path.realpath(directory) or stamp != _stamp(base):
+        return None  # saved elsewhere, or changed in memory since it was read
     try:
         _, manifest = read_manifest(directory)
     except (CitegraphError, OSError):
         return None
-    if manifest["_sha256"] != base.saved_at[1] or "files" not in manifest:
+    if manifest["_sha256"] != sha or "files" not in manifest:
         return None
     if len(manifest.get("shards", ())) >= MAX_SHARDS:
         return None  # compact: the whole graph again
     return base, manifest
+
+
+def _stamp(kg: KnowledgeGraph) -> tuple[int, int, int]:
+    """What tells a graph changed in memory since it was read or saved: its change count
+    and sizes."""
+    return kg._changes, kg.g.number_of_nodes(), kg.g.number_of_edges()  # noqa: SLF001
 
 
 def _edge_delta(kg: KnowledgeGraph, base: KnowledgeGraph) -> Iterator[dict[str, Any]]:
@@ -344,7 +351,7 @@ def _load_once(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
     _read_file(directory, EDGES, files,
                lambda rows: _add_edges(loader, _overlay(rows, edges_over, _edge_ident)))
     kg = loader.kg
-    kg.saved_at = (os.path.realpath(directory), manifest["_sha256"])
+    kg.saved_at = (os.path.realpath(directory), manifest["_sha256"], _stamp(kg))
     _check_counts(kg, manifest["counts"], manifest_path)
     has_vectors = (D.VECTORS in files if files is not None
                    else (directory / D.VECTORS_INDEX).exists())
