@@ -1,16 +1,16 @@
 """Inferred CITES edges of an extended graph from the edges it had, redoing only the pairs
 the new papers touch.
 
-An inferred edge from paper A to paper B depends only on A's MENTIONS edges, the
-INTRODUCES edges of the entities A names, and the properties of A, B and those entities
-(:mod:`citegraph.graph.citations`). So after an append:
+An inferred edge from paper A to paper B depends only on A's and B's properties, A's
+MENTIONS edges, whether A introduces the entity too, B's INTRODUCES edges, and the names
+of the entities joining them (:mod:`citegraph.graph.citations`). So after an append:
 
-* a *changed paper* is a paper whose properties differ between the old and the new graph
-  (or that is in only one); a *changed entity* one whose properties, or any of whose
-  MENTIONS or INTRODUCES edges, differ;
-* the pairs to decide again are those with a changed paper at either end, those an old
-  inferred edge joined through a changed entity, and those a changed entity links in the
-  new graph (A names it, B introduces it);
+* a *changed paper* is a paper whose properties, or MENTIONS or INTRODUCES edges (which
+  entities, with what evidence), differ between the old and the new graph, or that is in
+  only one; a *changed entity* one whose name differs, or that is in only one;
+* the pairs to decide again are those with a changed paper at either end (A and what its
+  mentions' introducers are, B and who mentions what it introduces), those an old
+  inferred edge joined through a changed entity, and those a changed entity links now;
 * every other old inferred edge is copied; the pairs to decide again are decided by the
   full rule, run on the part of the graph they read (their citing papers' mentions and
   the introducers of what those name, in the graph's order), and kept when they are
@@ -48,13 +48,26 @@ def _edge_props(kg: KnowledgeGraph | IndexedBase, rel: str) -> dict[Pair, dict]:
 
 
 def changed_entities(old: KnowledgeGraph | IndexedBase, new: KnowledgeGraph) -> set[str]:
-    """Entities whose properties, or MENTIONS or INTRODUCES edges, differ."""
-    out = _changed_nodes(old, new, S.ENTITY_NODE_LABELS)
+    """Entities whose name differs, or that are in one graph only (what the rule reads of
+    an entity node besides its key)."""
+    out: set[str] = set()
+    for label in S.ENTITY_NODE_LABELS:
+        before = {nid: props.get(S.NAME) for nid, props in old.nodes(label)}
+        for nid, props in new.nodes(label):
+            if nid not in before or before.pop(nid) != props.get(S.NAME):
+                out.add(nid)
+        out.update(before)
+    return out
+
+
+def changed_papers(old: KnowledgeGraph | IndexedBase, new: KnowledgeGraph) -> set[str]:
+    """Papers whose properties, or MENTIONS or INTRODUCES edges, differ."""
+    out = _changed_nodes(old, new, (S.PAPER,))
     for rel in (S.MENTIONS, S.INTRODUCES):
         before, after = _edge_props(old, rel), _edge_props(new, rel)
-        out.update(e for (_, e) in before.keys() ^ after.keys())
-        out.update(e for pair, props in after.items()
-                   if pair in before and before[pair] != props for e in (pair[1],))
+        out.update(p for (p, _) in before.keys() ^ after.keys())
+        out.update(pair[0] for pair, props in after.items()
+                   if pair in before and before[pair] != props)
     return out
 
 
@@ -64,7 +77,7 @@ def update_inferred_citations(kg: KnowledgeGraph, base: IndexedBase) -> int:
     built without them)."""
     if not any(props.get(S.INFERRED) for _, _, _, props in base.edges(S.CITES)):
         return add_inferred_citations(kg)
-    papers = _changed_nodes(base, kg, (S.PAPER,))
+    papers = changed_papers(base, kg)
     entities = changed_entities(base, kg)
     entity_keys = {kg.node(e)[S.KEY] if kg.has_node(e) else base.node(e)[S.KEY]
                    for e in entities}

@@ -7,11 +7,10 @@ papers, cited works, papers), columns the items paired. A pair's count and evide
 the rows holding both, and its strength is taken from the two column totals. So when the
 rows change (an append adds rows and may change old ones):
 
-* a *changed row* is one whose columns differ between the old and the new graph (new,
-  gone, or holding other columns); a *changed column* is one held by a changed row,
-  before or after;
-* a pair of two unchanged columns shares exactly the rows it shared, and each column keeps
-  its total: its edge is the old edge, copied;
+* a *changed column* is one that joined or left a row between the old and the new graph
+  (a new row, a row gone, a paper citing one more work: only the columns that moved);
+* a pair of two unchanged columns is held by exactly the rows that held it (no row gained
+  or lost either), and each column keeps its total: its edge is the old edge, copied;
 * every pair with a changed column is counted again, from one product of the changed
   columns with the whole new matrix, thresholded as in the full build.
 
@@ -61,13 +60,13 @@ class IndexedBase:
 
 
 def changed_columns(old: B.Rows, new: B.Rows) -> set[str]:
-    """Columns held, before or after, by a row whose columns differ."""
+    """Columns that joined or left a row (a row new or gone counts as all its columns)."""
     out: set[str] = set()
+    empty: frozenset[str] = frozenset()
     for row in old.keys() | new.keys():
-        before, after = old.get(row), new.get(row)
+        before, after = old.get(row, empty), new.get(row, empty)
         if before != after:
-            out.update(before or ())
-            out.update(after or ())
+            out.update(before ^ after)
     return out
 
 
