@@ -110,7 +110,8 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
     The new graph is staged and swapped in under the writer lock; a non-empty directory
     that is not a citegraph graph is refused unless ``force``. A graph appended to the
     graph saved in ``directory`` (and nothing saved there since) is written as an append
-    shard: only its added, changed and removed nodes and edges (see :func:`_delta`).
+    shard: its nodes, and of its edges only those added, changed or removed (see
+    :func:`_edge_delta`).
     ``on_warning`` receives the one warning a save can give (values with characters UTF-8
     cannot hold, replaced); by default it is issued with :func:`warnings.warn`.
     """
@@ -293,7 +294,7 @@ def read_manifest(directory: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def _check_shards(manifest: dict[str, Any], path: Path) -> None:
-    """Shard numbers increasing, each with both files listed, and no other shard file."""
+    """Shard numbers increasing, each with its file listed, and no other shard file."""
     shards = manifest.get("shards", [])
     if (not isinstance(shards, list) or not all(type(n) is int and n > 0 for n in shards)
             or shards != sorted(set(shards))):
