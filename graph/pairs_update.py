@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from citegraph.graph import bibliometrics as B
 from citegraph.graph import comention as C
@@ -70,7 +71,7 @@ def changed_columns(old: B.Rows, new: B.Rows) -> set[str]:
     return out
 
 
-def pairs_touching(m, cols: np.ndarray, min_count: int) -> B.Pairs:  # noqa: ANN001
+def pairs_touching(m: sparse.spmatrix, cols: np.ndarray, min_count: int) -> B.Pairs:
     """The pairs (i < j) of ``m``'s columns sharing at least ``min_count`` rows with at
     least one end in ``cols`` (sorted column indices), with counts and cosine, in the
     order :func:`citegraph.graph.bibliometrics.co_occurrence` gives them."""

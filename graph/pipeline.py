@@ -120,7 +120,9 @@ def add_relationships(
             add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
                                  options.similarity_threshold, progress=options.progress)
     indexed = None
-    if base is not None:
+    if base is not None and (options.co_mention or options.citations or options.keywords
+                             or options.co_citation or options.coupling
+                             or options.co_authorship):
         with options.progress.stage("Indexing the graph appended to"):
             indexed = IndexedBase(base)
     if options.co_mention:
