@@ -11,8 +11,9 @@ citations keep the old edges the new papers leave alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import chain
+from typing import Any
 
 from citegraph.errors import EngineError
 from citegraph.graph import schema as S
@@ -143,7 +144,8 @@ def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions,
     top of ``base`` only the pairs the new papers touch are counted again."""
     from citegraph.graph import bibliometrics as B
 
-    def network(rel: str, rows_of, min_count: int, strength: bool) -> int:  # noqa: ANN001
+    def network(rel: str, rows_of: Callable[[Any], B.Rows], min_count: int,
+                strength: bool) -> int:
         if base is None:
             return B.add_network(kg, rel, rows_of(kg), min_count, strength)
         return update_network(kg, base, rel, rows_of, min_count, strength)
