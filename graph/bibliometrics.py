@@ -171,14 +171,79 @@ def _index(items: Sequence[str]) -> dict[str, int]:
     return {item: n for n, item in enumerate(items)}
 
 
-def _add_pairs(kg: KnowledgeGraph, rel: str, m: sparse.csr_matrix, min_count: int,
-               names: Sequence[str], evidence_names: Sequence[str], strength: bool,
-               count_pairs: PairCounter) -> int:
-    pairs, shared = count_pairs(m, min_count, len(evidence_names))
+Rows = dict[str, frozenset[str]]  # row node id -> the column node ids it holds
+
+
+@dataclass(frozen=True)
+class Network:
+    """The incidence matrix of one co-occurrence network: rows (the evidence: citing
+    papers, cited works, papers) × columns (the items paired), both in node-id order."""
+
+    rows: list[str]
+    columns: list[str]
+    m: sparse.csr_matrix
+
+    @classmethod
+    def of(cls, rows: Rows) -> Network:
+        names = sorted(rows)
+        columns = sorted({c for cols in rows.values() for c in cols})
+        at = _index(columns)
+        r = [n for n, row in enumerate(names) for _ in rows[row]]
+        c = [at[col] for row in names for col in rows[row]]
+        return cls(names, columns, incidence(r, c, (len(names), len(columns))))
+
+
+def co_citation_rows(kg: KnowledgeGraph) -> Rows:
+    """Citing paper -> the works it cites explicitly (an inferred citation is a guess
+    from shared entities and never counts)."""
+    rows: dict[str, set[str]] = defaultdict(set)
+    for u, v in explicit_citations(kg):
+        rows[u].add(v)
+    return {r: frozenset(c) for r, c in rows.items()}
+
+
+def coupling_rows(kg: KnowledgeGraph) -> Rows:
+    """Cited work -> the papers citing it explicitly (the transpose of co-citation)."""
+    rows: dict[str, set[str]] = defaultdict(set)
+    for u, v in explicit_citations(kg):
+        rows[v].add(u)
+    return {r: frozenset(c) for r, c in rows.items()}
+
+
+def co_author_rows(kg: KnowledgeGraph) -> Rows:
+    """Paper -> its authors, for papers with 2 to :data:`MAX_AUTHORS_FOR_PAIRS` authors."""
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    for author, paper, _, _ in kg.edges(S.AUTHORED):
+        by_paper[paper].add(author)
+    return {p: frozenset(a) for p, a in by_paper.items() if 1 < len(a) <= MAX_AUTHORS_FOR_PAIRS}
+
+
+def keyword_rows(kg: KnowledgeGraph) -> Rows:
+    """Paper -> its keywords (every paper with one: the column totals count them all)."""
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    for paper, keyword, _, _ in kg.edges(S.HAS_KEYWORD):
+        by_paper[paper].add(keyword)
+    return {p: frozenset(k) for p, k in by_paper.items()}
+
+
+def network_pairs(net: Network, min_count: int,
+                  count_pairs: PairCounter = co_occurrence_evidence
+                  ) -> tuple[Pairs, list[np.ndarray]]:
+    """The pairs of ``net`` and every row each pair shares (the evidence is chosen by
+    key among them)."""
+    return count_pairs(net.m, min_count, len(net.rows))
+
+
+def add_pairs(kg: KnowledgeGraph, rel: str, pairs: Pairs, shared: Sequence[np.ndarray],
+              net: Network, strength: bool) -> int:
+    """One ``rel`` edge per pair: count, the smallest keys of the rows holding both
+    (capped at :data:`EVIDENCE_LIMIT`) and, with ``strength``, the cosine."""
+    keys = [_key(kg, r) for r in net.rows]
+    names = net.columns
     for a, b, count, cosine, rows in zip(pairs.i.tolist(), pairs.j.tolist(),
                                          pairs.count.tolist(), pairs.strength.tolist(), shared,
                                          strict=True):
-        evidence = sorted(evidence_names[r] for r in rows.tolist())
+        evidence = sorted(keys[r] for r in rows.tolist())
         props = {S.COUNT: int(count), S.EVIDENCE: evidence[:EVIDENCE_LIMIT]}
         if strength:
             props[S.STRENGTH] = round(float(cosine), 4)
@@ -190,51 +255,31 @@ def _key(kg: KnowledgeGraph, nid: str) -> str:
     return kg.node(nid)[S.KEY]
 
 
+def add_network(kg: KnowledgeGraph, rel: str, rows: Rows, min_count: int, strength: bool,
+                count_pairs: PairCounter = co_occurrence_evidence) -> int:
+    if not rows:
+        return 0
+    net = Network.of(rows)
+    pairs, shared = network_pairs(net, min_count, count_pairs)
+    return add_pairs(kg, rel, pairs, shared, net, strength)
+
+
 def add_co_citation_edges(kg: KnowledgeGraph, min_count: int = 2,
                           count_pairs: PairCounter = co_occurrence_evidence) -> int:
     """CO_CITED between works cited together by at least ``min_count`` papers."""
-    cites = explicit_citations(kg)
-    if not cites:
-        return 0
-    citing = sorted({u for u, _ in cites})
-    cited = sorted({v for _, v in cites})
-    ci, cd = _index(citing), _index(cited)
-    a = incidence([ci[u] for u, _ in cites], [cd[v] for _, v in cites], (len(citing), len(cited)))
-    return _add_pairs(kg, S.CO_CITED, a, min_count, cited, [_key(kg, n) for n in citing], True,
-                      count_pairs)
+    return add_network(kg, S.CO_CITED, co_citation_rows(kg), min_count, True, count_pairs)
 
 
 def add_coupling_edges(kg: KnowledgeGraph, min_count: int = 2,
                        count_pairs: PairCounter = co_occurrence_evidence) -> int:
     """COUPLED between papers sharing at least ``min_count`` explicit references."""
-    cites = explicit_citations(kg)
-    if not cites:
-        return 0
-    citing = sorted({u for u, _ in cites})
-    cited = sorted({v for _, v in cites})
-    ci, cd = _index(citing), _index(cited)
-    # the transpose: rows are cited works, columns the citing papers, so MᵀM = AAᵀ
-    at = incidence([cd[v] for _, v in cites], [ci[u] for u, _ in cites], (len(cited), len(citing)))
-    return _add_pairs(kg, S.COUPLED, at, min_count, citing, [_key(kg, n) for n in cited], True,
-                      count_pairs)
+    return add_network(kg, S.COUPLED, coupling_rows(kg), min_count, True, count_pairs)
 
 
 def add_co_author_edges(kg: KnowledgeGraph, min_count: int = 1,
                         count_pairs: PairCounter = co_occurrence_evidence) -> int:
     """CO_AUTHORED between authors with at least ``min_count`` joint papers."""
-    by_paper: dict[str, set[str]] = defaultdict(set)
-    for author, paper, _, _ in kg.edges(S.AUTHORED):
-        by_paper[paper].add(author)
-    papers = sorted(p for p, a in by_paper.items() if 1 < len(a) <= MAX_AUTHORS_FOR_PAIRS)
-    authors = sorted({a for p in papers for a in by_paper[p]})
-    if not authors:
-        return 0
-    ai = _index(authors)
-    rows = [n for n, p in enumerate(papers) for _ in by_paper[p]]
-    cols = [ai[a] for p in papers for a in by_paper[p]]
-    b = incidence(rows, cols, (len(papers), len(authors)))
-    return _add_pairs(kg, S.CO_AUTHORED, b, min_count, authors, [_key(kg, p) for p in papers],
-                      False, count_pairs)
+    return add_network(kg, S.CO_AUTHORED, co_author_rows(kg), min_count, False, count_pairs)
 
 
 # --- keywords ----------------------------------------------------------------------------
@@ -272,16 +317,4 @@ def add_keywords(kg: KnowledgeGraph) -> int:
 def add_keyword_co_occurrence_edges(kg: KnowledgeGraph, min_count: int = 2,
                                     count_pairs: PairCounter = co_occurrence_evidence) -> int:
     """CO_OCCURS between keywords given together to at least ``min_count`` papers."""
-    by_paper: dict[str, set[str]] = defaultdict(set)
-    for paper, keyword, _, _ in kg.edges(S.HAS_KEYWORD):
-        by_paper[paper].add(keyword)
-    papers = sorted(by_paper)  # all of them: the column totals of the cosine count each
-    keywords = sorted({k for p in papers for k in by_paper[p]})
-    if not keywords:
-        return 0
-    ki = _index(keywords)
-    rows = [n for n, p in enumerate(papers) for _ in by_paper[p]]
-    cols = [ki[k] for p in papers for k in by_paper[p]]
-    m = incidence(rows, cols, (len(papers), len(keywords)))
-    return _add_pairs(kg, S.CO_OCCURS, m, min_count, keywords, [_key(kg, p) for p in papers],
-                      True, count_pairs)
+    return add_network(kg, S.CO_OCCURS, keyword_rows(kg), min_count, True, count_pairs)

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
 from citegraph.graph import schema as S
-from citegraph.graph.bibliometrics import PairCounter, co_occurrence_evidence, incidence
+from citegraph.graph.bibliometrics import Network, PairCounter, Pairs, co_occurrence_evidence
 from citegraph.graph.model import KnowledgeGraph
 
 #: Paper keys kept as evidence on one edge; popular pairs would otherwise list thousands.
@@ -56,21 +57,23 @@ def add_co_mention_edges(kg: KnowledgeGraph, min_count: int = 2,
     more; returns how many edges. ``count_pairs`` computes the pairs (here or on
     workers)."""
     named = entities_by_paper(kg)
-    # rows in paper-key order, so the first shared rows of a pair are its smallest keys;
-    # columns in node-id order, so a pair (i < j) is stored from the smaller id, as before
-    papers = sorted(named)
-    entities = sorted({e for found in named.values() for e in found})
-    if not entities:
+    if not named:
         return 0
-    column = {e: i for i, e in enumerate(entities)}
-    rows = [r for r, p in enumerate(papers) for _ in named[p]]
-    cols = [column[e] for p in papers for e in named[p]]
+    # rows in paper-key order, so the first shared rows of a pair are its smallest keys;
+    # columns in node-id order, so a pair (i < j) is stored from the smaller id
+    net = Network.of({p: frozenset(found) for p, found in named.items()})
     del named
-    m = incidence(rows, cols, (len(papers), len(entities)))
-    del rows, cols
-    pairs, shared = count_pairs(m, max(1, min_count), EVIDENCE_LIMIT)
-    singles = np.diff(m.tocsc().indptr).tolist()
-    total = len(papers)
+    pairs, shared = count_pairs(net.m, max(1, min_count), EVIDENCE_LIMIT)
+    return add_pairs(kg, net, pairs, shared)
+
+
+def add_pairs(kg: KnowledgeGraph, net: Network, pairs: Pairs,
+              shared: Sequence[np.ndarray]) -> int:
+    """One CO_MENTIONED edge per pair of ``net``'s columns (entities; rows are paper
+    keys): count, NPMI over the rows, and the first paper keys naming both (``shared``,
+    the pair's first rows)."""
+    singles = np.diff(net.m.tocsc().indptr).tolist()
+    total, papers, entities = len(net.rows), net.rows, net.columns
     for a, b, count, rows in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist(),
                                  shared, strict=True):
         strength = npmi(count, singles[a], singles[b], total)

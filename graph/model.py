@@ -61,6 +61,12 @@ class KnowledgeGraph:
         #: What the entity stage found per paper, so an append extracts only what changed
         #: (set by the build, saved with the graph; see :mod:`citegraph.graph.entity_cache`).
         self.entity_cache: EntityCache | None = None
+        #: Where this graph was last loaded from or saved to: (real path, manifest SHA-256,
+        #: change stamp then), so a save can tell the directory still holds this graph.
+        self.saved_at: tuple[str, str, tuple[int, int, int]] | None = None
+        #: The graph an append extended, until this one is saved: a save into the base's
+        #: directory then writes only what changed (see :mod:`.stores.files`).
+        self.base: KnowledgeGraph | None = None
         #: Each node id string once: edges added with an equal but separate string (built
         #: again from label and key) store this one, not a copy per edge end.
         self._ids: dict[str, str] = {}

@@ -5,26 +5,29 @@ switched off in :class:`BuildOptions`. Building on top of a graph (an append) gi
 build of the old and new papers together gives, redoing only what the new papers change:
 new records are matched against the old papers (not the old papers among themselves),
 entity results and embeddings are reused for papers whose text and context did not
-change, and similarity lists are updated; the other corpus-wide edges are derived again
-from the graph's edges.
+change, similarity lists are updated, and the co-occurrence networks and inferred
+citations keep the old edges the new papers leave alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import chain
+from typing import Any
 
 from citegraph.errors import EngineError
 from citegraph.graph import schema as S
 from citegraph.graph.authors import author_ids_by_paper
 from citegraph.graph.bibliometrics import PairCounter, co_occurrence_evidence
 from citegraph.graph.citations import add_inferred_citations
+from citegraph.graph.citations_update import update_inferred_citations
 from citegraph.graph.comention import add_co_mention_edges
 from citegraph.graph.embed import embed_papers
 from citegraph.graph.identity import merge_records
 from citegraph.graph.matching import PairDecisions, decided_pairs
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.options import BuildOptions
+from citegraph.graph.pairs_update import IndexedBase, update_co_mentions, update_network
 from citegraph.graph.papers import add_papers, record_from_paper
 from citegraph.graph.similarity import add_similarity_edges
 from citegraph.graph.similarity_update import update_similarity_edges
@@ -92,6 +95,7 @@ def build_graph(
             extractor_model=options.extractor_model,
             cache=base.entity_cache if base is not None else options.entity_cache)
     add_relationships(kg, options, base)
+    kg.base = base
     return kg
 
 
@@ -122,30 +126,47 @@ def add_relationships(
         else:
             add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
                                  options.similarity_threshold, progress=options.progress)
+    indexed = None
+    if base is not None and (options.co_mention or options.citations or options.keywords
+                             or options.co_citation or options.coupling
+                             or options.co_authorship):
+        with options.progress.stage("Indexing the graph appended to"):
+            indexed = IndexedBase(base)
     if options.co_mention:
         with options.progress.stage("Co-mentions") as stage:
-            stage.advance(add_co_mention_edges(kg, options.min_co_mentions, count_pairs))
+            stage.advance(add_co_mention_edges(kg, options.min_co_mentions, count_pairs)
+                          if base is None
+                          else update_co_mentions(kg, indexed, options.min_co_mentions))
     if options.citations:
         with options.progress.stage("Inferring citations") as stage:
-            stage.advance(add_inferred_citations(kg))
-    add_bibliometric_edges(kg, options, count_pairs)
+            stage.advance(add_inferred_citations(kg) if base is None
+                          else update_inferred_citations(kg, indexed))
+    add_bibliometric_edges(kg, options, indexed, count_pairs)
 
 
 def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions,
+                           base: IndexedBase | None = None,
                            count_pairs: PairCounter = co_occurrence_evidence) -> None:
     """Keywords and the co-occurrence networks of bibliometrics, each switchable; they
-    count explicit citations only, so their order after inferred citations is free."""
+    count explicit citations only, so their order after inferred citations is free. On
+    top of ``base`` only the pairs the new papers touch are counted again."""
     from citegraph.graph import bibliometrics as B
 
+    def network(rel: str, rows_of: Callable[[Any], B.Rows], min_count: int,
+                strength: bool) -> int:
+        if base is None:
+            return B.add_network(kg, rel, rows_of(kg), min_count, strength, count_pairs)
+        return update_network(kg, base, rel, rows_of, min_count, strength)
+
     stages = (
-        (options.keywords, "Keywords", lambda: B.add_keywords(kg)
-         + B.add_keyword_co_occurrence_edges(kg, options.min_co_occurrences, count_pairs)),
-        (options.co_citation, "Co-citation",
-         lambda: B.add_co_citation_edges(kg, options.min_co_citations, count_pairs)),
-        (options.coupling, "Bibliographic coupling",
-         lambda: B.add_coupling_edges(kg, options.min_coupling, count_pairs)),
-        (options.co_authorship, "Co-authorship",
-         lambda: B.add_co_author_edges(kg, options.min_co_authorships, count_pairs)),
+        (options.keywords, "Keywords", lambda: B.add_keywords(kg) + network(
+            S.CO_OCCURS, B.keyword_rows, options.min_co_occurrences, True)),
+        (options.co_citation, "Co-citation", lambda: network(
+            S.CO_CITED, B.co_citation_rows, options.min_co_citations, True)),
+        (options.coupling, "Bibliographic coupling", lambda: network(
+            S.COUPLED, B.coupling_rows, options.min_coupling, True)),
+        (options.co_authorship, "Co-authorship", lambda: network(
+            S.CO_AUTHORED, B.co_author_rows, options.min_co_authorships, False)),
     )
     for enabled, name, run in stages:
         if enabled:

@@ -1,6 +1,6 @@
 """The embedded default store: a graph saved to a directory of JSON Lines files.
 
-Format ``citegraph-graph`` version 2 (documented in the README):
+Format ``citegraph-graph`` version 2, or 3 with append shards (documented in the README):
 
 - ``manifest.json``: format name and version, schema version, counts per label and type,
   and per file its records, bytes and SHA-256; written last;
@@ -8,7 +8,14 @@ Format ``citegraph-graph`` version 2 (documented in the README):
 - ``edges.jsonl``: one edge a line, ``{"start", "end", "key", "type", "properties"}``;
 - ``embeddings.npy`` and ``embeddings.json`` when the graph has paper embeddings;
 - ``entities.jsonl`` when the build extracted entities: what each paper taught the corpus
-  pass and the entities found in it, so an append extracts only what changed.
+  pass and the entities found in it, so an append extracts only what changed;
+- ``edges.0001.jsonl``, ... (version 3): append shards, in the order the manifest's
+  ``shards`` lists them. A save of a graph appended to the one saved in the same directory
+  (and nothing saved there since) writes the nodes again but, of the edges, only those it
+  added or changed (whole rows) and removal rows for those it dropped: the edges file is
+  most of a graph's bytes, and an append changes few of its edges. A load applies the
+  shards in order; a save that is not such an append, or the one after
+  :data:`MAX_SHARDS` shards, writes the whole graph without shards.
 
 A save is staged and swapped in under a writer lock (:mod:`.graph_dir`), so the previous
 graph stays readable until the new one is complete. A load verifies everything it reads
@@ -18,7 +25,9 @@ file and line; version 1 directories (no checksums) are still read and checked.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +45,7 @@ from citegraph.graph.stores import graph_dir as D
 from citegraph.graph.vectors import PaperVectors
 
 FORMAT_NAME = D.FORMAT_NAME
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST, NODES, EDGES = D.MANIFEST, D.NODES, D.EDGES
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "StoreError", "GraphSummary", "check_graph",
@@ -99,17 +108,25 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
     """Write ``kg`` into ``directory`` (created if needed); returns the directory.
 
     The new graph is staged and swapped in under the writer lock; a non-empty directory
-    that is not a citegraph graph is refused unless ``force``. ``on_warning`` receives the
-    one warning a save can give (values with characters UTF-8 cannot hold, replaced);
-    by default it is issued with :func:`warnings.warn`.
+    that is not a citegraph graph is refused unless ``force``. A graph appended to the
+    graph saved in ``directory`` (and nothing saved there since) is written as an append
+    shard: its nodes, and of its edges only those added, changed or removed (see
+    :func:`_edge_delta`).
+    ``on_warning`` receives the one warning a save can give (values with characters UTF-8
+    cannot hold, replaced); by default it is issued with :func:`warnings.warn`.
     """
     D.check_output(directory, force)
     encoder = _Encoder()
     with D.writer_lock(directory):
+        previous = _shard_base(kg, directory)
         staging = D.staging_directory(directory)
         try:
-            files = {NODES: _write_lines(staging / NODES, _node_rows(kg), encoder),
-                     EDGES: _write_lines(staging / EDGES, _edge_rows(kg), encoder)}
+            if previous is None:
+                files = {NODES: _write_lines(staging / NODES, _node_rows(kg), encoder),
+                         EDGES: _write_lines(staging / EDGES, _edge_rows(kg), encoder)}
+                shards: list[int] = []
+            else:
+                files, shards = _write_shard(kg, staging, previous, encoder)
             vectors = kg.embeddings
             if vectors is not None and len(vectors):
                 clean = PaperVectors(encoder.clean(vectors.model), encoder.clean(vectors.keys),
@@ -120,12 +137,15 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
                                                  encoder)
             manifest = {
                 "format": FORMAT_NAME,
-                "version": FORMAT_VERSION,
+                # a graph without shards stays readable by readers of version 2
+                "version": FORMAT_VERSION if shards else 2,
                 "schema_version": S.SCHEMA_VERSION,
                 "counts": kg.stats(),
                 "embeddings_model": vectors.model if vectors is not None else None,
                 "files": {name: digest.to_json() for name, digest in files.items()},
             }
+            if shards:
+                manifest["shards"] = shards
             data = (json.dumps(manifest, indent=2) + "\n").encode("ascii")
             fsync_dir(staging)
             with D.signals_deferred():
@@ -138,6 +158,8 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
         except BaseException:
             D.discard_staging(directory)
             raise
+    kg.saved_at = (os.path.realpath(directory), hashlib.sha256(data).hexdigest(), _stamp(kg))
+    kg.base = None  # saved: the graph it extends is no longer needed
     if encoder.replaced:
         message = (f"{encoder.replaced} value(s) held characters UTF-8 cannot store (lone "
                    f"surrogates); saved in {directory} with U+FFFD in their place")
@@ -146,6 +168,68 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
         else:
             on_warning(message)
     return directory
+
+
+# --- append shards -----------------------------------------------------------------------
+#: Shards kept before a save writes the whole graph again (reading each costs a little).
+MAX_SHARDS = 8
+
+_Previous = tuple[KnowledgeGraph, dict[str, Any]]  # the saved base and its manifest
+
+
+def _shard_base(kg: KnowledgeGraph, directory: Path) -> _Previous | None:
+    """The saved graph ``kg`` extends and its manifest, when ``kg`` can be written as one
+    more shard of it: ``kg`` was appended to the graph loaded from ``directory``, nothing
+    was saved there since, and the graph has fewer than :data:`MAX_SHARDS` shards."""
+    base = kg.base
+    if base is None or base.saved_at is None:
+        return None
+    path, sha, stamp = base.saved_at
+    if path != os.path.realpath(directory) or stamp != _stamp(base):
+        return None  # saved elsewhere, or changed in memory since it was read
+    try:
+        _, manifest = read_manifest(directory)
+    except (CitegraphError, OSError):
+        return None
+    if manifest["_sha256"] != sha or "files" not in manifest:
+        return None
+    if len(manifest.get("shards", ())) >= MAX_SHARDS:
+        return None  # compact: the whole graph again
+    return base, manifest
+
+
+def _stamp(kg: KnowledgeGraph) -> tuple[int, int, int]:
+    """What tells a graph changed in memory since it was read or saved: its change count
+    and sizes."""
+    return kg._changes, kg.g.number_of_nodes(), kg.g.number_of_edges()  # noqa: SLF001
+
+
+def _edge_delta(kg: KnowledgeGraph, base: KnowledgeGraph) -> Iterator[dict[str, Any]]:
+    """Edge rows of what ``kg`` adds to or changes in ``base`` (whole rows), then removal
+    rows (``{"start", "end", "key", "removed": true}``) for what it drops."""
+    old_adj, new_adj = base.g._succ, kg.g._succ  # noqa: SLF001 - read only
+    for u, v, k, attrs in kg.g.edges(keys=True, data=True):
+        if old_adj.get(u, {}).get(v, {}).get(k) != attrs:
+            yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
+                   "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
+    for u, v, k in base.g.edges(keys=True):
+        if k not in new_adj.get(u, {}).get(v, {}):
+            yield {"start": u, "end": v, "key": k, "removed": True}
+
+
+def _write_shard(kg: KnowledgeGraph, staging: Path, previous: _Previous, encoder: _Encoder
+                 ) -> tuple[dict[str, FileDigest], list[int]]:
+    """Write the nodes in full (the smaller file; an append builds on their order) and the
+    edges as the next shard; returns the manifest's file list so far (the edge files
+    already saved, unchanged, and the new ones) and the shard numbers."""
+    base, manifest = previous
+    shards = [*manifest.get("shards", ()), max(manifest.get("shards", ()), default=0) + 1]
+    files = {name: digest for name, digest in manifest["files"].items()
+             if name == EDGES or D.SHARD.fullmatch(name)}
+    files[NODES] = _write_lines(staging / NODES, _node_rows(kg), encoder)
+    name = D.shard_file(shards[-1])
+    files[name] = _write_lines(staging / name, _edge_delta(kg, base), encoder)
+    return files, shards
 
 
 # --- loading and verifying ----------------------------------------------------------------
@@ -196,7 +280,7 @@ def read_manifest(directory: Path) -> tuple[Path, dict[str, Any]]:
         if not isinstance(files, dict) or NODES not in files or EDGES not in files:
             raise CorruptGraphError(f"{path}: malformed manifest: 'files' must list {NODES} "
                                     f"and {EDGES}")
-        unknown = sorted(set(files) - set(D.GRAPH_FILES))
+        unknown = sorted(name for name in files if not D.is_graph_file(name))
         if unknown:
             raise CorruptGraphError(f"{path}: names an unknown file {short(unknown[0])}")
         if (D.VECTORS in files) != (D.VECTORS_INDEX in files):
@@ -204,7 +288,24 @@ def read_manifest(directory: Path) -> tuple[Path, dict[str, Any]]:
                                     f"{D.VECTORS_INDEX}")
         manifest["files"] = {name: FileDigest.from_json(entry, f"{path}: {name}")
                              for name, entry in files.items()}
+        _check_shards(manifest, path)
+    manifest["_sha256"] = hashlib.sha256(data).hexdigest()  # which save this is
     return path, manifest
+
+
+def _check_shards(manifest: dict[str, Any], path: Path) -> None:
+    """Shard numbers increasing, each with its file listed, and no other shard file."""
+    shards = manifest.get("shards", [])
+    if (not isinstance(shards, list) or not all(type(n) is int and n > 0 for n in shards)
+            or shards != sorted(set(shards))):
+        raise CorruptGraphError(f"{path}: malformed manifest: 'shards' must be increasing "
+                                "shard numbers")
+    wanted = {D.shard_file(n) for n in shards}
+    listed = {name for name in manifest["files"] if D.SHARD.fullmatch(name)}
+    if wanted != listed:
+        name = sorted(wanted ^ listed)[0]
+        raise CorruptGraphError(f"{path}: shard file {name} is "
+                                f"{'not listed' if name in wanted else 'not a listed shard'}")
 
 
 def load_graph(directory: Path) -> KnowledgeGraph:
@@ -246,9 +347,12 @@ def _load_once(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
     manifest_path, manifest = read_manifest(directory)
     files: dict[str, FileDigest] | None = manifest.get("files")
     loader = GraphLoader(CorruptGraphError)
+    edges_over = _read_shards(directory, files, manifest.get("shards", []))
     _read_file(directory, NODES, files, lambda rows: _add_nodes(loader, rows))
-    _read_file(directory, EDGES, files, lambda rows: _add_edges(loader, rows))
+    _read_file(directory, EDGES, files,
+               lambda rows: _add_edges(loader, _overlay(rows, edges_over, _edge_ident)))
     kg = loader.kg
+    kg.saved_at = (os.path.realpath(directory), manifest["_sha256"], _stamp(kg))
     _check_counts(kg, manifest["counts"], manifest_path)
     has_vectors = (D.VECTORS in files if files is not None
                    else (directory / D.VECTORS_INDEX).exists())
@@ -258,6 +362,69 @@ def _load_once(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
     if files is not None and D.ENTITIES in files:
         _read_file(directory, D.ENTITIES, files, lambda rows: _read_entity_cache(kg, rows))
     return kg, manifest
+
+
+Located = tuple[Path, int, Any]  # (file, line, row)
+
+
+def _edge_ident(row: Any) -> Any:
+    if type(row) is not dict:
+        return None
+    ident = (row.get("start"), row.get("end"), row.get("key"))
+    return ident if all(type(x) is str for x in ident) else None
+
+
+@dataclass
+class _Overrides:
+    """What the shards say of edges: the last row per edge identity (a removal row
+    included), and which identities a shard added or changed before a later one."""
+
+    rows: dict[Any, Located]
+    touched: set[Any]
+
+
+def _read_shards(directory: Path, files: dict[str, FileDigest] | None, shards: list[int]
+                 ) -> _Overrides:
+    """The edge rows of every shard, in order, each file verified against the manifest."""
+    over = _Overrides({}, set())
+
+    def consume(rows: Iterator[Located]) -> None:
+        for path, lineno, row in rows:
+            key = _edge_ident(row)
+            if key is None:
+                raise CorruptGraphError(f"{path}:{lineno}: malformed shard row (needs the "
+                                        "edge's start, end and key)")
+            if key in over.rows and over.rows[key][2].get("removed") is not True:
+                over.touched.add(key)
+            over.rows[key] = (path, lineno, row)
+
+    for number in shards:
+        _read_file(directory, D.shard_file(number), files, consume)
+    return over
+
+
+def _overlay(rows: Iterator[Located], over: _Overrides, ident: Callable[[Any], Any]
+             ) -> Iterator[Located]:
+    """The saved rows with the shards applied: a changed row in its place, a removed one
+    left out, added ones at the end."""
+    if not over.rows:
+        yield from rows
+        return
+    pending = dict(over.rows)
+    for located in rows:
+        found = pending.pop(ident(located[2]), None)
+        if found is not None:
+            located = found
+            if located[2].get("removed") is True:
+                continue
+        yield located
+    for key, (path, lineno, row) in pending.items():
+        if row.get("removed") is True:
+            if key in over.touched:  # added by an earlier shard, removed by a later one
+                continue
+            raise CorruptGraphError(f"{path}:{lineno}: removes {short(key)}, which is not in "
+                                    "the graph")
+        yield path, lineno, row
 
 
 def _read_entity_cache(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:

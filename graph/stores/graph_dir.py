@@ -27,6 +27,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import shutil
 import signal
 import threading
@@ -47,6 +48,18 @@ VECTORS, VECTORS_INDEX = VECTORS_FILE, VECTORS_INDEX_FILE
 ENTITIES = "entities.jsonl"
 #: Every file a graph may hold besides its manifest; a manifest naming any other is refused.
 GRAPH_FILES = (NODES, EDGES, VECTORS, VECTORS_INDEX, ENTITIES)
+#: An append shard: the edges an append added, changed or removed, numbered.
+SHARD = re.compile(r"edges\.(\d{4})\.jsonl")
+
+
+def shard_file(number: int) -> str:
+    """The file name of append shard ``number``."""
+    return f"edges.{number:04d}.jsonl"
+
+
+def is_graph_file(name: str) -> bool:
+    """Whether ``name`` is a file a graph may hold besides its manifest."""
+    return name in GRAPH_FILES or SHARD.fullmatch(name) is not None
 
 LOCK = ".citegraph.lock"
 STAGING = ".citegraph-staging"
@@ -258,7 +271,7 @@ def roll_forward(directory: Path) -> None:
     new_files = _listed_files(staging / MANIFEST) or set()
     old_files = _listed_files(directory / MANIFEST) or set()
     try:
-        for name in GRAPH_FILES:
+        for name in sorted(new_files | set(GRAPH_FILES)):
             if (staging / name).exists():
                 os.replace(staging / name, directory / name)
         for name in old_files - new_files:
@@ -283,7 +296,7 @@ def _listed_files(manifest: Path) -> set[str] | None:
     files = data.get("files")
     if not isinstance(files, dict):
         return set(GRAPH_FILES)
-    return {name for name in files if name in GRAPH_FILES}
+    return {name for name in files if is_graph_file(name)}
 
 
 @contextlib.contextmanager
