@@ -10,8 +10,8 @@ dicts are most of the graph's memory.
 slotted mappings that behave as dicts do for every reader and writer of the graph:
 
 - :class:`EdgeAttrs`: the property names as one tuple shared by every edge with the same
-  names (interned in a table), the values as a tuple in that order (about 100 bytes
-  rather than 184 and more);
+  names (interned in a table), the values as a tuple in that order, itself shared when
+  it holds only short immutable values (48 to about 100 bytes rather than 184 and more);
 - :class:`EdgeKeys`: the key dict, holding one key and its attributes directly, or
   parallel tuples when a pair of nodes has edges of several types (48 bytes rather
   than 184).
@@ -40,6 +40,28 @@ def _names(names: tuple[str, ...]) -> tuple[str, ...]:
 
 _EMPTY: tuple[str, ...] = _names(())
 
+#: Value tuples made only of short strings, booleans, small integers and None, once: many
+#: edges of a type carry the same few such values (a source, a flag, a position). Keyed
+#: with the value types too, as ``True == 1`` would otherwise merge a flag and a count.
+_VALUES: dict[tuple[tuple[Any, ...], tuple[type, ...]], tuple[Any, ...]] = {}
+_VALUES_MAX = 1 << 16
+_SHARED_TYPES = frozenset({str, bool, int, type(None)})
+
+
+def _values(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    kinds = tuple(map(type, values))
+    for value, kind in zip(values, kinds, strict=True):
+        if kind not in _SHARED_TYPES or (kind is str and len(value) > 40) or (
+                kind is int and not -1000 < value < 1000):
+            return values
+    key = (values, kinds)
+    shared = _VALUES.get(key)
+    if shared is None:
+        if len(_VALUES) >= _VALUES_MAX:
+            return values
+        shared = _VALUES[key] = values
+    return shared
+
 
 class EdgeAttrs(MutableMapping[str, Any]):
     """An edge's properties as a mapping: names in a shared tuple, values in a tuple.
@@ -60,7 +82,7 @@ class EdgeAttrs(MutableMapping[str, Any]):
     @classmethod
     def _of(cls, names: tuple[str, ...], values: tuple[Any, ...]) -> EdgeAttrs:
         attrs = cls.__new__(cls)
-        attrs._names, attrs._values = _names(names), values
+        attrs._names, attrs._values = _names(names), _values(values)
         return attrs
 
     def __getitem__(self, name: str) -> Any:
@@ -80,10 +102,10 @@ class EdgeAttrs(MutableMapping[str, Any]):
         names = self._names
         if name in names:
             i = names.index(name)
-            self._values = self._values[:i] + (value,) + self._values[i + 1:]
+            self._values = _values(self._values[:i] + (value,) + self._values[i + 1:])
         else:
             self._names = _names((*names, name))
-            self._values = (*self._values, value)
+            self._values = _values((*self._values, value))
 
     def __delitem__(self, name: str) -> None:
         names = self._names
@@ -91,7 +113,7 @@ class EdgeAttrs(MutableMapping[str, Any]):
             raise KeyError(name)
         i = names.index(name)
         self._names = _names(names[:i] + names[i + 1:])
-        self._values = self._values[:i] + self._values[i + 1:]
+        self._values = _values(self._values[:i] + self._values[i + 1:])
 
     def update(self, other: Any = (), /, **kwargs: Any) -> None:
         """As ``dict.update``, in one rebuild of the value tuple."""
@@ -99,7 +121,7 @@ class EdgeAttrs(MutableMapping[str, Any]):
         merged.update(other, **kwargs)
         if len(merged) != len(self._names) or tuple(merged) != self._names:
             self._names = _names(tuple(merged))
-        self._values = tuple(merged.values())
+        self._values = _values(tuple(merged.values()))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)

@@ -48,6 +48,15 @@ def test_edges_of_one_type_share_their_names() -> None:
     assert first._names is second._names  # noqa: SLF001 - the point of the layout
 
 
+def test_short_value_tuples_are_shared_without_mixing_flags_and_counts() -> None:
+    flag, count = EdgeAttrs(type="CITES", n=True), EdgeAttrs(type="CITES", n=1)
+    again = EdgeAttrs(type="CITES", n=True)
+    assert flag["n"] is True and count["n"] == 1 and type(count["n"]) is int
+    assert again._values is flag._values  # noqa: SLF001 - the point of the layout
+    scored = EdgeAttrs(type="SIMILAR_TO", score=0.5)
+    assert scored == {"type": "SIMILAR_TO", "score": 0.5}
+
+
 def test_edge_keys_grow_and_shrink() -> None:
     keys = EdgeKeys()
     assert len(keys) == 0 and list(keys) == [] and "CITES" not in keys
