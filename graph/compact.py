@@ -22,7 +22,14 @@ edges, and the adjacency maps node ids, which a dict does best.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import (
+    ItemsView,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    ValuesView,
+)
 from typing import Any
 
 import networkx as nx
@@ -129,14 +136,14 @@ class EdgeAttrs(MutableMapping[str, Any]):
     def __len__(self) -> int:
         return len(self._names)
 
-    def items(self) -> Any:
-        return zip(self._names, self._values, strict=True)  # type: ignore[return-value]
+    def _pairs(self) -> Iterator[tuple[str, Any]]:
+        return zip(self._names, self._values, strict=True)
 
-    def values(self) -> Any:
-        return iter(self._values)  # type: ignore[return-value]
+    def items(self) -> ItemsView[str, Any]:
+        return _Items(self)
 
-    def keys(self) -> Any:
-        return self._names  # type: ignore[return-value]
+    def values(self) -> ValuesView[Any]:
+        return _Values(self)
 
     def copy(self) -> EdgeAttrs:
         return EdgeAttrs._of(self._names, self._values)
@@ -155,6 +162,25 @@ class EdgeAttrs(MutableMapping[str, Any]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return EdgeAttrs._of, (self._names, self._values)
+
+
+class _Items(ItemsView[str, Any]):
+    """``items()`` of the two mappings: a set-like view, iterated from their storage."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        return self._mapping._pairs()  # type: ignore[attr-defined]  # noqa: SLF001
+
+
+class _Values(ValuesView[Any]):
+    """``values()`` of the two mappings, iterated from their storage."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[Any]:
+        pairs = self._mapping._pairs()  # type: ignore[attr-defined]  # noqa: SLF001
+        return (value for _, value in pairs)
 
 
 class EdgeKeys(MutableMapping[str, Any]):
@@ -236,7 +262,7 @@ class EdgeKeys(MutableMapping[str, Any]):
         keys = self._keys
         return 0 if keys is None else len(keys) if type(keys) is tuple else 1
 
-    def items(self) -> Any:
+    def _pairs(self) -> Iterator[tuple[str, Any]]:
         keys = self._keys
         if keys is None:
             return iter(())
@@ -244,14 +270,14 @@ class EdgeKeys(MutableMapping[str, Any]):
             return zip(keys, self._attrs, strict=True)
         return iter(((keys, self._attrs),))
 
-    def values(self) -> Any:
-        keys = self._keys
-        if keys is None:
-            return iter(())
-        return iter(self._attrs) if type(keys) is tuple else iter((self._attrs,))
+    def items(self) -> ItemsView[str, Any]:
+        return _Items(self)
+
+    def values(self) -> ValuesView[Any]:
+        return _Values(self)
 
     def copy(self) -> dict[str, Any]:
-        return dict(self.items())
+        return dict(self._pairs())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):

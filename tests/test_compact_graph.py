@@ -40,6 +40,9 @@ def test_edge_attrs_behave_as_a_dict() -> None:
     assert pickle.loads(pickle.dumps(attrs)) == attrs
     assert copy.deepcopy(attrs) == attrs
     assert repr(attrs) == repr(dict(attrs))
+    assert attrs.keys() - {"type"} == {"count", "strength"}
+    assert attrs.items() == dict(attrs).items() and len(attrs.values()) == 3
+    assert list(attrs.values()) == list(dict(attrs).values())
 
 
 def test_edges_of_one_type_share_their_names() -> None:
@@ -69,6 +72,8 @@ def test_edge_keys_grow_and_shrink() -> None:
                     "SIMILAR_TO": {"type": "SIMILAR_TO", "score": 0.9}}
     del keys["CITES"]
     assert list(keys.items()) == [("SIMILAR_TO", {"type": "SIMILAR_TO", "score": 0.9})]
+    assert list(keys.values()) == [{"type": "SIMILAR_TO", "score": 0.9}]
+    assert keys.keys() & {"SIMILAR_TO", "CITES"} == {"SIMILAR_TO"}
     assert pickle.loads(pickle.dumps(keys)) == keys
     del keys["SIMILAR_TO"]
     assert len(keys) == 0
