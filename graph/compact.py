@@ -1,4 +1,4 @@
-"""A networkx MultiDiGraph whose edges cost a third of the memory, with the same API.
+"""A networkx MultiDiGraph whose edges cost about 60% of the memory, with the same API.
 
 networkx keeps, for each edge of a multigraph, a key dict (edge key -> attributes) shared
 by both adjacency directions, and an attribute dict. Both are plain dicts of 184 bytes
@@ -17,7 +17,9 @@ slotted mappings that behave as dicts do for every reader and writer of the grap
   than 184).
 
 Node attribute dicts and the adjacency dicts stay plain dicts: nodes are few next to
-edges, and the adjacency maps node ids, which a dict does best.
+edges, and the adjacency maps node ids, which a dict does best. Measured on a saved
+graph of 30,000 synthetic papers (``bench/bench_memory.py``): 550 bytes per edge as a
+plain MultiDiGraph, 328 as this one, everything else included.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ class KnowledgeGraph:
 
     def __init__(self, graph: nx.MultiDiGraph | None = None) -> None:
         #: The graph itself; by default a :class:`CompactMultiDiGraph` (the networkx API,
-        #: with edges held in a third of a plain MultiDiGraph's memory).
+        #: with each edge in about 60% of a plain MultiDiGraph's memory).
         self.g: nx.MultiDiGraph = graph if graph is not None else CompactMultiDiGraph()
         self.embeddings: PaperVectors | None = None
         self._query: Queries | None = None
