@@ -301,6 +301,21 @@ def _edge_keys(keys: Any, attrs: Any) -> EdgeKeys:
     return out
 
 
+def attach_edge(g: nx.MultiDiGraph, start: Any, end: Any, key: str, attrs: dict[str, Any]
+                ) -> None:
+    """Add an edge known to be new to ``g`` with the attributes ``attrs``: what
+    ``add_edge`` does, without its per-call overhead, in the layout of ``g``'s class."""
+    succ = g._succ  # noqa: SLF001 - the adjacency add_edge fills
+    keydict = succ[start].get(end)
+    if keydict is None:  # both directions share one key dict
+        keydict = succ[start][end] = g._pred[end][start] = g.edge_key_dict_factory()  # noqa: SLF001
+    keydict[key] = (EdgeAttrs._of(tuple(attrs), tuple(attrs.values()))  # noqa: SLF001
+                    if g.edge_attr_dict_factory is EdgeAttrs else attrs)
+    cache = getattr(g, "__networkx_cache__", None)
+    if cache:
+        cache.clear()
+
+
 class CompactMultiDiGraph(nx.MultiDiGraph):
     """A networkx MultiDiGraph storing edge attributes and key dicts compactly (see the
     module docstring); every networkx reader and writer works on it unchanged."""

@@ -17,7 +17,7 @@ import networkx as nx
 
 from citegraph.errors import GraphError
 from citegraph.graph import schema as S
-from citegraph.graph.compact import CompactMultiDiGraph, EdgeAttrs
+from citegraph.graph.compact import CompactMultiDiGraph, attach_edge
 from citegraph.graph.vectors import PaperVectors
 
 if TYPE_CHECKING:
@@ -111,18 +111,7 @@ class KnowledgeGraph:
         if keydict is not None and ekey in keydict:
             keydict[ekey].update(_clean(props))
         else:
-            # as networkx's MultiDiGraph.add_edge, minus its per-call overhead: both
-            # directions share one key dict, made by the graph class's factories
-            g = self.g
-            if keydict is None:
-                keydict = succ[start][end] = g._pred[end][start] = (  # noqa: SLF001
-                    g.edge_key_dict_factory())
-            attrs = {S.TYPE: rel_type, **_clean(props)}
-            keydict[ekey] = (EdgeAttrs._of(tuple(attrs), tuple(attrs.values()))  # noqa: SLF001
-                             if g.edge_attr_dict_factory is EdgeAttrs else attrs)
-            cache = getattr(self.g, "__networkx_cache__", None)
-            if cache:
-                cache.clear()
+            attach_edge(self.g, start, end, ekey, {S.TYPE: rel_type, **_clean(props)})
         self._rdf = None
         self._changes += 1
         return start, end, ekey
