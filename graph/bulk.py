@@ -25,6 +25,7 @@ from typing import Any
 
 from citegraph.errors import GraphError
 from citegraph.graph import schema as S
+from citegraph.graph.compact import attach_edge
 from citegraph.graph.model import KnowledgeGraph
 
 #: Types of the values every store holds: scalars, and flat lists of them.
@@ -133,14 +134,14 @@ class GraphLoader:
                                    f"(a {label})")
         self._check_properties(props, S.TYPE, where)
         g = self.kg.g
-        if g.has_edge(start, end, key):
+        keydict = g._succ[start].get(end)  # noqa: SLF001 - one lookup, not has_edge's three
+        if keydict is not None and key in keydict:
             raise self.fail(where, f"edge {short(key)} from {short(start)} to {short(end)} "
                                    "appears twice")
         ids = self.kg._ids  # noqa: SLF001
         start, end = ids.get(start, start), ids.get(end, end)
         key = self._pool.setdefault(key, key)
-        g.add_edge(start, end, key=key)
-        g.edges[start, end, key].update({S.TYPE: self._pool.setdefault(rel_type, rel_type),
+        attach_edge(g, start, end, key, {S.TYPE: self._pool.setdefault(rel_type, rel_type),
                                          **self._shared(props)})
         return start, end, key
 

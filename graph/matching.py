@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import unicodedata
 from array import array
 from collections import Counter
@@ -172,10 +173,12 @@ _NOT_A_TITLE_NUMBER = re.compile(r"^(?:\d+(?:st|nd|rd|th)|\d{5,})$")
 def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
     """The matching features of a record. A record without a year takes one written
     at the end of its title (where a source that runs fields together puts it)."""
-    title_words = tuple(words(record.title))
-    author_words = [words(name) for name in record.authors]
+    # words interned: features of every record and cited work are held at once, and the
+    # same few hundred thousand words recur across them
+    title_words = tuple(map(sys.intern, words(record.title)))
+    author_words = [list(map(sys.intern, words(name))) for name in record.authors]
     names = frozenset(w for ws in author_words for w in ws if len(w) > 1)
-    venue_words = words(record.venue)
+    venue_words = list(map(sys.intern, words(record.venue)))
     venue = frozenset(venue_words)
     year = record.year
     if year is None and title_words and _YEAR_WORD.match(title_words[-1]):

@@ -17,6 +17,7 @@ import networkx as nx
 
 from citegraph.errors import GraphError
 from citegraph.graph import schema as S
+from citegraph.graph.compact import CompactMultiDiGraph, attach_edge
 from citegraph.graph.vectors import PaperVectors
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ class KnowledgeGraph:
     """Papers, entities and authors with their relationships; see :mod:`citegraph.graph.schema`."""
 
     def __init__(self, graph: nx.MultiDiGraph | None = None) -> None:
-        self.g: nx.MultiDiGraph = graph if graph is not None else nx.MultiDiGraph()
+        #: The graph itself; by default a :class:`CompactMultiDiGraph` (the networkx API,
+        #: with each edge in about 60% of a plain MultiDiGraph's memory).
+        self.g: nx.MultiDiGraph = graph if graph is not None else CompactMultiDiGraph()
         self.embeddings: PaperVectors | None = None
         self._query: Queries | None = None
         self._rdf: RdfGraph | None = None  # the SPARQL view, built on first use
@@ -114,14 +117,7 @@ class KnowledgeGraph:
         if keydict is not None and ekey in keydict:
             keydict[ekey].update(_clean(props))
         else:
-            # as networkx's MultiDiGraph.add_edge, minus its per-call overhead: both
-            # directions share one key dict
-            if keydict is None:
-                keydict = succ[start][end] = self.g._pred[end][start] = {}  # noqa: SLF001
-            keydict[ekey] = {S.TYPE: rel_type, **_clean(props)}
-            cache = getattr(self.g, "__networkx_cache__", None)
-            if cache:
-                cache.clear()
+            attach_edge(self.g, start, end, ekey, {S.TYPE: rel_type, **_clean(props)})
         self._rdf = None
         self._changes += 1
         return start, end, ekey
@@ -175,8 +171,10 @@ class KnowledgeGraph:
         }
 
     def to_networkx(self) -> nx.MultiDiGraph:
-        """A copy of the graph as a networkx MultiDiGraph, free to modify."""
-        return self.g.copy()
+        """A copy of the graph as a plain networkx MultiDiGraph (dict attributes), free
+        to modify."""
+        g = self.g
+        return g.to_plain() if isinstance(g, CompactMultiDiGraph) else g.copy()
 
     def append(
         self,

@@ -86,6 +86,8 @@ def build_graph(
                 kg.add_edge(S.CITES, start, end, **{k: v for k, v in props.items() if k != S.TYPE})
     add_papers(kg, index)
     kg.merge_report = index.report
+    # the merged records are in the graph now: dropped, not held through the later stages
+    del index, previous
     if options.entities:
         from citegraph.graph.entities import add_entities
 

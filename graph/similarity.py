@@ -21,6 +21,9 @@ from citegraph.graph.vectors import PaperVectors
 #: :func:`citegraph.graph.knn.nearest_neighbours` returns them.
 Search = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
 
+#: Pairs scored at once by :func:`add_scored_pairs` (two float64 row blocks of this size).
+_PAIR_BLOCK = 16_384
+
 
 def add_similarity_edges(
     kg: KnowledgeGraph,
@@ -54,13 +57,15 @@ def add_scored_pairs(kg: KnowledgeGraph, keys: list[str], matrix: np.ndarray,
     """SIMILAR_TO edges for row pairs, scored by a float64 dot product of the two rows:
     the stored score then depends on the two papers alone, not on how a search blocked
     its products (a full build and an append store the same value)."""
-    if not len(first):
-        return
-    x = np.asarray(matrix, dtype=np.float64)
-    scores = np.einsum("ij,ij->i", x[first], x[second])
-    for i, j, score in zip(first.tolist(), second.tolist(), scores.tolist(), strict=True):
-        kg.add_edge(S.SIMILAR_TO, S.node_id(S.PAPER, keys[i]), S.node_id(S.PAPER, keys[j]),
-                    **{S.SCORE: round(score, 4)})
+    # pairs in blocks: the rows of every pair at once would be two float64 copies of the
+    # matrix per neighbour (gigabytes at a million papers)
+    for begin in range(0, len(first), _PAIR_BLOCK):
+        rows, cols = first[begin:begin + _PAIR_BLOCK], second[begin:begin + _PAIR_BLOCK]
+        scores = np.einsum("ij,ij->i", matrix[rows].astype(np.float64),
+                           matrix[cols].astype(np.float64))
+        for i, j, score in zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True):
+            kg.add_edge(S.SIMILAR_TO, S.node_id(S.PAPER, keys[i]),
+                        S.node_id(S.PAPER, keys[j]), **{S.SCORE: round(score, 4)})
 
 
 def _pairs(indices: np.ndarray, scores: np.ndarray, threshold: float
