@@ -200,6 +200,7 @@ def origins(introducers: list[str], kg: KnowledgeGraph, limit: int) -> list[str]
     undated ones, each group by node id): the papers an inferred citation may point to."""
     if len(introducers) <= limit:
         return introducers
+
     def key(nid: str) -> tuple[bool, tuple[int, int, int, int], str]:
         when = _when(kg.node(nid))
         return when is None, when or (0, 0, 0, 0), nid
