@@ -174,8 +174,8 @@ def main() -> None:
         base = results[args.sizes[0]]
         for n in args.sizes:
             r = results[n]
-            e = exponent(args.sizes[0], base["cpu"], n, r["cpu"])
-            fit = f"  exponent cpu {e:.2f}" if e is not None and n != args.sizes[0] else ""
+            e = exponent(args.sizes[0], base["cpu"], n, r["cpu"]) if n != args.sizes[0] else None
+            fit = f"  exponent cpu {e:.2f}" if e is not None else ""
             print(f"{n:>9,} rows {r['method']:11s} wall {r['wall']:7.1f} s cpu {r['cpu']:7.1f} s"
                   f"  recall@{K} {r.get('recall', 1.0):.4f}{fit}")
     else:
