@@ -5,13 +5,13 @@ Two ways, one result shape:
 - **exact** (default up to :data:`EXACT_MAX_ROWS` rows): blocked matrix products with
   numpy; every neighbour is the true one; time grows with n².
 - **approximate** above that: a faiss HNSW graph index (inner product); time grows about
-  with n·log n; recall@10 against exact search was 1.0 in the tests and benchmark.
+  with n·log n; recall@10 against exact search 0.97-1.0 in the benchmarks (table below).
 
 Why the switch sits where it does (``bench/bench_knn.py`` on the 2-core project machine,
 384 dimensions, top 10): exact search costs about 0.6 s at 5,000 rows, 1 s at 10,000 and
 2.5-5.5 s at 20,000, so up to there it is fast enough and never misses a neighbour; beyond
-it the n² term takes over (40,000 rows: 11-26 s; 100,000 rows: 164 s), while HNSW needs
-about 20 s for 100,000 rows with recall@10 of 1.0 on clustered data. Pass ``method`` to
+it the n² term takes over (40,000 rows: 11-26 s; 100,000 rows: 164 s), while the index
+grows about linearly (table below). Pass ``method`` to
 force either. HNSW results may differ slightly between runs (multi-threaded inserts).
 
 Growth above the switch (``bench/bench_stage_growth.py --knn``; one-thread CPU seconds on
