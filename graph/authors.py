@@ -105,20 +105,33 @@ def author_ids_by_paper(kg: KnowledgeGraph) -> dict[str, list[dict[str, str]]]:
             for paper, found in positions.items()}
 
 
+def _initialled(key: str) -> str:
+    """A folded name as family name and first initial ("smith-j"): what every variant of
+    one person's name keeps, so co-authors are recognised across their own variants."""
+    family, given = _split(key)
+    return f"{family}-{given[0][0]}" if given else family
+
+
 def _merge_variants(sets: LabelledSets[str], occurrences: list[tuple[int, int, str, str]]) -> None:
-    """Join name variants (and names to identified persons) that share a co-author."""
+    """Join name variants (and names to identified persons) that share a co-author.
+
+    A co-author is known by family name and first initial, which all variants of one name
+    share. Each candidate pair of a name group is compared once, however many co-authors
+    the two share; a co-author shared by more than :data:`MAX_SHARING` persons of one
+    name group is not used (it says little and would cost pairs growing with its square).
+    """
     by_paper: dict[int, list[str]] = defaultdict(list)
     name_of: dict[str, set[str]] = defaultdict(set)  # person -> folded names
     for p, _, name, own in occurrences:
         by_paper[p].append(own)
         name_of[own].add(names.author_key(name))
-    coauthors: dict[str, set[str]] = defaultdict(set)  # person -> co-authors' family names
+    coauthors: dict[str, set[str]] = defaultdict(set)  # person -> co-authors, initialled
     for people in by_paper.values():
-        families = {own: {_split(k)[0] for k in name_of[own]} for own in people}
+        initialled = {own: {_initialled(k) for k in name_of[own]} for own in people}
         for own in people:
             for other in people:
                 if other != own:
-                    coauthors[own] |= families[other]
+                    coauthors[own] |= initialled[other]
 
     def fits(a: str, b: str) -> bool:
         """Every name of one fits every name of the other."""
@@ -137,10 +150,10 @@ def _merge_variants(sets: LabelledSets[str], occurrences: list[tuple[int, int, s
             continue
         by_coauthor: dict[str, list[str]] = defaultdict(list)
         for own in members:
-            for family in coauthors[own]:
-                by_coauthor[family].append(own)
+            for coauthor in coauthors[own]:
+                by_coauthor[coauthor].append(own)
         identified = [m for m in members if ":" in m]
-        partners: dict[str, set[str]] = defaultdict(set)
+        candidates: set[tuple[str, str]] = set()
         for sharing in by_coauthor.values():
             if len(sharing) > MAX_SHARING:
                 continue
@@ -150,9 +163,12 @@ def _merge_variants(sets: LabelledSets[str], occurrences: list[tuple[int, int, s
                         continue  # two identifiers are two people
                     if (":" in a or ":" in b) and len(identified) != 1:
                         continue  # a bare name joins an identified person only if unique
-                    if fits(a, b):
-                        partners[a].add(b)
-                        partners[b].add(a)
+                    candidates.add((a, b))
+        partners: dict[str, set[str]] = defaultdict(set)
+        for a, b in candidates:
+            if fits(a, b):
+                partners[a].add(b)
+                partners[b].add(a)
         # "J. Smith" sharing co-authors with both "John Smith" and "Jane Smith" is
         # ambiguous and joins neither
         for a in sorted(partners):

@@ -29,6 +29,14 @@ it; ``source`` records which rule held (``entities/dates``, ``entities/arxiv``,
 
 A paper never cites itself, and a paper that introduces the entity too is not taken to
 cite others for it (both claim it as new).
+
+Only the earliest :data:`ORIGINS_PER_ENTITY` introducers of an entity are cited for it
+(dated papers first, by their best date; undated ones after them, by node id). A name
+claimed as new by many papers is a reused or misread name, and citing every claimant from
+every paper that names it would make the edges grow with mentions x claimants, i.e. with
+the square of the corpus for a popular name. With the bound they grow with the mentions.
+Three keeps every inferred edge of the Daily Papers example corpus (no entity there has
+more than two introducers) and 94% of those of a 10,000-paper synthetic corpus.
 """
 
 from __future__ import annotations
@@ -47,6 +55,9 @@ INFERRED_DISCRIMINATOR = "inferred"
 
 #: Sentences kept per paper and entity as evidence.
 SENTENCES_PER_SIDE = 2
+
+#: Introducing papers per entity an inferred citation may point to: the earliest ones.
+ORIGINS_PER_ENTITY = 3
 
 _NEW_ARXIV = re.compile(r"^(?:arxiv:)?(\d{2})(\d{2})\.(\d{4,5})(?:v\d+)?$", re.IGNORECASE)
 _OLD_ARXIV = re.compile(r"^(?:arxiv:)?([a-z\-]+(?:\.[a-z]{2})?)/(\d{2})(\d{2})(\d{3})(?:v\d+)?$",
@@ -136,14 +147,13 @@ def order_basis(b: dict[str, Any], a: dict[str, Any]) -> str | None:
     return None
 
 
-def _named_in_full(entity: dict[str, Any], b: dict[str, Any], mention: dict[str, Any]) -> bool:
+def _named_in_full(entity: dict[str, Any], b: dict[str, Any], sentences: list[str]) -> bool:
     """Rule 4: B's title is about the entity, by its canonical name (an alias may be a
     variant, "Orca 2" of "Orca"), and A's sentences, when kept, spell that name out (an
     alias such as "SQ" is too easily a different thing)."""
     name = entity.get(S.NAME) or ""
     if not title_names(b.get(S.TITLE), [name]):
         return False
-    sentences = _sentences(mention.get(S.EVIDENCE))
     folded = fold_name(name)  # "batch-normalization" spells "Batch Normalization" out
     return not sentences or any(folded in fold_name(sentence) for sentence in sentences)
 
@@ -172,36 +182,68 @@ class _Link:
                 self.evidence.append(sentence)
 
 
-def add_inferred_citations(kg: KnowledgeGraph) -> int:
-    """Add inferred CITES edges (see the module docstring); returns how many."""
-    introducers: dict[str, dict[str, list[str]]] = defaultdict(dict)  # entity -> paper -> ev
+def _when(props: dict[str, Any]) -> tuple[int, int, int, int] | None:
+    """Where a paper sorts among the introducers of one entity: ``(year, month, day,
+    arXiv sequence)`` from its best date, month and day 0 when unknown; None undated."""
+    date = _full_date(props)
+    if date:
+        return int(date[:4]), int(date[5:7]), int(date[8:10]), 0
+    arxiv = arxiv_order(props.get(S.ARXIV_ID))
+    if arxiv:
+        return arxiv[0], arxiv[1], 0, arxiv[2]
+    year = _year(props)
+    return (year, 0, 0, 0) if year is not None else None
+
+
+def origins(introducers: list[str], kg: KnowledgeGraph, limit: int) -> list[str]:
+    """The ``limit`` earliest of an entity's introducing papers (dated ones by date, then
+    undated ones, each group by node id): the papers an inferred citation may point to."""
+    if len(introducers) <= limit:
+        return introducers
+
+    def key(nid: str) -> tuple[bool, tuple[int, int, int, int], str]:
+        when = _when(kg.node(nid))
+        return when is None, when or (0, 0, 0, 0), nid
+    return sorted(introducers, key=key)[:limit]
+
+
+def add_inferred_citations(kg: KnowledgeGraph,
+                           origins_per_entity: int | None = None) -> int:
+    """Add inferred CITES edges (see the module docstring); returns how many.
+
+    One pass over the MENTIONS edges; each mention is paired with at most
+    ``origins_per_entity`` (default :data:`ORIGINS_PER_ENTITY`) introducers of its entity,
+    so the work and the edges grow with the mentions, not with mentions x introducers.
+    """
+    limit = ORIGINS_PER_ENTITY if origins_per_entity is None else origins_per_entity
+    introduced: dict[str, dict[str, list[str]]] = defaultdict(dict)  # entity -> paper -> ev
     for paper, entity, _, props in kg.edges(S.INTRODUCES):
-        introducers[entity][paper] = _sentences(props.get(S.EVIDENCE))
+        introduced[entity][paper] = _sentences(props.get(S.EVIDENCE))
+    cited_for = {entity: origins(list(papers), kg, limit)
+                 for entity, papers in introduced.items()}
     links: dict[tuple[str, str], _Link] = {}
     for citing, entity, _, props in kg.edges(S.MENTIONS):
-        cited_by = introducers.get(entity)
-        if not cited_by or citing in cited_by:
+        by = introduced.get(entity)
+        if not by or citing in by:
             continue
         a = kg.node(citing)
         if a.get(S.STUB):
             continue
         ent = kg.node(entity)
-        for cited, introduced in cited_by.items():
-            if cited == citing:
-                continue
+        named = _sentences(props.get(S.EVIDENCE))
+        for cited in cited_for[entity]:
             b = kg.node(cited)
             order = not_later(b, a)
             if order is False:
                 continue
             if order is None:
-                if not _named_in_full(ent, b, props):
+                if not _named_in_full(ent, b, named):
                     continue
                 basis = "title"
             else:
                 basis = order_basis(b, a) or "dates"
-            named = _sentences(props.get(S.EVIDENCE))[:SENTENCES_PER_SIDE]
-            shown = introduced[:SENTENCES_PER_SIDE]
-            evidence = named + shown or [ent.get(S.NAME) or ent[S.KEY]]
+            evidence = (named[:SENTENCES_PER_SIDE] + by[cited][:SENTENCES_PER_SIDE]
+                        or [ent.get(S.NAME) or ent[S.KEY]])
             link = links.setdefault((citing, cited), _Link())
             link.add(ent[S.KEY], evidence)
             link.basis = basis

@@ -7,6 +7,7 @@ import pytest
 from citegraph.graph import schema as S
 from citegraph.graph.citations import (
     INFERRED_DISCRIMINATOR,
+    ORIGINS_PER_ENTITY,
     add_inferred_citations,
     arxiv_order,
     not_later,
@@ -184,3 +185,39 @@ def test_dates_overrule_the_title() -> None:
                         b_date="2015-02-11", a_date="2016-07-21")
     assert add_inferred_citations(kg) == 1
     assert cites(kg)[("a", "b")][S.SOURCE] == "entities/dates"
+
+
+def test_only_the_earliest_introducers_are_cited() -> None:
+    # five papers claim one name as new; a later paper naming it cites the first three
+    claims = {f"c{i}": paper(f"202{i}-03-01") for i in range(5)}
+    claims["undated"] = paper()
+    claims["arxiv"] = paper(year=2020, arxiv="2001.00001")  # January 2020: the earliest
+    kg = build({**claims, "user": paper("2025-01-01")}, mentions={"user": ["lora"]},
+               introduces={key: ["lora"] for key in claims})
+    assert add_inferred_citations(kg) == ORIGINS_PER_ENTITY == 3
+    assert sorted(cites(kg)) == [("user", "arxiv"), ("user", "c0"), ("user", "c1")]
+
+
+def test_a_wider_bound_cites_more_introducers_and_undated_ones_last() -> None:
+    claims = {"b": paper(year=2021), "a": paper(), "c": paper("2020-06-01")}
+    kg = build({**claims, "user": paper("2025-01-01")}, mentions={"user": ["lora"]},
+               introduces={key: ["lora"] for key in claims})
+    assert add_inferred_citations(kg, origins_per_entity=2) == 2
+    assert sorted(cites(kg)) == [("user", "b"), ("user", "c")]
+
+
+def test_edges_per_paper_stay_flat_as_one_name_is_claimed_again_and_again() -> None:
+    # a popular name that every tenth paper claims anew: without a bound each naming
+    # paper would cite every earlier claim, so edges would grow with the square
+    def corpus(n: int) -> KnowledgeGraph:
+        papers = {f"p{i:04d}": paper(f"{2000 + i // 300}-{1 + i // 25 % 12:02d}-01")
+                  for i in range(n)}
+        claims = {key: ["lora"] for i, key in enumerate(papers) if i % 10 == 0}
+        return build(papers, mentions={k: ["lora"] for k in papers if k not in claims},
+                     introduces=claims)
+    small, large = corpus(200), corpus(800)
+    per_small = add_inferred_citations(small) / 200
+    per_large = add_inferred_citations(large) / 800
+    assert per_small == pytest.approx(per_large) == pytest.approx(0.9 * ORIGINS_PER_ENTITY)
+    unbounded = add_inferred_citations(corpus(800), origins_per_entity=800) / 800
+    assert unbounded > 10 * per_large
