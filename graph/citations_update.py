@@ -7,7 +7,9 @@ of the entities joining them (:mod:`citegraph.graph.citations`). So after an app
 
 * a *changed paper* is a paper whose properties, or MENTIONS or INTRODUCES edges (which
   entities, with what evidence), differ between the old and the new graph, or that is in
-  only one; a *changed entity* one whose name differs, or that is in only one;
+  only one; a *changed entity* one whose name differs, that is in only one, or that a
+  changed paper introduces (which of its introducers are the earliest, the ones cited,
+  may differ);
 * the pairs to decide again are those with a changed paper at either end (A and what its
   mentions' introducers are, B and who mentions what it introduces), those an old
   inferred edge joined through a changed entity, and those a changed entity links now;
@@ -79,14 +81,19 @@ def update_inferred_citations(kg: KnowledgeGraph, base: IndexedBase) -> int:
         return add_inferred_citations(kg)
     papers = changed_papers(base, kg)
     entities = changed_entities(base, kg)
-    entity_keys = {kg.node(e)[S.KEY] if kg.has_node(e) else base.node(e)[S.KEY]
-                   for e in entities}
     mentioners: dict[str, list[str]] = defaultdict(list)
     for a, e, _, _ in kg.edges(S.MENTIONS):
         mentioners[e].append(a)
     introducers: dict[str, list[str]] = defaultdict(list)
     for b, e, _, _ in kg.edges(S.INTRODUCES):
         introducers[e].append(b)
+
+    for e, by in introducers.items():
+        if not papers.isdisjoint(by):
+            entities.add(e)
+    entities.update(e for b, e, _, _ in base.edges(S.INTRODUCES) if b in papers)
+    entity_keys = {kg.node(e)[S.KEY] if kg.has_node(e) else base.node(e)[S.KEY]
+                   for e in entities}
 
     redo: set[Pair] = set()
     copied = 0

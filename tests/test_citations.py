@@ -221,3 +221,26 @@ def test_edges_per_paper_stay_flat_as_one_name_is_claimed_again_and_again() -> N
     assert per_small == pytest.approx(per_large) == pytest.approx(0.9 * ORIGINS_PER_ENTITY)
     unbounded = add_inferred_citations(corpus(800), origins_per_entity=800) / 800
     assert unbounded > 10 * per_large
+
+
+def test_an_append_whose_paper_claims_a_name_earlier_moves_the_citations_to_it() -> None:
+    # three papers claim a name; an appended, earlier claim pushes the latest one out of
+    # the cited three, so the old edge to it must go, as in a full build
+    from citegraph.graph.citations_update import update_inferred_citations
+    from citegraph.graph.pairs_update import IndexedBase
+
+    claims = {f"c{i}": paper(f"202{i}-03-01") for i in range(1, 4)}
+    old = {**claims, "user": paper("2025-01-01")}
+    mentions, introduces = {"user": ["lora"]}, {key: ["lora"] for key in claims}
+    base = build(old, mentions, introduces)
+    add_inferred_citations(base)
+    assert ("user", "c3") in cites(base)
+
+    grown = {**old, "first": paper("2019-03-01")}
+    claimed = {**introduces, "first": ["lora"]}
+    appended = build(grown, mentions, claimed)
+    update_inferred_citations(appended, IndexedBase(base))
+    full = build(grown, mentions, claimed)
+    add_inferred_citations(full)
+    assert cites(appended) == cites(full)
+    assert sorted(cites(full)) == [("user", "c1"), ("user", "c2"), ("user", "first")]
