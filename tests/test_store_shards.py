@@ -51,14 +51,19 @@ def test_an_append_saved_into_its_directory_writes_a_shard(saved, seed_files):
     assert check_graph(directory).checksums
 
 
-def test_shards_pile_up_and_a_later_save_compacts_them(saved, seed_files, monkeypatch,
-                                                       tmp_path):
-    directory, _, _ = saved
-    copy = tmp_path / "graph"
+def _copy_of(directory: Path, copy: Path) -> Path:
+    """A copy of a saved graph's files (shards included) to append into."""
     copy.mkdir()
     for path in directory.iterdir():
         if path.is_file():
             (copy / path.name).write_bytes(path.read_bytes())
+    return copy
+
+
+def test_shards_pile_up_and_a_later_save_compacts_them(saved, seed_files, monkeypatch,
+                                                       tmp_path):
+    directory, _, _ = saved
+    copy = _copy_of(directory, tmp_path / "graph")
     grown = load(copy).append(seed_files[3:4], options=_options(), progress=SILENT)
     grown.save(copy)
     assert _manifest(copy)["shards"] == [1, 2]
@@ -99,11 +104,7 @@ def test_a_save_elsewhere_or_over_a_newer_save_writes_the_whole_graph(saved, see
 
 def test_a_damaged_shard_is_refused_naming_the_file(saved, tmp_path):
     directory, _, _ = saved
-    copy = tmp_path / "graph"
-    copy.mkdir()
-    for path in directory.iterdir():
-        if path.is_file():
-            (copy / path.name).write_bytes(path.read_bytes())
+    copy = _copy_of(directory, tmp_path / "graph")
     shard = copy / "edges.0001.jsonl"
     lines = shard.read_text(encoding="utf-8").splitlines(keepends=True)
     shard.write_text("".join(lines[:-1]), encoding="utf-8")
