@@ -134,9 +134,9 @@ def update_network(kg: KnowledgeGraph, base: IndexedBase, rel: str,
 def update_co_mentions(kg: KnowledgeGraph, base: IndexedBase, min_count: int) -> int:
     """CO_MENTIONED edges of ``kg`` from ``base``'s: pairs with a changed entity counted
     again, the others copied with their NPMI computed again for the new paper total."""
-    new_rows = _frozen(C.entities_by_paper(kg))
     if next(base.edges(S.CO_MENTIONED), None) is None:
         return C.add_co_mention_edges(kg, min_count)
+    new_rows = _frozen(C.entities_by_paper(kg))
     changed = changed_columns(_frozen(C.entities_by_paper(base)), new_rows)
     if not new_rows:
         return 0

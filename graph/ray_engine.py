@@ -51,6 +51,7 @@ import numpy as np
 
 from citegraph.errors import EngineError, InputError
 from citegraph.graph.options import BuildOptions
+from citegraph.graph.ray_reading import blob
 
 if TYPE_CHECKING:
     from citegraph.graph.extract import Entity
@@ -147,10 +148,6 @@ def _dataset(rows: Sequence[dict[str, Any]]) -> Any:
     return ray.data.from_items(list(rows), override_num_blocks=max(1, len(rows)))
 
 
-def _blob(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
 # --- entities ----------------------------------------------------------------------------
 class _RuleEntities:
     """The extractor's corpus pass on a worker: each paper's rule entities."""
@@ -163,7 +160,7 @@ class _RuleEntities:
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
         papers = pickle.loads(batch["papers"][0])
         found = [self.extractor.rule_entities(title, abstract) for _, title, abstract in papers]
-        return {"chunk": batch["chunk"], "entities": [_blob(found)]}
+        return {"chunk": batch["chunk"], "entities": [blob(found)]}
 
 
 class _Extract:
@@ -178,7 +175,7 @@ class _Extract:
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
         papers = pickle.loads(batch["papers"][0])
         found = [self.extractor.extract(title, abstract) for _, title, abstract in papers]
-        return {"chunk": batch["chunk"], "entities": [_blob(found)]}
+        return {"chunk": batch["chunk"], "entities": [blob(found)]}
 
 
 def _per_paper(dataset: Any, chunks: int, stage: Any) -> list[list[Entity]]:
@@ -199,7 +196,7 @@ def add_entities_distributed(kg: KnowledgeGraph, options: BuildOptions) -> None:
     from citegraph.graph.extract import Extractor
 
     papers = extraction_inputs(kg)
-    rows = [{"chunk": k, "papers": _blob(papers[start:start + EXTRACT_CHUNK])}
+    rows = [{"chunk": k, "papers": blob(papers[start:start + EXTRACT_CHUNK])}
             for k, start in enumerate(range(0, len(papers), EXTRACT_CHUNK))]
     pool = ActorPoolStrategy(size=min(workers(), max(1, len(rows))))
     gazetteer = list(options.gazetteer)
@@ -209,7 +206,7 @@ def add_entities_distributed(kg: KnowledgeGraph, options: BuildOptions) -> None:
             fn_constructor_kwargs={"gazetteer": gazetteer}) if rows else None
         learner = Extractor(extra_files=gazetteer, rules_only=True)
         learner.learn_from(_per_paper(learning, len(rows), stage) if rows else [])
-    learned = _blob((learner.corpus, learner.acronyms))
+    learned = blob((learner.corpus, learner.acronyms))
     with options.progress.stage("Extracting entities", total=len(papers)) as stage:
         extracting = _dataset(rows).map_batches(
             _Extract, batch_size=1, compute=pool, batch_format="numpy",
@@ -232,7 +229,7 @@ class _Encode:
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
         texts = pickle.loads(batch["texts"][0])
-        return {"chunk": batch["chunk"], "vectors": [_blob(self.encoder.encode(texts))]}
+        return {"chunk": batch["chunk"], "vectors": [blob(self.encoder.encode(texts))]}
 
 
 def encode_distributed(texts: list[str], model: str | None, device: str | None) -> np.ndarray:
@@ -249,7 +246,7 @@ def encode_distributed(texts: list[str], model: str | None, device: str | None) 
         return np.zeros((0, 0), dtype=np.float32)
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     chunks = [order[start:start + CHUNK_SIZE] for start in range(0, len(order), CHUNK_SIZE)]
-    rows = [{"chunk": k, "texts": _blob([texts[i] for i in rows])}
+    rows = [{"chunk": k, "texts": blob([texts[i] for i in rows])}
             for k, rows in enumerate(chunks)]
     on_gpu = gpus() > 0 and device != "cpu"
     pool = ActorPoolStrategy(size=min(gpus() if on_gpu else workers(), len(rows)))

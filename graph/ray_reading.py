@@ -53,7 +53,8 @@ class Piece:
     end: int | None = None
 
 
-def _blob(value: Any) -> bytes:
+def blob(value: Any) -> bytes:
+    """A value as bytes for a Ray Data row (rows hold arrays, not Python objects)."""
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -140,7 +141,7 @@ def _read_piece(batch: dict[str, np.ndarray], fmt: str | None,
 
     def row(records: list[PaperRecord], done: LoadReport | None) -> dict[str, Any]:
         return {"piece": batch["piece"], "copy": [copy or ""], "newlines": [newlines],
-                "records": [_blob(records)], "report": [_blob(done) if done else b""]}
+                "records": [blob(records)], "report": [blob(done) if done else b""]}
 
     try:
         for record in iter_records([target], fmt, report):
@@ -213,7 +214,7 @@ def read_distributed(stream: RecordStream) -> Iterator[PaperRecord]:
     pieces, formats = plan(stream.files, stream.fmt)
     if not pieces:
         return
-    rows = [{"piece": _blob(piece)} for piece in pieces]
+    rows = [{"piece": blob(piece)} for piece in pieces]
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
         _read_piece, batch_size=1, batch_format="numpy",
         fn_kwargs={"fmt": stream.fmt, "formats": formats})
