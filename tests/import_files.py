@@ -35,3 +35,13 @@ def row_multisets(files: ImportFiles) -> dict[str, tuple[list[str], Counter]]:
     """Each file group's header and its rows as a multiset."""
     return {name: (header, Counter(map(tuple, rows)))
             for name, (header, rows) in groups(files).items()}
+
+
+def directory_multisets(directory: Path) -> dict[str, tuple[list[str], Counter]]:
+    """The same for every header file in ``directory`` and the parts beside it."""
+    found = {}
+    for header in sorted(directory.glob("*.header.csv")):
+        stem = header.name.removesuffix(".header.csv")
+        head, rows = read_group([header, *sorted(directory.glob(f"{stem}.part-*.csv"))])
+        found[header.name] = (head, Counter(map(tuple, rows)))
+    return found
