@@ -76,43 +76,61 @@ def _kind(value: Any) -> str:
 
 
 class _Columns:
-    """The kinds of value each property of one group holds, gathered row by row."""
+    """The kinds of value each property of one group holds, gathered row by row: per
+    name, one value of each Python type seen (the kinds are told from them at the end);
+    list values are looked into item by item."""
 
     def __init__(self) -> None:
-        self.kinds: dict[str, set[str]] = {}
-        self.arrays: set[str] = set()
+        self.types: dict[str, dict[type, Any]] = {}
+        self.item_kinds: dict[str, set[str]] = {}  # list-valued name -> its items' kinds
+        self.rows = 0
 
-    def add(self, props: Mapping[str, Any], skip: frozenset[str], where: str) -> None:
+    def add(self, props: Mapping[str, Any]) -> str | None:
+        """Count one row; returns the name of a list property whose items hold the array
+        delimiter (the row cannot be written), else None."""
+        self.rows += 1
+        types = self.types
         for name, value in props.items():
-            if name in skip:
-                continue
-            seen = self.kinds.get(name)
+            kind = type(value)
+            seen = types.get(name)
             if seen is None:
-                seen = self.kinds[name] = set()
-            if isinstance(value, list):
-                self.arrays.add(name)
-                for item in value:
-                    if isinstance(item, str) and ARRAY_DELIMITER in item:
-                        raise Neo4jStoreError(
-                            f"{where}: property {name!r}: a list value contains the array "
-                            f"delimiter {ARRAY_DELIMITER_OPTION}")
-                    seen.add(_kind(item))
-            else:
-                seen.add(_kind(value))
+                seen = types[name] = {}
+            if kind not in seen:
+                seen[kind] = value
+            if kind is list and self._items(name, value):
+                return name
+        return None
+
+    def _items(self, name: str, value: list[Any]) -> bool:
+        """Gather a list's item kinds; True when an item holds the array delimiter."""
+        kinds = self.item_kinds.setdefault(name, set())
+        for item in value:
+            kind = _kind(item)
+            if kind == "string" and ARRAY_DELIMITER in str(item):
+                return True
+            kinds.add(kind)
+        return False
+
+    def names(self, skip: frozenset[str]) -> list[str]:
+        return sorted(set(self.types) - skip)
 
     def import_type(self, name: str) -> str:
         """One type for every value of a column: ints and floats make double, anything
         else mixed makes string; a column holding lists is an array of that type."""
         if name in FIXED_TYPES:
             return FIXED_TYPES[name]
-        kinds = self.kinds.get(name, set())
+        kinds = {_kind(value) for kind, value in self.types.get(name, {}).items()
+                 if kind is not list}
+        is_array = name in self.item_kinds
+        if is_array:
+            kinds |= self.item_kinds[name]
         if kinds == {"long", "double"}:
             kind = "double"
         elif len(kinds) == 1:
             kind = next(iter(kinds))
         else:
             kind = "string"
-        return kind + ("[]" if name in self.arrays else "")
+        return kind + ("[]" if is_array else "")
 
 
 # --- the plan -------------------------------------------------------------------------------
@@ -201,28 +219,34 @@ def rows_per_part(width: int) -> int:
     return max(1, min(PART_ROWS, PART_CELLS // max(1, width)))
 
 
-def _node_group(label: str, columns: _Columns, rows: int, vector_dim: int) -> Group:
-    names = sorted(columns.kinds)
+def _node_group(label: str, columns: _Columns, vector_dim: int) -> Group:
+    names = columns.names(_NODE_SKIP)
     if vector_dim:
         names = sorted({*names, *S.EMBEDDING_PROPERTIES})
     header = [f"{S.KEY}:ID({label})", ":LABEL",
               *(f"{n}:{columns.import_type(n)}" for n in names)]
     width = len(header) + max(0, vector_dim - 1)
-    return Group(NODES, label, f"nodes_{label.lower()}", names, header, rows,
+    return Group(NODES, label, f"nodes_{label.lower()}", names, header, columns.rows,
                  rows_per_part(width))
 
 
-def _rel_group(ident: tuple[str, str, str], columns: _Columns, rows: int) -> Group:
+def _rel_group(ident: tuple[str, str, str], columns: _Columns) -> Group:
     rel, start, end = ident
-    names = sorted(columns.kinds)
+    names = columns.names(_EDGE_SKIP)
     header = [f":START_ID({start})", f":END_ID({end})", ":TYPE",
               *(f"{n}:{columns.import_type(n)}" for n in names)]
     stem = "_".join(p.lower() for p in ("rels", rel, start, end))
-    return Group(RELATIONSHIPS, rel, stem, names, header, rows, rows_per_part(len(header)))
+    return Group(RELATIONSHIPS, rel, stem, names, header, columns.rows,
+                 rows_per_part(len(header)))
 
 
 _NODE_SKIP = frozenset({S.LABEL, S.KEY})
 _EDGE_SKIP = frozenset({S.TYPE})
+
+
+def _delimiter_in(record: str, name: str) -> Neo4jStoreError:
+    return Neo4jStoreError(f"{record}: property {name!r}: a list value contains the array "
+                           f"delimiter {ARRAY_DELIMITER_OPTION}")
 
 
 def plan_import(kg: KnowledgeGraph) -> ImportPlan:
@@ -232,37 +256,33 @@ def plan_import(kg: KnowledgeGraph) -> ImportPlan:
     vectors = kg.embeddings
     vector_rows = {key: i for i, key in enumerate(vectors.keys)} if vectors is not None else {}
     node_columns: dict[str, _Columns] = {}
-    node_counts: dict[str, int] = {}
     embedded = False
     for _, attrs in kg.g.nodes(data=True):
         label = attrs[S.LABEL]
         columns = node_columns.get(label)
         if columns is None:
             columns = node_columns[label] = _Columns()
-            node_counts[label] = 0
-        node_counts[label] += 1
-        columns.add(attrs, _NODE_SKIP, f"{label} {attrs[S.KEY]!r}")
-        if label == S.PAPER and attrs[S.KEY] in vector_rows:
+        bad = columns.add(attrs)
+        if bad is not None:
+            raise _delimiter_in(f"{label} {attrs[S.KEY]!r}", bad)
+        if not embedded and label == S.PAPER and attrs[S.KEY] in vector_rows:
             embedded = True
     dim = int(vectors.matrix.shape[1]) if embedded and vectors is not None else 0
-    node_groups = {label: _node_group(label, columns, node_counts[label],
-                                      dim if label == S.PAPER else 0)
+    node_groups = {label: _node_group(label, columns, dim if label == S.PAPER else 0)
                    for label, columns in node_columns.items()}
+    labels = {nid: attrs[S.LABEL] for nid, attrs in kg.g.nodes(data=True)}
     rel_columns: dict[tuple[str, str, str], _Columns] = {}
-    rel_counts: dict[tuple[str, str, str], int] = {}
     for start, end, ekey, attrs in kg.g.edges(keys=True, data=True):
-        ident = (attrs[S.TYPE], S.split_node_id(start)[0], S.split_node_id(end)[0])
+        ident = (attrs[S.TYPE], labels[start], labels[end])
         columns = rel_columns.get(ident)
         if columns is None:
             columns = rel_columns[ident] = _Columns()
-            rel_counts[ident] = 0
-        rel_counts[ident] += 1
-        columns.add(attrs, _EDGE_SKIP, f"{ident[0]} from {start!r} to {end!r}")
-        disc = S.edge_discriminator(ekey)
-        if disc:
-            columns.add({S.DISCRIMINATOR: disc}, _EDGE_SKIP, ident[0])
-    rel_groups = {ident: _rel_group(ident, rel_columns[ident], rel_counts[ident])
-                  for ident in sorted(rel_columns)}
+        bad = columns.add(attrs)
+        if bad is not None:
+            raise _delimiter_in(f"{ident[0]} from {start!r} to {end!r}", bad)
+        if S.EDGE_KEY_SEPARATOR in ekey:
+            columns.types.setdefault(S.DISCRIMINATOR, {str: ""})
+    rel_groups = {ident: _rel_group(ident, rel_columns[ident]) for ident in sorted(rel_columns)}
     return ImportPlan(node_groups, rel_groups, vector_rows if embedded else {})
 
 
@@ -293,25 +313,25 @@ def iter_parts(kg: KnowledgeGraph, plan: ImportPlan) -> Iterator[Part]:
         return Part(group, index, rows)
 
     vectors = kg.embeddings if plan.vector_rows else None
-    for _, attrs in kg.g.nodes(data=True):
+    keys: dict[str, str] = {}
+    for nid, attrs in kg.g.nodes(data=True):
         group = plan.node_groups[attrs[S.LABEL]]
-        key = attrs[S.KEY]
-        props: Mapping[str, Any] = attrs
-        at = plan.vector_rows.get(key) if group.name == S.PAPER else None
-        if vectors is not None and at is not None:
-            props = {**attrs, S.EMBEDDING: vectors.matrix[at],
+        key = keys[nid] = attrs[S.KEY]
+        at = plan.vector_rows.get(key) if vectors is not None else None
+        if vectors is not None and at is not None and group.name == S.PAPER:
+            attrs = {**attrs, S.EMBEDDING: vectors.matrix[at],
                      S.EMBEDDING_HASH: vectors.hashes[at], S.EMBEDDING_MODEL: vectors.model}
-        row = [key, group.name, *(props.get(name) for name in group.columns)]
+        row = [key, group.name]
+        row.extend(map(attrs.get, group.columns))
         if (part := take(group, row)) is not None:
             yield part
+    labels = {nid: attrs[S.LABEL] for nid, attrs in kg.g.nodes(data=True)}
     for start, end, ekey, attrs in kg.g.edges(keys=True, data=True):
-        s_label, s_key = S.split_node_id(start)
-        e_label, e_key = S.split_node_id(end)
-        group = plan.rel_groups[(attrs[S.TYPE], s_label, e_label)]
-        disc = S.edge_discriminator(ekey)
-        row = [s_key, e_key, group.name,
-               *((disc or None) if name == S.DISCRIMINATOR else attrs.get(name)
-                 for name in group.columns)]
+        group = plan.rel_groups[(attrs[S.TYPE], labels[start], labels[end])]
+        row = [keys[start], keys[end], group.name]
+        row.extend(map(attrs.get, group.columns))
+        if S.EDGE_KEY_SEPARATOR in ekey:
+            row[3 + group.columns.index(S.DISCRIMINATOR)] = S.edge_discriminator(ekey)
         if (part := take(group, row)) is not None:
             yield part
     for group in plan.groups:
@@ -321,29 +341,35 @@ def iter_parts(kg: KnowledgeGraph, plan: ImportPlan) -> Iterator[Part]:
 
 
 # --- formatting ------------------------------------------------------------------------------
-def _cell(value: Any) -> str:
-    """One CSV field: strings quoted (so an empty string stays one), missing left empty."""
-    value = _native(value)
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _quote(value)
-    if isinstance(value, list):
-        return _quote(ARRAY_DELIMITER.join(_plain(item) for item in value))
-    return _plain(value)
-
-
-def _plain(value: Any) -> str:
-    value = _native(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def _boolean(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _array(values: list[Any]) -> str:
+    return _quote(ARRAY_DELIMITER.join([_PLAIN.get(type(v), _other)(v) for v in values]))
+
+
+def _other(value: Any) -> str:
+    """A value of no plain Python type: a numpy scalar or array (a float vector written
+    straight from its items), or None."""
+    if value is None:
+        return ""
+    if getattr(value, "ndim", 0) == 1 and value.dtype.kind == "f":
+        return _quote(ARRAY_DELIMITER.join(map(repr, value.tolist())))
+    value = _native(value)
+    return (_CELL.get(type(value)) or str)(value)
+
+
+#: How each value type is written as a CSV field: strings quoted (so an empty string
+#: stays one), numbers and booleans bare, a missing value empty, a list as one quoted
+#: field joined by the array delimiter.
+_CELL: dict[type, Any] = {str: _quote, int: str, float: repr, bool: _boolean, list: _array}
+#: An array item: the same, unquoted.
+_PLAIN: dict[type, Any] = {str: str, int: str, float: repr, bool: _boolean}
 
 
 def write_header(directory: Path, group: Group) -> Path:
@@ -355,8 +381,9 @@ def write_header(directory: Path, group: Group) -> Path:
 def write_part(directory: Path, group: Group, index: int, rows: list[list[Any]]) -> int:
     """Format and write one part (no header line); returns its rows."""
     with atomic_write(directory / group.part_name(index), "w") as fh:
-        for row in rows:
-            fh.write(",".join([_cell(v) for v in row]) + "\n")
+        cell = _CELL.get
+        fh.writelines(",".join([cell(type(v), _other)(v) for v in row]) + "\n"
+                      for row in rows)
     return len(rows)
 
 
