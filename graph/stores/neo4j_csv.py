@@ -256,9 +256,10 @@ def plan_import(kg: KnowledgeGraph) -> ImportPlan:
     vectors = kg.embeddings
     vector_rows = {key: i for i, key in enumerate(vectors.keys)} if vectors is not None else {}
     node_columns: dict[str, _Columns] = {}
+    labels: dict[str, str] = {}
     embedded = False
-    for _, attrs in kg.g.nodes(data=True):
-        label = attrs[S.LABEL]
+    for nid, attrs in kg.g.nodes(data=True):
+        label = labels[nid] = attrs[S.LABEL]
         columns = node_columns.get(label)
         if columns is None:
             columns = node_columns[label] = _Columns()
@@ -270,7 +271,6 @@ def plan_import(kg: KnowledgeGraph) -> ImportPlan:
     dim = int(vectors.matrix.shape[1]) if embedded and vectors is not None else 0
     node_groups = {label: _node_group(label, columns, dim if label == S.PAPER else 0)
                    for label, columns in node_columns.items()}
-    labels = {nid: attrs[S.LABEL] for nid, attrs in kg.g.nodes(data=True)}
     rel_columns: dict[tuple[str, str, str], _Columns] = {}
     for start, end, ekey, attrs in kg.g.edges(keys=True, data=True):
         ident = (attrs[S.TYPE], labels[start], labels[end])
@@ -314,9 +314,11 @@ def iter_parts(kg: KnowledgeGraph, plan: ImportPlan) -> Iterator[Part]:
 
     vectors = kg.embeddings if plan.vector_rows else None
     keys: dict[str, str] = {}
+    labels: dict[str, str] = {}
     for nid, attrs in kg.g.nodes(data=True):
         group = plan.node_groups[attrs[S.LABEL]]
         key = keys[nid] = attrs[S.KEY]
+        labels[nid] = group.name
         at = plan.vector_rows.get(key) if vectors is not None else None
         if vectors is not None and at is not None and group.name == S.PAPER:
             attrs = {**attrs, S.EMBEDDING: vectors.matrix[at],
@@ -325,7 +327,6 @@ def iter_parts(kg: KnowledgeGraph, plan: ImportPlan) -> Iterator[Part]:
         row.extend(map(attrs.get, group.columns))
         if (part := take(group, row)) is not None:
             yield part
-    labels = {nid: attrs[S.LABEL] for nid, attrs in kg.g.nodes(data=True)}
     for start, end, ekey, attrs in kg.g.edges(keys=True, data=True):
         group = plan.rel_groups[(attrs[S.TYPE], labels[start], labels[end])]
         row = [keys[start], keys[end], group.name]
