@@ -8,7 +8,7 @@ from pathlib import Path
 import neo4j_support
 import numpy as np
 import pytest
-from import_files import groups, read_group
+from import_files import directory_multisets, groups, read_group, row_multisets
 from neo4j_support import borrow_vectors, db_counts, sample_graph
 
 from citegraph.errors import Neo4jStoreError
@@ -131,6 +131,19 @@ def test_wide_rows_make_smaller_parts(tmp_path, monkeypatch):
     assert len(paper_files) == 1 + 4 and len(files.relationships[S.CITES][0]) == 1 + 1
     header, rows = groups(files)["nodes_paper.header.csv"]
     assert len(rows) == 10 and f"{S.EMBEDDING}:float[]" in header
+
+
+def test_the_build_option_writes_the_import_files(seed_files, tmp_path):
+    """``BuildOptions(import_dir=...)`` (``build --import-dir``) writes the graph's files."""
+    import citegraph
+    from citegraph.graph.options import BuildOptions
+    from citegraph.graph.progress import SILENT
+
+    kg = citegraph.build([seed_files[0]], progress=SILENT, options=BuildOptions(
+        similarity=False, entities=False, import_dir=tmp_path / "import"))
+    written = directory_multisets(tmp_path / "import")
+    assert written == row_multisets(write_import_csv(kg, tmp_path / "again"))
+    assert sum(written["nodes_paper.header.csv"][1].values()) == len(kg.papers) > 50
 
 
 def test_a_comma_in_the_directory_is_refused(tmp_path):
