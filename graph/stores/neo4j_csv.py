@@ -351,26 +351,38 @@ def _boolean(value: bool) -> str:
 
 
 def _array(values: list[Any]) -> str:
-    return _quote(ARRAY_DELIMITER.join([_PLAIN.get(type(v), _other)(v) for v in values]))
+    return _quote(ARRAY_DELIMITER.join([_PLAIN.get(type(v), _plain_other)(v) for v in values]))
 
 
 def _other(value: Any) -> str:
-    """A value of no plain Python type: a numpy scalar or array (a float vector written
-    straight from its items), or None."""
+    """A field of no plain Python type: None (empty), a float vector (written straight
+    from its items), a numpy scalar or array, a subclass (an enum of strings)."""
     if value is None:
         return ""
     if getattr(value, "ndim", 0) == 1 and value.dtype.kind == "f":
         return _quote(ARRAY_DELIMITER.join(map(repr, value.tolist())))
     value = _native(value)
-    return (_CELL.get(type(value)) or str)(value)
+    for kind in (bool, str, int, float, list):  # bool first: it is an int
+        if isinstance(value, kind):
+            return _CELL[kind](value)
+    return str(value)
+
+
+def _plain_other(value: Any) -> str:
+    """An array item of no plain Python type, as :func:`_other` but never quoted."""
+    value = _native(value)
+    for kind in (bool, str, int, float):
+        if isinstance(value, kind):
+            return _PLAIN[kind](value)
+    return str(value)
 
 
 #: How each value type is written as a CSV field: strings quoted (so an empty string
-#: stays one), numbers and booleans bare, a missing value empty, a list as one quoted
-#: field joined by the array delimiter.
+#: stays one), numbers and booleans bare, a list as one quoted field joined by the array
+#: delimiter; anything else goes through :func:`_other`.
 _CELL: dict[type, Any] = {str: _quote, int: str, float: repr, bool: _boolean, list: _array}
-#: An array item: the same, unquoted.
-_PLAIN: dict[type, Any] = {str: str, int: str, float: repr, bool: _boolean}
+#: An array item: the same, unquoted (a string's own text, also of a subclass).
+_PLAIN: dict[type, Any] = {str: str.__str__, int: str, float: repr, bool: _boolean}
 
 
 def write_header(directory: Path, group: Group) -> Path:
