@@ -304,8 +304,8 @@ def build(
             if kg.merge_report is not None:  # beside the graph, for whoever audits the merge
                 kg.merge_report.write_jsonl(out_dir / MERGES_FILE)
             # the import files once the graph is saved, so a failure there costs no build
-            files = _import_files(kg, import_dir, options)
-            _after_save(kg, neo4j, neo4j_import, database, quiet, options, files)
+            written = _import_files(kg, import_dir, options)
+            _after_save(kg, neo4j, neo4j_import, database, quiet, options, written)
         print_problems(report)
         print_file_totals(report)
         files = len(report.records_read)
