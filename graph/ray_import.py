@@ -8,8 +8,9 @@ are in flight, so the object store holds a bounded share of the graph at a time.
 (quoting, number and array text) is the bulk of the work and runs on the workers; the
 driver's share is collecting the rows and pickling them.
 
-The import directory must be a path every worker can write (a shared filesystem on a
-cluster), as the input paths must be readable by every worker.
+The folder the parts go to (the staging folder inside the import directory) must be a
+path every worker can write (a shared filesystem on a cluster), as the input paths must be
+readable by every worker.
 """
 
 from __future__ import annotations

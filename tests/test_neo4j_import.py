@@ -118,6 +118,36 @@ def test_big_groups_are_written_as_bounded_parts_under_one_header(tmp_path, monk
     assert len(groups(again)["nodes_paper.header.csv"][1]) == 5
 
 
+def test_a_failed_write_leaves_the_files_there_as_they_were(tmp_path, monkeypatch):
+    """Files are renamed into place only once every one is written: a part that fails
+    leaves the earlier write's files whole, and no staging folder behind."""
+    from citegraph.graph.stores import neo4j_import
+
+    monkeypatch.setattr(neo4j_csv, "PART_ROWS", 4)
+    write_import_csv(citation_chain(9), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = neo4j_csv.write_part
+
+    def failing(directory, group, index, rows):
+        if index == 2:
+            raise OSError(28, "No space left on device", str(directory / group.part_name(2)))
+        return real(directory, group, index, rows)
+
+    monkeypatch.setattr(neo4j_import, "write_part", failing)
+    with pytest.raises(OSError, match="No space left"):
+        write_import_csv(citation_chain(23), tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_lone_surrogates_are_written_as_replacement_characters(tmp_path):
+    kg = KnowledgeGraph()
+    kg.add_node(S.PAPER, "p1", **{S.TITLE: "Broken \ud800 title",
+                                  S.AUTHORS: ["Ada \udfff", "pair \ud83d\ude00 kept"]})
+    _, rows = read_group(write_import_csv(kg, tmp_path).nodes[S.PAPER][0])
+    assert rows[0][2:] == [f"Ada \ufffd{ARRAY_DELIMITER}pair \U0001F600 kept",
+                           "Broken \ufffd title"]
+
+
 def test_wide_rows_make_smaller_parts(tmp_path, monkeypatch):
     """An embedding counts a cell per dimension, so parts of papers with vectors hold
     fewer rows (at most PART_CELLS cells), and no part is empty."""

@@ -237,20 +237,6 @@ def test_import_files_written_on_ray_hold_the_local_rows(ray_cluster, seeds_loca
     assert [a.replace("/ray/", "/local/") for a in on_ray.arguments()] == local.arguments()
 
 
-def test_a_failed_part_on_ray_names_its_file(ray_cluster, tmp_path):
-    """A part a worker cannot write stops the write with the writer's own error, before
-    any header is written."""
-    from citegraph.graph.model import KnowledgeGraph
-    from citegraph.graph.stores.neo4j_import import write_import_csv
-
-    kg = KnowledgeGraph()
-    kg.add_node(S.PAPER, "p1", **{S.TITLE: "One"})
-    (tmp_path / "nodes_paper.part-00000.csv").mkdir()  # a directory where the part goes
-    with pytest.raises(OSError, match="nodes_paper.part-00000.csv"):
-        write_import_csv(kg, tmp_path, BuildOptions(engine="ray"))
-    assert not (tmp_path / "nodes_paper.header.csv").exists()
-
-
 @pytest.mark.neo4j
 @pytest.mark.slow
 def test_ray_written_parts_import_into_neo4j(ray_cluster, seeds_local, tmp_path, monkeypatch,

@@ -392,11 +392,16 @@ def write_header(directory: Path, group: Group) -> Path:
 
 
 def write_part(directory: Path, group: Group, index: int, rows: list[list[Any]]) -> int:
-    """Format and write one part (no header line); returns its rows."""
+    """Format and write one part (no header line); returns its rows. A lone surrogate,
+    which UTF-8 cannot hold, is written as U+FFFD, as the saved graph writes it."""
     with atomic_write(directory / group.part_name(index), "w") as fh:
         cell = _CELL.get
-        fh.writelines(",".join([cell(type(v), _other)(v) for v in row]) + "\n"
-                      for row in rows)
+        for row in rows:
+            line = ",".join([cell(type(v), _other)(v) for v in row]) + "\n"
+            try:
+                fh.write(line)
+            except UnicodeEncodeError:
+                fh.write(line.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
     return len(rows)
 
 

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from citegraph.atomic import fsync_dir
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores.neo4j_conn import (
     DEFAULT_DATABASE,
@@ -57,8 +58,9 @@ def write_import_csv(kg: KnowledgeGraph, directory: str | Path,
 
     With ``options.engine == "ray"`` the parts are written by Ray tasks (the cluster of
     ``options.ray_address``, or a local instance), so ``directory`` must be a path every
-    worker sees. A failure stops before the headers are written; parts already written
-    replace their old files one by one (each written atomically).
+    worker sees. Every file is written into a staging folder inside ``directory`` and
+    renamed into place once all are written, so a write that fails leaves the files
+    already there as they were.
     """
     directory = Path(directory)
     try:
@@ -66,15 +68,22 @@ def write_import_csv(kg: KnowledgeGraph, directory: str | Path,
     except Neo4jStoreError as exc:
         raise Neo4jStoreError(f"cannot write import files into {directory}: {exc}") from None
     directory.mkdir(parents=True, exist_ok=True)
-    if options is not None and options.engine == "ray":
-        from citegraph.graph.ray_import import write_parts_distributed
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory))
+    try:
+        if options is not None and options.engine == "ray":
+            from citegraph.graph.ray_import import write_parts_distributed
 
-        write_parts_distributed(kg, plan, directory, options)
-    else:
-        for part in iter_parts(kg, plan):
-            write_part(directory, part.group, part.index, part.rows)
-    for group in plan.groups:
-        write_header(directory, group)
+            write_parts_distributed(kg, plan, stage, options)
+        else:
+            for part in iter_parts(kg, plan):
+                write_part(stage, part.group, part.index, part.rows)
+        for group in plan.groups:
+            write_header(stage, group)
+        for path in sorted(stage.iterdir()):
+            os.replace(path, directory / path.name)
+        fsync_dir(directory)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     remove_stale_parts(directory, plan)
     return plan.files(directory)
 
