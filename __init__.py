@@ -64,8 +64,11 @@ def build(
     are extracted and embedded (see :meth:`KnowledgeGraph.append`). ``reuse`` is the
     directory of an earlier build of the same output that is rebuilt rather than extended:
     its embeddings and entity results are reused for papers whose text did not change.
+    ``options.import_dir`` also writes the graph's ``neo4j-admin database import`` files
+    there (in parallel on Ray with ``options.engine == "ray"``).
     """
     from citegraph.graph.interactive import api_progress, is_interactive
+    from citegraph.graph.options import engine_session
     from citegraph.graph.pipeline import BuildOptions, build_graph
     from citegraph.graph.progress import SILENT
     from citegraph.graph.stores.files import load_base, load_build_caches
@@ -92,8 +95,13 @@ def build(
     if options.engine == "local" and base is None and records.peek() is None:
         problems = "; ".join(f"{i.path}: {i.message}" for i in report.errors[:3])
         raise InputError("no papers found" + (f" ({problems})" if problems else ""))
-    kg = build_graph(records, options, base=base)
-    kg.load_report = report
+    with engine_session(options):
+        kg = build_graph(records, options, base=base)
+        kg.load_report = report
+        if options.import_dir is not None:
+            from citegraph.graph.stores.neo4j_import import write_import_csv
+
+            write_import_csv(kg, options.import_dir, options)
     if announce and report.has_problems:
         import sys
 

@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from citegraph import __version__
 from citegraph.errors import CitegraphError, FileSystemError
-from citegraph.graph.options import BuildOptions
+from citegraph.graph.options import BuildOptions, engine_session
 from citegraph.queries.cli_commands import query_command
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from citegraph.graph.identity import MergeReport
     from citegraph.graph.model import KnowledgeGraph
+    from citegraph.graph.stores.neo4j_csv import ImportFiles
     from citegraph.loaders.problems import LoadReport
 
 app = typer.Typer(
@@ -244,7 +245,12 @@ def build(
         "NEO4J_PASSWORD).")] = None,
     neo4j_import: Annotated[bool, typer.Option(
         help="Bulk-load into the local server's database with neo4j-admin import; "
-        "REPLACES that database.")] = False,
+        "REPLACES that database. With --engine ray the import files are written by Ray "
+        "tasks in parallel.")] = False,
+    import_dir: Annotated[Path | None, typer.Option(
+        help="Also write the neo4j-admin import files (a header and parts per label and "
+        "relationship type) into this directory; with --engine ray written by Ray tasks in "
+        "parallel. With --neo4j-import, these files are the ones imported.")] = None,
     database: Annotated[str | None, typer.Option(help="Neo4j database (NEO4J_DATABASE).")] = None,
     force: Annotated[bool, typer.Option(
         help="Write into a non-empty --out that is not a citegraph graph (its other files "
@@ -284,7 +290,8 @@ def build(
                                extractor_model=str(extractor_model) if extractor_model
                                else None, fuzzy_identity=fuzzy_identity,
                                engine=engine, ray_address=address)
-        with graph_dir.writer_lock(out_dir):
+        # one Ray instance (with --engine ray) for the build and the import files after it
+        with graph_dir.writer_lock(out_dir), engine_session(options):
             # --append extends the graph in --out; a rebuild reuses its embeddings and
             # entity results for papers whose text did not change
             kg = citegraph.build([str(p) for p in paths], format=fmt, options=options,
@@ -296,7 +303,9 @@ def build(
             report.write_jsonl(report_path)
             if kg.merge_report is not None:  # beside the graph, for whoever audits the merge
                 kg.merge_report.write_jsonl(out_dir / MERGES_FILE)
-            _after_save(kg, neo4j, neo4j_import, database, quiet)
+            # the import files once the graph is saved, so a failure there costs no build
+            written = _import_files(kg, import_dir, options)
+            _after_save(kg, neo4j, neo4j_import, database, quiet, options, written)
         print_problems(report)
         print_file_totals(report)
         files = len(report.records_read)
@@ -308,8 +317,22 @@ def build(
                           f"{term(report_path)}", highlight=False, soft_wrap=True)
 
 
+def _import_files(kg: KnowledgeGraph, directory: Path | None,
+                  options: BuildOptions) -> ImportFiles | None:
+    """``build --import-dir``: the neo4j-admin import files, on Ray with ``--engine ray``."""
+    if directory is None:
+        return None
+    from citegraph.graph.stores.neo4j_import import write_import_csv
+
+    files = write_import_csv(kg, directory, options)
+    console.print(f"Neo4j import files: {len(files.all_files())} files → {term(directory)}",
+                  highlight=False, soft_wrap=True)
+    return files
+
+
 def _after_save(kg: KnowledgeGraph, neo4j: str | None, neo4j_import: bool,
-                database: str | None, quiet: bool) -> None:
+                database: str | None, quiet: bool, options: BuildOptions,
+                files: ImportFiles | None) -> None:
     """The optional Neo4j writes of a build, once the graph is saved."""
     if neo4j is not None:
         from citegraph.graph.stores.neo4j_store import write_graph
@@ -318,7 +341,7 @@ def _after_save(kg: KnowledgeGraph, neo4j: str | None, neo4j_import: bool,
             console, enabled=not quiet))
         console.print(f"Neo4j: {_neo4j_summary(done)}", highlight=False)
     if neo4j_import:
-        kg.to_neo4j_import(database, manage_server=True)
+        kg.to_neo4j_import(database, manage_server=True, options=options, files=files)
         console.print("Neo4j: database replaced by bulk import", highlight=False)
 
 

@@ -7,8 +7,10 @@ This module imports nothing heavy, so the CLI can read it before any command run
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from citegraph.graph.progress import SILENT, Progress
 
@@ -53,4 +55,19 @@ class BuildOptions:
     engine: str = "local"
     ray_address: str | None = None  # an existing Ray cluster; None = a local instance
     ray_cpus: int | None = None  # cores of the local instance; None = all of this machine's
+    #: Also write the ``neo4j-admin database import`` files of the built graph into this
+    #: directory (header and part files; with ``engine="ray"`` the parts are written by Ray
+    #: tasks in parallel). None = no import files.
+    import_dir: str | Path | None = None
     progress: Progress = field(default=SILENT, repr=False)
+
+
+def engine_session(options: BuildOptions) -> AbstractContextManager[Any]:
+    """The engine for a build and the writes that follow it: with ``engine="ray"`` one Ray
+    instance (joined or started, see :func:`citegraph.graph.ray_engine.session`) that the
+    build and the parallel import-file writer both use; nothing for the local engine."""
+    if options.engine != "ray":
+        return nullcontext()
+    from citegraph.graph.ray_engine import session
+
+    return session(options)

@@ -7,11 +7,11 @@ through ``graph/bulk.py``, which refuses what the schema does not know, naming t
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 import pytest
+from import_files import read_group
 from rdflib import Literal
 
 import citegraph
@@ -83,9 +83,10 @@ def test_the_discriminator_survives_every_store(tmp_path):
     assert (None, None, Literal("inferred")) in rdf
     assert KnowledgeGraph.from_rdf(rdf) == kg
     files = kg.to_csv(tmp_path / "csv")
-    with open(files / "rels_cites_paper_paper.csv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    assert sorted(r["discriminator:string"] for r in rows) == ["", "inferred"]
+    header, rows = read_group([files / "rels_cites_paper_paper.header.csv",
+                               files / "rels_cites_paper_paper.part-00000.csv"])
+    column = header.index("discriminator:string")
+    assert sorted(r[column] for r in rows) == ["", "inferred"]
 
 
 # --- from_records -------------------------------------------------------------------------
@@ -147,17 +148,18 @@ def test_the_rdf_reader_refuses_an_edge_between_the_wrong_labels():
 
 
 def test_the_import_csv_is_written_atomically(tmp_path, monkeypatch):
-    """A failed write leaves the previous CSV file as it was, with no temporary beside it."""
+    """A value that cannot be written stops before any file is replaced, naming the
+    record, with no temporary left beside the files."""
     from citegraph.graph.stores import neo4j_import
 
     kg = two_citations()
     out = kg.to_csv(tmp_path / "csv")
-    before = (out / "nodes_paper.csv").read_bytes()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     kg.add_node(S.PAPER, "doi:10.1/c", title="C", authors=["x\x1fy"])
-    with pytest.raises(citegraph.CitegraphError, match="array delimiter"):
+    with pytest.raises(citegraph.CitegraphError,
+                       match=r"Paper 'doi:10.1/c': property 'authors': .*array delimiter"):
         neo4j_import.write_import_csv(kg, out)
-    assert (out / "nodes_paper.csv").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_a_symmetric_edge_given_either_way_is_stored_once():

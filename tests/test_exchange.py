@@ -9,6 +9,7 @@ import sys
 import networkx as nx
 import pytest
 from exchange_graphs import HOSTILE, small_related_graph
+from import_files import read_group
 from rdflib import Graph, URIRef
 
 from citegraph.graph import schema as S
@@ -68,22 +69,20 @@ def test_gexf_reads_back_with_types(tmp_path):
 
 def test_csv_export_writes_the_bulk_import_files(tmp_path):
     """The same writer as the Neo4j bulk load (whose import into a real server is tested
-    in test_neo4j_import): one file per label and type, with every node and edge."""
-    import csv
-
+    in test_neo4j_import): a header file and parts per label and type, with every node
+    and edge."""
     kg = small_related_graph()
     assert kg.export(tmp_path / "csv", "csv") == tmp_path / "csv"
-    files = sorted((tmp_path / "csv").glob("*.csv"))
+    headers = sorted((tmp_path / "csv").glob("*.header.csv"))
     rows: dict[str, int] = {}
-    for path in files:
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader)
-            count = sum(1 for _ in reader)
+    for path in headers:
+        stem = path.name.removesuffix(".header.csv")
+        header, found = read_group([path, *sorted(path.parent.glob(f"{stem}.part-*.csv"))])
         kind = next((c for c in header if c == ":LABEL" or c == ":TYPE"), None)
         assert kind is not None, path
-        rows[path.name] = count
+        rows[stem] = len(found)
     stats = kg.stats()
+    assert len(rows) >= len(stats["nodes"]) + len(stats["edges"])  # type, start, end
     assert sum(rows.values()) == sum(stats["nodes"].values()) + sum(stats["edges"].values())
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 
 import neo4j_support
 import numpy as np
 import pytest
+from import_files import directory_multisets, groups, read_group, row_multisets
 from neo4j_support import borrow_vectors, db_counts, sample_graph
 
+from citegraph.errors import Neo4jStoreError
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.stores import neo4j_csv
 from citegraph.graph.stores.neo4j_import import (
     ARRAY_DELIMITER,
     bulk_import,
@@ -43,27 +45,141 @@ def small_graph() -> KnowledgeGraph:
     return kg
 
 
+def _text(paths: list[Path]) -> tuple[str, str]:
+    """A file group's header line and the text of its parts."""
+    return (paths[0].read_text(encoding="utf-8"),
+            "".join(p.read_text(encoding="utf-8") for p in paths[1:]))
+
+
 def test_csv_files_use_the_admin_import_header_format(tmp_path):
     files = write_import_csv(small_graph(), tmp_path)
-    papers = files.nodes[S.PAPER][0].read_text(encoding="utf-8")
-    header = papers.splitlines()[0].split(",")
+    header_line, papers = _text(files.nodes[S.PAPER][0])
+    header = header_line.rstrip("\n").split(",")
     assert header[:2] == [f"{S.KEY}:ID({S.PAPER})", ":LABEL"]
     assert f"{S.YEAR}:long" in header and f"{S.AUTHORS}:string[]" in header
     assert f"{S.STUB}:boolean" in header and f"{S.TITLE}:string" in header
     assert f"{S.UPVOTES}:long" in header  # a numpy integer
     assert f'"Ann{ARRAY_DELIMITER}Bo, Jr."' in papers
     assert '"A ""quoted"", comma title"' in papers
-    cites = files.relationships[S.CITES][0].read_text(encoding="utf-8").splitlines()
-    assert cites[0].split(",")[:3] == [f":START_ID({S.PAPER})", f":END_ID({S.PAPER})", ":TYPE"]
-    assert f"{S.DISCRIMINATOR}:string" in cites[0] and len(cites) == 3
-    similar = files.relationships[S.SIMILAR_TO][0].read_text(encoding="utf-8").splitlines()
-    assert similar[0].endswith(f"{S.SCORE}:double") and similar[1].endswith(",0.75")
+    cites_header, cites = _text(files.relationships[S.CITES][0])
+    assert cites_header.split(",")[:3] == [f":START_ID({S.PAPER})", f":END_ID({S.PAPER})",
+                                           ":TYPE"]
+    assert f"{S.DISCRIMINATOR}:string" in cites_header and len(cites.splitlines()) == 2
+    similar_header, similar = _text(files.relationships[S.SIMILAR_TO][0])
+    assert similar_header.rstrip().endswith(f"{S.SCORE}:double")
+    assert similar.rstrip().endswith(",0.75")
     args = import_arguments(files, "neo4j")
     assert args[:4] == ["database", "import", "full", "neo4j"]
     assert "--overwrite-destination=true" in args
     assert f"--report-file={tmp_path / 'import.report'}" in args  # never the working dir
+    assert f"--nodes={S.PAPER}={tmp_path / 'nodes_paper.header.csv'}," \
+        f"{tmp_path / 'nodes_paper.part-00000.csv'}" in args
     assert sum(a.startswith("--nodes=") for a in args) == 2
     assert sum(a.startswith("--relationships=") for a in args) == 3
+
+
+def citation_chain(papers: int) -> KnowledgeGraph:
+    """Papers citing the one before, every other one with a list and a float."""
+    kg = KnowledgeGraph()
+    previous = None
+    for n in range(papers):
+        extra = {S.AUTHORS: [f"A{n}", "B, C"], S.SCORE: n / 3} if n % 2 else {S.YEAR: n}
+        nid = kg.add_node(S.PAPER, f"p{n}", **{S.TITLE: f'T "{n}"', **extra})
+        if previous is not None:
+            kg.add_edge(S.CITES, nid, previous, **{S.INFERRED: n % 3 == 0})
+        previous = nid
+    return kg
+
+
+def test_big_groups_are_written_as_bounded_parts_under_one_header(tmp_path, monkeypatch):
+    """Parts of at most PART_ROWS rows hold together the rows one part holds, with one
+    header decided over all of them (a column whose types differ between parts is typed
+    for both), and neo4j-admin is given the header followed by every part."""
+    kg = citation_chain(23)
+    whole = groups(write_import_csv(kg, tmp_path / "whole"))
+    monkeypatch.setattr(neo4j_csv, "PART_ROWS", 4)
+    files = write_import_csv(kg, tmp_path / "parts")
+    paper_files = files.nodes[S.PAPER][0]
+    assert [p.name for p in paper_files] == ["nodes_paper.header.csv"] + [
+        f"nodes_paper.part-{k:05d}.csv" for k in range(6)]
+    assert all(len(p.read_text(encoding="utf-8").splitlines()) <= 4 for p in paper_files[1:])
+    assert groups(files) == whole  # same headers, same rows in the same order
+    header = whole["nodes_paper.header.csv"][0]
+    assert f"{S.SCORE}:double" in header and f"{S.YEAR}:long" in header
+    assert f"{S.AUTHORS}:string[]" in header
+    args = files.arguments()
+    assert f"--nodes={S.PAPER}=" + ",".join(map(str, paper_files)) in args
+    assert len(files.relationships[S.CITES][0]) == 1 + 6  # 22 citations in parts of 4
+    # a smaller graph written over it: the parts it no longer needs are gone
+    monkeypatch.setattr(neo4j_csv, "PART_ROWS", 100)
+    again = write_import_csv(citation_chain(5), tmp_path / "parts")
+    assert sorted(p.name for p in (tmp_path / "parts").glob("nodes_paper*")) == [
+        "nodes_paper.header.csv", "nodes_paper.part-00000.csv"]
+    assert len(groups(again)["nodes_paper.header.csv"][1]) == 5
+
+
+def test_a_failed_write_leaves_the_files_there_as_they_were(tmp_path, monkeypatch):
+    """Files are renamed into place only once every one is written: a part that fails
+    leaves the earlier write's files whole, and no staging folder behind."""
+    from citegraph.graph.stores import neo4j_import
+
+    monkeypatch.setattr(neo4j_csv, "PART_ROWS", 4)
+    write_import_csv(citation_chain(9), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = neo4j_csv.write_part
+
+    def failing(directory, group, index, rows):
+        if index == 2:
+            raise OSError(28, "No space left on device", str(directory / group.part_name(2)))
+        return real(directory, group, index, rows)
+
+    monkeypatch.setattr(neo4j_import, "write_part", failing)
+    with pytest.raises(OSError, match="No space left"):
+        write_import_csv(citation_chain(23), tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_lone_surrogates_are_written_as_replacement_characters(tmp_path):
+    kg = KnowledgeGraph()
+    kg.add_node(S.PAPER, "p1", **{S.TITLE: "Broken \ud800 title",
+                                  S.AUTHORS: ["Ada \udfff", "pair \ud83d\ude00 kept"]})
+    _, rows = read_group(write_import_csv(kg, tmp_path).nodes[S.PAPER][0])
+    assert rows[0][2:] == [f"Ada \ufffd{ARRAY_DELIMITER}pair \U0001F600 kept",
+                           "Broken \ufffd title"]
+
+
+def test_wide_rows_make_smaller_parts(tmp_path, monkeypatch):
+    """An embedding counts a cell per dimension, so parts of papers with vectors hold
+    fewer rows (at most PART_CELLS cells), and no part is empty."""
+    kg = citation_chain(10)
+    keys = [f"p{n}" for n in range(10)]
+    kg.embeddings = PaperVectors("m", keys, [f"h{k}" for k in keys],
+                                 np.eye(10, 16, dtype=np.float32))
+    monkeypatch.setattr(neo4j_csv, "PART_CELLS", 72)  # 9 columns, 16 dimensions: 24 cells
+    files = write_import_csv(kg, tmp_path)
+    paper_files = files.nodes[S.PAPER][0]
+    assert len(paper_files) == 1 + 4 and len(files.relationships[S.CITES][0]) == 1 + 1
+    header, rows = groups(files)["nodes_paper.header.csv"]
+    assert len(rows) == 10 and f"{S.EMBEDDING}:float[]" in header
+
+
+def test_the_build_option_writes_the_import_files(seed_files, tmp_path):
+    """``BuildOptions(import_dir=...)`` (``build --import-dir``) writes the graph's files."""
+    import citegraph
+    from citegraph.graph.options import BuildOptions
+    from citegraph.graph.progress import SILENT
+
+    kg = citegraph.build([seed_files[0]], progress=SILENT, options=BuildOptions(
+        similarity=False, entities=False, import_dir=tmp_path / "import"))
+    written = directory_multisets(tmp_path / "import")
+    assert written == row_multisets(write_import_csv(kg, tmp_path / "again"))
+    assert sum(written["nodes_paper.header.csv"][1].values()) == len(kg.papers) > 50
+
+
+def test_a_comma_in_the_directory_is_refused(tmp_path):
+    files = write_import_csv(small_graph(), tmp_path / "a,b")
+    with pytest.raises(Neo4jStoreError, match="path with a comma"):
+        import_arguments(files, "neo4j")
 
 
 def test_embeddings_become_float_array_columns(tmp_path):
@@ -71,8 +187,7 @@ def test_embeddings_become_float_array_columns(tmp_path):
     vector = np.array([0.6, 0.8, 0.0, 1 / 3], dtype=np.float32)
     kg.embeddings = PaperVectors("some-model", ["p1"], ["h1"], vector[None, :])
     files = write_import_csv(kg, tmp_path)
-    with open(files.nodes[S.PAPER][0], encoding="utf-8", newline="") as fh:
-        header, *rows = csv.reader(fh)
+    header, rows = read_group(files.nodes[S.PAPER][0])
     assert f"{S.EMBEDDING}:float[]" in header
     assert f"{S.EMBEDDING_HASH}:string" in header and f"{S.EMBEDDING_MODEL}:string" in header
     cells = dict(zip(header, next(r for r in rows if r[0] == "p1"), strict=True))

@@ -13,8 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import neo4j_support
 import numpy as np
 import pytest
+from import_files import directory_multisets, row_multisets
+from neo4j_support import db_counts
 
 from citegraph.graph import schema as S
 from citegraph.graph.embed import DEFAULT_MODEL, embeddable_papers
@@ -23,6 +26,9 @@ from citegraph.graph.progress import SILENT
 from citegraph.graph.vectors import PaperVectors, content_hash
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+neo4j_config = neo4j_support.neo4j_config
+neo4j_driver = neo4j_support.neo4j_driver
 
 
 def _ray():
@@ -101,16 +107,24 @@ def _same_but_similarity(a, b, tolerance: float = 0.0) -> None:
     assert all(abs(ea[k] - eb[k]) <= tolerance for k in shared)
 
 
-def test_seeds_same_graph_as_local(ray_cluster, seed_files, on_workers):
-    """The whole build (entities, similarity from given vectors, every edge stage, the
-    load and merge reports) is the same on Ray; bad files are reported the same way."""
+@pytest.fixture(scope="module")
+def seeds_local(seed_files):
+    """The example corpus and a few bad files built locally, once for the module, with
+    made-up vectors: every kind of node and edge, and paper embeddings. Do not modify it."""
     bad = [FIXTURES / "crafted" / name for name in (
         "bibtex-garbage-prefix.bib", "arxiv-jsonl-garbage-prefix.jsonl",
         "arxiv-jsonl-gzip-bad-header.jsonl.gz", "bibtex-cp1252.bib")]
     paths = [*seed_files, *bad]
     plain, _ = _build(paths, similarity=False, entities=False)
     cache = _vectors(plain)
-    local, local_report = _build(paths, vector_cache=cache)
+    local, report = _build(paths, vector_cache=cache)
+    return paths, cache, local, report
+
+
+def test_seeds_same_graph_as_local(ray_cluster, seeds_local, on_workers):
+    """The whole build (entities, similarity from given vectors, every edge stage, the
+    load and merge reports) is the same on Ray; bad files are reported the same way."""
+    paths, cache, local, local_report = seeds_local
     on_ray, ray_report = _build(paths, vector_cache=cache, engine="ray")
     assert local.stats()["edges"].get(S.SIMILAR_TO, 0) > 100
     assert local.stats()["edges"].get(S.CO_MENTIONED, 0) > 100
@@ -171,24 +185,82 @@ def test_append_on_ray(ray_cluster, seed_files):
     assert local == on_ray
 
 
-def test_cli_writes_the_same_graph(ray_cluster, seed_files, tmp_path):
-    """``citegraph build --engine ray`` saves the files the local command saves."""
+def test_cli_writes_the_same_graph(ray_cluster, seed_files, tmp_path, monkeypatch):
+    """``citegraph build --engine ray`` saves the files the local command saves, and with
+    ``--import-dir`` the neo4j-admin import files (their parts written by Ray tasks) hold
+    the rows the local command writes."""
     from typer.testing import CliRunner
 
     from citegraph.cli import app
+    from citegraph.graph.stores import neo4j_csv
     from citegraph.graph.stores.files import load_graph
 
+    monkeypatch.setattr(neo4j_csv, "PART_ROWS", 100)  # several parts per big group
     runner = CliRunner()
     outs = {}
     for engine in ("local", "ray"):
         out = tmp_path / engine
         result = runner.invoke(app, ["build", *map(str, seed_files[:2]), "--out", str(out),
-                                     "--no-similarity", "--quiet", "--engine", engine])
+                                     "--no-similarity", "--quiet", "--engine", engine,
+                                     "--import-dir", str(tmp_path / f"{engine}-import")])
         assert result.exit_code == 0, result.output
+        assert "Neo4j import files:" in result.output
         outs[engine] = out
     assert load_graph(outs["local"]) == load_graph(outs["ray"])
     for name in ("load_report.jsonl", "merges.jsonl"):
         assert (outs["local"] / name).read_text() == (outs["ray"] / name).read_text()
+    local, on_ray = (directory_multisets(tmp_path / f"{e}-import") for e in ("local", "ray"))
+    assert on_ray == local
+    papers = sum(local["nodes_paper.header.csv"][1].values())
+    assert papers == len(load_graph(outs["local"]).papers) > 50
+
+
+def test_import_files_written_on_ray_hold_the_local_rows(ray_cluster, seeds_local, tmp_path,
+                                                         monkeypatch):
+    """The parts written by Ray tasks hold exactly the rows the local writer writes, under
+    equal headers, for every label and relationship type, embeddings included; neo4j-admin
+    is given the same files either way."""
+    from citegraph.graph.stores import neo4j_csv
+    from citegraph.graph.stores.neo4j_import import write_import_csv
+
+    kg = seeds_local[2]
+    monkeypatch.setattr(neo4j_csv, "PART_ROWS", 200)
+    local = write_import_csv(kg, tmp_path / "local")
+    on_ray = write_import_csv(kg, tmp_path / "ray", BuildOptions(engine="ray"))
+    expected = row_multisets(local)
+    assert row_multisets(on_ray) == expected
+    stats = kg.stats()
+    assert sum(sum(rows.values()) for _, rows in expected.values()) == \
+        sum(stats["nodes"].values()) + sum(stats["edges"].values())
+    assert f"{S.EMBEDDING}:float[]" in expected["nodes_paper.header.csv"][0]
+    assert len(on_ray.nodes[S.PAPER][0]) > 3  # the papers in several parts
+    assert [a.replace("/ray/", "/local/") for a in on_ray.arguments()] == local.arguments()
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_ray_written_parts_import_into_neo4j(ray_cluster, seeds_local, tmp_path, monkeypatch,
+                                             neo4j_config, neo4j_driver):
+    """A real ``neo4j-admin database import`` of the parts Ray tasks wrote gives the
+    graph, embeddings included (the local files give it too: test_neo4j_import)."""
+    from test_neo4j_import import _our_server
+
+    from citegraph.graph.stores import neo4j_csv
+    from citegraph.graph.stores.neo4j_import import bulk_import, write_import_csv
+    from citegraph.graph.stores.neo4j_store import read_graph
+
+    if not _our_server(neo4j_config):
+        pytest.skip("bulk import stops and starts the server, so it must be scripts/neo4j's")
+    kg = seeds_local[2]
+    monkeypatch.setattr(neo4j_csv, "PART_ROWS", 200)
+    files = write_import_csv(kg, tmp_path / "import", BuildOptions(engine="ray"))
+    assert len(files.nodes[S.PAPER][0]) > 3
+    result = bulk_import(kg, neo4j_config.database, manage_server=True, files=files,
+                         uri=neo4j_config.uri, auth=neo4j_config.auth)
+    assert result == {"nodes": kg.g.number_of_nodes(), "relationships": kg.g.number_of_edges()}
+    assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
+    back = read_graph(neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
+    assert back.equals(kg, embeddings=True)
 
 
 @pytest.mark.slow
