@@ -59,6 +59,8 @@ _SHARED_TYPES = frozenset({str, bool, int, type(None)})
 
 def _values(values: tuple[Any, ...]) -> tuple[Any, ...]:
     kinds = tuple(map(type, values))
+    if float in kinds or list in kinds:  # the common unshareable kinds, told at C speed
+        return values
     for value, kind in zip(values, kinds, strict=True):
         if kind not in _SHARED_TYPES or (kind is str and len(value) > 40) or (
                 kind is int and not -1000 < value < 1000):

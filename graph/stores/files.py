@@ -39,7 +39,7 @@ from citegraph.atomic import atomic_write, fsync_dir, write_bytes_atomic
 from citegraph.digest import FileDigest, HashingReader, HashingWriter
 from citegraph.errors import CitegraphError, CorruptGraphError, StoreError
 from citegraph.graph import schema as S
-from citegraph.graph.bulk import GraphLoader, short
+from citegraph.graph.bulk import GraphLoader, collector_paused, short
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import graph_dir as D
 from citegraph.graph.vectors import PaperVectors
@@ -309,8 +309,10 @@ def _check_shards(manifest: dict[str, Any], path: Path) -> None:
 
 
 def load_graph(directory: Path) -> KnowledgeGraph:
-    """Read a graph saved by :func:`save_graph`, verified (see :func:`check_graph`)."""
-    return _load(directory)[0]
+    """Read a graph saved by :func:`save_graph`, verified (see :func:`check_graph`; the
+    edges file is read by the batched path of :func:`_read_own_edges`, with the same
+    outcome)."""
+    return _load(directory, own_edges=True)[0]
 
 
 def check_graph(directory: Path) -> GraphSummary:
@@ -318,22 +320,35 @@ def check_graph(directory: Path) -> GraphSummary:
     against the schema; ids, duplicates and dangling edges; counts per label and type,
     records, sizes and SHA-256 against the manifest; embeddings' shape against their
     keys. The first problem raises :class:`CorruptGraphError` (one line, file and line)."""
-    kg, manifest = _load(directory)
+    kg, manifest = _load(directory, own_edges=False)
     return GraphSummary(kg.g.number_of_nodes(), kg.g.number_of_edges(),
                         len(kg.embeddings) if kg.embeddings is not None else 0,
                         "files" in manifest)
 
 
-def _load(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
+def _load(directory: Path, *, own_edges: bool) -> tuple[KnowledgeGraph, dict[str, Any]]:
     """Load and verify; a load that raced a save's commit (the manifest changed while the
-    files were read) is retried once, on the new graph."""
+    files were read) is retried once, on the new graph. With ``own_edges`` the edges file
+    of a manifest with checksums is read by :func:`_read_own_edges`; when a row or the
+    checksum surprises that path, the graph is read again line by line, which names the
+    first problem."""
     raw = _manifest_bytes(directory)
-    try:
-        return _load_once(directory)
-    except CorruptGraphError:
-        if raw is None or raw == _manifest_bytes(directory):
-            raise
-    return _load_once(directory)
+    with collector_paused():
+        try:
+            return _load_trying_own(directory, own_edges)
+        except CorruptGraphError:
+            if raw is None or raw == _manifest_bytes(directory):
+                raise
+        return _load_trying_own(directory, own_edges)
+
+
+def _load_trying_own(directory: Path, own_edges: bool) -> tuple[KnowledgeGraph, dict[str, Any]]:
+    if own_edges:
+        try:
+            return _load_once(directory, own_edges=True)
+        except _NotOwn:
+            pass  # the graph half-built is dropped here, before the checked read
+    return _load_once(directory, own_edges=False)
 
 
 def _manifest_bytes(directory: Path) -> bytes | None:
@@ -343,14 +358,17 @@ def _manifest_bytes(directory: Path) -> bytes | None:
         return None
 
 
-def _load_once(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
+def _load_once(directory: Path, *, own_edges: bool) -> tuple[KnowledgeGraph, dict[str, Any]]:
     manifest_path, manifest = read_manifest(directory)
     files: dict[str, FileDigest] | None = manifest.get("files")
     loader = GraphLoader(CorruptGraphError)
     edges_over = _read_shards(directory, files, manifest.get("shards", []))
     _read_file(directory, NODES, files, lambda rows: _add_nodes(loader, rows))
-    _read_file(directory, EDGES, files,
-               lambda rows: _add_edges(loader, _overlay(rows, edges_over, _edge_ident)))
+    if own_edges and files is not None:
+        _read_own_edges(directory, files, loader, edges_over)
+    else:
+        _read_file(directory, EDGES, files,
+                   lambda rows: _add_edges(loader, _overlay(rows, edges_over, _edge_ident)))
     kg = loader.kg
     kg.saved_at = (os.path.realpath(directory), manifest["_sha256"], _stamp(kg))
     _check_counts(kg, manifest["counts"], manifest_path)
@@ -425,6 +443,80 @@ def _overlay(rows: Iterator[Located], over: _Overrides, ident: Callable[[Any], A
             raise CorruptGraphError(f"{path}:{lineno}: removes {short(key)}, which is not in "
                                     "the graph")
         yield path, lineno, row
+
+
+# --- the edges file as this tool wrote it -------------------------------------------------
+class _NotOwn(Exception):
+    """The edges file is not as this tool wrote it: read the graph again, checking all."""
+
+
+#: Lines decoded by one JSON call on the fast path (one array rather than a call a line).
+_BATCH = 4096
+
+
+def _read_own_edges(directory: Path, files: dict[str, FileDigest], loader: GraphLoader,
+                    over: _Overrides) -> None:
+    """The edges file, with the shards applied, read as the writer wrote it: lines decoded
+    in batches (one JSON call per batch) and added by :meth:`GraphLoader.own_edges`, with
+    the checks of the line-by-line reader. The file's lines, size and SHA-256 must then
+    match the manifest. A mismatch, or any row that path does not take, raises
+    :class:`_NotOwn`, and the caller reads the graph again line by line
+    (:func:`_add_edges`), which names the problem's file and line."""
+    path, fh = D.open_graph_file(directory, EDGES)
+    with fh:
+        reader = HashingReader(fh)
+        try:
+            loader.own_edges(_own_batches(reader, over))
+            found = reader.finish()
+        except OSError as exc:
+            raise D.fs_error(exc, path, "cannot read") from None
+        except Exception:  # noqa: BLE001 - whatever a surprising row raised: check it all
+            raise _NotOwn from None
+    if files[EDGES].mismatch(found):
+        raise _NotOwn
+
+
+def _own_batches(reader: HashingReader, over: _Overrides) -> Iterator[list[Any]]:
+    """Rows of the edges file in batches, with the shards applied as :func:`_overlay`
+    applies them (a changed row in its place, a removed one left out, added ones last)."""
+    pending = {key: located[2] for key, located in over.rows.items()}
+    batch: list[bytes] = []
+    for _, line in reader.lines():
+        batch.append(line)
+        if len(batch) == _BATCH:
+            yield _overlaid(_decoded(batch), pending)
+            batch = []
+    if batch:
+        yield _overlaid(_decoded(batch), pending)
+    tail = []
+    for key, row in pending.items():
+        if row.get("removed") is True:
+            if key not in over.touched:
+                raise _NotOwn  # removes an edge the graph lacks: the checked read says so
+            continue
+        tail.append(row)
+    yield tail
+
+
+def _decoded(lines: list[bytes]) -> list[Any]:
+    rows = _decode_json("[" + b",".join(lines).decode("utf-8") + "]")
+    if len(rows) != len(lines):  # a line held more than one value
+        raise _NotOwn
+    return rows
+
+
+def _overlaid(rows: list[Any], pending: dict[Any, Any]) -> list[Any]:
+    if not pending:
+        return rows
+    out = []
+    for row in rows:
+        found = pending.pop((row["start"], row["end"], row["key"]), None)
+        if found is not None:
+            if found.get("removed") is True:
+                continue
+            row = found
+        out.append(row)
+    return out
 
 
 def _read_entity_cache(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:
