@@ -48,6 +48,7 @@ def build(
     reuse: str | Path | None = None,
     report: LoadReport | None = None,
     progress: Progress | None = None,
+    in_place: bool = False,
 ) -> KnowledgeGraph:
     """Read every paper under ``paths`` and build the knowledge graph.
 
@@ -64,6 +65,10 @@ def build(
     are extracted and embedded (see :meth:`KnowledgeGraph.append`). ``reuse`` is the
     directory of an earlier build of the same output that is rebuilt rather than extended:
     its embeddings and entity results are reused for papers whose text did not change.
+    A saved ``base`` is loaded for the build alone, so the build changes it into the new
+    graph rather than building a second one beside it (see
+    :mod:`citegraph.graph.in_place`); ``in_place`` does the same to a graph given as
+    ``base``, which then becomes the result.
     """
     from citegraph.graph.interactive import api_progress, is_interactive
     from citegraph.graph.pipeline import BuildOptions, build_graph
@@ -79,7 +84,9 @@ def build(
     elif options.progress is SILENT:
         options.progress = api_progress()
     if isinstance(base, str | Path):
-        base = load_base(Path(base))
+        with options.progress.stage("Loading the saved graph"):
+            base = load_base(Path(base))
+        in_place = True
     if reuse is not None and base is None:
         vectors, entities = load_build_caches(Path(reuse))
         options.vector_cache = options.vector_cache or vectors
@@ -92,7 +99,7 @@ def build(
     if options.engine == "local" and base is None and records.peek() is None:
         problems = "; ".join(f"{i.path}: {i.message}" for i in report.errors[:3])
         raise InputError("no papers found" + (f" ({problems})" if problems else ""))
-    kg = build_graph(records, options, base=base)
+    kg = build_graph(records, options, base=base, in_place=in_place)
     kg.load_report = report
     if announce and report.has_problems:
         import sys

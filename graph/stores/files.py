@@ -40,6 +40,7 @@ from citegraph.digest import FileDigest, HashingReader, HashingWriter
 from citegraph.errors import CitegraphError, CorruptGraphError, StoreError
 from citegraph.graph import schema as S
 from citegraph.graph.bulk import GraphLoader, collector_paused, short
+from citegraph.graph.in_place import EdgeLog
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import graph_dir as D
 from citegraph.graph.vectors import PaperVectors
@@ -158,8 +159,9 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
         except BaseException:
             D.discard_staging(directory)
             raise
-    kg.saved_at = (os.path.realpath(directory), hashlib.sha256(data).hexdigest(), _stamp(kg))
+    kg.saved_at = (os.path.realpath(directory), hashlib.sha256(data).hexdigest(), change_stamp(kg))
     kg.base = None  # saved: the graph it extends is no longer needed
+    kg.edge_log = None  # and what an append changed in place is saved
     if encoder.replaced:
         message = (f"{encoder.replaced} value(s) held characters UTF-8 cannot store (lone "
                    f"surrogates); saved in {directory} with U+FFFD in their place")
@@ -174,19 +176,33 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
 #: Shards kept before a save writes the whole graph again (reading each costs a little).
 MAX_SHARDS = 8
 
-_Previous = tuple[KnowledgeGraph, dict[str, Any]]  # the saved base and its manifest
+#: What an append shard is written from: its edge rows (made when written) and the
+#: manifest of the saved graph it extends.
+_Previous = tuple[Callable[[], Iterator[dict[str, Any]]], dict[str, Any]]
 
 
 def _shard_base(kg: KnowledgeGraph, directory: Path) -> _Previous | None:
-    """The saved graph ``kg`` extends and its manifest, when ``kg`` can be written as one
-    more shard of it: ``kg`` was appended to the graph loaded from ``directory``, nothing
-    was saved there since, and the graph has fewer than :data:`MAX_SHARDS` shards."""
-    base = kg.base
-    if base is None or base.saved_at is None:
+    """The edge rows of ``kg``'s shard and the manifest of the saved graph it extends, when
+    ``kg`` can be written as one more shard: ``kg`` was appended to the graph loaded from
+    ``directory`` (a new graph beside it, or that graph changed in place), neither changed
+    otherwise since, nothing was saved there since, and the graph has fewer than
+    :data:`MAX_SHARDS` shards."""
+    log, base = kg.edge_log, kg.base
+    if log is not None:
+        if log.origin is None or log.stamp != change_stamp(kg):
+            return None  # changed in memory before the append, or after it
+        saved_at = log.origin
+        rows = lambda: _logged_delta(kg, log)  # noqa: E731
+    elif base is not None and base.saved_at is not None:
+        saved_at = base.saved_at
+        if saved_at[2] != change_stamp(base):
+            return None  # changed in memory since it was read
+        rows = lambda: _edge_delta(kg, base)  # noqa: E731
+    else:
         return None
-    path, sha, stamp = base.saved_at
-    if path != os.path.realpath(directory) or stamp != _stamp(base):
-        return None  # saved elsewhere, or changed in memory since it was read
+    path, sha, _ = saved_at
+    if path != os.path.realpath(directory):
+        return None  # saved elsewhere
     try:
         _, manifest = read_manifest(directory)
     except (CitegraphError, OSError):
@@ -195,10 +211,10 @@ def _shard_base(kg: KnowledgeGraph, directory: Path) -> _Previous | None:
         return None
     if len(manifest.get("shards", ())) >= MAX_SHARDS:
         return None  # compact: the whole graph again
-    return base, manifest
+    return rows, manifest
 
 
-def _stamp(kg: KnowledgeGraph) -> tuple[int, int, int]:
+def change_stamp(kg: KnowledgeGraph) -> tuple[int, int, int]:
     """What tells a graph changed in memory since it was read or saved: its change count
     and sizes."""
     return kg._changes, kg.g.number_of_nodes(), kg.g.number_of_edges()  # noqa: SLF001
@@ -217,18 +233,31 @@ def _edge_delta(kg: KnowledgeGraph, base: KnowledgeGraph) -> Iterator[dict[str, 
             yield {"start": u, "end": v, "key": k, "removed": True}
 
 
+def _logged_delta(kg: KnowledgeGraph, log: EdgeLog) -> Iterator[dict[str, Any]]:
+    """Edge rows of what an in-place append touched: the whole row of every such edge the
+    graph has, a removal row for every one it had before and has no more."""
+    succ = kg.g._succ  # noqa: SLF001 - read only
+    for (u, v, k), existed in log.before.items():
+        attrs = succ.get(u, {}).get(v, {}).get(k)
+        if attrs is not None:
+            yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
+                   "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
+        elif existed:
+            yield {"start": u, "end": v, "key": k, "removed": True}
+
+
 def _write_shard(kg: KnowledgeGraph, staging: Path, previous: _Previous, encoder: _Encoder
                  ) -> tuple[dict[str, FileDigest], list[int]]:
     """Write the nodes in full (the smaller file; an append builds on their order) and the
     edges as the next shard; returns the manifest's file list so far (the edge files
     already saved, unchanged, and the new ones) and the shard numbers."""
-    base, manifest = previous
+    delta, manifest = previous
     shards = [*manifest.get("shards", ()), max(manifest.get("shards", ()), default=0) + 1]
     files = {name: digest for name, digest in manifest["files"].items()
              if name == EDGES or D.SHARD.fullmatch(name)}
     files[NODES] = _write_lines(staging / NODES, _node_rows(kg), encoder)
     name = D.shard_file(shards[-1])
-    files[name] = _write_lines(staging / name, _edge_delta(kg, base), encoder)
+    files[name] = _write_lines(staging / name, delta(), encoder)
     return files, shards
 
 
@@ -370,7 +399,7 @@ def _load_once(directory: Path, *, own_edges: bool) -> tuple[KnowledgeGraph, dic
         _read_file(directory, EDGES, files,
                    lambda rows: _add_edges(loader, _overlay(rows, edges_over, _edge_ident)))
     kg = loader.kg
-    kg.saved_at = (os.path.realpath(directory), manifest["_sha256"], _stamp(kg))
+    kg.saved_at = (os.path.realpath(directory), manifest["_sha256"], change_stamp(kg))
     _check_counts(kg, manifest["counts"], manifest_path)
     has_vectors = (D.VECTORS in files if files is not None
                    else (directory / D.VECTORS_INDEX).exists())
