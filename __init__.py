@@ -70,6 +70,9 @@ def build(
     :mod:`citegraph.graph.in_place`); ``in_place`` does the same to a graph given as
     ``base``, which then becomes the result.
     """
+    from contextlib import nullcontext
+
+    from citegraph.graph.collector import heap_frozen
     from citegraph.graph.interactive import api_progress, is_interactive
     from citegraph.graph.pipeline import BuildOptions, build_graph
     from citegraph.graph.progress import SILENT
@@ -99,7 +102,9 @@ def build(
     if options.engine == "local" and base is None and records.peek() is None:
         problems = "; ".join(f"{i.path}: {i.message}" for i in report.errors[:3])
         raise InputError("no papers found" + (f" ({problems})" if problems else ""))
-    kg = build_graph(records, options, base=base, in_place=in_place)
+    # the graph extended is millions of objects: left out of collections while it grows
+    with heap_frozen() if base is not None else nullcontext():
+        kg = build_graph(records, options, base=base, in_place=in_place)
     kg.load_report = report
     if announce and report.has_problems:
         import sys

@@ -20,9 +20,7 @@ the offending value. Nothing is half-added: an item that fails adds nothing.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from citegraph.errors import GraphError
@@ -249,23 +247,6 @@ def _key_of(key: Any, rel_type: str) -> bool:
     """Whether ``key`` is the codec's ``TYPE|discriminator`` key of a ``rel_type`` edge."""
     return (type(key) is str and S.edge_key(*S.split_edge_key(key)) == key
             and S.split_edge_key(key)[0] == rel_type)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Hold Python's cyclic garbage collector off while a graph is put into memory.
-
-    A load makes millions of small containers and no cyclic garbage; each of them counts
-    toward the next collection, and every full collection walks all the objects made so
-    far, which costs about as much as the load itself. The collector's state before is
-    restored after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _nested_list(value: Any) -> bool:

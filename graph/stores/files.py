@@ -39,7 +39,8 @@ from citegraph.atomic import atomic_write, fsync_dir, write_bytes_atomic
 from citegraph.digest import FileDigest, HashingReader, HashingWriter
 from citegraph.errors import CitegraphError, CorruptGraphError, StoreError
 from citegraph.graph import schema as S
-from citegraph.graph.bulk import GraphLoader, collector_paused, short
+from citegraph.graph.bulk import GraphLoader, short
+from citegraph.graph.collector import collector_paused
 from citegraph.graph.in_place import EdgeLog
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import graph_dir as D
