@@ -6,7 +6,9 @@ build of the old and new papers together gives, redoing only what the new papers
 new records are matched against the old papers (not the old papers among themselves),
 entity results and embeddings are reused for papers whose text and context did not
 change, similarity lists are updated, and the co-occurrence networks and inferred
-citations keep the old edges the new papers leave alone.
+citations keep the old edges the new papers leave alone. An append may also change the
+graph it extends into the result, leaving those old edges where they are
+(:mod:`citegraph.graph.in_place`).
 """
 
 from __future__ import annotations
