@@ -32,6 +32,7 @@ from collections.abc import (
     MutableMapping,
     ValuesView,
 )
+from itertools import chain
 from typing import Any
 
 import networkx as nx
@@ -324,6 +325,14 @@ class CompactMultiDiGraph(nx.MultiDiGraph):
 
     edge_attr_dict_factory = EdgeAttrs
     edge_key_dict_factory = EdgeKeys
+
+    def number_of_edges(self, u: Any = None, v: Any = None) -> int:
+        """As networkx's; the count of every edge is a sum over the key mappings rather
+        than over a degree view (which visits each node's neighbours through Python)."""
+        succ = self._succ
+        if u is None and v is None and type(succ) is dict:  # not a view's filtered adjacency
+            return sum(map(len, chain.from_iterable(map(dict.values, succ.values()))))
+        return super().number_of_edges(u, v)
 
     def to_plain(self) -> nx.MultiDiGraph:
         """A plain networkx MultiDiGraph with dict attributes, free to modify."""

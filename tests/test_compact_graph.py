@@ -105,6 +105,9 @@ def test_same_answers_as_a_plain_multidigraph() -> None:
     for view in (compact.copy(), compact.to_undirected(), compact.subgraph(range(50)),
                  compact.reverse(), pickle.loads(pickle.dumps(compact))):
         assert view.number_of_edges() > 0
+    assert compact.number_of_edges() == plain.number_of_edges() == len(plain.edges)
+    assert compact.subgraph(range(50)).number_of_edges() == plain.subgraph(
+        range(50)).number_of_edges()
     assert nx.utils.graphs_equal(compact.copy(), compact)
     assert nx.utils.graphs_equal(compact.to_plain(), plain)
     assert type(compact.to_plain()) is nx.MultiDiGraph
