@@ -53,6 +53,8 @@ class Kept:
     drop: list[Ident] = field(default_factory=list)
     drop_all: set[str] = field(default_factory=set)
     updates: list[tuple[Ident, dict[str, Any]]] = field(default_factory=list)
+    #: The base's primary edges, listed when it was indexed: the new graph may lack some.
+    old_primary: list[Ident] = field(default_factory=list)
 
     def drop_around(self, kg: KnowledgeGraph, nodes: set[str], key: str) -> None:
         """Drop the ``key`` edges at any of ``nodes`` (read from the adjacency of those
@@ -95,7 +97,7 @@ def transplant(base: KnowledgeGraph, new: KnowledgeGraph, kept: Kept) -> Knowled
                   if attrs[S.TYPE] in kept.drop_all and k in DERIVED_KEYS]
         for ident in doomed:
             base.remove_edge(*ident)
-    _sync_edges(base, new)
+    _sync_edges(base, new, kept.old_primary)
     succ = base.g._succ  # noqa: SLF001
     for (u, v, k), props in kept.updates:
         if k in succ.get(u, {}).get(v, ()):
@@ -139,17 +141,15 @@ def _order_as(base: KnowledgeGraph, new: KnowledgeGraph) -> None:
         table.update(entries)
 
 
-def _sync_edges(base: KnowledgeGraph, new: KnowledgeGraph) -> None:
-    """``base``'s primary edges as ``new`` has them (made again from the records, so
-    replaced whole), and ``new``'s derived edges added, or set on an old edge that stays,
-    as the copying append sets them on the copy."""
+def _sync_edges(base: KnowledgeGraph, new: KnowledgeGraph, old_primary: list[Ident]) -> None:
+    """``base``'s primary edges (``old_primary``) as ``new`` has them (made again from
+    the records, so replaced whole), and ``new``'s derived edges added, or set on an old
+    edge that stays, as the copying append sets them on the copy."""
     old_succ = base.g._succ  # noqa: SLF001
     new_succ = new.g._succ  # noqa: SLF001
-    for u, nbrs in old_succ.items():  # primary edges the new graph lacks
-        theirs = new_succ.get(u, {})
-        gone = [(v, k) for v, keys in nbrs.items() for k in keys
-                if k not in DERIVED_KEYS and k not in theirs.get(v, ())]
-        for v, k in gone:
+    empty: dict[str, Any] = {}
+    for u, v, k in old_primary:  # primary edges the new graph lacks
+        if k not in new_succ.get(u, empty).get(v, ()):
             base.remove_edge(u, v, k)
     for u, nbrs in new_succ.items():
         mine = old_succ[u]

@@ -32,7 +32,7 @@ from scipy import sparse
 from citegraph.graph import bibliometrics as B
 from citegraph.graph import comention as C
 from citegraph.graph import schema as S
-from citegraph.graph.in_place import Kept
+from citegraph.graph.in_place import DERIVED_KEYS, Kept
 from citegraph.graph.model import KnowledgeGraph
 
 
@@ -48,12 +48,19 @@ class IndexedBase:
         self.embeddings = kg.embeddings
         self._by_type: dict[str, list[tuple[str, str, str, dict]]] = defaultdict(list)
         self._counts: dict[str, int] = defaultdict(int)
-        by_type, counts = self._by_type, self._counts
-        for u, v, attrs in kg.g.edges(data=True):
+        #: With ``unlisted`` (an in-place append): ``(start, end, key)`` of every primary
+        #: edge (:data:`~citegraph.graph.in_place.DERIVED_KEYS`), to compare with the new
+        #: graph's.
+        self.primary: list[tuple[str, str, str]] = []
+        by_type, counts, primary = self._by_type, self._counts, self.primary
+        derived = DERIVED_KEYS if unlisted else None
+        for u, v, k, attrs in kg.g.edges(keys=True, data=True):
             rel = attrs[S.TYPE]
             counts[rel] += 1
             if rel not in unlisted:
                 by_type[rel].append((u, v, rel, attrs))
+            if derived is not None and k not in derived:
+                primary.append((u, v, k))
         self.unlisted = unlisted
 
     def edges(self, rel_type: str) -> Iterator[tuple[str, str, str, dict]]:

@@ -138,6 +138,8 @@ def add_relationships(
                              or options.co_authorship):
         with options.progress.stage("Indexing the graph appended to"):
             indexed = IndexedBase(base, NETWORKS if keep is not None else frozenset())
+        if keep is not None:
+            keep.old_primary = indexed.primary
     if options.similarity:
         caches = (base.embeddings if base is not None else None, options.vector_cache)
         kg.embeddings = embed_papers(kg, options.model, options.device, caches,
