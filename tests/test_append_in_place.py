@@ -130,3 +130,46 @@ def test_a_graph_changed_before_the_append_in_place_is_saved_whole(seed_files, t
     kg.save(directory)
     assert "shards" not in json.loads((directory / "manifest.json").read_text())
     assert load(directory).equals(kg)
+
+
+def _ris(path: Path, records: list[dict[str, object]]) -> Path:
+    lines = []
+    for record in records:
+        lines.append("TY  - JOUR")
+        for tag, value in record.items():
+            for item in value if isinstance(value, list) else [value]:
+                lines.append(f"{tag}  - {item}")
+        lines += ["ER  - ", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+_PAPERS = [
+    {"TI": f"Sparse attention for long documents, part {n}", "AU": authors, "PY": 2021,
+     "KW": keywords, "AB": f"We study sparse attention on long documents, setting {n}."}
+    for n, (authors, keywords) in enumerate([
+        (["Okafor, Ada", "Lindqvist, Bo"], ["sparse attention", "long documents"]),
+        (["Okafor, Ada", "Tanaka, Chie"], ["sparse attention", "retrieval"]),
+        (["Lindqvist, Bo", "Tanaka, Chie"], ["long documents", "retrieval"]),
+    ], 1)
+]
+
+
+def test_an_append_in_place_where_a_record_gives_an_old_paper_a_new_key(tmp_path):
+    """A new record with a DOI merges with an old paper known by its title: the node
+    gets a new id, and everything at the old one moves or is counted again."""
+    base_file = _ris(tmp_path / "base.ris", _PAPERS)
+    again = {**_PAPERS[0], "DO": "10.1234/sparse.1"}
+    new_file = _ris(tmp_path / "new.ris", [again, {
+        "TI": "Dense retrieval with sparse attention", "AU": ["Okafor, Ada", "Tanaka, Chie"],
+        "PY": 2022, "KW": ["retrieval", "sparse attention"], "DO": "10.1234/dense"}])
+    options = lambda: BuildOptions(similarity=False, min_co_occurrences=1)  # noqa: E731
+    base = build(base_file, options=options(), progress=SILENT)
+    old_ids = {nid for nid, _ in base.nodes(S.PAPER)}
+    base.append(new_file, options=options(), progress=SILENT, in_place=True)
+    full = build([base_file, new_file], options=options(), progress=SILENT)
+    assert base.equals(full), _differences(base, full)
+    moved = S.node_id(S.PAPER, "doi:10.1234/sparse.1")
+    assert base.has_node(moved) and moved not in old_ids
+    assert len(old_ids - set(base.g)) == 1
+    assert base.stats()["edges"][S.CO_AUTHORED] and base.stats()["edges"][S.CO_OCCURS]
