@@ -155,6 +155,8 @@ class EdgeAttrs(MutableMapping[str, Any]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, EdgeAttrs):
+            if self._names is other._names:  # the same names in the same order
+                return self._values == other._values
             return dict(self.items()) == dict(other.items())
         if isinstance(other, Mapping):
             return dict(self.items()) == other
