@@ -84,7 +84,10 @@ class EdgeLog:
 def transplant(base: KnowledgeGraph, new: KnowledgeGraph, kept: Kept) -> KnowledgeGraph:
     """Turn ``base`` into the graph the copying append would have made: ``new`` holds its
     primary part and the derived edges counted again, ``kept`` what happens to the old
-    derived edges. Returns ``base``; ``new`` is emptied on the way."""
+    derived edges. Returns ``base``; ``new`` is read only (the caller drops it).
+
+    Everything before this step (reading, matching, extraction, the edge updates) reads
+    ``base`` and writes ``new``, so an error there leaves ``base`` as it was."""
     from citegraph.graph.stores.files import change_stamp
 
     unchanged = base.saved_at is not None and base.saved_at[2] == change_stamp(base)
