@@ -193,7 +193,12 @@ class KnowledgeGraph:
 
     def edges(self, rel_type: str | None = None) -> Iterator[tuple[str, str, str, Props]]:
         """``(start, end, type, properties)`` of every edge, or of one type."""
-        for start, end, attrs in self.g.edges(data=True):
+        g = self.g
+        if isinstance(g, CompactMultiDiGraph):
+            for start, end, _, rel, attrs in g.typed_edges(S.TYPE, rel_type):
+                yield start, end, rel, attrs
+            return
+        for start, end, attrs in g.edges(data=True):
             if rel_type is None or attrs[S.TYPE] == rel_type:
                 yield start, end, attrs[S.TYPE], attrs
 
@@ -205,7 +210,7 @@ class KnowledgeGraph:
     def stats(self) -> dict[str, dict[str, int]]:
         """Node counts per label and edge counts per type (every schema kind, zeros too)."""
         labels = Counter(attrs[S.LABEL] for _, attrs in self.g.nodes(data=True))
-        types = Counter(attrs[S.TYPE] for _, _, attrs in self.g.edges(data=True))
+        types = Counter(rel for _, _, rel, _ in self.edges())
         return {
             "nodes": {label: labels.get(label, 0) for label in S.LABELS},
             "edges": {rel: types.get(rel, 0) for rel in S.REL_TYPES},

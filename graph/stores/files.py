@@ -612,7 +612,7 @@ def _add_edges(loader: GraphLoader, rows: Iterator[tuple[Path, int, Any]]) -> No
 
 def _check_counts(kg: KnowledgeGraph, counts: dict[str, dict[str, int]], manifest: Path) -> None:
     found = {"nodes": Counter(a[S.LABEL] for _, a in kg.g.nodes(data=True)),
-             "edges": Counter(a[S.TYPE] for _, _, a in kg.g.edges(data=True))}
+             "edges": Counter(rel for _, _, rel, _ in kg.edges())}
     for part, file_name in (("nodes", NODES), ("edges", EDGES)):
         expected = counts[part]
         for kind in sorted(set(expected) | set(found[part])):
