@@ -202,6 +202,13 @@ class KnowledgeGraph:
             if rel_type is None or attrs[S.TYPE] == rel_type:
                 yield start, end, attrs[S.TYPE], attrs
 
+    def keyed_edges(self) -> Iterator[tuple[str, str, str, str, Props]]:
+        """``(start, end, edge key, type, properties)`` of every edge."""
+        g = self.g
+        if isinstance(g, CompactMultiDiGraph):
+            return g.typed_edges(S.TYPE)
+        return ((u, v, k, a[S.TYPE], a) for u, v, k, a in g.edges(keys=True, data=True))
+
     @property
     def papers(self) -> list[Props]:
         """Every paper node's properties, in insertion order."""

@@ -32,7 +32,6 @@ from scipy import sparse
 from citegraph.graph import bibliometrics as B
 from citegraph.graph import comention as C
 from citegraph.graph import schema as S
-from citegraph.graph.compact import CompactMultiDiGraph
 from citegraph.graph.in_place import DERIVED_KEYS, Kept
 from citegraph.graph.model import KnowledgeGraph
 
@@ -55,10 +54,7 @@ class IndexedBase:
         self.primary: list[tuple[str, str, str]] = []
         by_type, counts, primary = self._by_type, self._counts, self.primary
         derived = DERIVED_KEYS if unlisted else None
-        g = kg.g
-        edges = (g.typed_edges(S.TYPE) if isinstance(g, CompactMultiDiGraph)
-                 else ((u, v, k, a[S.TYPE], a) for u, v, k, a in g.edges(keys=True, data=True)))
-        for u, v, k, rel, attrs in edges:
+        for u, v, k, rel, attrs in kg.keyed_edges():
             counts[rel] += 1
             if rel not in unlisted:
                 by_type[rel].append((u, v, rel, attrs))

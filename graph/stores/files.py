@@ -92,8 +92,8 @@ def _node_rows(kg: KnowledgeGraph) -> Iterator[dict[str, Any]]:
 
 
 def _edge_rows(kg: KnowledgeGraph) -> Iterator[dict[str, Any]]:
-    for u, v, k, attrs in kg.g.edges(keys=True, data=True):
-        yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
+    for u, v, k, rel, attrs in kg.keyed_edges():
+        yield {"start": u, "end": v, "key": k, "type": rel,
                "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
 
 
@@ -225,9 +225,9 @@ def _edge_delta(kg: KnowledgeGraph, base: KnowledgeGraph) -> Iterator[dict[str, 
     """Edge rows of what ``kg`` adds to or changes in ``base`` (whole rows), then removal
     rows (``{"start", "end", "key", "removed": true}``) for what it drops."""
     old_adj, new_adj = base.g._succ, kg.g._succ  # noqa: SLF001 - read only
-    for u, v, k, attrs in kg.g.edges(keys=True, data=True):
+    for u, v, k, rel, attrs in kg.keyed_edges():
         if old_adj.get(u, {}).get(v, {}).get(k) != attrs:
-            yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
+            yield {"start": u, "end": v, "key": k, "type": rel,
                    "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
     for u, v, k in base.g.edges(keys=True):
         if k not in new_adj.get(u, {}).get(v, {}):
