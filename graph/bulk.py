@@ -164,7 +164,7 @@ class GraphLoader:
         compact = g.edge_attr_dict_factory is EdgeAttrs
         joins: dict[tuple[str, str, str], bool] = {}  # (type, start label, end label)
         keys: dict[tuple[str, str], bool] = {}  # (edge key, type)
-        type_name, label, scalars = S.TYPE, S.LABEL, _SCALARS
+        type_name, label, scalars, only_str = S.TYPE, S.LABEL, _SCALARS, {str}
         for rows in batches:
             for row in rows:
                 rel, start, end, key = row["type"], row["start"], row["end"], row["key"]
@@ -199,9 +199,13 @@ class GraphLoader:
                         if len(value) <= self.SHORT:
                             value = pool(value, value)
                     elif kind is list:
-                        if not all(type(x) in scalars for x in value):
+                        kinds = set(map(type, value))
+                        if kinds == only_str:  # the usual list (evidence keys): pooled in C
+                            value = list(map(pool, value, value))
+                        elif kinds <= scalars:
+                            value = [pool(x, x) if type(x) is str else x for x in value]
+                        else:
                             raise self.fail("", f"property {short(name)} holds a nested list")
-                        value = [pool(x, x) if type(x) is str else x for x in value]
                     elif kind not in scalars:
                         raise self.fail("", f"property {short(name)} holds a {kind.__name__}")
                     names.append(pool(name, name))
