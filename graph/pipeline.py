@@ -106,7 +106,8 @@ def build_graph(
     if in_place and base is not None:
         kept = Kept()
         add_relationships(kg, options, base, keep=kept)
-        return transplant(base, kg, kept)
+        with options.progress.stage("Changing the graph in place"):
+            return transplant(base, kg, kept)
     add_relationships(kg, options, base)
     kg.base = base
     return kg
