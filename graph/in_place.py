@@ -154,6 +154,9 @@ def _sync_edges(base: KnowledgeGraph, new: KnowledgeGraph, old_primary: list[Ide
     for u, v, k in old_primary:  # primary edges the new graph lacks
         if k not in new_succ.get(u, empty).get(v, ()):
             base.remove_edge(u, v, k)
+    movable = type(base.g) is type(new.g)  # the same edge layout: an edge moves as it is
+    ids = base._ids  # noqa: SLF001 - the base's one string per node id
+    log = base.edge_log
     for u, nbrs in new_succ.items():
         mine = old_succ[u]
         for v, keys in nbrs.items():
@@ -162,8 +165,24 @@ def _sync_edges(base: KnowledgeGraph, new: KnowledgeGraph, old_primary: list[Ide
                 if have is not None and k in have:
                     if have[k] == attrs:
                         continue
-                    if k not in DERIVED_KEYS:
-                        base.remove_edge(u, v, k)
-                rel, discriminator = S.split_edge_key(k)
-                base.add_edge(rel, u, v, discriminator,
-                              **{p: x for p, x in attrs.items() if p != S.TYPE})
+                    if k in DERIVED_KEYS or not movable:  # as the copy sets it on its edge
+                        rel, discriminator = S.split_edge_key(k)
+                        base.add_edge(rel, u, v, discriminator,
+                                      **{p: x for p, x in attrs.items() if p != S.TYPE})
+                        continue
+                    base.remove_edge(u, v, k)
+                    have = mine.get(v)
+                if not movable:
+                    rel, discriminator = S.split_edge_key(k)
+                    base.add_edge(rel, u, v, discriminator,
+                                  **{p: x for p, x in attrs.items() if p != S.TYPE})
+                    continue
+                # checked when it was added to the new graph, which is dropped after
+                if have is None:
+                    start, end = ids.get(u, u), ids.get(v, v)
+                    have = old_succ[start][end] = base.g._pred[end][start] = (  # noqa: SLF001
+                        base.g.edge_key_dict_factory())
+                have[k] = attrs
+                if log is not None:
+                    log.touch(u, v, k, False)
+    base._changes += 1  # noqa: SLF001 - edges moved in without add_edge
