@@ -68,17 +68,22 @@ class Kept:
 
 
 class EdgeLog:
-    """The edges an in-place append touched, each with whether it was in the graph
-    before; ``origin`` is where the graph was loaded from (its ``saved_at``) when it was
-    unchanged since, and ``stamp`` its change stamp when the append ended."""
+    """The edges an in-place append touched, each with its properties before (None when
+    it was not in the graph), so a save writes only those that differ; ``origin`` is
+    where the graph was loaded from (its ``saved_at``) when it was unchanged since, and
+    ``stamp`` its change stamp when the append ended."""
 
     def __init__(self, origin: tuple[str, str, tuple[int, int, int]] | None) -> None:
         self.origin = origin
         self.stamp: tuple[int, int, int] | None = None
-        self.before: dict[Ident, bool] = {}
+        self.before: dict[Ident, Any] = {}
 
-    def touch(self, start: str, end: str, key: str, existed: bool) -> None:
-        self.before.setdefault((start, end, key), existed)
+    def touch(self, start: str, end: str, key: str, props: Any) -> None:
+        """Note an edge about to change; ``props`` is what it holds now (None: nothing),
+        kept as it is (a copy when the edge's mapping will be changed in place)."""
+        ident = (start, end, key)
+        if ident not in self.before:
+            self.before[ident] = props
 
 
 def transplant(base: KnowledgeGraph, new: KnowledgeGraph, kept: Kept) -> KnowledgeGraph:
@@ -182,7 +187,7 @@ def _sync_edges(base: KnowledgeGraph, new: KnowledgeGraph, old_primary: list[Ide
                     start, end = ids.get(u, u), ids.get(v, v)
                     have = old_succ[start][end] = base.g._pred[end][start] = (  # noqa: SLF001
                         base.g.edge_key_dict_factory())
-                have[k] = attrs
                 if log is not None:
-                    log.touch(u, v, k, False)
+                    log.touch(u, v, k, None)
+                have[k] = attrs
     base._changes += 1  # noqa: SLF001 - edges moved in without add_edge

@@ -119,8 +119,8 @@ class KnowledgeGraph:
         ekey = sys.intern(S.edge_key(rel_type, discriminator))
         keydict = succ[start].get(end)
         existed = keydict is not None and ekey in keydict
-        if self.edge_log is not None:
-            self.edge_log.touch(start, end, ekey, existed)
+        if self.edge_log is not None:  # its properties before, kept apart from the update
+            self.edge_log.touch(start, end, ekey, dict(keydict[ekey]) if existed else None)
         if existed:
             keydict[ekey].update(_clean(props))
         else:
@@ -136,7 +136,7 @@ class KnowledgeGraph:
         if keydict is None or key not in keydict:
             return False
         if self.edge_log is not None:
-            self.edge_log.touch(start, end, key, True)
+            self.edge_log.touch(start, end, key, keydict[key])
         self.g.remove_edge(start, end, key)
         self._rdf = None
         self._changes += 1
@@ -146,8 +146,9 @@ class KnowledgeGraph:
         """Remove a node and every edge at it."""
         g = self.g
         if self.edge_log is not None:
-            for u, v, k in (*g.out_edges(nid, keys=True), *g.in_edges(nid, keys=True)):
-                self.edge_log.touch(u, v, k, True)
+            for u, v, k, props in (*g.out_edges(nid, keys=True, data=True),
+                                   *g.in_edges(nid, keys=True, data=True)):
+                self.edge_log.touch(u, v, k, props)
         g.remove_node(nid)
         self._ids.pop(nid, None)
         self._rdf = None

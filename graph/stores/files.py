@@ -235,15 +235,17 @@ def _edge_delta(kg: KnowledgeGraph, base: KnowledgeGraph) -> Iterator[dict[str, 
 
 
 def _logged_delta(kg: KnowledgeGraph, log: EdgeLog) -> Iterator[dict[str, Any]]:
-    """Edge rows of what an in-place append touched: the whole row of every such edge the
-    graph has, a removal row for every one it had before and has no more."""
+    """Edge rows of what an in-place append changed: the whole row of every edge it
+    touched that the graph has with other properties than before (or had not), a removal
+    row for every one it had before and has no more."""
     succ = kg.g._succ  # noqa: SLF001 - read only
-    for (u, v, k), existed in log.before.items():
+    for (u, v, k), before in log.before.items():
         attrs = succ.get(u, {}).get(v, {}).get(k)
         if attrs is not None:
-            yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
-                   "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
-        elif existed:
+            if before is None or attrs != before:
+                yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
+                       "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
+        elif before is not None:
             yield {"start": u, "end": v, "key": k, "removed": True}
 
 
