@@ -249,8 +249,8 @@ class KnowledgeGraph:
 
         ``in_place=True`` changes this graph into the extended one and returns it: the
         derived edges the new papers leave alone stay where they are rather than being
-        copied, which is most of an append's time and memory on a large graph. Saved
-        back to the directory it was loaded from, only the edges it touched are written."""
+        copied into a second graph. Saved back to the directory it was loaded from, only
+        the edges the append changed are written."""
         import citegraph
 
         return citegraph.build(paths, format=format, options=options, base=self,
