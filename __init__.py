@@ -48,6 +48,7 @@ def build(
     reuse: str | Path | None = None,
     report: LoadReport | None = None,
     progress: Progress | None = None,
+    in_place: bool = False,
 ) -> KnowledgeGraph:
     """Read every paper under ``paths`` and build the knowledge graph.
 
@@ -64,9 +65,16 @@ def build(
     are extracted and embedded (see :meth:`KnowledgeGraph.append`). ``reuse`` is the
     directory of an earlier build of the same output that is rebuilt rather than extended:
     its embeddings and entity results are reused for papers whose text did not change.
-    ``options.import_dir`` also writes the graph's ``neo4j-admin database import`` files
-    there (in parallel on Ray with ``options.engine == "ray"``).
+    A saved ``base`` is loaded for the build alone, so the build changes it into the new
+    graph rather than building a second one beside it (see
+    :mod:`citegraph.graph.in_place`); ``in_place`` does the same to a graph given as
+    ``base``, which then becomes the result. ``options.import_dir`` also writes the
+    graph's ``neo4j-admin database import`` files there (in parallel on Ray with
+    ``options.engine == "ray"``).
     """
+    from contextlib import nullcontext
+
+    from citegraph.graph.collector import heap_frozen
     from citegraph.graph.interactive import api_progress, is_interactive
     from citegraph.graph.options import engine_session
     from citegraph.graph.pipeline import BuildOptions, build_graph
@@ -82,7 +90,9 @@ def build(
     elif options.progress is SILENT:
         options.progress = api_progress()
     if isinstance(base, str | Path):
-        base = load_base(Path(base))
+        with options.progress.stage("Loading the saved graph"):
+            base = load_base(Path(base))
+        in_place = True
     if reuse is not None and base is None:
         vectors, entities = load_build_caches(Path(reuse))
         options.vector_cache = options.vector_cache or vectors
@@ -95,8 +105,9 @@ def build(
     if options.engine == "local" and base is None and records.peek() is None:
         problems = "; ".join(f"{i.path}: {i.message}" for i in report.errors[:3])
         raise InputError("no papers found" + (f" ({problems})" if problems else ""))
-    with engine_session(options):
-        kg = build_graph(records, options, base=base)
+    # the graph extended is millions of objects: left out of collections while it grows
+    with engine_session(options), heap_frozen() if base is not None else nullcontext():
+        kg = build_graph(records, options, base=base, in_place=in_place)
         kg.load_report = report
         if options.import_dir is not None:
             from citegraph.graph.stores.neo4j_import import write_import_csv

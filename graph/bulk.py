@@ -25,7 +25,7 @@ from typing import Any
 
 from citegraph.errors import GraphError
 from citegraph.graph import schema as S
-from citegraph.graph.compact import attach_edge
+from citegraph.graph.compact import EdgeAttrs, attach_edge
 from citegraph.graph.model import KnowledgeGraph
 
 #: Types of the values every store holds: scalars, and flat lists of them.
@@ -145,6 +145,78 @@ class GraphLoader:
                                          **self._shared(props)})
         return start, end, key
 
+    def own_edges(self, batches: Iterable[list[Any]]) -> None:
+        """Add the edge rows (``{"start", "end", "key", "type", "properties"}``) of a
+        saved file as this tool writes them, by the rules :meth:`edge` checks, in one
+        loop over batches of rows: what depends only on the type and the two labels is
+        decided once per combination, not once per edge.
+
+        Unlike :meth:`edge` it says only that a row is wrong, not where, and a problem
+        (whatever exception the row causes) may leave the graph half-built: the caller
+        drops it and reads the file again through :meth:`edge`, which names the row.
+        A symmetric edge stored the other way round counts as a problem too (the writer
+        never stores one so)."""
+        g = self.kg.g
+        nodes, succ, pred = g._node, g._succ, g._pred  # noqa: SLF001
+        pool = self._pool.setdefault
+        ids = self.kg._ids  # noqa: SLF001
+        new_keys = g.edge_key_dict_factory
+        compact = g.edge_attr_dict_factory is EdgeAttrs
+        joins: dict[tuple[str, str, str], bool] = {}  # (type, start label, end label)
+        keys: dict[tuple[str, str], bool] = {}  # (edge key, type)
+        type_name, label, scalars, only_str = S.TYPE, S.LABEL, _SCALARS, {str}
+        for rows in batches:
+            for row in rows:
+                rel, start, end, key = row["type"], row["start"], row["end"], row["key"]
+                props = row["properties"]
+                start_attrs, end_attrs = nodes[start], nodes[end]
+                ends = (rel, start_attrs[label], end_attrs[label])
+                ok = joins.get(ends)
+                if ok is None:
+                    ok = joins[ends] = _joins(*ends)
+                if key is not rel and key != rel:
+                    valid = keys.get((key, rel))
+                    if valid is None:
+                        valid = keys[(key, rel)] = _key_of(key, rel)
+                    ok = ok and valid
+                if not ok or (ends[0] in _SYMMETRIC and end < start):
+                    raise self.fail("", f"edge {short(key)} from {short(start)} to "
+                                        f"{short(end)} is not one this tool writes")
+                keydict = succ[start].get(end)
+                if keydict is None:
+                    start, end = ids[start], ids[end]
+                    keydict = succ[start][end] = pred[end][start] = new_keys()
+                elif key in keydict:
+                    raise self.fail("", f"edge {short(key)} from {short(start)} to "
+                                        f"{short(end)} appears twice")
+                if type_name in props:
+                    raise self.fail("", f"property {type_name!r} is reserved")
+                names = [type_name]
+                values = [pool(rel, rel)]
+                for name, value in props.items():
+                    kind = type(value)
+                    if kind is str:
+                        if len(value) <= self.SHORT:
+                            value = pool(value, value)
+                    elif kind is list:
+                        kinds = set(map(type, value))
+                        if kinds == only_str:  # the usual list (evidence keys): pooled in C
+                            value = list(map(pool, value, value))
+                        elif kinds <= scalars:
+                            value = [pool(x, x) if type(x) is str else x for x in value]
+                        else:
+                            raise self.fail("", f"property {short(name)} holds a nested list")
+                    elif kind not in scalars:
+                        raise self.fail("", f"property {short(name)} holds a {kind.__name__}")
+                    names.append(pool(name, name))
+                    values.append(value)
+                keydict[pool(key, key)] = (
+                    EdgeAttrs._of(tuple(names), tuple(values)) if compact  # noqa: SLF001
+                    else dict(zip(names, values, strict=True)))
+        cache = getattr(g, "__networkx_cache__", None)
+        if cache:
+            cache.clear()
+
     def _check_key(self, key: Any, rel_type: str, where: str) -> None:
         """A stored edge key other than the bare type: the codec's ``TYPE|discriminator``."""
         if type(key) is not str or S.edge_key(*S.split_edge_key(key)) != key:
@@ -164,6 +236,21 @@ class GraphLoader:
                 continue
             raise self.fail(where, f"property {short(name)} holds a {kind.__name__} no store "
                                    "can hold")
+
+
+_SYMMETRIC = frozenset(kind.type for kind in S.REL_KINDS if kind.symmetric)
+
+
+def _joins(rel_type: str, start_label: str, end_label: str) -> bool:
+    """Whether a ``rel_type`` edge may go from a ``start_label`` to an ``end_label`` node."""
+    kind = S.REL_KIND_BY_TYPE.get(rel_type) if type(rel_type) is str else None
+    return kind is not None and start_label in kind.start and end_label in kind.end
+
+
+def _key_of(key: Any, rel_type: str) -> bool:
+    """Whether ``key`` is the codec's ``TYPE|discriminator`` key of a ``rel_type`` edge."""
+    return (type(key) is str and S.edge_key(*S.split_edge_key(key)) == key
+            and S.split_edge_key(key)[0] == rel_type)
 
 
 def _nested_list(value: Any) -> bool:

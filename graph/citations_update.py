@@ -26,10 +26,12 @@ from collections.abc import Iterable
 
 from citegraph.graph import schema as S
 from citegraph.graph.citations import INFERRED_DISCRIMINATOR, add_inferred_citations
+from citegraph.graph.in_place import Kept
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.pairs_update import IndexedBase
 
 Pair = tuple[str, str]
+_INFERRED_KEY = S.edge_key(S.CITES, INFERRED_DISCRIMINATOR)
 
 
 def _changed_nodes(old: KnowledgeGraph | IndexedBase, new: KnowledgeGraph,
@@ -73,10 +75,12 @@ def changed_papers(old: KnowledgeGraph | IndexedBase, new: KnowledgeGraph) -> se
     return out
 
 
-def update_inferred_citations(kg: KnowledgeGraph, base: IndexedBase) -> int:
+def update_inferred_citations(kg: KnowledgeGraph, base: IndexedBase,
+                              keep: Kept | None = None) -> int:
     """The inferred CITES edges of ``kg`` from ``base``'s (see the module docstring);
     returns how many. A base without inferred edges is decided in full (it may have been
-    built without them)."""
+    built without them). With ``keep`` the edges not decided again stay in ``base``
+    (:mod:`citegraph.graph.in_place`) and the others are dropped there."""
     if not any(props.get(S.INFERRED) for _, _, _, props in base.edges(S.CITES)):
         return add_inferred_citations(kg)
     papers = changed_papers(base, kg)
@@ -102,6 +106,10 @@ def update_inferred_citations(kg: KnowledgeGraph, base: IndexedBase) -> int:
             continue
         if a in papers or b in papers or entity_keys.intersection(props.get(S.VIA) or ()):
             redo.add((a, b))
+            if keep is not None:
+                keep.drop.append((a, b, _INFERRED_KEY))
+            continue
+        if keep is not None:
             continue
         kg.add_edge(S.CITES, a, b, INFERRED_DISCRIMINATOR,
                     **{k: x for k, x in props.items() if k != S.TYPE})

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from citegraph.graph.entity_cache import EntityCache
     from citegraph.graph.identity import MergeReport
+    from citegraph.graph.in_place import EdgeLog
     from citegraph.graph.options import BuildOptions
     from citegraph.graph.progress import Progress
     from citegraph.loaders.problems import LoadReport
@@ -73,6 +74,9 @@ class KnowledgeGraph:
         #: Each node id string once: edges added with an equal but separate string (built
         #: again from label and key) store this one, not a copy per edge end.
         self._ids: dict[str, str] = {}
+        #: While an append changes this graph in place: the edges it touched, so a save
+        #: writes only those (see :mod:`citegraph.graph.in_place`).
+        self.edge_log: EdgeLog | None = None
         self._changes = 0  # bumped by every add_node/add_edge: derived indexes go stale
         self._derived: dict[str, tuple[tuple[int, int], Any]] = {}
 
@@ -114,13 +118,51 @@ class KnowledgeGraph:
         # one shared key string per discriminated type, not one per edge
         ekey = sys.intern(S.edge_key(rel_type, discriminator))
         keydict = succ[start].get(end)
-        if keydict is not None and ekey in keydict:
+        existed = keydict is not None and ekey in keydict
+        if self.edge_log is not None:  # its properties before, kept apart from the update
+            self.edge_log.touch(start, end, ekey, dict(keydict[ekey]) if existed else None)
+        if existed:
             keydict[ekey].update(_clean(props))
         else:
             attach_edge(self.g, start, end, ekey, {S.TYPE: rel_type, **_clean(props)})
         self._rdf = None
         self._changes += 1
         return start, end, ekey
+
+    def remove_edge(self, start: str, end: str, key: str) -> bool:
+        """Remove the edge ``key`` from ``start`` to ``end`` (as stored: a symmetric kind
+        from the smaller id); returns whether there was one."""
+        keydict = self.g._succ.get(start, {}).get(end)  # noqa: SLF001
+        if keydict is None or key not in keydict:
+            return False
+        if self.edge_log is not None:
+            self.edge_log.touch(start, end, key, keydict[key])
+        self.g.remove_edge(start, end, key)
+        self._rdf = None
+        self._changes += 1
+        return True
+
+    def remove_node(self, nid: str) -> None:
+        """Remove a node and every edge at it."""
+        g = self.g
+        if self.edge_log is not None:
+            for u, v, k, props in (*g.out_edges(nid, keys=True, data=True),
+                                   *g.in_edges(nid, keys=True, data=True)):
+                self.edge_log.touch(u, v, k, props)
+        g.remove_node(nid)
+        self._ids.pop(nid, None)
+        self._rdf = None
+        self._changes += 1
+
+    def set_properties(self, nid: str, props: Props) -> None:
+        """Replace a node's properties (its label and key stay)."""
+        attrs = self.node(nid)
+        kept = {S.LABEL: attrs[S.LABEL], S.KEY: attrs[S.KEY]}
+        attrs.clear()
+        attrs.update(kept)
+        attrs.update(_clean({k: v for k, v in props.items() if k not in kept}))
+        self._rdf = None
+        self._changes += 1
 
     def derived(self, name: str, build: Callable[[KnowledgeGraph], T]) -> T:
         """A structure derived from the whole graph (a lookup index), built on first use
@@ -152,9 +194,21 @@ class KnowledgeGraph:
 
     def edges(self, rel_type: str | None = None) -> Iterator[tuple[str, str, str, Props]]:
         """``(start, end, type, properties)`` of every edge, or of one type."""
-        for start, end, attrs in self.g.edges(data=True):
+        g = self.g
+        if isinstance(g, CompactMultiDiGraph):
+            for start, end, _, rel, attrs in g.typed_edges(S.TYPE, rel_type):
+                yield start, end, rel, attrs
+            return
+        for start, end, attrs in g.edges(data=True):
             if rel_type is None or attrs[S.TYPE] == rel_type:
                 yield start, end, attrs[S.TYPE], attrs
+
+    def keyed_edges(self) -> Iterator[tuple[str, str, str, str, Props]]:
+        """``(start, end, edge key, type, properties)`` of every edge."""
+        g = self.g
+        if isinstance(g, CompactMultiDiGraph):
+            return g.typed_edges(S.TYPE)
+        return ((u, v, k, a[S.TYPE], a) for u, v, k, a in g.edges(keys=True, data=True))
 
     @property
     def papers(self) -> list[Props]:
@@ -164,7 +218,7 @@ class KnowledgeGraph:
     def stats(self) -> dict[str, dict[str, int]]:
         """Node counts per label and edge counts per type (every schema kind, zeros too)."""
         labels = Counter(attrs[S.LABEL] for _, attrs in self.g.nodes(data=True))
-        types = Counter(attrs[S.TYPE] for _, _, attrs in self.g.edges(data=True))
+        types = Counter(rel for _, _, rel, _ in self.edges())
         return {
             "nodes": {label: labels.get(label, 0) for label in S.LABELS},
             "edges": {rel: types.get(rel, 0) for rel in S.REL_TYPES},
@@ -184,17 +238,23 @@ class KnowledgeGraph:
         options: BuildOptions | None = None,
         report: LoadReport | None = None,
         progress: Progress | None = None,
+        in_place: bool = False,
     ) -> KnowledgeGraph:
         """A new graph: this one extended with the papers under ``paths`` (this one is
         left as it is). The same as a build of this graph's papers and the new ones, at
         the cost of the new ones: only new records are matched against the papers, only
         new or changed papers (and old ones naming what the new ones introduce) are
         extracted and embedded, and similarity lists are updated rather than searched
-        again; see :func:`citegraph.build` for the arguments."""
+        again; see :func:`citegraph.build` for the arguments.
+
+        ``in_place=True`` changes this graph into the extended one and returns it: the
+        derived edges the new papers leave alone stay where they are rather than being
+        copied into a second graph. Saved back to the directory it was loaded from, only
+        the edges the append changed are written."""
         import citegraph
 
         return citegraph.build(paths, format=format, options=options, base=self,
-                               report=report, progress=progress)
+                               report=report, progress=progress, in_place=in_place)
 
     # --- persistence ----------------------------------------------------------------
     def save(self, directory: str | Path, *, force: bool = False) -> Path:

@@ -32,23 +32,44 @@ from scipy import sparse
 from citegraph.graph import bibliometrics as B
 from citegraph.graph import comention as C
 from citegraph.graph import schema as S
+from citegraph.graph.in_place import DERIVED_KEYS, Kept
 from citegraph.graph.model import KnowledgeGraph
 
 
 class IndexedBase:
     """The graph an append extends, read only, with its edges listed per type: the update
     functions read several types of it, and each :meth:`KnowledgeGraph.edges` call would
-    scan every edge."""
+    scan every edge. Types in ``unlisted`` are only counted (an in-place append reads
+    those around changed nodes, see :class:`~citegraph.graph.in_place.Kept`)."""
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: KnowledgeGraph, unlisted: frozenset[str] = frozenset()) -> None:
         self.kg = kg
         self.g = kg.g
+        self.embeddings = kg.embeddings
         self._by_type: dict[str, list[tuple[str, str, str, dict]]] = defaultdict(list)
-        for u, v, attrs in kg.g.edges(data=True):
-            self._by_type[attrs[S.TYPE]].append((u, v, attrs[S.TYPE], attrs))
+        self._counts: dict[str, int] = defaultdict(int)
+        #: With ``unlisted`` (an in-place append): ``(start, end, key)`` of every primary
+        #: edge (:data:`~citegraph.graph.in_place.DERIVED_KEYS`), to compare with the new
+        #: graph's.
+        self.primary: list[tuple[str, str, str]] = []
+        by_type, counts, primary = self._by_type, self._counts, self.primary
+        derived = DERIVED_KEYS if unlisted else None
+        for u, v, k, rel, attrs in kg.keyed_edges():
+            counts[rel] += 1
+            if rel not in unlisted:
+                by_type[rel].append((u, v, rel, attrs))
+            if derived is not None and k not in derived:
+                primary.append((u, v, k))
+        self.unlisted = unlisted
 
     def edges(self, rel_type: str) -> Iterator[tuple[str, str, str, dict]]:
+        if rel_type in self.unlisted:
+            raise ValueError(f"{rel_type} edges are counted, not listed")
         return iter(self._by_type.get(rel_type, ()))
+
+    def has(self, rel_type: str) -> bool:
+        """Whether the graph has an edge of ``rel_type``."""
+        return self._counts.get(rel_type, 0) > 0
 
     def node(self, nid: str) -> dict:
         return self.kg.node(nid)
@@ -93,12 +114,24 @@ def pairs_touching(m: sparse.spmatrix, cols: np.ndarray, min_count: int) -> B.Pa
 
 
 def _copy_clean(kg: KnowledgeGraph, base: IndexedBase, rel: str, changed: set[str],
-                refresh: Callable[[str, str, dict], dict] | None = None) -> int:
+                refresh: Callable[[str, str, dict], dict] | None = None,
+                keep: Kept | None = None) -> int:
     """Copy ``base``'s ``rel`` edges whose ends are both unchanged; ``refresh`` gives
-    properties to set again on each."""
+    properties to set again on each. With ``keep`` (an in-place append) nothing is
+    copied: the edges at a changed end are dropped and the refreshed properties noted."""
+    if keep is not None and refresh is None:
+        keep.drop_around(base.kg, changed, rel)
+        return 0
     copied = 0
     for u, v, _, props in base.edges(rel):
         if u in changed or v in changed:
+            if keep is not None:
+                keep.drop.append((u, v, rel))
+            continue
+        if keep is not None and refresh is not None:
+            again = refresh(u, v, props)
+            if any(props.get(k) != x for k, x in again.items()):
+                keep.updates.append(((u, v, rel), again))
             continue
         values = {k: x for k, x in props.items() if k != S.TYPE}
         if refresh is not None:
@@ -110,15 +143,16 @@ def _copy_clean(kg: KnowledgeGraph, base: IndexedBase, rel: str, changed: set[st
 
 def update_network(kg: KnowledgeGraph, base: IndexedBase, rel: str,
                    rows_of: Callable[[Any], B.Rows], min_count: int,
-                   strength: bool) -> int:
+                   strength: bool, keep: Kept | None = None) -> int:
     """The ``rel`` edges of ``kg`` from ``base``'s (see the module docstring); returns
     how many. A base without such edges is counted in full (it may have been built
-    without them)."""
+    without them). With ``keep`` the unchanged pairs' edges stay in ``base``
+    (:mod:`citegraph.graph.in_place`)."""
     new_rows = rows_of(kg)
-    if next(base.edges(rel), None) is None:
+    if not base.has(rel):
         return B.add_network(kg, rel, new_rows, min_count, strength)
     changed = changed_columns(rows_of(base), new_rows)
-    copied = _copy_clean(kg, base, rel, changed)
+    copied = _copy_clean(kg, base, rel, changed, keep=keep)
     if not new_rows or not changed:
         return copied
     net = B.Network.of(new_rows)
@@ -131,14 +165,18 @@ def update_network(kg: KnowledgeGraph, base: IndexedBase, rel: str,
     return copied + B.add_pairs(kg, rel, pairs, shared, net, strength)
 
 
-def update_co_mentions(kg: KnowledgeGraph, base: IndexedBase, min_count: int) -> int:
+def update_co_mentions(kg: KnowledgeGraph, base: IndexedBase, min_count: int,
+                       keep: Kept | None = None) -> int:
     """CO_MENTIONED edges of ``kg`` from ``base``'s: pairs with a changed entity counted
-    again, the others copied with their NPMI computed again for the new paper total."""
-    if next(base.edges(S.CO_MENTIONED), None) is None:
+    again, the others copied with their NPMI computed again for the new paper total
+    (with ``keep``, left in ``base`` with the new NPMI noted)."""
+    if not base.has(S.CO_MENTIONED):
         return C.add_co_mention_edges(kg, min_count)
     new_rows = _frozen(C.entities_by_paper(kg))
     changed = changed_columns(_frozen(C.entities_by_paper(base)), new_rows)
     if not new_rows:
+        if keep is not None:
+            keep.drop.extend((u, v, S.CO_MENTIONED) for u, v, _, _ in base.edges(S.CO_MENTIONED))
         return 0
     net = B.Network.of(new_rows)
     singles = dict(zip(net.columns, np.diff(net.m.tocsc().indptr).tolist(), strict=True))
@@ -147,7 +185,7 @@ def update_co_mentions(kg: KnowledgeGraph, base: IndexedBase, min_count: int) ->
     def refresh(u: str, v: str, props: dict) -> dict:
         return {S.STRENGTH: round(C.npmi(props[S.COUNT], singles[u], singles[v], total), 4)}
 
-    copied = _copy_clean(kg, base, S.CO_MENTIONED, changed, refresh)
+    copied = _copy_clean(kg, base, S.CO_MENTIONED, changed, refresh, keep)
     cols = np.array(sorted(n for n, c in enumerate(net.columns) if c in changed),
                     dtype=np.int64)
     if not len(cols):

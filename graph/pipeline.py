@@ -6,7 +6,9 @@ build of the old and new papers together gives, redoing only what the new papers
 new records are matched against the old papers (not the old papers among themselves),
 entity results and embeddings are reused for papers whose text and context did not
 change, similarity lists are updated, and the co-occurrence networks and inferred
-citations keep the old edges the new papers leave alone.
+citations keep the old edges the new papers leave alone. An append may also change the
+graph it extends into the result, leaving those old edges where they are
+(:mod:`citegraph.graph.in_place`).
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from citegraph.errors import EngineError
 from citegraph.graph import schema as S
 from citegraph.graph.authors import author_ids_by_paper
 from citegraph.graph.bibliometrics import PairCounter, co_occurrence_evidence
-from citegraph.graph.citations import add_inferred_citations
+from citegraph.graph.citations import INFERRED_DISCRIMINATOR, add_inferred_citations
 from citegraph.graph.citations_update import update_inferred_citations
 from citegraph.graph.comention import add_co_mention_edges
 from citegraph.graph.embed import embed_papers
 from citegraph.graph.identity import merge_records
+from citegraph.graph.in_place import NETWORKS, Kept, transplant
 from citegraph.graph.matching import PairDecisions, decided_pairs
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.options import BuildOptions
@@ -42,10 +45,14 @@ def build_graph(
     options: BuildOptions | None = None,
     base: KnowledgeGraph | None = None,
     decisions: PairDecisions = decided_pairs,
+    in_place: bool = False,
 ) -> KnowledgeGraph:
     """Build a graph from records, optionally on top of an existing graph (``base``,
-    left unchanged; see the module docstring). ``decisions`` decides the candidate pairs
-    of paper identity (the Ray engine passes its distributed one)."""
+    left unchanged unless ``in_place``; see the module docstring). ``decisions`` decides
+    the candidate pairs of paper identity (the Ray engine passes its distributed one).
+    ``in_place`` changes ``base`` into the result and returns it
+    (:mod:`citegraph.graph.in_place`): the derived edges the new papers leave alone stay
+    where they are instead of being copied."""
     options = options or BuildOptions()
     if options.engine != "local":
         return _build_on(options.engine, records, options, base)
@@ -96,6 +103,11 @@ def build_graph(
             model=options.model, device=options.device,
             extractor_model=options.extractor_model,
             cache=base.entity_cache if base is not None else options.entity_cache)
+    if in_place and base is not None:
+        kept = Kept()
+        add_relationships(kg, options, base, keep=kept)
+        with options.progress.stage("Changing the graph in place"):
+            return transplant(base, kg, kept)
     add_relationships(kg, options, base)
     kg.base = base
     return kg
@@ -113,52 +125,75 @@ def _build_on(engine: str, records: Iterable[PaperRecord], options: BuildOptions
 
 def add_relationships(
     kg: KnowledgeGraph, options: BuildOptions, base: KnowledgeGraph | None = None,
-    count_pairs: PairCounter = co_occurrence_evidence,
+    count_pairs: PairCounter = co_occurrence_evidence, keep: Kept | None = None,
 ) -> None:
     """The corpus-wide edge stages, after papers and entities: embeddings and SIMILAR_TO,
     CO_MENTIONED, inferred CITES. Switching similarity off skips the model entirely.
-    ``count_pairs`` counts the co-occurrence networks (the Ray engine's on workers)."""
+    ``count_pairs`` counts the co-occurrence networks (the Ray engine's on workers).
+    With ``keep`` the old derived edges stay in ``base`` rather than being copied, and
+    ``keep`` says what to drop or change there (:mod:`citegraph.graph.in_place`)."""
+    indexed = None
+    if base is not None and (keep is not None or options.similarity or options.co_mention
+                             or options.citations or options.keywords
+                             or options.co_citation or options.coupling
+                             or options.co_authorship):
+        with options.progress.stage("Indexing the graph appended to"):
+            indexed = IndexedBase(base, NETWORKS if keep is not None else frozenset())
+        if keep is not None:
+            keep.old_primary = indexed.primary
     if options.similarity:
         caches = (base.embeddings if base is not None else None, options.vector_cache)
         kg.embeddings = embed_papers(kg, options.model, options.device, caches,
                                      options.progress)
-        if base is not None and base.embeddings is not None and any(base.edges(S.SIMILAR_TO)):
-            update_similarity_edges(kg, kg.embeddings, base, options.similarity_top_k,
-                                    options.similarity_threshold, progress=options.progress)
+        if indexed is not None and base.embeddings is not None and indexed.has(S.SIMILAR_TO):
+            update_similarity_edges(kg, kg.embeddings, indexed, options.similarity_top_k,
+                                    options.similarity_threshold, progress=options.progress,
+                                    keep=keep)
         else:
+            _drop_all(keep, indexed, S.SIMILAR_TO)
             add_similarity_edges(kg, kg.embeddings, options.similarity_top_k,
                                  options.similarity_threshold, progress=options.progress)
-    indexed = None
-    if base is not None and (options.co_mention or options.citations or options.keywords
-                             or options.co_citation or options.coupling
-                             or options.co_authorship):
-        with options.progress.stage("Indexing the graph appended to"):
-            indexed = IndexedBase(base)
+    else:
+        _drop_all(keep, indexed, S.SIMILAR_TO)
     if options.co_mention:
         with options.progress.stage("Co-mentions") as stage:
             stage.advance(add_co_mention_edges(kg, options.min_co_mentions, count_pairs)
-                          if base is None
-                          else update_co_mentions(kg, indexed, options.min_co_mentions))
+                          if indexed is None
+                          else update_co_mentions(kg, indexed, options.min_co_mentions, keep))
+    else:
+        _drop_all(keep, indexed, S.CO_MENTIONED)
     if options.citations:
         with options.progress.stage("Inferring citations") as stage:
-            stage.advance(add_inferred_citations(kg) if base is None
-                          else update_inferred_citations(kg, indexed))
-    add_bibliometric_edges(kg, options, indexed, count_pairs)
+            stage.advance(add_inferred_citations(kg) if indexed is None
+                          else update_inferred_citations(kg, indexed, keep))
+    elif keep is not None:
+        inferred = S.edge_key(S.CITES, INFERRED_DISCRIMINATOR)
+        keep.drop.extend((u, v, inferred) for u, v, _, p in indexed.edges(S.CITES)
+                         if p.get(S.INFERRED))
+    add_bibliometric_edges(kg, options, indexed, count_pairs, keep)
+
+
+def _drop_all(keep: Kept | None, indexed: IndexedBase | None, rel: str) -> None:
+    """In place, every old ``rel`` edge goes (its stage is off, or counted in full)."""
+    if keep is not None and indexed is not None:
+        keep.drop.extend((u, v, rel) for u, v, _, _ in indexed.edges(rel))
 
 
 def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions,
                            base: IndexedBase | None = None,
-                           count_pairs: PairCounter = co_occurrence_evidence) -> None:
+                           count_pairs: PairCounter = co_occurrence_evidence,
+                           keep: Kept | None = None) -> None:
     """Keywords and the co-occurrence networks of bibliometrics, each switchable; they
     count explicit citations only, so their order after inferred citations is free. On
-    top of ``base`` only the pairs the new papers touch are counted again."""
+    top of ``base`` only the pairs the new papers touch are counted again (with ``keep``,
+    the old edges of the others stay in ``base``)."""
     from citegraph.graph import bibliometrics as B
 
     def network(rel: str, rows_of: Callable[[Any], B.Rows], min_count: int,
                 strength: bool) -> int:
         if base is None:
             return B.add_network(kg, rel, rows_of(kg), min_count, strength, count_pairs)
-        return update_network(kg, base, rel, rows_of, min_count, strength)
+        return update_network(kg, base, rel, rows_of, min_count, strength, keep)
 
     stages = (
         (options.keywords, "Keywords", lambda: B.add_keywords(kg) + network(
@@ -174,3 +209,9 @@ def add_bibliometric_edges(kg: KnowledgeGraph, options: BuildOptions,
         if enabled:
             with options.progress.stage(name) as stage:
                 stage.advance(run())
+    if keep is not None:  # a network switched off: its old edges go
+        # (with keywords off the keyword nodes go, and their edges with them)
+        for enabled, rel in ((options.co_citation, S.CO_CITED), (options.coupling, S.COUPLED),
+                             (options.co_authorship, S.CO_AUTHORED)):
+            if not enabled and base is not None and base.has(rel):
+                keep.drop_all.add(rel)

@@ -24,8 +24,10 @@ from collections import defaultdict
 import numpy as np
 
 from citegraph.graph import schema as S
+from citegraph.graph.in_place import Kept
 from citegraph.graph.knn import top_rows
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.pairs_update import IndexedBase
 from citegraph.graph.progress import SILENT, Progress
 from citegraph.graph.similarity import add_scored_pairs
 from citegraph.graph.vectors import PaperVectors
@@ -33,7 +35,7 @@ from citegraph.graph.vectors import PaperVectors
 TopList = list[tuple[float, str]]  # (score, neighbour key), best first
 
 
-def old_neighbours(base: KnowledgeGraph) -> dict[str, list[str]]:
+def old_neighbours(base: KnowledgeGraph | IndexedBase) -> dict[str, list[str]]:
     """Each paper's SIMILAR_TO neighbours in ``base``, by paper key: its old top list is
     the best ``top_k`` of them. They are scored again from the vectors, because the
     edges keep scores rounded to 4 places and a tie there would not say which one the
@@ -49,13 +51,17 @@ def old_neighbours(base: KnowledgeGraph) -> dict[str, list[str]]:
 def update_similarity_edges(
     kg: KnowledgeGraph,
     vectors: PaperVectors,
-    base: KnowledgeGraph,
+    base: KnowledgeGraph | IndexedBase,
     top_k: int = 10,
     threshold: float = 0.5,
     progress: Progress = SILENT,
+    keep: Kept | None = None,
 ) -> int:
     """Add to ``kg`` the SIMILAR_TO edges a full build over ``vectors`` would give, reusing
-    ``base``'s edges and vectors (see the module docstring); returns how many pairs."""
+    ``base``'s edges and vectors (see the module docstring); returns how many pairs. With
+    ``keep`` (:mod:`citegraph.graph.in_place`) an old edge between two papers whose
+    vectors did not change stays in ``base`` (its score is the same), an old edge no list
+    holds now is dropped, and only the others are added to ``kg``."""
     present = [i for i, key in enumerate(vectors.keys) if kg.has_node(S.node_id(S.PAPER, key))]
     keys = [vectors.keys[i] for i in present]
     if len(keys) < 2 or top_k <= 0:
@@ -96,6 +102,25 @@ def update_similarity_edges(
         stage.advance(len(rest))
     pairs = sorted({(min(row, row_of[other]), max(row, row_of[other]))
                     for row, top in lists.items() for _, other in top})
+    if keep is not None:
+        pairs = _keep_old(keep, base, keys, kept, pairs)
     rows = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     add_scored_pairs(kg, keys, x, rows[:, 0], rows[:, 1])
     return len(pairs)
+
+
+def _keep_old(keep: Kept, base: KnowledgeGraph | IndexedBase, keys: list[str],
+              kept: set[str], pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pairs to add to the new graph when the old edges stay in place: those not
+    already an edge between two unchanged papers; old edges outside ``pairs`` dropped."""
+    ids = [S.node_id(S.PAPER, key) for key in keys]
+    wanted = {(min(ids[i], ids[j]), max(ids[i], ids[j])) for i, j in pairs}
+    old = set()
+    for u, v, _, _ in base.edges(S.SIMILAR_TO):
+        if (u, v) in wanted:
+            old.add((u, v))
+        else:
+            keep.drop.append((u, v, S.SIMILAR_TO))
+    return [(i, j) for i, j in pairs
+            if keys[i] not in kept or keys[j] not in kept
+            or (min(ids[i], ids[j]), max(ids[i], ids[j])) not in old]

@@ -105,6 +105,9 @@ def test_same_answers_as_a_plain_multidigraph() -> None:
     for view in (compact.copy(), compact.to_undirected(), compact.subgraph(range(50)),
                  compact.reverse(), pickle.loads(pickle.dumps(compact))):
         assert view.number_of_edges() > 0
+    assert compact.number_of_edges() == plain.number_of_edges() == len(plain.edges)
+    assert compact.subgraph(range(50)).number_of_edges() == plain.subgraph(
+        range(50)).number_of_edges()
     assert nx.utils.graphs_equal(compact.copy(), compact)
     assert nx.utils.graphs_equal(compact.to_plain(), plain)
     assert type(compact.to_plain()) is nx.MultiDiGraph
@@ -141,3 +144,18 @@ def test_the_model_builds_compact_and_exports_plain() -> None:
     plain = kg.to_networkx()
     assert type(plain) is nx.MultiDiGraph and type(plain.edges[a, b, S.CITES]) is dict
     assert KnowledgeGraph(plain) == kg
+
+
+def test_typed_edges_read_the_storage_as_the_view_does() -> None:
+    kg = KnowledgeGraph()
+    a, b = kg.add_node(S.PAPER, "a", title="A"), kg.add_node(S.PAPER, "b", title="B")
+    kg.add_edge(S.CITES, a, b, inferred=False)
+    kg.add_edge(S.CITES, a, b, "inferred", inferred=True, via=["x"])  # two keys, one pair
+    kg.add_edge(S.SIMILAR_TO, a, b, score=0.5)
+    kg.g.add_edge(b, a, key="odd", other=1, type=S.CITES)  # type not the first name
+    expected = sorted((u, v, k, d[S.TYPE]) for u, v, k, d in kg.g.edges(keys=True, data=True))
+    assert sorted((u, v, k, t) for u, v, k, t, _ in kg.g.typed_edges(S.TYPE)) == expected
+    assert sorted(k for _, _, k, _, _ in kg.g.typed_edges(S.TYPE, S.CITES)) == [
+        "CITES", "CITES|inferred", "odd"]
+    assert [(u, v, t) for u, v, t, _ in kg.edges(S.SIMILAR_TO)] == [(a, b, S.SIMILAR_TO)]
+    assert kg.stats()["edges"][S.CITES] == 3

@@ -40,6 +40,8 @@ from citegraph.digest import FileDigest, HashingReader, HashingWriter
 from citegraph.errors import CitegraphError, CorruptGraphError, StoreError
 from citegraph.graph import schema as S
 from citegraph.graph.bulk import GraphLoader, short
+from citegraph.graph.collector import collector_paused
+from citegraph.graph.in_place import EdgeLog
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import graph_dir as D
 from citegraph.graph.vectors import PaperVectors
@@ -90,8 +92,8 @@ def _node_rows(kg: KnowledgeGraph) -> Iterator[dict[str, Any]]:
 
 
 def _edge_rows(kg: KnowledgeGraph) -> Iterator[dict[str, Any]]:
-    for u, v, k, attrs in kg.g.edges(keys=True, data=True):
-        yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
+    for u, v, k, rel, attrs in kg.keyed_edges():
+        yield {"start": u, "end": v, "key": k, "type": rel,
                "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
 
 
@@ -158,8 +160,9 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
         except BaseException:
             D.discard_staging(directory)
             raise
-    kg.saved_at = (os.path.realpath(directory), hashlib.sha256(data).hexdigest(), _stamp(kg))
+    kg.saved_at = (os.path.realpath(directory), hashlib.sha256(data).hexdigest(), change_stamp(kg))
     kg.base = None  # saved: the graph it extends is no longer needed
+    kg.edge_log = None  # and what an append changed in place is saved
     if encoder.replaced:
         message = (f"{encoder.replaced} value(s) held characters UTF-8 cannot store (lone "
                    f"surrogates); saved in {directory} with U+FFFD in their place")
@@ -174,19 +177,33 @@ def save_graph(kg: KnowledgeGraph, directory: Path, *, force: bool = False,
 #: Shards kept before a save writes the whole graph again (reading each costs a little).
 MAX_SHARDS = 8
 
-_Previous = tuple[KnowledgeGraph, dict[str, Any]]  # the saved base and its manifest
+#: What an append shard is written from: its edge rows (made when written) and the
+#: manifest of the saved graph it extends.
+_Previous = tuple[Callable[[], Iterator[dict[str, Any]]], dict[str, Any]]
 
 
 def _shard_base(kg: KnowledgeGraph, directory: Path) -> _Previous | None:
-    """The saved graph ``kg`` extends and its manifest, when ``kg`` can be written as one
-    more shard of it: ``kg`` was appended to the graph loaded from ``directory``, nothing
-    was saved there since, and the graph has fewer than :data:`MAX_SHARDS` shards."""
-    base = kg.base
-    if base is None or base.saved_at is None:
+    """The edge rows of ``kg``'s shard and the manifest of the saved graph it extends, when
+    ``kg`` can be written as one more shard: ``kg`` was appended to the graph loaded from
+    ``directory`` (a new graph beside it, or that graph changed in place), neither changed
+    otherwise since, nothing was saved there since, and the graph has fewer than
+    :data:`MAX_SHARDS` shards."""
+    log, base = kg.edge_log, kg.base
+    if log is not None:
+        if log.origin is None or log.stamp != change_stamp(kg):
+            return None  # changed in memory before the append, or after it
+        saved_at = log.origin
+        rows = lambda: _logged_delta(kg, log)  # noqa: E731
+    elif base is not None and base.saved_at is not None:
+        saved_at = base.saved_at
+        if saved_at[2] != change_stamp(base):
+            return None  # changed in memory since it was read
+        rows = lambda: _edge_delta(kg, base)  # noqa: E731
+    else:
         return None
-    path, sha, stamp = base.saved_at
-    if path != os.path.realpath(directory) or stamp != _stamp(base):
-        return None  # saved elsewhere, or changed in memory since it was read
+    path, sha, _ = saved_at
+    if path != os.path.realpath(directory):
+        return None  # saved elsewhere
     try:
         _, manifest = read_manifest(directory)
     except (CitegraphError, OSError):
@@ -195,10 +212,10 @@ def _shard_base(kg: KnowledgeGraph, directory: Path) -> _Previous | None:
         return None
     if len(manifest.get("shards", ())) >= MAX_SHARDS:
         return None  # compact: the whole graph again
-    return base, manifest
+    return rows, manifest
 
 
-def _stamp(kg: KnowledgeGraph) -> tuple[int, int, int]:
+def change_stamp(kg: KnowledgeGraph) -> tuple[int, int, int]:
     """What tells a graph changed in memory since it was read or saved: its change count
     and sizes."""
     return kg._changes, kg.g.number_of_nodes(), kg.g.number_of_edges()  # noqa: SLF001
@@ -208,12 +225,27 @@ def _edge_delta(kg: KnowledgeGraph, base: KnowledgeGraph) -> Iterator[dict[str, 
     """Edge rows of what ``kg`` adds to or changes in ``base`` (whole rows), then removal
     rows (``{"start", "end", "key", "removed": true}``) for what it drops."""
     old_adj, new_adj = base.g._succ, kg.g._succ  # noqa: SLF001 - read only
-    for u, v, k, attrs in kg.g.edges(keys=True, data=True):
+    for u, v, k, rel, attrs in kg.keyed_edges():
         if old_adj.get(u, {}).get(v, {}).get(k) != attrs:
-            yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
+            yield {"start": u, "end": v, "key": k, "type": rel,
                    "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
     for u, v, k in base.g.edges(keys=True):
         if k not in new_adj.get(u, {}).get(v, {}):
+            yield {"start": u, "end": v, "key": k, "removed": True}
+
+
+def _logged_delta(kg: KnowledgeGraph, log: EdgeLog) -> Iterator[dict[str, Any]]:
+    """Edge rows of what an in-place append changed: the whole row of every edge it
+    touched that the graph has with other properties than before (or had not), a removal
+    row for every one it had before and has no more."""
+    succ = kg.g._succ  # noqa: SLF001 - read only
+    for (u, v, k), before in log.before.items():
+        attrs = succ.get(u, {}).get(v, {}).get(k)
+        if attrs is not None:
+            if before is None or attrs != before:
+                yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
+                       "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
+        elif before is not None:
             yield {"start": u, "end": v, "key": k, "removed": True}
 
 
@@ -222,13 +254,13 @@ def _write_shard(kg: KnowledgeGraph, staging: Path, previous: _Previous, encoder
     """Write the nodes in full (the smaller file; an append builds on their order) and the
     edges as the next shard; returns the manifest's file list so far (the edge files
     already saved, unchanged, and the new ones) and the shard numbers."""
-    base, manifest = previous
+    delta, manifest = previous
     shards = [*manifest.get("shards", ()), max(manifest.get("shards", ()), default=0) + 1]
     files = {name: digest for name, digest in manifest["files"].items()
              if name == EDGES or D.SHARD.fullmatch(name)}
     files[NODES] = _write_lines(staging / NODES, _node_rows(kg), encoder)
     name = D.shard_file(shards[-1])
-    files[name] = _write_lines(staging / name, _edge_delta(kg, base), encoder)
+    files[name] = _write_lines(staging / name, delta(), encoder)
     return files, shards
 
 
@@ -309,8 +341,10 @@ def _check_shards(manifest: dict[str, Any], path: Path) -> None:
 
 
 def load_graph(directory: Path) -> KnowledgeGraph:
-    """Read a graph saved by :func:`save_graph`, verified (see :func:`check_graph`)."""
-    return _load(directory)[0]
+    """Read a graph saved by :func:`save_graph`, verified (see :func:`check_graph`; the
+    edges file is read by the batched path of :func:`_read_own_edges`, with the same
+    outcome)."""
+    return _load(directory, own_edges=True)[0]
 
 
 def check_graph(directory: Path) -> GraphSummary:
@@ -318,22 +352,35 @@ def check_graph(directory: Path) -> GraphSummary:
     against the schema; ids, duplicates and dangling edges; counts per label and type,
     records, sizes and SHA-256 against the manifest; embeddings' shape against their
     keys. The first problem raises :class:`CorruptGraphError` (one line, file and line)."""
-    kg, manifest = _load(directory)
+    kg, manifest = _load(directory, own_edges=False)
     return GraphSummary(kg.g.number_of_nodes(), kg.g.number_of_edges(),
                         len(kg.embeddings) if kg.embeddings is not None else 0,
                         "files" in manifest)
 
 
-def _load(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
+def _load(directory: Path, *, own_edges: bool) -> tuple[KnowledgeGraph, dict[str, Any]]:
     """Load and verify; a load that raced a save's commit (the manifest changed while the
-    files were read) is retried once, on the new graph."""
+    files were read) is retried once, on the new graph. With ``own_edges`` the edges file
+    of a manifest with checksums is read by :func:`_read_own_edges`; when a row or the
+    checksum surprises that path, the graph is read again line by line, which names the
+    first problem."""
     raw = _manifest_bytes(directory)
-    try:
-        return _load_once(directory)
-    except CorruptGraphError:
-        if raw is None or raw == _manifest_bytes(directory):
-            raise
-    return _load_once(directory)
+    with collector_paused():
+        try:
+            return _load_trying_own(directory, own_edges)
+        except CorruptGraphError:
+            if raw is None or raw == _manifest_bytes(directory):
+                raise
+        return _load_trying_own(directory, own_edges)
+
+
+def _load_trying_own(directory: Path, own_edges: bool) -> tuple[KnowledgeGraph, dict[str, Any]]:
+    if own_edges:
+        try:
+            return _load_once(directory, own_edges=True)
+        except _NotOwn:
+            pass  # the graph half-built is dropped here, before the checked read
+    return _load_once(directory, own_edges=False)
 
 
 def _manifest_bytes(directory: Path) -> bytes | None:
@@ -343,16 +390,19 @@ def _manifest_bytes(directory: Path) -> bytes | None:
         return None
 
 
-def _load_once(directory: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
+def _load_once(directory: Path, *, own_edges: bool) -> tuple[KnowledgeGraph, dict[str, Any]]:
     manifest_path, manifest = read_manifest(directory)
     files: dict[str, FileDigest] | None = manifest.get("files")
     loader = GraphLoader(CorruptGraphError)
     edges_over = _read_shards(directory, files, manifest.get("shards", []))
     _read_file(directory, NODES, files, lambda rows: _add_nodes(loader, rows))
-    _read_file(directory, EDGES, files,
-               lambda rows: _add_edges(loader, _overlay(rows, edges_over, _edge_ident)))
+    if own_edges and files is not None:
+        _read_own_edges(directory, files, loader, edges_over)
+    else:
+        _read_file(directory, EDGES, files,
+                   lambda rows: _add_edges(loader, _overlay(rows, edges_over, _edge_ident)))
     kg = loader.kg
-    kg.saved_at = (os.path.realpath(directory), manifest["_sha256"], _stamp(kg))
+    kg.saved_at = (os.path.realpath(directory), manifest["_sha256"], change_stamp(kg))
     _check_counts(kg, manifest["counts"], manifest_path)
     has_vectors = (D.VECTORS in files if files is not None
                    else (directory / D.VECTORS_INDEX).exists())
@@ -427,6 +477,80 @@ def _overlay(rows: Iterator[Located], over: _Overrides, ident: Callable[[Any], A
         yield path, lineno, row
 
 
+# --- the edges file as this tool wrote it -------------------------------------------------
+class _NotOwn(Exception):
+    """The edges file is not as this tool wrote it: read the graph again, checking all."""
+
+
+#: Lines decoded by one JSON call on the fast path (one array rather than a call a line).
+_BATCH = 4096
+
+
+def _read_own_edges(directory: Path, files: dict[str, FileDigest], loader: GraphLoader,
+                    over: _Overrides) -> None:
+    """The edges file, with the shards applied, read as the writer wrote it: lines decoded
+    in batches (one JSON call per batch) and added by :meth:`GraphLoader.own_edges`, with
+    the checks of the line-by-line reader. The file's lines, size and SHA-256 must then
+    match the manifest. A mismatch, or any row that path does not take, raises
+    :class:`_NotOwn`, and the caller reads the graph again line by line
+    (:func:`_add_edges`), which names the problem's file and line."""
+    path, fh = D.open_graph_file(directory, EDGES)
+    with fh:
+        reader = HashingReader(fh)
+        try:
+            loader.own_edges(_own_batches(reader, over))
+            found = reader.finish()
+        except OSError as exc:
+            raise D.fs_error(exc, path, "cannot read") from None
+        except Exception:  # noqa: BLE001 - whatever a surprising row raised: check it all
+            raise _NotOwn from None
+    if files[EDGES].mismatch(found):
+        raise _NotOwn
+
+
+def _own_batches(reader: HashingReader, over: _Overrides) -> Iterator[list[Any]]:
+    """Rows of the edges file in batches, with the shards applied as :func:`_overlay`
+    applies them (a changed row in its place, a removed one left out, added ones last)."""
+    pending = {key: located[2] for key, located in over.rows.items()}
+    batch: list[bytes] = []
+    for _, line in reader.lines():
+        batch.append(line)
+        if len(batch) == _BATCH:
+            yield _overlaid(_decoded(batch), pending)
+            batch = []
+    if batch:
+        yield _overlaid(_decoded(batch), pending)
+    tail = []
+    for key, row in pending.items():
+        if row.get("removed") is True:
+            if key not in over.touched:
+                raise _NotOwn  # removes an edge the graph lacks: the checked read says so
+            continue
+        tail.append(row)
+    yield tail
+
+
+def _decoded(lines: list[bytes]) -> list[Any]:
+    rows = _decode_json("[" + b",".join(lines).decode("utf-8") + "]")
+    if len(rows) != len(lines):  # a line held more than one value
+        raise _NotOwn
+    return rows
+
+
+def _overlaid(rows: list[Any], pending: dict[Any, Any]) -> list[Any]:
+    if not pending:
+        return rows
+    out = []
+    for row in rows:
+        found = pending.pop((row["start"], row["end"], row["key"]), None)
+        if found is not None:
+            if found.get("removed") is True:
+                continue
+            row = found
+        out.append(row)
+    return out
+
+
 def _read_entity_cache(kg: KnowledgeGraph, rows: Iterator[tuple[Path, int, Any]]) -> None:
     from citegraph.graph.entity_cache import EntityCache
 
@@ -490,7 +614,7 @@ def _add_edges(loader: GraphLoader, rows: Iterator[tuple[Path, int, Any]]) -> No
 
 def _check_counts(kg: KnowledgeGraph, counts: dict[str, dict[str, int]], manifest: Path) -> None:
     found = {"nodes": Counter(a[S.LABEL] for _, a in kg.g.nodes(data=True)),
-             "edges": Counter(a[S.TYPE] for _, _, a in kg.g.edges(data=True))}
+             "edges": Counter(rel for _, _, rel, _ in kg.edges())}
     for part, file_name in (("nodes", NODES), ("edges", EDGES)):
         expected = counts[part]
         for kind in sorted(set(expected) | set(found[part])):
