@@ -1,0 +1,42 @@
+"""Edges of a few types, read without scanning every edge of the graph.
+
+:meth:`KnowledgeGraph.edges` with a type walks every edge and reads its properties to
+test the type, so a stage that reads one or two kinds pays for all the others too: in a
+built graph most edges are citations, authorships and similar-paper links, and these grow
+faster than the mentions a stage reads. Here only the out-edges of nodes with the given
+labels are walked (each kind starts at one label, :data:`citegraph.graph.schema.REL_KINDS`),
+and an edge's type is read from its key, which encodes it (:func:`schema.edge_key`: the
+saved format, the loaders and :meth:`KnowledgeGraph.add_edge` all key edges so), so the
+properties of an edge of another type are never touched. The edges come in the order
+:meth:`KnowledgeGraph.edges` gives them: nodes in graph order, each node's edges in
+insertion order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import networkx as nx
+
+from citegraph.graph import schema as S
+
+#: ``(start, end, properties)`` of one edge.
+Edge = tuple[str, str, dict]
+
+
+def edges_from(g: nx.MultiDiGraph, labels: Collection[str], rel_types: Collection[str]
+               ) -> dict[str, list[Edge]]:
+    """The edges of each type in ``rel_types`` that start at a node with one of
+    ``labels``, by type, each list in graph order (see the module docstring)."""
+    wanted = frozenset(rel_types)
+    out: dict[str, list[Edge]] = {rel: [] for rel in rel_types}
+    nodes, succ, sep = g._node, g._succ, S.EDGE_KEY_SEPARATOR  # noqa: SLF001
+    for start, neighbours in succ.items():
+        if nodes[start][S.LABEL] not in labels:
+            continue
+        for end, keydict in neighbours.items():
+            for key in keydict:
+                if key in wanted or (sep in key and key.partition(sep)[0] in wanted):
+                    attrs = keydict[key]
+                    out[attrs[S.TYPE]].append((start, end, attrs))
+    return out
