@@ -27,16 +27,18 @@ import numpy as np
 from citegraph.graph import schema as S
 from citegraph.graph.bibliometrics import Network, PairCounter, Pairs, co_occurrence_evidence
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.typed_edges import edges_from
 
 #: Paper keys kept as evidence on one edge; popular pairs would otherwise list thousands.
 EVIDENCE_LIMIT = 50
 
 
 def entities_by_paper(kg: KnowledgeGraph) -> dict[str, set[str]]:
-    """Entity node ids each paper names (mentions or introduces), by paper key."""
+    """Entity node ids each paper names (mentions or introduces), by paper key. Only the
+    papers' edges of those two types are read (:mod:`.typed_edges`), not every edge."""
     named: dict[str, set[str]] = defaultdict(set)
-    for rel in (S.MENTIONS, S.INTRODUCES):
-        for start, end, _, _ in kg.edges(rel):
+    for edges in edges_from(kg.g, (S.PAPER,), (S.MENTIONS, S.INTRODUCES)).values():
+        for start, end, _ in edges:
             named[kg.node(start)[S.KEY]].add(end)
     return named
 

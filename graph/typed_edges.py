@@ -38,5 +38,7 @@ def edges_from(g: nx.MultiDiGraph, labels: Collection[str], rel_types: Collectio
             for key in keydict:
                 if key in wanted or (sep in key and key.partition(sep)[0] in wanted):
                     attrs = keydict[key]
-                    out[attrs[S.TYPE]].append((start, end, attrs))
+                    bucket = out.get(attrs[S.TYPE])
+                    if bucket is not None:
+                        bucket.append((start, end, attrs))
     return out
