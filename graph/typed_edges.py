@@ -19,6 +19,7 @@ from collections.abc import Collection
 import networkx as nx
 
 from citegraph.graph import schema as S
+from citegraph.graph.compact import EdgeKeys
 
 #: ``(start, end, properties)`` of one edge.
 Edge = tuple[str, str, dict]
@@ -31,14 +32,28 @@ def edges_from(g: nx.MultiDiGraph, labels: Collection[str], rel_types: Collectio
     wanted = frozenset(rel_types)
     out: dict[str, list[Edge]] = {rel: [] for rel in rel_types}
     nodes, succ, sep = g._node, g._succ, S.EDGE_KEY_SEPARATOR  # noqa: SLF001
+
+    def keep(start: str, end: str, key: str, attrs: dict) -> None:
+        if key in wanted or (sep in key and key.partition(sep)[0] in wanted):
+            bucket = out.get(attrs[S.TYPE])
+            if bucket is not None:
+                bucket.append((start, end, attrs))
+
     for start, neighbours in succ.items():
         if nodes[start][S.LABEL] not in labels:
             continue
         for end, keydict in neighbours.items():
-            for key in keydict:
-                if key in wanted or (sep in key and key.partition(sep)[0] in wanted):
-                    attrs = keydict[key]
-                    bucket = out.get(attrs[S.TYPE])
-                    if bucket is not None:
-                        bucket.append((start, end, attrs))
+            if type(keydict) is EdgeKeys:
+                # the compact layout read in place: one key and its attributes, or two
+                # parallel tuples (see :class:`EdgeKeys`); no view object per edge
+                keys, attrs = keydict._keys, keydict._attrs  # noqa: SLF001
+                if type(keys) is str:
+                    if keys in wanted or sep in keys:
+                        keep(start, end, keys, attrs)
+                elif keys is not None:
+                    for key, one in zip(keys, attrs, strict=True):
+                        keep(start, end, key, one)
+            else:
+                for key, one in keydict.items():
+                    keep(start, end, key, one)
     return out
