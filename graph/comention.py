@@ -38,8 +38,11 @@ def entities_by_paper(kg: KnowledgeGraph) -> dict[str, set[str]]:
     papers' edges of those two types are read (:mod:`.typed_edges`), not every edge."""
     named: dict[str, set[str]] = defaultdict(set)
     for edges in edges_from(kg.g, (S.PAPER,), (S.MENTIONS, S.INTRODUCES)).values():
-        for start, end, _ in edges:
-            named[kg.node(start)[S.KEY]].add(end)
+        last, found = None, set()
+        for start, end, _ in edges:  # a paper's edges come together
+            if start is not last:
+                last, found = start, named[kg.node(start)[S.KEY]]
+            found.add(end)
     return named
 
 

@@ -5,11 +5,11 @@ test the type, so a stage that reads one or two kinds pays for all the others to
 built graph most edges are citations, authorships and similar-paper links, and these grow
 faster than the mentions a stage reads. Here only the out-edges of nodes with the given
 labels are walked (each kind starts at one label, :data:`citegraph.graph.schema.REL_KINDS`),
-and an edge's type is read from its key, which encodes it (:func:`schema.edge_key`: the
-saved format, the loaders and :meth:`KnowledgeGraph.add_edge` all key edges so), so the
-properties of an edge of another type are never touched. The edges come in the order
-:meth:`KnowledgeGraph.edges` gives them: nodes in graph order, each node's edges in
-insertion order.
+and an edge's type is read from its key, which encodes it (:func:`schema.edge_key`:
+:meth:`KnowledgeGraph.add_edge` keys every edge so, and every reader of a saved graph
+refuses an edge whose key does not match its type), so no edge's properties are read.
+The edges come in the order :meth:`KnowledgeGraph.edges` gives them: nodes in graph order,
+each node's edges in insertion order.
 """
 
 from __future__ import annotations
@@ -29,15 +29,13 @@ def edges_from(g: nx.MultiDiGraph, labels: Collection[str], rel_types: Collectio
                ) -> dict[str, list[Edge]]:
     """The edges of each type in ``rel_types`` that start at a node with one of
     ``labels``, by type, each list in graph order (see the module docstring)."""
-    wanted = frozenset(rel_types)
     out: dict[str, list[Edge]] = {rel: [] for rel in rel_types}
     nodes, succ, sep = g._node, g._succ, S.EDGE_KEY_SEPARATOR  # noqa: SLF001
 
     def keep(start: str, end: str, key: str, attrs: dict) -> None:
-        if key in wanted or (sep in key and key.partition(sep)[0] in wanted):
-            bucket = out.get(attrs[S.TYPE])
-            if bucket is not None:
-                bucket.append((start, end, attrs))
+        bucket = out.get(key.partition(sep)[0] if sep in key else key)
+        if bucket is not None:
+            bucket.append((start, end, attrs))
 
     for start, neighbours in succ.items():
         if nodes[start][S.LABEL] not in labels:
@@ -48,7 +46,10 @@ def edges_from(g: nx.MultiDiGraph, labels: Collection[str], rel_types: Collectio
                 # parallel tuples (see :class:`EdgeKeys`); no view object per edge
                 keys, attrs = keydict._keys, keydict._attrs  # noqa: SLF001
                 if type(keys) is str:
-                    if keys in wanted or sep in keys:
+                    bucket = out.get(keys)
+                    if bucket is not None:
+                        bucket.append((start, end, attrs))
+                    elif sep in keys:
                         keep(start, end, keys, attrs)
                 elif keys is not None:
                     for key, one in zip(keys, attrs, strict=True):
