@@ -242,16 +242,17 @@ def add_inferred_citations(kg: KnowledgeGraph,
     cited_for = {entity: origins(list(papers), kg, limit, datings)
                  for entity, papers in introduced.items()}
     links: dict[tuple[str, str], _Link] = {}
+    last, stub, when_a = None, False, None
     for citing, entity, props in found[S.MENTIONS]:
         by = introduced.get(entity)
         if not by or citing in by:
             continue
-        a = kg.node(citing)
-        if a.get(S.STUB):
+        if citing is not last:  # a paper's mentions come together
+            last, stub, when_a = citing, kg.node(citing).get(S.STUB), datings[citing]
+        if stub:
             continue
         ent = kg.node(entity)
         named = _sentences(props.get(S.EVIDENCE))
-        when_a = datings[citing]
         for cited in cited_for[entity]:
             order, basis = dated_order(datings[cited], when_a)
             if order is False:
@@ -262,7 +263,9 @@ def add_inferred_citations(kg: KnowledgeGraph,
                 basis = "title"
             evidence = (named[:SENTENCES_PER_SIDE] + by[cited][:SENTENCES_PER_SIDE]
                         or [ent.get(S.NAME) or ent[S.KEY]])
-            link = links.setdefault((citing, cited), _Link())
+            link = links.get((citing, cited))
+            if link is None:
+                link = links[(citing, cited)] = _Link()
             link.add(ent[S.KEY], evidence)
             link.basis = basis
     for (citing, cited), link in links.items():
