@@ -43,6 +43,8 @@ BLOCK_WORK = 40_000_000
 #: (measured on matrices shaped like papers x entities), so up to here the bulk way is
 #: cheaper, by half at the bound.
 BULK_CANDIDATES_PER_PAIR = 32
+#: Row pairs listed at once by the bulk way (a few int64 arrays of this length).
+BULK_RUN_PAIRS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ def shared_rows(
 
 
 def first_shared_rows(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, limit: int,
-                      most_work: int = BLOCK_WORK // 4) -> list[np.ndarray]:
+                      most_work: int = BULK_RUN_PAIRS) -> list[np.ndarray]:
     """What :func:`pair_evidence` gives (the first ``limit`` rows, sorted, that columns
     ``i[n]`` and ``j[n]`` share; ``i[n] < j[n]``), for every pair at once rather than pair
     by pair.
