@@ -2,14 +2,15 @@
 
 :meth:`KnowledgeGraph.edges` with a type walks every edge and reads its properties to
 test the type, so a stage that reads one or two kinds pays for all the others too: in a
-built graph most edges are citations, authorships and similar-paper links, and these grow
-faster than the mentions a stage reads. Here only the out-edges of nodes with the given
-labels are walked (each kind starts at one label, :data:`citegraph.graph.schema.REL_KINDS`),
-and an edge's type is read from its key, which encodes it (:func:`schema.edge_key`:
-:meth:`KnowledgeGraph.add_edge` keys every edge so, and every reader of a saved graph
-refuses an edge whose key does not match its type), so no edge's properties are read.
-The edges come in the order :meth:`KnowledgeGraph.edges` gives them: nodes in graph order,
-each node's edges in insertion order.
+built graph most edges are citations, authorships and similar-paper links, which do not
+grow with the mentions such a stage reads. Here only the out-edges of nodes with the given
+labels are walked (a kind starts at the labels its entry in
+:data:`citegraph.graph.schema.REL_KINDS` names), and an edge's type is read from its key,
+which encodes it (:func:`schema.edge_key`: :meth:`KnowledgeGraph.add_edge` keys every edge
+so, and every reader of a saved graph refuses an edge whose key does not match its type),
+so no other edge's properties are read. The edges come in the order
+:meth:`KnowledgeGraph.edges` gives them: nodes in graph order, each node's edges in
+insertion order.
 """
 
 from __future__ import annotations
