@@ -44,11 +44,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.names import fold_name
+from citegraph.graph.typed_edges import edges_from
 
 #: Discriminator of inferred CITES edges, beside the explicit ones (no discriminator).
 INFERRED_DISCRIMINATOR = "inferred"
@@ -100,21 +101,39 @@ def _full_date(props: dict[str, Any]) -> str | None:
     return date if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
 
 
-def not_later(b: dict[str, Any], a: dict[str, Any]) -> bool | None:
-    """Whether paper ``b`` appeared no later than paper ``a``; None when unknown."""
-    db, da = _full_date(b), _full_date(a)
-    if db and da:
-        return db <= da
-    xb, xa = arxiv_order(b.get(S.ARXIV_ID)), arxiv_order(a.get(S.ARXIV_ID))
+class Dating(NamedTuple):
+    """What the dating rules read of one paper: its full date, arXiv order and year."""
+
+    date: str | None
+    arxiv: tuple[int, int, int, str] | None
+    year: int | None
+
+
+def dating(props: dict[str, Any]) -> Dating:
+    """The :class:`Dating` of a paper's properties."""
+    return Dating(_full_date(props), arxiv_order(props.get(S.ARXIV_ID)), _year(props))
+
+
+def dated_order(b: Dating, a: Dating) -> tuple[bool | None, str | None]:
+    """Whether paper ``b`` appeared no later than paper ``a`` and by which rule (1-3 of
+    the module docstring: ``dates``, ``arxiv``, ``years``); ``(None, None)`` when the
+    dates leave it open."""
+    if b.date and a.date:
+        return b.date <= a.date, "dates"
+    xb, xa = b.arxiv, a.arxiv
     if xb and xa:
         if xb[:2] != xa[:2]:
-            return xb[:2] < xa[:2]
+            return xb[:2] < xa[:2], "arxiv"
         if xb[3] == xa[3]:
-            return xb[2] <= xa[2]
-    yb, ya = _year(b), _year(a)
-    if yb is not None and ya is not None and yb != ya:
-        return yb < ya
-    return None
+            return xb[2] <= xa[2], "arxiv"
+    if b.year is not None and a.year is not None and b.year != a.year:
+        return b.year < a.year, "years"
+    return None, None
+
+
+def not_later(b: dict[str, Any], a: dict[str, Any]) -> bool | None:
+    """Whether paper ``b`` appeared no later than paper ``a``; None when unknown."""
+    return dated_order(dating(b), dating(a))[0]
 
 
 #: Words a title may add after the entity's name and still be about that entity alone.
@@ -131,20 +150,6 @@ def title_names(title: str | None, names: list[str]) -> bool:
         candidates |= {c.removesuffix(tail).strip() for c in list(candidates)}
     folded = {fold_name(c) for c in candidates} - {""}
     return any(fold_name(name) in folded for name in names if name)
-
-
-def order_basis(b: dict[str, Any], a: dict[str, Any]) -> str | None:
-    """Which dating rule shows paper ``b`` appeared no later than ``a`` (rules 1-3 of the
-    module docstring), or None; see :func:`not_later` for "known to be later"."""
-    if _full_date(b) and _full_date(a):
-        return "dates"
-    xb, xa = arxiv_order(b.get(S.ARXIV_ID)), arxiv_order(a.get(S.ARXIV_ID))
-    if xb and xa and (xb[:2] != xa[:2] or xb[3] == xa[3]):
-        return "arxiv"
-    yb, ya = _year(b), _year(a)
-    if yb is not None and ya is not None and yb != ya:
-        return "years"
-    return None
 
 
 def _named_in_full(entity: dict[str, Any], b: dict[str, Any], sentences: list[str]) -> bool:
@@ -182,27 +187,39 @@ class _Link:
                 self.evidence.append(sentence)
 
 
-def _when(props: dict[str, Any]) -> tuple[int, int, int, int] | None:
+def _when(d: Dating) -> tuple[int, int, int, int] | None:
     """Where a paper sorts among the introducers of one entity: ``(year, month, day,
     arXiv sequence)`` from its best date, month and day 0 when unknown; None undated."""
-    date = _full_date(props)
-    if date:
-        return int(date[:4]), int(date[5:7]), int(date[8:10]), 0
-    arxiv = arxiv_order(props.get(S.ARXIV_ID))
-    if arxiv:
-        return arxiv[0], arxiv[1], 0, arxiv[2]
-    year = _year(props)
-    return (year, 0, 0, 0) if year is not None else None
+    if d.date:
+        return int(d.date[:4]), int(d.date[5:7]), int(d.date[8:10]), 0
+    if d.arxiv:
+        return d.arxiv[0], d.arxiv[1], 0, d.arxiv[2]
+    return (d.year, 0, 0, 0) if d.year is not None else None
 
 
-def origins(introducers: list[str], kg: KnowledgeGraph, limit: int) -> list[str]:
+class _Datings(dict[str, Dating]):
+    """Each paper's :class:`Dating`, worked out once, by node id (a paper is compared
+    with many others: once per mention of what it introduces)."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        super().__init__()
+        self._kg = kg
+
+    def __missing__(self, nid: str) -> Dating:
+        found = self[nid] = dating(self._kg.node(nid))
+        return found
+
+
+def origins(introducers: list[str], kg: KnowledgeGraph, limit: int,
+            datings: dict[str, Dating] | None = None) -> list[str]:
     """The ``limit`` earliest of an entity's introducing papers (dated ones by date, then
     undated ones, each group by node id): the papers an inferred citation may point to."""
     if len(introducers) <= limit:
         return introducers
+    datings = _Datings(kg) if datings is None else datings
 
     def key(nid: str) -> tuple[bool, tuple[int, int, int, int], str]:
-        when = _when(kg.node(nid))
+        when = _when(datings[nid])
         return when is None, when or (0, 0, 0, 0), nid
     return sorted(introducers, key=key)[:limit]
 
@@ -211,40 +228,44 @@ def add_inferred_citations(kg: KnowledgeGraph,
                            origins_per_entity: int | None = None) -> int:
     """Add inferred CITES edges (see the module docstring); returns how many.
 
-    One pass over the MENTIONS edges; each mention is paired with at most
+    One pass over the papers' MENTIONS and INTRODUCES edges (:mod:`.typed_edges`: the
+    other edges are passed over unread); each mention is paired with at most
     ``origins_per_entity`` (default :data:`ORIGINS_PER_ENTITY`) introducers of its entity,
     so the work and the edges grow with the mentions, not with mentions x introducers.
     """
     limit = ORIGINS_PER_ENTITY if origins_per_entity is None else origins_per_entity
+    found = edges_from(kg.g, (S.PAPER,), (S.INTRODUCES, S.MENTIONS))
     introduced: dict[str, dict[str, list[str]]] = defaultdict(dict)  # entity -> paper -> ev
-    for paper, entity, _, props in kg.edges(S.INTRODUCES):
+    for paper, entity, props in found[S.INTRODUCES]:
         introduced[entity][paper] = _sentences(props.get(S.EVIDENCE))
-    cited_for = {entity: origins(list(papers), kg, limit)
+    datings = _Datings(kg)
+    cited_for = {entity: origins(list(papers), kg, limit, datings)
                  for entity, papers in introduced.items()}
     links: dict[tuple[str, str], _Link] = {}
-    for citing, entity, _, props in kg.edges(S.MENTIONS):
+    last, stub, when_a = None, False, None
+    for citing, entity, props in found[S.MENTIONS]:
         by = introduced.get(entity)
         if not by or citing in by:
             continue
-        a = kg.node(citing)
-        if a.get(S.STUB):
+        if citing is not last:  # a paper's mentions come together
+            last, stub, when_a = citing, kg.node(citing).get(S.STUB), datings[citing]
+        if stub:
             continue
         ent = kg.node(entity)
         named = _sentences(props.get(S.EVIDENCE))
         for cited in cited_for[entity]:
-            b = kg.node(cited)
-            order = not_later(b, a)
+            order, basis = dated_order(datings[cited], when_a)
             if order is False:
                 continue
             if order is None:
-                if not _named_in_full(ent, b, named):
+                if not _named_in_full(ent, kg.node(cited), named):
                     continue
                 basis = "title"
-            else:
-                basis = order_basis(b, a) or "dates"
             evidence = (named[:SENTENCES_PER_SIDE] + by[cited][:SENTENCES_PER_SIDE]
                         or [ent.get(S.NAME) or ent[S.KEY]])
-            link = links.setdefault((citing, cited), _Link())
+            link = links.get((citing, cited))
+            if link is None:
+                link = links[(citing, cited)] = _Link()
             link.add(ent[S.KEY], evidence)
             link.basis = basis
     for (citing, cited), link in links.items():

@@ -27,17 +27,22 @@ import numpy as np
 from citegraph.graph import schema as S
 from citegraph.graph.bibliometrics import Network, PairCounter, Pairs, co_occurrence_evidence
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.typed_edges import edges_from
 
 #: Paper keys kept as evidence on one edge; popular pairs would otherwise list thousands.
 EVIDENCE_LIMIT = 50
 
 
 def entities_by_paper(kg: KnowledgeGraph) -> dict[str, set[str]]:
-    """Entity node ids each paper names (mentions or introduces), by paper key."""
+    """Entity node ids each paper names (mentions or introduces), by paper key. Only the
+    papers' edges of those two types are read (:mod:`.typed_edges`), not every edge."""
     named: dict[str, set[str]] = defaultdict(set)
-    for rel in (S.MENTIONS, S.INTRODUCES):
-        for start, end, _, _ in kg.edges(rel):
-            named[kg.node(start)[S.KEY]].add(end)
+    for edges in edges_from(kg.g, (S.PAPER,), (S.MENTIONS, S.INTRODUCES)).values():
+        last, found = None, set()
+        for start, end, _ in edges:  # a paper's edges come together
+            if start is not last:
+                last, found = start, named[kg.node(start)[S.KEY]]
+            found.add(end)
     return named
 
 
