@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from test_append import _differences, _seeded_vectors, _split_csv
+from test_append_incremental import lengthened_listing
 
 from citegraph import build, load
 from citegraph.graph import schema as S
@@ -72,13 +73,7 @@ def test_an_append_in_place_of_an_export_with_references(tmp_path):
 def test_an_append_in_place_that_changes_old_papers(seed_files, tmp_path):
     """A listing again with lengthened abstracts: its records merge with old papers and
     change their text, entities, mentions and co-mentions."""
-    first = Path(seed_files[0])
-    paragraphs = first.read_text(encoding="utf-8").split("\n\n")
-    long = [n for n, p in enumerate(paragraphs) if len(p) > 300]
-    for n in long[::3]:
-        paragraphs[n] += " We compare against LoRA and GPT-4 on MMLU and GSM8K."
-    changed = tmp_path / first.name
-    changed.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    changed = lengthened_listing(seed_files[0], tmp_path)
     base = build(seed_files[:2], options=_no_similarity(), progress=SILENT)
     before = {nid: dict(p) for nid, p in base.nodes(S.PAPER)}
     base.append([changed, seed_files[2]], options=_no_similarity(), progress=SILENT,

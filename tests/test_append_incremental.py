@@ -89,22 +89,30 @@ def test_co_mentions_and_inferred_citations_of_an_append_equal_the_full_build(se
     assert any(u not in changed and v not in changed for u, v in old_co)
 
 
+def lengthened_listing(listing: str | Path, folder: Path) -> Path:
+    """The listing again, written into ``folder`` under its own name, with every third
+    long abstract lengthened by a sentence naming known entities: its records merge with
+    the old papers and change their text and entities."""
+    first = Path(listing)
+    paragraphs = first.read_text(encoding="utf-8").split("\n\n")
+    long = [n for n, p in enumerate(paragraphs) if len(p) > 300]
+    assert len(long) > 3
+    for n in long[::3]:
+        paragraphs[n] += " We compare against LoRA and GPT-4 on MMLU and GSM8K."
+    changed = folder / first.name
+    changed.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    return changed
+
+
 def test_an_append_that_changes_old_papers_equals_the_full_build(seed_files, tmp_path):
     """A listing again with every third abstract lengthened: old papers change (their
     entities, mentions and co-mention rows) as well as new ones arrive."""
-    first = Path(seed_files[0])
-    paragraphs = first.read_text(encoding="utf-8").split("\n\n")
-    long = [n for n, p in enumerate(paragraphs) if len(p) > 300]
-    for n in long[::3]:
-        paragraphs[n] += " We compare against LoRA and GPT-4 on MMLU and GSM8K."
-    changed = tmp_path / first.name
-    changed.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    changed = lengthened_listing(seed_files[0], tmp_path)
     options = lambda: BuildOptions(similarity=False)  # noqa: E731
     base = build(seed_files[:2], options=options(), progress=SILENT)
     appended = base.append([changed, seed_files[2]], options=options(), progress=SILENT)
     full = build([*seed_files[:2], changed, seed_files[2]], options=options(),
                  progress=SILENT)
-    assert len(long) > 3
     assert changed_entities(base, full)
     assert appended.equals(full)
 
