@@ -29,6 +29,7 @@ from citegraph.graph.citations import INFERRED_DISCRIMINATOR, add_inferred_citat
 from citegraph.graph.in_place import Kept
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.pairs_update import IndexedBase
+from citegraph.graph.typed_edges import edges_from
 
 Pair = tuple[str, str]
 _INFERRED_KEY = S.edge_key(S.CITES, INFERRED_DISCRIMINATOR)
@@ -85,11 +86,12 @@ def update_inferred_citations(kg: KnowledgeGraph, base: IndexedBase,
         return add_inferred_citations(kg)
     papers = changed_papers(base, kg)
     entities = changed_entities(base, kg)
+    found = edges_from(kg.g, (S.PAPER,), (S.MENTIONS, S.INTRODUCES))
     mentioners: dict[str, list[str]] = defaultdict(list)
-    for a, e, _, _ in kg.edges(S.MENTIONS):
+    for a, e, _ in found[S.MENTIONS]:
         mentioners[e].append(a)
     introducers: dict[str, list[str]] = defaultdict(list)
-    for b, e, _, _ in kg.edges(S.INTRODUCES):
+    for b, e, _ in found[S.INTRODUCES]:
         introducers[e].append(b)
 
     for e, by in introducers.items():
