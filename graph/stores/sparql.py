@@ -39,6 +39,26 @@ def _python(term: Any) -> Any:
     return str(term)
 
 
+def _bind_in_patterns(prepared: Any, bindings: dict[str, Any]) -> None:
+    """Put the bound values into the query's triple patterns and order each pattern's
+    triples again. rdflib orders them when it parses the query, before any binding is
+    known, so a pattern that one bound value makes selective would otherwise start from
+    its least selective triples (every node of a type, joined with every other). The
+    bindings are still passed to the query, so projections and filters read them."""
+    from rdflib.plugins.sparql.algebra import reorderTriples, traverse
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    values = {Variable(name): value for name, value in bindings.items()}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, CompValue) and node.name == "BGP" and values:
+            node["triples"] = reorderTriples(
+                [tuple(values.get(term, term) for term in triple) for triple in node.triples])
+
+    traverse(prepared.algebra, visitPost=visit)
+
+
 def run_sparql(graph: Graph, query: str, **params: Any) -> list[Row] | bool:
     """Rows of a SELECT as ``{variable: value}``, a boolean for ASK.
 
@@ -47,9 +67,11 @@ def run_sparql(graph: Graph, query: str, **params: Any) -> list[Row] | bool:
     """
     from rdflib.plugins.sparql import prepareQuery
 
+    bindings = {k: _term(v) for k, v in params.items()}
     try:
         prepared = prepareQuery(query, initNs=V.PREFIXES)
-        result = graph.query(prepared, initBindings={k: _term(v) for k, v in params.items()})
+        _bind_in_patterns(prepared, bindings)
+        result = graph.query(prepared, initBindings=bindings)
     except Exception as exc:  # pyparsing and rdflib raise many types
         raise SparqlError(f"SPARQL query failed: {exc}") from None
     if result.type == "ASK":
