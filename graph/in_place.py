@@ -101,8 +101,8 @@ def transplant(base: KnowledgeGraph, new: KnowledgeGraph, kept: Kept) -> Knowled
     for ident in kept.drop:
         base.remove_edge(*ident)
     if kept.drop_all:
-        doomed = [(u, v, k) for u, v, k, attrs in base.g.edges(keys=True, data=True)
-                  if attrs[S.TYPE] in kept.drop_all and k in DERIVED_KEYS]
+        doomed = [(u, v, k) for u, v, k, rel, _ in base.keyed_edges()
+                  if rel in kept.drop_all and k in DERIVED_KEYS]
         for ident in doomed:
             base.remove_edge(*ident)
     _sync_edges(base, new, kept.old_primary)

@@ -20,6 +20,7 @@ writer stores them), ``embedding_hash`` and ``embedding_model``.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,15 +256,12 @@ def plan_import(kg: KnowledgeGraph) -> ImportPlan:
     written."""
     vectors = kg.embeddings
     vector_rows = {key: i for i, key in enumerate(vectors.keys)} if vectors is not None else {}
-    node_columns: dict[str, _Columns] = {}
+    node_columns: dict[str, _Columns] = defaultdict(_Columns)
     labels: dict[str, str] = {}
     embedded = False
     for nid, attrs in kg.g.nodes(data=True):
         label = labels[nid] = attrs[S.LABEL]
-        columns = node_columns.get(label)
-        if columns is None:
-            columns = node_columns[label] = _Columns()
-        bad = columns.add(attrs)
+        bad = node_columns[label].add(attrs)
         if bad is not None:
             raise _delimiter_in(f"{label} {attrs[S.KEY]!r}", bad)
         if not embedded and label == S.PAPER and attrs[S.KEY] in vector_rows:
@@ -271,12 +269,10 @@ def plan_import(kg: KnowledgeGraph) -> ImportPlan:
     dim = int(vectors.matrix.shape[1]) if embedded and vectors is not None else 0
     node_groups = {label: _node_group(label, columns, dim if label == S.PAPER else 0)
                    for label, columns in node_columns.items()}
-    rel_columns: dict[tuple[str, str, str], _Columns] = {}
-    for start, end, ekey, attrs in kg.g.edges(keys=True, data=True):
-        ident = (attrs[S.TYPE], labels[start], labels[end])
-        columns = rel_columns.get(ident)
-        if columns is None:
-            columns = rel_columns[ident] = _Columns()
+    rel_columns: dict[tuple[str, str, str], _Columns] = defaultdict(_Columns)
+    for start, end, ekey, rel, attrs in kg.keyed_edges():
+        ident = (rel, labels[start], labels[end])
+        columns = rel_columns[ident]
         bad = columns.add(attrs)
         if bad is not None:
             raise _delimiter_in(f"{ident[0]} from {start!r} to {end!r}", bad)
@@ -327,8 +323,8 @@ def iter_parts(kg: KnowledgeGraph, plan: ImportPlan) -> Iterator[Part]:
         row.extend(map(attrs.get, group.columns))
         if (part := take(group, row)) is not None:
             yield part
-    for start, end, ekey, attrs in kg.g.edges(keys=True, data=True):
-        group = plan.rel_groups[(attrs[S.TYPE], labels[start], labels[end])]
+    for start, end, ekey, rel, attrs in kg.keyed_edges():
+        group = plan.rel_groups[(rel, labels[start], labels[end])]
         row = [keys[start], keys[end], group.name]
         row.extend(map(attrs.get, group.columns))
         if S.EDGE_KEY_SEPARATOR in ekey:
