@@ -136,10 +136,16 @@ class PaperIndex:
     def __init__(self) -> None:
         self.papers: list[PaperRecord] = []
         self.keys: list[str] = []
-        self.citations: list[tuple[int, int]] = []  # (citing, cited) slots
+        # the citations as two columns of slots (a corpus has millions: no tuple each)
+        self.citing, self.cited = array("q"), array("q")
         self.report = MergeReport()
         self._by_id: dict[tuple[str, str], int] = {}
         self._by_title: dict[str, int] = {}
+
+    @property
+    def citations(self) -> list[tuple[int, int]]:
+        """Every citation as a (citing, cited) pair of slots."""
+        return list(zip(self.citing, self.cited, strict=True))
 
     @property
     def records(self) -> list[PaperRecord]:
@@ -420,8 +426,17 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
     stubs = {slot for slot, root in enumerate(sorted(components))
              if root in cited and index.papers[slot].stub}
     report.records, report.papers = len(recs) - len(cited), len(index.papers) - len(stubs)
-    del recs, feats, uf
-    _resolve_references(index, fuzzy, stubs, decisions)
+    # a paper of one record is that record unchanged: its features serve again when cited
+    # works are matched (the recurring mark is the grouping's, and is not theirs there)
+    reused: list[Features | None] = []
+    for root in sorted(components):
+        members = components[root]
+        f = feats[members[0]] if len(members) == 1 else None
+        if f is not None:
+            f.recurring = False
+        reused.append(f)
+    del recs, feats, uf, components, members_of
+    _resolve_references(index, fuzzy, stubs, decisions, reused)
     keys += [_canonical_key([p], p) for p in index.papers[len(keys):]]
     index.keys = _unique_keys(keys, index.papers)
     for merge in report.merges:
@@ -435,7 +450,8 @@ def _reference_record(ref: Reference) -> PaperRecord:
 
 
 def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozenset(),
-                         decisions: PairDecisions = decided_pairs) -> None:
+                         decisions: PairDecisions = decided_pairs,
+                         reused: list[Features | None] | None = None) -> None:
     """Each paper's references and citing works as citation pairs of slots.
 
     A cited work goes to the corpus paper it matches best (highest title score, then the
@@ -443,11 +459,19 @@ def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozen
     grouped among themselves into shared stubs; a group some of whose references reached
     one corpus paper (and no other) goes to that paper too. ``stubs`` are slots of cited
     works an existing graph knew: references to them are counted as references outside
-    the corpus.
+    the corpus. ``reused`` holds, per slot, the paper's features where they are known
+    already (None: computed here).
+
+    A cited work is kept as the first reference to it (its record is made again where
+    one is needed), and which paper wants which work as three columns: a corpus has
+    millions of references and far fewer papers.
     """
+    import numpy as np
+
     corpus = len(index.papers)
-    wanted: list[tuple[int, bool, int]] = []  # (paper slot, the paper cites it, work)
-    works: list[PaperRecord] = []
+    # which paper slot wants which work, and whether the paper cites it (else is cited)
+    wanted_slot, wanted_work, wanted_cites = array("q"), array("q"), bytearray()
+    works: list[Reference] = []
     work_feats: list[Features] = []
     seen: dict[tuple[object, ...], int] = {}
     for slot in range(corpus):
@@ -461,12 +485,19 @@ def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozen
                        tuple(ref.authors[:1]), loc)
                 if key not in seen:  # the same text in many lists is compared once
                     seen[key] = len(works)
-                    works.append(_reference_record(ref))
-                    work_feats.append(features(works[-1], loc))
-                wanted.append((slot, cites, seen[key]))
+                    works.append(ref)
+                    work_feats.append(features(_reference_record(ref), loc))
+                wanted_slot.append(slot)
+                wanted_work.append(seen[key])
+                wanted_cites.append(cites)
+    del seen
     if not works:
         return
-    allf = [features(p) for p in index.papers] + work_feats
+    reused = reused or [None] * corpus
+    allf = [f if f is not None else features(p) for f, p in zip(reused, index.papers,
+                                                                strict=True)]
+    allf += work_feats
+    del reused, work_feats
     best: dict[int, tuple[float, int]] = {}  # work -> (title score, corpus slot)
     uf = UnionFind(len(works))
     # pairs of two corpus papers are left out: those are grouped already
@@ -480,10 +511,12 @@ def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozen
         w = j - corpus
         if w not in best or (-score, i) < (-best[w][0], best[w][1]):
             best[w] = (score, i)
+    del allf
     groups: dict[int, list[int]] = defaultdict(list)
     for w in range(len(works)):
         groups[uf.find(w)].append(w)
-    work_slot: dict[int, int] = {}
+    del uf
+    work_slot = np.empty(len(works), dtype=np.int64)
     for root in sorted(groups):
         members = groups[root]
         reached = {best[w][1] for w in members if w in best}
@@ -491,7 +524,7 @@ def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozen
             if w in best:
                 work_slot[w] = best[w][1]
                 if works[w].ids:  # the paper gains ids its source lacked
-                    merge_into(index.papers[best[w][1]], works[w])
+                    merge_into(index.papers[best[w][1]], _reference_record(works[w]))
         rest = [w for w in members if w not in best]
         if not rest:
             continue
@@ -500,14 +533,22 @@ def _resolve_references(index: PaperIndex, fuzzy: bool, stubs: set[int] = frozen
         else:
             target = PaperRecord(title="", stub=True)
             for w in rest:
-                merge_into(target, works[w])
+                merge_into(target, _reference_record(works[w]))
             slot = index._append(target)
         for w in rest:
             work_slot[w] = slot
+    del works, groups, best
+    slots = np.frombuffer(wanted_slot, dtype=np.int64)
+    others = work_slot[np.frombuffer(wanted_work, dtype=np.int64)]
+    cites = np.frombuffer(bytes(wanted_cites), dtype=np.uint8).astype(bool)
+    del wanted_slot, wanted_work, wanted_cites, work_slot
+    index.citing.frombytes(np.where(cites, slots, others).tobytes())
+    index.cited.frombytes(np.where(cites, others, slots).tobytes())
+    in_corpus = (others < corpus) & ~np.isin(others, np.fromiter(stubs, np.int64, len(stubs)))
     refs = index.report.references
-    for slot, cites, w in wanted:
-        other = work_slot[w]
-        index.citations.append((slot, other) if cites else (other, slot))
-        refs["total"] += 1
-        refs["corpus" if other < corpus and other not in stubs else "stub"] += 1
+    to_corpus = int(in_corpus.sum())
+    for name, count in (("total", len(others)), ("corpus", to_corpus),
+                        ("stub", len(others) - to_corpus)):
+        if count:  # a count never met stays out of the counter, as one at a time would
+            refs[name] += count
     refs["stubs"] = len(index.papers) - corpus + len(stubs)  # ``stubs``: known cited works

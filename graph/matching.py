@@ -29,7 +29,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -177,9 +177,8 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
     # same few hundred thousand words recur across them
     title_words = tuple(map(sys.intern, words(record.title)))
     author_words = [list(map(sys.intern, words(name))) for name in record.authors]
-    names = frozenset(w for ws in author_words for w in ws if len(w) > 1)
-    venue_words = list(map(sys.intern, words(record.venue)))
-    venue = frozenset(venue_words)
+    names = frozenset(w for ws in author_words for w in ws if len(w) > 1) or _NO_WORDS
+    venue, venue_keys = _venue_features(record.venue)
     year = record.year
     if year is None and title_words and _YEAR_WORD.match(title_words[-1]):
         year = int(title_words[-1])
@@ -188,9 +187,22 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
         first_surname=surname(record.authors[0]) if record.authors else None,
         year=year, venue=venue, text=frozenset(title_words) | names | venue,
         ids=dict(record.ids), stub=record.stub, extra_keys=extra_keys,
-        numbers=_numbers(title_words),
+        numbers=_numbers(title_words) or _NO_WORDS,
         initials=tuple(sorted(w[0] for ws in author_words for w in ws)),
-        venue_keys=_venue_keys(venue_words))
+        venue_keys=venue_keys)
+
+
+#: The one empty word set every record without authors, venue or title numbers shares
+#: (an empty frozenset built from an iterable is a new 216-byte object each time).
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=1 << 14)
+def _venue_features(venue: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """A venue's word set and its keys (:func:`_venue_keys`), made once per venue name:
+    a corpus names few venues, so the records of one venue share the same two sets."""
+    venue_words = list(map(sys.intern, words(venue)))
+    return frozenset(venue_words) or _NO_WORDS, _venue_keys(venue_words) or _NO_WORDS
 
 
 def _venue_keys(venue_words: list[str]) -> frozenset[str]:
@@ -650,8 +662,10 @@ def _content_order(f: Features) -> tuple[object, ...]:
     return (f.title, f.year or 0, sorted(f.names), sorted(f.venue))
 
 
-#: Candidate pairs checked for shared words at once (bounds the memory of the check).
-_CHUNK = 1 << 19
+#: Candidate pairs checked for shared words at once: bounds the memory of the check (each
+#: pair's rows of the word matrix are copied for the product), which at this size is a few
+#: tens of MB, while the per-chunk overhead stays negligible.
+_CHUNK = 1 << 16
 
 
 def worth_a_look(feats: Sequence[Features], codes):

@@ -103,7 +103,7 @@ def add_papers(kg: KnowledgeGraph, index: PaperIndex) -> None:
     # cited work, but are not people of the corpus
     real = [i for i, record in enumerate(index.papers) if not record.stub]
     add_authors(kg, [index.papers[i] for i in real], [ids[i] for i in real])
-    for citing, cited in index.citations:
+    for citing, cited in zip(index.citing, index.cited, strict=True):
         start, end = ids[citing], ids[cited]
         if start != end:
             source = ",".join(index.papers[citing].sources or index.papers[cited].sources)

@@ -27,13 +27,14 @@ class Provenance:
         return f"{self.source}:{self.location}" if self.location else self.source
 
 
-@dataclass
+@dataclass(slots=True)
 class Reference:
     """A work a record cites, known by whatever identifiers and title the source gives.
 
     ``raw`` keeps a free-text reference as the source wrote it (Scopus ``References``,
     Web of Science ``CR``) so a parser can recover the rest later; ``authors`` and
-    ``venue`` are what the source or that parser found.
+    ``venue`` are what the source or that parser found. Slotted: a corpus holds
+    millions of them while its papers are merged.
     """
 
     ids: dict[str, str] = field(default_factory=dict)
