@@ -632,13 +632,23 @@ def block_pairs(keys, rec, kind, ranks, n: int):
 def kept_pairs(by_words, by_other, n: int):
     """The candidate pair codes, sorted and each once: every pair met under a key other
     than a rare word, and those met under :data:`MIN_WORD_KEYS` rare words or more (a
-    duplicate shares several). Every occurrence of a pair must be given."""
+    duplicate shares several). Every occurrence of a pair must be given.
+
+    ``by_words`` is emptied as it is read (its arrays are the largest of the blocking:
+    freed before the counting). Occurrences are counted by sorting them in place: a code
+    met ``k`` times or more equals the one ``k - 1`` places before it, so no table of
+    distinct codes and their counts is built."""
     import numpy as np
 
     if not by_words:
         return np.zeros(0, dtype=np.int64)
-    words, times = np.unique(np.concatenate(by_words), return_counts=True)
-    codes = np.union1d(words[times >= MIN_WORD_KEYS], np.concatenate(by_other))
+    words = np.concatenate(by_words)
+    by_words.clear()
+    words.sort()
+    k = MIN_WORD_KEYS - 1
+    often = words[k:][words[k:] == words[:len(words) - k]] if k > 0 else words
+    del words
+    codes = np.union1d(often, np.concatenate(by_other))
     return codes[codes // n != codes % n]
 
 
