@@ -224,8 +224,18 @@ def merge_into(target: PaperRecord, other: PaperRecord) -> None:
                 mine.append(ref)
 
 
-def _clean(record: PaperRecord) -> PaperRecord:
-    """Placeholders out of the author list; free-text references parsed."""
+#: What makes two references the same object: everything they say, ids in their order.
+_RefContent = tuple[tuple[tuple[str, str], ...], str | None, int | None, tuple[str, ...],
+                    str | None, str | None, str | None]
+
+
+def _clean(record: PaperRecord, shared: dict[_RefContent, Reference] | None = None
+           ) -> PaperRecord:
+    """Placeholders out of the author list; free-text references parsed.
+
+    With ``shared``, references saying the same (ids, title, year, authors, venue, raw
+    text) become one object across all records: a corpus cites a work from many papers,
+    and its references are most of what is read. They are never changed afterwards."""
     if any(a.strip().casefold() in AUTHOR_PLACEHOLDERS for a in record.authors):
         keep = [i for i, a in enumerate(record.authors)
                 if a.strip().casefold() not in AUTHOR_PLACEHOLDERS]
@@ -234,8 +244,13 @@ def _clean(record: PaperRecord) -> PaperRecord:
             if len(values) == len(record.authors):
                 setattr(record, name, [values[i] for i in keep])
         record.authors = [record.authors[i] for i in keep]
-    for ref in (*record.references, *record.cited_by):
-        complete_reference(ref)
+    for refs in (record.references, record.cited_by):
+        for at, ref in enumerate(refs):
+            complete_reference(ref)
+            if shared is not None:
+                refs[at] = shared.setdefault(
+                    (tuple(ref.ids.items()), ref.title, ref.year, tuple(ref.authors),
+                     ref.venue, ref.raw, ref.raw_format), ref)
     return record
 
 
@@ -393,7 +408,9 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
     ``decisions`` decides candidate pairs (:data:`~citegraph.graph.matching.PairDecisions`):
     the result does not depend on where that runs.
     """
-    recs = [_clean(r) for r in records]
+    shared: dict[_RefContent, Reference] = {}
+    recs = [_clean(r, shared) for r in records]
+    del shared
     feats = [features(r) for r in recs]
     uf, joined = _group(recs, feats, fuzzy, known, decisions)
     index = PaperIndex()

@@ -673,9 +673,9 @@ def _content_order(f: Features) -> tuple[object, ...]:
 
 
 #: Candidate pairs checked for shared words at once: bounds the memory of the check (each
-#: pair's rows of the word matrix are copied for the product), which at this size is a few
-#: tens of MB, while the per-chunk overhead stays negligible.
-_CHUNK = 1 << 16
+#: pair's rows of the word matrix are copied for the product), which at this size is about
+#: 10 MB, while the per-chunk overhead stays negligible.
+_CHUNK = 1 << 14
 
 
 def worth_a_look(feats: Sequence[Features], codes):
