@@ -7,7 +7,9 @@ Each run is a fresh process, so its peak resident memory is its own:
 * default: CPU seconds and peak RSS of the merge, RSS after it, CPU seconds and RSS after
   ``add_papers``, RSS once the merged records are dropped, and a SHA-256 of the merge's
   whole result (papers with every field, keys, citations, merge report), so two versions
-  of the code can be checked to merge alike;
+  of the code can be checked to merge alike; ``--vectors DIR`` first reads a corpus's
+  precomputed vectors and holds them, as ``bench_scale.py``'s build does before this stage,
+  so the peak compares with its figure;
 * ``--phases``: the merge under ``tracemalloc``, with the traced memory at the end of each
   phase and the peak within it (records cleaned and their features, candidate pairs,
   decisions, grouping, merging, cited works and their features, their candidate pairs and
@@ -35,6 +37,9 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic_corpus import read_vectors  # noqa: E402
+
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -60,13 +65,14 @@ def index_digest(index: Any) -> str:
     return h.hexdigest()
 
 
-def run_merge(corpus: Path) -> dict[str, Any]:
+def run_merge(corpus: Path, vectors: Path | None) -> dict[str, Any]:
     """The reading stage in this process: times, memory and the merge's digest."""
     from citegraph.graph.identity import merge_records
     from citegraph.graph.model import KnowledgeGraph
     from citegraph.graph.papers import add_papers
     from citegraph.loaders import LoadReport, RecordStream
 
+    held = read_vectors(vectors) if vectors else None  # noqa: F841 - held, as a build does
     start_rss = _rss_mib()
     cpu = time.process_time()
     index = merge_records(RecordStream([corpus], report=LoadReport()))
@@ -187,12 +193,14 @@ def main() -> None:
     parser.add_argument("--phases", action="store_true")
     parser.add_argument("--build", action="store_true")
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--vectors", type=Path, help="precomputed vectors to hold first")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help="also write the result as JSON here")
     args = parser.parse_args()
     if not args.child:  # a fresh process, so peak RSS is this run's alone
         cmd = [sys.executable, __file__, "--child", str(args.corpus), "--top", str(args.top)]
         cmd += ["--phases"] * args.phases + ["--build"] * args.build
+        cmd += ["--vectors", str(args.vectors)] if args.vectors else []
         result = json.loads(subprocess.run(cmd, check=True, capture_output=True,
                                            text=True).stdout)
         print(json.dumps(result, indent=1))
@@ -204,7 +212,7 @@ def main() -> None:
     elif args.build:
         result = run_build(args.corpus)
     else:
-        result = run_merge(args.corpus)
+        result = run_merge(args.corpus, args.vectors)
     print(json.dumps(result))
 
 

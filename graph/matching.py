@@ -135,7 +135,10 @@ class Features:
     first_surname: str | None
     year: int | None
     venue: frozenset[str]
-    text: frozenset[str]  # every word of title, authors and venue
+    #: every word of title, authors and venue, each once, sorted: a tuple, since a set of
+    #: some thirty words takes a kilobyte or two and the features of every record and
+    #: cited work are held at once (comparisons make the sets they need)
+    text: tuple[str, ...]
     ids: dict[str, str] = field(default_factory=dict)
     stub: bool = False
     extra_keys: tuple[str, ...] = ()  # identifying keys beyond ids (a cited work's locator)
@@ -172,7 +175,10 @@ _NOT_A_TITLE_NUMBER = re.compile(r"^(?:\d+(?:st|nd|rd|th)|\d{5,})$")
 
 def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
     """The matching features of a record. A record without a year takes one written
-    at the end of its title (where a source that runs fields together puts it)."""
+    at the end of its title (where a source that runs fields together puts it).
+
+    ``ids`` is the record's own dict, not a copy (features of every record are held at
+    once): records are merged only once the pairs their features decide are all decided."""
     # words interned: features of every record and cited work are held at once, and the
     # same few hundred thousand words recur across them
     title_words = tuple(map(sys.intern, words(record.title)))
@@ -185,8 +191,8 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
     return Features(
         title=" ".join(title_words), title_words=title_words, names=names,
         first_surname=surname(record.authors[0]) if record.authors else None,
-        year=year, venue=venue, text=frozenset(title_words) | names | venue,
-        ids=dict(record.ids), stub=record.stub, extra_keys=extra_keys,
+        year=year, venue=venue, text=tuple(sorted(frozenset(title_words) | names | venue)),
+        ids=record.ids, stub=record.stub, extra_keys=extra_keys,
         numbers=_numbers(title_words) or _NO_WORDS,
         initials=tuple(sorted(w[0] for ws in author_words for w in ws)),
         venue_keys=venue_keys)
@@ -294,15 +300,15 @@ def text_score(a: Features, b: Features) -> float:
     words): records whose fields are in the wrong places still meet here."""
     if not a.text or not b.text:
         return 0.0
-    small, large = sorted((a.text, b.text), key=len)
-    return 100.0 * len(small & large) / len(small)
+    return 100.0 * len(set(a.text).intersection(b.text)) / min(len(a.text), len(b.text))
 
 
 def author_agreement(a: Features, b: Features) -> float | None:
     """Share of one record's author name words the other names anywhere (authors, or
     misplaced into title or venue), the better of both ways; None when neither lists
     authors."""
-    shares = [_found(x.names, y.text) / len(x.names) for x, y in ((a, b), (b, a)) if x.names]
+    shares = [_found(x.names, frozenset(y.text)) / len(x.names) for x, y in ((a, b), (b, a))
+              if x.names]
     return max(shares) if shares else None
 
 
@@ -334,7 +340,7 @@ def pair_features(a: Features, b: Features) -> list[float]:
     return [
         title_score(a, b) / 100, float(a.title == b.title), core_score(a, b) / 100,
         authors or 0.0, float(authors is not None), text_score(a, b) / 100,
-        fuzz.token_set_ratio(" ".join(sorted(a.text)), " ".join(sorted(b.text))) / 100,
+        fuzz.token_set_ratio(" ".join(a.text), " ".join(b.text)) / 100,
         float(dy == 0), float(dy == 1), float(dy is not None and dy > 1),
         venue, float(a.generic or b.generic), min(words_min, 12) / 12,
         fuzz.token_set_ratio(a.title, b.title) / 100, float(_title_is_prefix(a, b)),
@@ -524,7 +530,8 @@ def blocking_keys(f: Features, df: Counter[str], fuzzy: bool) -> set[str]:
         return keys
     content = [w for w in dict.fromkeys(f.title_words) if w not in _STOP]
     keys.update("w:" + w for w in sorted(content, key=lambda w: (df[w], w))[:RARE_KEYS])
-    keys.update("w:" + w for w in sorted(f.text - _STOP, key=lambda w: (df[w], w))[:2])
+    keys.update("w:" + w for w in sorted((w for w in f.text if w not in _STOP),
+                                         key=lambda w: (df[w], w))[:2])
     keys.add("p:" + " ".join(f.title_words[:3]))
     if f.first_surname and f.year:
         keys.add(f"a:{f.first_surname}:{f.year}")
