@@ -141,6 +141,7 @@ class PaperIndex:
         self.report = MergeReport()
         self._by_id: dict[tuple[str, str], int] = {}
         self._by_title: dict[str, int] = {}
+        self._indexed = 0  # papers in the two lookups
 
     @property
     def citations(self) -> list[tuple[int, int]]:
@@ -156,15 +157,19 @@ class PaperIndex:
         return len(self.papers)
 
     def _append(self, record: PaperRecord) -> int:
-        slot = len(self.papers)
         self.papers.append(record)
-        for kind, value in record.ids.items():
-            self._by_id.setdefault((kind, value), slot)
-        self._by_title.setdefault(normalize_title(record.title), slot)
-        return slot
+        return len(self.papers) - 1
 
     def find(self, ids: dict[str, str], title: str | None = None) -> int | None:
-        """The slot of the paper an identifier (else an exact normalised title) names."""
+        """The slot of the paper an identifier (else an exact normalised title) names:
+        the first paper to give it. The lookup is built on first use (the build itself
+        never looks papers up: its tables would only cost memory while it runs)."""
+        for slot in range(self._indexed, len(self.papers)):
+            record = self.papers[slot]
+            for kind, value in record.ids.items():
+                self._by_id.setdefault((kind, value), slot)
+            self._by_title.setdefault(normalize_title(record.title), slot)
+        self._indexed = len(self.papers)
         for kind, value in ids.items():
             if (kind, value) in self._by_id:
                 return self._by_id[(kind, value)]
@@ -462,7 +467,9 @@ def merge_records(records: Iterable[PaperRecord], fuzzy: bool = True,
 
 
 def _reference_record(ref: Reference) -> PaperRecord:
-    return PaperRecord(title=ref.title or "", ids=dict(ref.ids), year=ref.year,
+    """A cited work as a stub record. It holds the reference's own ids (no copy): it is
+    only ever matched or merged into another record, never changed itself."""
+    return PaperRecord(title=ref.title or "", ids=ref.ids, year=ref.year,
                        authors=list(ref.authors), venue=ref.venue, stub=True)
 
 

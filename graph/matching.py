@@ -130,8 +130,9 @@ class Features:
     title: str  # folded title words joined by spaces
     title_words: tuple[str, ...]
     #: author name words (initials left out), compared as a bag, so "Smith, J.", "J. Smith",
-    #: names run together by a comma, and names misplaced into another field still meet
-    names: frozenset[str]
+    #: names run together by a comma, and names misplaced into another field still meet;
+    #: each once, sorted (a tuple: smaller than a set, and it is only ever walked)
+    names: tuple[str, ...]
     first_surname: str | None
     year: int | None
     venue: frozenset[str]
@@ -183,7 +184,7 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
     # same few hundred thousand words recur across them
     title_words = tuple(map(sys.intern, words(record.title)))
     author_words = [list(map(sys.intern, words(name))) for name in record.authors]
-    names = frozenset(w for ws in author_words for w in ws if len(w) > 1) or _NO_WORDS
+    names = tuple(sorted({w for ws in author_words for w in ws if len(w) > 1}))
     venue, venue_keys = _venue_features(record.venue)
     year = record.year
     if year is None and title_words and _YEAR_WORD.match(title_words[-1]):
@@ -191,14 +192,14 @@ def features(record: PaperRecord, extra_keys: tuple[str, ...] = ()) -> Features:
     return Features(
         title=" ".join(title_words), title_words=title_words, names=names,
         first_surname=surname(record.authors[0]) if record.authors else None,
-        year=year, venue=venue, text=tuple(sorted(frozenset(title_words) | names | venue)),
+        year=year, venue=venue, text=tuple(sorted(frozenset(title_words).union(names, venue))),
         ids=record.ids, stub=record.stub, extra_keys=extra_keys,
         numbers=_numbers(title_words) or _NO_WORDS,
         initials=tuple(sorted(w[0] for ws in author_words for w in ws)),
         venue_keys=venue_keys)
 
 
-#: The one empty word set every record without authors, venue or title numbers shares
+#: The one empty word set every record without a venue or title numbers shares
 #: (an empty frozenset built from an iterable is a new 216-byte object each time).
 _NO_WORDS: frozenset[str] = frozenset()
 
@@ -286,8 +287,8 @@ def core_score(a: Features, b: Features) -> float:
     what the other keeps in other fields. 0 when the shorter is too short to say."""
     if not a.title or not b.title:
         return 0.0
-    glued = a.names | b.names | a.venue | b.venue | _VENUE_WORDS | {
-        str(y) for y in (a.year, b.year) if y}
+    glued = _VENUE_WORDS.union(a.names, b.names, a.venue, b.venue,
+                               (str(y) for y in (a.year, b.year) if y))
     core_a, core_b = _core(a.title_words, glued), _core(b.title_words, glued)
     n = min(len(core_a), len(core_b))
     if n < SHORT_TITLE or n < 0.5 * max(len(core_a), len(core_b)):
@@ -312,7 +313,7 @@ def author_agreement(a: Features, b: Features) -> float | None:
     return max(shares) if shares else None
 
 
-def _found(names: frozenset[str], text: frozenset[str]) -> int:
+def _found(names: tuple[str, ...], text: frozenset[str]) -> int:
     """How many name words the text gives, exactly or (for longer names) with a typo or a
     mangled accent."""
     found = 0
