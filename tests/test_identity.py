@@ -65,3 +65,31 @@ def test_a_stub_known_by_id_takes_a_later_title():
     later = PaperRecord(title="Now Titled", ids={"openalex": "W1"}, stub=True)
     (paper,) = merge_records([first, later]).records
     assert paper.title == "Now Titled" and paper.stub
+
+
+def test_references_saying_the_same_are_one_object_and_resolve_alike():
+    cited = {"ids": {"doi": "10.1/w"}, "title": "The Cited Work", "year": 2019}
+    a = rec(title="First Citing Paper", ids={"doi": "10.1/a"},
+            references=[Reference(**cited), Reference(ids={"doi": "10.1/other"})])
+    b = rec(title="Second Citing Paper", ids={"doi": "10.1/b"},
+            references=[Reference(**cited)])
+    assert a.references[0] is not b.references[0]
+    index = merge_records([a, b])
+    first, second = index.papers[:2]
+    assert first.references[0] is second.references[0]  # one object for the same text
+    assert first.references[0] == Reference(**cited)
+    assert first.references[1].ids == {"doi": "10.1/other"}
+    work = index.keys.index("doi:10.1/w")
+    assert sorted(index.citations) == sorted([(0, work), (1, work),
+                                              (0, index.keys.index("doi:10.1/other"))])
+    assert index.report.references["total"] == 3 and index.report.references["stubs"] == 2
+
+
+def test_a_paper_found_by_identifier_or_title_once_the_index_grows():
+    index = merge_records([rec(title="Graph Paper", ids={"doi": "10.1/g"})])
+    assert index.find({"doi": "10.1/g"}) == 0 and index.find({}, "graph paper") == 0
+    slot = index._append(PaperRecord(title="Later Stub", ids={"arxiv": "2101.00002"},
+                                     stub=True))
+    assert index.find({"arxiv": "2101.00002"}) == slot
+    assert index.find({"doi": "10.1/none"}, "Later Stub") == slot
+    assert index.find({"doi": "10.1/none"}) is None

@@ -181,3 +181,23 @@ def test_a_name_parsed_as_a_title_does_not_match_a_paper_by_that_author():
     assert matching.decide(paper, name_only) is None
     same = matching.features(rec("Colonna S", stub=True, year=2015))
     assert matching.decide(name_only, same) is not None  # equal short titles still agree
+
+
+def test_rare_word_pairs_need_min_word_keys_occurrences():
+    import numpy as np
+
+    from citegraph.graph.matching import MIN_WORD_KEYS, kept_pairs
+
+    rng = np.random.default_rng(7)
+    n = 50
+    pieces = [rng.integers(0, n * n, size=size) for size in (300, 200, 100)]
+    other = [rng.integers(0, n * n, size=40)]
+    occurrences: dict[int, int] = {}
+    for code in np.concatenate(pieces).tolist():
+        occurrences[code] = occurrences.get(code, 0) + 1
+    expected = {c for c, k in occurrences.items() if k >= MIN_WORD_KEYS}
+    expected |= set(other[0].tolist())
+    expected = sorted(c for c in expected if c // n != c % n)
+    assert any(k == 1 for k in occurrences.values())  # some pairs met once: dropped
+    kept = kept_pairs(pieces, other, n)
+    assert kept.tolist() == expected and pieces == []
