@@ -67,8 +67,10 @@ def worker_count(workers: int | None, papers: int) -> int:
     return max(1, min(wanted, papers // MIN_PAPERS_PER_WORKER))
 
 
-def chunked(items: Sequence[T], size: int = CHUNK) -> list[Sequence[T]]:
-    """``items`` cut into consecutive chunks of ``size`` (the last may be shorter)."""
+def chunked(items: Sequence[T], size: int | None = None) -> list[Sequence[T]]:
+    """``items`` cut into consecutive chunks of ``size`` (None = :data:`CHUNK`; the last
+    may be shorter)."""
+    size = size or CHUNK
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
