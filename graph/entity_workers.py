@@ -154,10 +154,11 @@ def run_pool(papers: Sequence[Paper], job: Callable[[Sequence[Paper]], list[T]],
 
 @contextmanager
 def _main_script_hidden() -> Iterator[None]:
-    """While workers start, the caller's main script is not named to them: a new process
-    would run it again as its first step, and a script that builds a graph at top level
-    (no ``if __name__ == "__main__"`` guard) would start its build in every worker.
-    Workers need nothing from it: they run this module's functions on plain data."""
+    """While the pool runs (its workers start on demand), the caller's main script is not
+    named to new processes: each would run it again as its first step, and a script that
+    builds a graph at top level (no ``if __name__ == "__main__"`` guard) would start its
+    build in every worker. Workers need nothing from it: they run this module's functions
+    on plain data."""
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
     if path is None or getattr(main, "__spec__", None) is not None:
