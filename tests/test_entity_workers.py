@@ -142,3 +142,24 @@ def _build_full_one(path: Path) -> KnowledgeGraph:
     import citegraph
 
     return citegraph.build([str(path)], options=BuildOptions(workers=1, similarity=False))
+
+
+def test_script_without_main_guard_builds_once(seed_files: list[Path], tmp_path: Path) -> None:
+    """A script that builds at top level is not run again by the workers it starts."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "build_seeds.py"
+    script.write_text(
+        "import citegraph\n"
+        "from citegraph.graph import entity_workers\n"
+        "from citegraph.graph.options import BuildOptions\n"
+        "entity_workers.MIN_PAPERS_PER_WORKER = 1\n"
+        "print('building', flush=True)\n"
+        f"kg = citegraph.build([{str(seed_files[0])!r}], options=BuildOptions(workers=2, "
+        "similarity=False))\n"
+        "print(kg.stats()['edges']['MENTIONS'] > 100)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["building", "True"]
