@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from citegraph.errors import EngineError, GraphError
+from citegraph.graph.collector import collector_paused
 
 if TYPE_CHECKING:
     from citegraph.graph.extract import Entity, Extractor
@@ -139,7 +140,8 @@ def run_pool(papers: Sequence[Paper], job: Callable[[Sequence[Paper]], list[T]],
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                                initializer=_start, initargs=setup)
     try:
-        with _main_script_hidden():
+        # the results are kept, none is garbage: no collection walks the heap meanwhile
+        with _main_script_hidden(), collector_paused():
             for part in _ordered(pool, job, chunked(papers), workers * IN_FLIGHT):
                 out.extend(part)
                 advance(len(part))
