@@ -264,6 +264,10 @@ def build(
     address: Annotated[str | None, typer.Option(
         help="With --engine ray: the Ray cluster to join (auto, ray://HOST:10001); "
         "default: a local instance on this machine's cores.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes for the local engine's entity extraction (1: the build's own "
+        "process); default: this machine's usable cores. The graph does not depend on it.",
+    )] = DEFAULTS.workers,
 ) -> None:
     """Read paper listings and build the knowledge graph into --out."""
     with interrupts_reported(out_dir):
@@ -289,7 +293,7 @@ def build(
                                entity_embeddings=entity_embeddings,
                                extractor_model=str(extractor_model) if extractor_model
                                else None, fuzzy_identity=fuzzy_identity,
-                               engine=engine, ray_address=address)
+                               engine=engine, ray_address=address, workers=workers)
         # one Ray instance (with --engine ray) for the build and the import files after it
         with graph_dir.writer_lock(out_dir), engine_session(options):
             # --append extends the graph in --out; a rebuild reuses its embeddings and

@@ -14,9 +14,11 @@ A model and a benchmark named in the same sentence of a paper give EVALUATED_ON.
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from citegraph.errors import GraphError
 from citegraph.graph import schema as S
@@ -27,14 +29,24 @@ from citegraph.graph.entity_cache import (
     fingerprint,
     text_hash,
 )
+from citegraph.graph.entity_workers import (
+    Paper,
+    Setup,
+    each_paper,
+    extract_chunk,
+    learn_chunk,
+    run_pool,
+    worker_count,
+)
 from citegraph.graph.extract import Entity, Extractor
-from citegraph.graph.extract.extractor import combine_learnt
+from citegraph.graph.extract.extractor import Learnt, combine_learnt
 from citegraph.graph.extract.resolve import entity_key
 from citegraph.graph.extract.text import norm_key
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.progress import SILENT, Progress
 
 MAX_EVIDENCE = 3
+T = TypeVar("T")
 
 
 @dataclass
@@ -112,14 +124,16 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
                  gazetteer: Sequence[str] = (), embeddings: bool = False,
                  model: str | None = None, device: str | None = None,
                  extractor_model: str | None = None,
-                 cache: EntityCache | None = None) -> EntityCache | None:
+                 cache: EntityCache | None = None, workers: int | None = 1) -> EntityCache | None:
     """Extract entities from every non-stub paper of ``kg`` and add nodes and edges.
 
     With ``embeddings``, a sentence-transformers model types names no signal could type
     and merges near-duplicate names (see :mod:`citegraph.graph.extract.embed`). ``cache``
     is what an earlier build of these papers found (:mod:`citegraph.graph.entity_cache`):
-    papers whose result it still holds are not extracted again. Returns the cache of this
-    build (None with ``embeddings``, whose retyping is not kept per paper).
+    papers whose result it still holds are not extracted again. ``workers`` processes run
+    both passes (None = this machine's usable cores, 1 = this process; see
+    :mod:`citegraph.graph.entity_workers`); the result does not depend on it. Returns the
+    cache of this build (None with ``embeddings``, whose retyping is not kept per paper).
     """
     papers = [(p[S.KEY], p.get(S.TITLE, ""), p.get(S.ABSTRACT, ""))
               for _, p in kg.nodes(S.PAPER) if not p.get(S.STUB)]
@@ -130,27 +144,51 @@ def add_entities(kg: KnowledgeGraph, progress: Progress = SILENT,
     hashes = [text_hash(title, abstract) for _, title, abstract in papers]
     hits = [cache.get(key, h) for (key, _, _), h in zip(papers, hashes, strict=True)]
     with progress.stage("Learning entity names", total=len(papers)) as stage:
-        learnt = []
-        for (_, title, abstract), hit in zip(papers, hits, strict=True):
-            learnt.append(hit.learnt if hit is not None else extractor.learnt(title, abstract))
-            stage.advance()
+        learnt: list[Learnt | None] = [hit.learnt if hit is not None else None for hit in hits]
+        todo = [i for i, one in enumerate(learnt) if one is None]
+        for i, one in zip(todo, _per_paper(
+                [papers[i] for i in todo], extractor.learnt, learn_chunk, workers,
+                lambda: (list(gazetteer), extractor_model, None), stage), strict=True):
+            learnt[i] = one
+        stage.advance(len(papers) - len(todo))
     before = cache.combined() if any(hits) else None
     extractor.adopt(learnt)
     stale = Staleness(before, combine_learnt(learnt)) if before is not None else None
     fresh = EntityCache(stamp)
     found: list[tuple[str, list[Entity]]] = []
     with progress.stage("Extracting entities", total=len(papers)) as stage:
-        for (key, title, abstract), h, hit, taught in zip(papers, hashes, hits, learnt,
-                                                         strict=True):
-            if hit is not None and not (stale and stale.stale(title, abstract)):
-                ents = hit.found
-            else:
-                ents = extractor.extract(title, abstract)
+        ents_of: list[list[Entity] | None] = [
+            hit.found if hit is not None and not (stale and stale.stale(title, abstract))
+            else None for hit, (_, title, abstract) in zip(hits, papers, strict=True)]
+        todo = [i for i, ents in enumerate(ents_of) if ents is None]
+        for i, ents in zip(todo, _per_paper(
+                [papers[i] for i in todo], extractor.extract, extract_chunk, workers,
+                lambda: (list(gazetteer), extractor_model, _learned(extractor)), stage),
+                strict=True):
+            ents_of[i] = ents
+        stage.advance(len(papers) - len(todo))
+        for (key, _, _), h, taught, ents in zip(papers, hashes, learnt, ents_of, strict=True):
             fresh.papers[key] = PaperEntities(h, taught, ents)
             found.append((S.node_id(S.PAPER, key), ents))
-            stage.advance()
     add_extracted(kg, found, extractor.acronyms, progress, embeddings, model, device)
     return None if embeddings else fresh
+
+
+def _per_paper(papers: list[Paper], run: Callable[[str, str], T],
+               job: Callable[[Sequence[Paper]], list[T]], workers: int | None,
+               setup: Callable[[], Setup], stage: Any) -> list[T]:
+    """Each paper's ``run(title, abstract)`` in paper order: in this process, or with more
+    than one worker, ``job`` over chunks of papers on workers started with ``setup()``
+    (the same method of extractors built alike, see :mod:`citegraph.graph.entity_workers`)."""
+    count = worker_count(workers, len(papers))
+    if count > 1:
+        return run_pool(papers, job, count, setup(), stage.advance)
+    return each_paper(papers, run, stage.advance)
+
+
+def _learned(extractor: Extractor) -> bytes:
+    """What the corpus pass taught ``extractor``, as the bytes a worker starts from."""
+    return pickle.dumps((extractor.corpus, extractor.acronyms), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def add_extracted(kg: KnowledgeGraph, found: list[tuple[str, list[Entity]]],

@@ -53,6 +53,10 @@ class BuildOptions:
     #: Where the per-file and per-paper stages run: ``local`` (this process) or ``ray``
     #: (Ray Data pipelines; needs ``pip install 'citegraph[ray]'``).
     engine: str = "local"
+    #: Processes of the local engine's per-paper entity work (both extractor passes):
+    #: None = this machine's usable cores, 1 = the build's own process. The graph does not
+    #: depend on it; a corpus too small to share runs in the build's own process.
+    workers: int | None = None
     ray_address: str | None = None  # an existing Ray cluster; None = a local instance
     ray_cpus: int | None = None  # cores of the local instance; None = all of this machine's
     #: Also write the ``neo4j-admin database import`` files of the built graph into this

@@ -102,7 +102,8 @@ def build_graph(
             kg, options.progress, options.gazetteer, embeddings=options.entity_embeddings,
             model=options.model, device=options.device,
             extractor_model=options.extractor_model,
-            cache=base.entity_cache if base is not None else options.entity_cache)
+            cache=base.entity_cache if base is not None else options.entity_cache,
+            workers=options.workers)
     if in_place and base is not None:
         kept = Kept()
         add_relationships(kg, options, base, keep=kept)

@@ -66,8 +66,6 @@ OBJECT_STORE_BYTES = 1536 * 1024 * 1024
 LOCAL_SYSTEM_CONFIG = {"worker_niceness": 0}
 #: How long the build waits for a cluster address to answer.
 CONNECT_SECONDS = 10
-#: Papers per extraction task: large enough that a task's overhead is noise.
-EXTRACT_CHUNK = 256
 
 
 def _import_ray() -> Any:
@@ -193,11 +191,11 @@ def add_entities_distributed(kg: KnowledgeGraph, options: BuildOptions) -> None:
     from ray.data import ActorPoolStrategy
 
     from citegraph.graph.entities import add_extracted, extraction_inputs
+    from citegraph.graph.entity_workers import chunked
     from citegraph.graph.extract import Extractor
 
     papers = extraction_inputs(kg)
-    rows = [{"chunk": k, "papers": blob(papers[start:start + EXTRACT_CHUNK])}
-            for k, start in enumerate(range(0, len(papers), EXTRACT_CHUNK))]
+    rows = [{"chunk": k, "papers": blob(part)} for k, part in enumerate(chunked(papers))]
     pool = ActorPoolStrategy(size=min(workers(), max(1, len(rows))))
     gazetteer = list(options.gazetteer)
     with options.progress.stage("Learning entity names", total=len(papers)) as stage:
