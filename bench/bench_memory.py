@@ -110,7 +110,7 @@ def main() -> None:
                         help="also account the graph as a plain networkx MultiDiGraph")
     args = parser.parse_args()
     kg = KnowledgeGraph.load(args.graph)
-    edges = kg.g.number_of_edges()
+    edges = kg.number_of_edges()
     papers = sum(1 for _ in kg.nodes(S.PAPER))
     print(f"{args.graph}: {len(kg.g):,} nodes, {edges:,} edges, {papers:,} papers")
     compact = table(f"as loaded ({type(kg.g).__name__})", account(kg.g), edges, papers)
