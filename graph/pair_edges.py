@@ -94,8 +94,9 @@ class StringTable:
                 + sum(map(sys.getsizeof, self.strings)))
 
 
-#: Rows decoded into Python objects at once when a table is listed.
-_CHUNK = 1 << 16
+#: Rows decoded into Python objects at once when a table is listed: small enough that
+#: a streamed export's memory stays flat, big enough that numpy's per-call cost is noise.
+_CHUNK = 128
 
 
 def _pair_key(a: int, b: int) -> int:
@@ -371,11 +372,14 @@ class PairTable:
 
     def iter_rows(self, rows: np.ndarray | None = None) -> Iterator[tuple[int, int, Props]]:
         """``(start index, end index, properties)`` of every live row (or of ``rows``),
-        decoded a column at a time rather than a cell at a time, in chunks so that the
-        Python objects of only one chunk exist at once."""
+        decoded a column at a time rather than a cell at a time, in small chunks so that
+        a listing's memory does not grow with the table."""
         self.flush()
         if rows is None:
-            rows = np.flatnonzero(self.alive)
+            alive = self.alive
+            for at in range(0, len(alive), _CHUNK):
+                yield from self._decode(at + np.flatnonzero(alive[at:at + _CHUNK]))
+            return
         for at in range(0, len(rows), _CHUNK):
             yield from self._decode(rows[at:at + _CHUNK])
 
