@@ -146,6 +146,40 @@ class KnowledgeGraph:
         self._changes += 1
         return start, end, rel_type
 
+    def add_pair_edges(self, rel_type: str, starts: list[str], ends: list[str],
+                       columns: dict[str, Any], evidence: Any = None) -> int:
+        """Add many edges of one columnar type at once, as many :meth:`add_edge` calls
+        would (a pair already there is updated, either end order is taken), in a few
+        array operations: ``columns`` holds one sequence per property (``count``,
+        ``strength`` or ``score``), ``evidence`` one list of strings per edge. Returns
+        how many edges were given."""
+        if rel_type not in S.COLUMNAR_TYPES:
+            raise GraphError(f"{rel_type} is not a columnar relationship type")
+        if len(starts) != len(ends):
+            raise GraphError(f"{rel_type}: {len(starts)} starts for {len(ends)} ends")
+        if self.edge_log is not None:  # each edge's properties before are logged
+            for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+                props = {name: values[i] for name, values in columns.items()}
+                if evidence is not None:
+                    props[S.EVIDENCE] = evidence[i]
+                self.add_edge(rel_type, start, end, **props)
+            return len(starts)
+        succ, ids = self.g._succ, self._ids  # noqa: SLF001
+        first, second = [], []
+        for start, end in zip(starts, ends, strict=True):
+            start, end = ids.get(start, start), ids.get(end, end)
+            if start not in succ or end not in succ:
+                missing = start if start not in succ else end
+                raise GraphError(f"{rel_type} edge names a missing node {missing!r}")
+            if end < start:
+                start, end = end, start
+            first.append(start)
+            second.append(end)
+        self.pairs.extend(rel_type, first, second, columns, evidence)
+        self._rdf = None
+        self._changes += 1
+        return len(starts)
+
     def remove_edge(self, start: str, end: str, key: str) -> bool:
         """Remove the edge ``key`` from ``start`` to ``end`` (as stored: a symmetric kind
         from the smaller id); returns whether there was one."""

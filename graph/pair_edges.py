@@ -211,6 +211,91 @@ class PairTable:
             self._reindex()
         return False, None
 
+    def extend(self, a: np.ndarray, b: np.ndarray, columns: dict[str, Any],
+               evidence: Any = None) -> None:
+        """Add many edges at once: ends ``a``-``b`` (node indexes), ``columns`` one
+        sequence per scalar property, ``evidence`` one list of strings per edge (or None).
+        A pair already in the table, or twice in the batch, is updated as :meth:`put`
+        does; the rest go straight into the arrays."""
+        n = len(a)
+        cols = {name: self._column(name, values, n) for name, values in columns.items()}
+        if evidence is not None:
+            self._check({S.EVIDENCE: [x for ev in evidence for x in ev]})
+            if len(evidence) != n:
+                raise GraphError(f"{self.rel}: {len(evidence)} evidence lists for {n} edges")
+        keys = (a.astype(np.int64) << 32) | b.astype(np.int64)
+        _, first = np.unique(keys, return_index=True)
+        fresh = np.zeros(n, bool)
+        fresh[first] = True
+        fresh &= ~self._known(keys)
+        self.flush()
+        new = np.flatnonzero(fresh)
+        base = len(self.start)
+        self.start = np.concatenate([self.start, a[new].astype(np.int32)])
+        self.end = np.concatenate([self.end, b[new].astype(np.int32)])
+        for name in self.scalars:
+            col = self.cols[name]
+            add = (cols[name][new] if name in cols else
+                   np.full(len(new), INT_MISSING if name in _INT_PROPS else np.nan, col.dtype))
+            self.cols[name] = np.concatenate([col, add])
+        lens = np.zeros(len(new), np.int32)
+        starts = np.zeros(len(new), np.int64)
+        if evidence is not None and len(new):
+            of = self.strings.of
+            picked = [evidence[i] for i in new.tolist()]
+            lens = np.fromiter(map(len, picked), np.int32, len(picked))
+            starts = len(self.ev) + np.concatenate([[0], np.cumsum(lens[:-1], dtype=np.int64)])
+            flat = np.fromiter((of(x) for ev in picked for x in ev), np.int32, int(lens.sum()))
+            self.ev = np.concatenate([self.ev, flat])
+            starts[lens == 0] = 0
+        self.ev_start = np.concatenate([self.ev_start, starts])
+        self.ev_len = np.concatenate([self.ev_len, lens])
+        self.alive = np.concatenate([self.alive, np.ones(len(new), bool)])
+        self._csr = None
+        if len(new) * 2 > len(self._keys):
+            self._reindex()
+        else:
+            self._recent.update(zip(keys[new].tolist(), range(base, base + len(new)),
+                                    strict=True))
+        for i in np.flatnonzero(~fresh).tolist():  # updates, in batch order
+            props = {name: col[i].item() for name, col in cols.items()}
+            if evidence is not None and len(evidence[i]):
+                props[S.EVIDENCE] = list(evidence[i])
+            self.put(int(a[i]), int(b[i]), props)
+
+    def _known(self, keys: np.ndarray) -> np.ndarray:
+        """Which pair keys have a live row: the sorted index searched for all at once,
+        the recent pairs looked up one by one."""
+        known = np.zeros(len(keys), bool)
+        index = self._keys
+        if len(index) and len(keys):
+            at = np.minimum(np.searchsorted(index, keys), len(index) - 1)
+            hit = index[at] == keys
+            rows = self._key_rows[at[hit]]
+            known[np.flatnonzero(hit)] = self.alive[rows]  # the index covers flushed rows
+        if self._recent:
+            recent = self._recent
+            known |= np.fromiter((k in recent for k in keys.tolist()), bool, len(keys))
+        return known
+
+    def _column(self, name: str, values: Any, n: int) -> np.ndarray:
+        """One property's values for :meth:`extend`, checked as :meth:`_check` checks one."""
+        if name not in self.scalars:
+            raise GraphError(f"a {self.rel} edge cannot hold property {name!r} (its "
+                             f"properties: {', '.join(sorted(self.props))})")
+        col = np.asarray(values)
+        if col.shape != (n,):
+            raise GraphError(f"{self.rel}: {col.shape} values of {name} for {n} edges")
+        if n and name in _INT_PROPS and col.dtype.kind not in "iu":
+            raise GraphError(f"a {self.rel} edge's {name} must be an integer, not {col.dtype}")
+        if n and name in _FLOAT_PROPS:
+            if col.dtype.kind not in "iuf":
+                raise GraphError(f"a {self.rel} edge's {name} must be a number, not "
+                                 f"{col.dtype}")
+            if np.isnan(col.astype(np.float64)).any():
+                raise GraphError(f"a {self.rel} edge's {name} is not a number (NaN)")
+        return col.astype(np.int64 if name in _INT_PROPS else np.float64)
+
     def _check(self, props: Props) -> None:
         for name, value in props.items():
             if name not in self.props:
@@ -454,6 +539,14 @@ class PairEdges:
     def put(self, rel: str, start: str, end: str, props: Props) -> tuple[bool, Props | None]:
         of = self.nodes.of
         return self.tables[rel].put(of(start), of(end), props)
+
+    def extend(self, rel: str, starts: list[str], ends: list[str], columns: dict[str, Any],
+               evidence: Any = None) -> None:
+        """Many edges of one type at once (ends as stored); see :meth:`PairTable.extend`."""
+        of = self.nodes.of
+        a = np.fromiter(map(of, starts), np.int64, len(starts))
+        b = np.fromiter(map(of, ends), np.int64, len(ends))
+        self.tables[rel].extend(a, b, columns, evidence)
 
     def get(self, rel: str, start: str, end: str) -> Props | None:
         """The properties of the edge ``rel`` from ``start`` to ``end`` as stored."""

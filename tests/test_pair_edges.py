@@ -181,3 +181,38 @@ def test_a_built_graph_holds_its_networks_in_columns(built_graph) -> None:
     assert not in_g & S.COLUMNAR_TYPES
     assert len(built_graph.pairs) == sum(stats[rel] for rel in S.COLUMNAR_TYPES) > 0
     assert built_graph.to_networkx().number_of_edges() == built_graph.number_of_edges()
+
+
+def test_bulk_adds_equal_one_by_one_adds() -> None:
+    """Pairs new, already there, twice in the batch and given either way round."""
+    rng = random.Random(11)
+    one, ids = authors(60)
+    bulk, _ = authors(60)
+    for batch in range(6):
+        starts, ends, counts, evidence = [], [], [], []
+        for _ in range(rng.randrange(1, 900)):
+            a, b = rng.sample(ids, 2)
+            starts.append(a)
+            ends.append(b)
+            counts.append(rng.randrange(10**12))
+            evidence.append([f"k{rng.randrange(99)}" for _ in range(rng.randrange(3))])
+        for a, b, c, ev in zip(starts, ends, counts, evidence, strict=True):
+            one.add_edge(S.CO_AUTHORED, a, b, count=c, evidence=ev)
+        assert bulk.add_pair_edges(S.CO_AUTHORED, starts, ends, {S.COUNT: counts},
+                                   evidence) == len(starts)
+        assert listed(bulk, S.CO_AUTHORED) == listed(one, S.CO_AUTHORED), batch
+        assert list(bulk.edges()) == list(one.edges())  # the same order too
+
+
+@pytest.mark.parametrize("columns, message", [
+    ({S.COUNT: [1.5]}, "must be an integer"),
+    ({S.COUNT: [1, 2]}, "values of count for 1 edges"),
+    ({S.STRENGTH: [0.1]}, "cannot hold property 'strength'"),
+])
+def test_bulk_columns_a_table_cannot_hold_are_refused(columns: dict, message: str) -> None:
+    kg, (a, b) = authors(2)
+    with pytest.raises(GraphError, match=message):
+        kg.add_pair_edges(S.CO_AUTHORED, [a], [b], columns)
+    with pytest.raises(GraphError, match="missing node"):
+        kg.add_pair_edges(S.CO_AUTHORED, [a], ["Author:nobody"], {S.COUNT: [1]})
+    assert kg.number_of_edges() == 0
