@@ -20,6 +20,7 @@ the offending value. Nothing is half-added: an item that fails adds nothing.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -182,6 +183,7 @@ class GraphLoader:
         keys: dict[tuple[str, str], bool] = {}  # (edge key, type)
         type_name, label, scalars, only_str = S.TYPE, S.LABEL, _SCALARS, {str}
         columnar = S.COLUMNAR_TYPES
+        pair_rows: dict[str, list[tuple[str, str, Any]]] = defaultdict(list)
         for rows in batches:
             for row in rows:
                 rel, start, end, key = row["type"], row["start"], row["end"], row["key"]
@@ -202,7 +204,7 @@ class GraphLoader:
                 if rel in columnar:
                     if key != rel:
                         raise self.fail("", f"{rel} edges take no discriminator")
-                    self._pair(rel, ids[start], ids[end], props, "")
+                    pair_rows[rel].append((ids[start], ids[end], props))
                     continue
                 keydict = succ[start].get(end)
                 if keydict is None:
@@ -235,6 +237,12 @@ class GraphLoader:
                 keydict[pool(key, key)] = (
                     EdgeAttrs._of(tuple(names), tuple(values)) if compact  # noqa: SLF001
                     else dict(zip(names, values, strict=True)))
+            for rel, pairs in pair_rows.items():  # a batch's rows into the columns at once
+                try:
+                    self.kg.pairs.extend_rows(rel, pairs)
+                except GraphError as exc:
+                    raise self.fail("", str(exc)) from None
+            pair_rows.clear()
         cache = getattr(g, "__networkx_cache__", None)
         if cache:
             cache.clear()

@@ -1,4 +1,8 @@
-"""The knowledge graph in memory: a networkx multigraph plus the paper embeddings.
+"""The knowledge graph in memory: a networkx multigraph, the pair networks in columns
+(:mod:`citegraph.graph.pair_edges`, the types in ``schema.COLUMNAR_TYPES``) and the paper
+embeddings. Readers go through the methods here (``edges``, ``keyed_edges``, ``edge``,
+``edges_at``, ``subgraph``, ``to_networkx``, ...), which see both edge stores; ``g`` alone
+holds only the other types.
 
 Every store reads and writes this one model, so it is the single place where node ids and
 edge identities are decided: a node is ``Label:key``; an edge is identified by its start,

@@ -212,11 +212,12 @@ class PairTable:
         return False, None
 
     def extend(self, a: np.ndarray, b: np.ndarray, columns: dict[str, Any],
-               evidence: Any = None) -> None:
+               evidence: Any = None, *, unique: bool = False) -> None:
         """Add many edges at once: ends ``a``-``b`` (node indexes), ``columns`` one
-        sequence per scalar property, ``evidence`` one list of strings per edge (or None).
-        A pair already in the table, or twice in the batch, is updated as :meth:`put`
-        does; the rest go straight into the arrays."""
+        sequence per scalar property (None where an edge has no value), ``evidence`` one
+        list of strings per edge (or None). A pair already in the table, or twice in the
+        batch, is updated as :meth:`put` does, or with ``unique`` refused (nothing added);
+        the rest go straight into the arrays."""
         n = len(a)
         cols = {name: self._column(name, values, n) for name, values in columns.items()}
         if evidence is not None:
@@ -228,6 +229,10 @@ class PairTable:
         fresh = np.zeros(n, bool)
         fresh[first] = True
         fresh &= ~self._known(keys)
+        if unique and not fresh.all():
+            i = int(np.flatnonzero(~fresh)[0])
+            raise GraphError(f"edge {self.rel} from node {int(a[i])} to node {int(b[i])} "
+                             "appears twice")
         self.flush()
         new = np.flatnonzero(fresh)
         base = len(self.start)
@@ -257,6 +262,8 @@ class PairTable:
         else:
             self._recent.update(zip(keys[new].tolist(), range(base, base + len(new)),
                                     strict=True))
+            if len(self._recent) > max(4096, len(self._keys) // 2):
+                self._reindex()
         for i in np.flatnonzero(~fresh).tolist():  # updates, in batch order
             props = {name: col[i].item() for name, col in cols.items()}
             if evidence is not None and len(evidence[i]):
@@ -283,7 +290,14 @@ class PairTable:
         if name not in self.scalars:
             raise GraphError(f"a {self.rel} edge cannot hold property {name!r} (its "
                              f"properties: {', '.join(sorted(self.props))})")
-        col = np.asarray(values)
+        if isinstance(values, list) and None in values:  # absent values: the column's mark
+            mark = INT_MISSING if name in _INT_PROPS else math.nan
+            values = [mark if v is None else v for v in values]
+            col = np.asarray(values)
+            present = col != mark if name in _INT_PROPS else ~np.isnan(col.astype(np.float64))
+        else:
+            col = np.asarray(values)
+            present = None
         if col.shape != (n,):
             raise GraphError(f"{self.rel}: {col.shape} values of {name} for {n} edges")
         if n and name in _INT_PROPS and col.dtype.kind not in "iu":
@@ -292,7 +306,8 @@ class PairTable:
             if col.dtype.kind not in "iuf":
                 raise GraphError(f"a {self.rel} edge's {name} must be a number, not "
                                  f"{col.dtype}")
-            if np.isnan(col.astype(np.float64)).any():
+            nan = np.isnan(col.astype(np.float64))
+            if (nan if present is None else nan & present).any():
                 raise GraphError(f"a {self.rel} edge's {name} is not a number (NaN)")
         return col.astype(np.int64 if name in _INT_PROPS else np.float64)
 
@@ -541,12 +556,27 @@ class PairEdges:
         return self.tables[rel].put(of(start), of(end), props)
 
     def extend(self, rel: str, starts: list[str], ends: list[str], columns: dict[str, Any],
-               evidence: Any = None) -> None:
+               evidence: Any = None, *, unique: bool = False) -> None:
         """Many edges of one type at once (ends as stored); see :meth:`PairTable.extend`."""
         of = self.nodes.of
         a = np.fromiter(map(of, starts), np.int64, len(starts))
         b = np.fromiter(map(of, ends), np.int64, len(ends))
-        self.tables[rel].extend(a, b, columns, evidence)
+        self.tables[rel].extend(a, b, columns, evidence, unique=unique)
+
+    def extend_rows(self, rel: str, rows: list[tuple[str, str, Props]]) -> None:
+        """Edges of one type given as ``(start, end, properties)``, as stored, each pair
+        new and once (else :class:`GraphError`, nothing added): a saved file's rows."""
+        table = self.tables[rel]
+        names = set().union(*(props.keys() for _, _, props in rows)) if rows else set()
+        table._check(dict.fromkeys(names - table.props - {S.EVIDENCE}))  # noqa: SLF001
+        columns = {name: [props.get(name) for _, _, props in rows]
+                   for name in table.scalars if name in names}
+        evidence = ([props.get(S.EVIDENCE) or [] for _, _, props in rows]
+                    if S.EVIDENCE in names else None)
+        if evidence is not None and not all(type(ev) is list for ev in evidence):
+            raise GraphError(f"a {rel} edge's evidence must be a list of strings")
+        self.extend(rel, [r[0] for r in rows], [r[1] for r in rows], columns, evidence,
+                    unique=True)
 
     def get(self, rel: str, start: str, end: str) -> Props | None:
         """The properties of the edge ``rel`` from ``start`` to ``end`` as stored."""

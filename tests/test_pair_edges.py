@@ -216,3 +216,27 @@ def test_bulk_columns_a_table_cannot_hold_are_refused(columns: dict, message: st
     with pytest.raises(GraphError, match="missing node"):
         kg.add_pair_edges(S.CO_AUTHORED, [a], ["Author:nobody"], {S.COUNT: [1]})
     assert kg.number_of_edges() == 0
+
+
+def test_the_batched_reader_refuses_a_pair_twice_or_a_bad_value() -> None:
+    from citegraph.graph.bulk import GraphLoader
+
+    def loaded(*rows: dict) -> KnowledgeGraph:
+        loader = GraphLoader(GraphError)
+        for key in ("a", "b", "c"):
+            loader.node(S.AUTHOR, key, {})
+        loader.own_edges([list(rows[:1]), list(rows[1:])])  # across two batches
+        return loader.kg
+
+    row = {"type": S.CO_AUTHORED, "start": "Author:a", "end": "Author:b",
+           "key": S.CO_AUTHORED, "properties": {S.COUNT: 2, S.EVIDENCE: ["p1"]}}
+    other = {**row, "end": "Author:c", "properties": {}}
+    kg = loaded(row, other)
+    assert listed(kg, S.CO_AUTHORED) == {("Author:a", "Author:b"): row["properties"],
+                                         ("Author:a", "Author:c"): {}}
+    with pytest.raises(GraphError, match="appears twice"):
+        loaded(row, other, row)
+    with pytest.raises(GraphError, match="must be an integer"):
+        loaded(row, {**other, "properties": {S.COUNT: "2"}})
+    with pytest.raises(GraphError, match="cannot hold property 'score'"):
+        loaded(row, {**other, "properties": {S.SCORE: 0.5}})
