@@ -86,6 +86,24 @@ class KnowledgeGraph:
         self.edge_log: EdgeLog | None = None
         self._changes = 0  # bumped by every add_node/add_edge: derived indexes go stale
         self._derived: dict[str, tuple[tuple[int, int], Any]] = {}
+        if graph is not None:
+            self._adopt_pairs()
+
+    def _adopt_pairs(self) -> None:
+        """Move the columnar types' edges of a networkx graph handed in (a plain export,
+        say) into :attr:`pairs`, where every reader looks for them."""
+        g = self.g
+        moved = [(u, v, k, a) for u, v, k, a in g.edges(keys=True, data=True)
+                 if a.get(S.TYPE) in S.COLUMNAR_TYPES]
+        for u, v, k, attrs in moved:
+            rel = attrs[S.TYPE]
+            if k != rel:
+                raise GraphError(f"{rel} edges take no discriminator (edge {k!r} from {u!r} "
+                                 f"to {v!r})")
+            g.remove_edge(u, v, k)
+            start, end = (u, v) if u <= v else (v, u)
+            self.pairs.put(rel, start, end, _clean({p: x for p, x in attrs.items()
+                                                    if p != S.TYPE}))
 
     # --- building -----------------------------------------------------------------
     def add_node(self, label: str, key: str, **props: Any) -> str:
@@ -318,16 +336,6 @@ class KnowledgeGraph:
                     yield u, nid, k, a[S.TYPE], a
         for u, v, rel, a in self.pairs.at(nid):
             yield u, v, rel, rel, a
-
-    def edges_among(self, nids: Iterable[str]) -> Iterator[tuple[str, str, str, str, Props]]:
-        """``(start, end, edge key, type, properties)`` of every edge with both ends in
-        ``nids``."""
-        chosen = set(nids)
-        for nid in chosen:
-            for u, v, k, rel, a in self.edges_at(nid):
-                # each edge once: from its start (a loop, or an edge out of the set, never)
-                if u == nid and v in chosen:
-                    yield u, v, k, rel, a
 
     def degree(self, nid: str) -> int:
         """How many edges have ``nid`` at an end (a loop in ``g`` counts twice, as in

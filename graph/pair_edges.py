@@ -428,10 +428,6 @@ class PairTable:
         self._recent = {}
         self._csr = None
 
-    def compacted(self) -> None:
-        """Flush and drop dead rows, with the pair index rebuilt (before a long read)."""
-        self._reindex()
-
     # --- reading --------------------------------------------------------------------
     def props_of(self, row: int) -> Props:
         """The properties of one row, as the graph gives an edge's: type first."""
@@ -459,16 +455,6 @@ class PairTable:
             ids = self.ev[s:s + ln].tolist() if s < m else self._t_ev[s - m:s - m + ln]
             out[S.EVIDENCE] = [strings[i] for i in ids]
         return out
-
-    def ends(self, row: int) -> tuple[int, int]:
-        n = len(self.start)
-        if row < n:
-            return int(self.start[row]), int(self.end[row])
-        return self._t_start[row - n], self._t_end[row - n]
-
-    def live_rows(self) -> np.ndarray:
-        self.flush()
-        return np.flatnonzero(self.alive)
 
     def iter_rows(self, rows: np.ndarray | None = None) -> Iterator[tuple[int, int, Props]]:
         """``(start index, end index, properties)`` of every live row (or of ``rows``),

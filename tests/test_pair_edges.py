@@ -240,3 +240,14 @@ def test_the_batched_reader_refuses_a_pair_twice_or_a_bad_value() -> None:
         loaded(row, {**other, "properties": {S.COUNT: "2"}})
     with pytest.raises(GraphError, match="cannot hold property 'score'"):
         loaded(row, {**other, "properties": {S.SCORE: 0.5}})
+
+
+def test_a_networkx_graph_handed_in_has_its_pair_edges_moved_to_the_columns() -> None:
+    kg, ids = authors(3)
+    kg.add_edge(S.CO_AUTHORED, ids[0], ids[1], count=2, evidence=["p"])
+    plain = kg.to_networkx()
+    plain.add_edge(ids[2], ids[0], key=S.CO_AUTHORED, type=S.CO_AUTHORED, count=1)
+    again = KnowledgeGraph(plain)
+    assert again.g.number_of_edges() == 0
+    assert listed(again, S.CO_AUTHORED) == {(ids[0], ids[1]): {S.COUNT: 2, S.EVIDENCE: ["p"]},
+                                            (ids[0], ids[2]): {S.COUNT: 1}}
