@@ -302,15 +302,17 @@ class KnowledgeGraph:
         if rel_type is None:
             yield from self.pairs.edges()
 
-    def keyed_edges(self) -> Iterator[tuple[str, str, str, str, Props]]:
-        """``(start, end, edge key, type, properties)`` of every edge."""
+    def keyed_edges(self, *, pairs: bool = True) -> Iterator[tuple[str, str, str, str, Props]]:
+        """``(start, end, edge key, type, properties)`` of every edge (with
+        ``pairs=False``, of every edge but the columnar types')."""
         g = self.g
         if isinstance(g, CompactMultiDiGraph):
             listed = g.typed_edges(S.TYPE)
         else:
             listed = ((u, v, k, a[S.TYPE], a) for u, v, k, a in g.edges(keys=True, data=True))
-        pairs = ((u, v, rel, rel, a) for u, v, rel, a in self.pairs.edges())
-        return chain(listed, pairs)
+        if not pairs:
+            return listed
+        return chain(listed, ((u, v, rel, rel, a) for u, v, rel, a in self.pairs.edges()))
 
     def edge(self, start: str, end: str, key: str) -> Props | None:
         """The properties of the edge ``key`` from ``start`` to ``end`` as stored (a
@@ -379,10 +381,7 @@ class KnowledgeGraph:
     def stats(self) -> dict[str, dict[str, int]]:
         """Node counts per label and edge counts per type (every schema kind, zeros too)."""
         labels = Counter(attrs[S.LABEL] for _, attrs in self.g.nodes(data=True))
-        g = self.g
-        listed = (g.typed_edges(S.TYPE) if isinstance(g, CompactMultiDiGraph)
-                  else ((u, v, k, a[S.TYPE], a) for u, v, k, a in g.edges(keys=True, data=True)))
-        types = Counter(rel for _, _, _, rel, _ in listed)
+        types = Counter(rel for _, _, _, rel, _ in self.keyed_edges(pairs=False))
         types.update(self.pairs.counts())
         return {
             "nodes": {label: labels.get(label, 0) for label in S.LABELS},
