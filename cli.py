@@ -676,7 +676,7 @@ def export(
     kg = citegraph.load(directory)
     written = kg.export(out_path, fmt, base=base, network=network, top=top)
     what = (f"the {network} network" if fmt in ("vosviewer", "pajek") else
-            f"{kg.g.number_of_nodes()} nodes, {kg.g.number_of_edges()} edges")
+            f"{kg.number_of_nodes()} nodes, {kg.number_of_edges()} edges")
     console.print(f"{what} → {term(written)}", highlight=False)
 
 

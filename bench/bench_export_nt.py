@@ -150,7 +150,7 @@ def run(sizes: list[int], out: Path | None, baseline_max: int) -> list[dict]:
             triples, chars, seconds = export_once(kg, path)
         peak = traced_peak(lambda kg=kg, path=path: export_once(kg, path))
         row = {
-            "papers": n, "nodes": kg.g.number_of_nodes(), "edges": kg.g.number_of_edges(),
+            "papers": n, "nodes": kg.number_of_nodes(), "edges": kg.number_of_edges(),
             "build_s": round(built, 1), "triples": triples, "export_s": round(seconds, 2),
             "triples_per_s": round(triples / seconds), "mb_per_s": round(chars / seconds / 1e6, 1),
             "export_peak_traced_kb": round(peak / 1024, 1),

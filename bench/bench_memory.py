@@ -5,12 +5,15 @@ Every object reachable from the graph is counted once (by identity) with
 attribute dicts, node property values (titles and abstracts apart), node id strings,
 the adjacency dicts, the edge key dicts, the edge attribute mappings and their value
 tuples per relationship type, edge property values (numbers apart from strings and
-lists); the paper embeddings are reported apart. Objects shared with the interpreter
+lists), then the columnar pair networks (:mod:`citegraph.graph.pair_edges`: their
+arrays per type, the node index table and the evidence strings); the paper embeddings
+are reported apart. Objects shared with the interpreter
 (small integers, interned names) cost nothing here, as they cost nothing more per graph.
 
-The same graph is then copied into a plain networkx MultiDiGraph (dict attributes, the
-layout before :mod:`citegraph.graph.compact`) and accounted again, so one run gives the
-bytes per edge of both layouts on the same data.
+With ``--plain`` the same graph is then copied into a plain networkx MultiDiGraph (dict
+attributes, every edge in it: the layout before :mod:`citegraph.graph.compact` and the
+columns) and accounted again, so one run gives the bytes per edge of both layouts on
+the same data.
 
     python bench/bench_memory.py GRAPH_DIR [--plain]
 """
@@ -28,6 +31,7 @@ import numpy as np
 
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
+from citegraph.graph.pair_edges import PairEdges
 
 _TEXT = frozenset({S.TITLE, S.ABSTRACT})
 
@@ -54,8 +58,10 @@ class Ledger:
             self.add(value, part)
 
 
-def account(g: nx.MultiDiGraph, embeddings: Any = None) -> Counter[str]:
-    """Bytes of ``g`` (and of ``embeddings``) per part; see the module docstring."""
+def account(g: nx.MultiDiGraph, embeddings: Any = None, pairs: PairEdges | None = None
+            ) -> Counter[str]:
+    """Bytes of ``g`` (and of ``embeddings`` and the columnar ``pairs``) per part; see
+    the module docstring."""
     ledger = Ledger()
     ledger.add(g._node, "node table")  # noqa: SLF001 - the storage measured
     for outer in (g._succ, g._pred):  # noqa: SLF001
@@ -82,6 +88,12 @@ def account(g: nx.MultiDiGraph, embeddings: Any = None) -> Counter[str]:
                     if name != S.TYPE:
                         kind = "numbers" if type(value) in (int, float, bool) else "strings"
                         ledger.value(value, f"edge values {kind} {rel}")
+    if pairs is not None:
+        for rel, pair_table in pairs.tables.items():
+            if len(pair_table):
+                ledger.parts[f"pair columns {rel}"] += pair_table.nbytes()
+        ledger.parts["pair node index"] += pairs.nodes.nbytes()
+        ledger.parts["pair evidence strings"] += pairs.strings.nbytes()
     if embeddings is not None:
         for value in vars(embeddings).values():
             if isinstance(value, np.ndarray):
@@ -110,10 +122,13 @@ def main() -> None:
                         help="also account the graph as a plain networkx MultiDiGraph")
     args = parser.parse_args()
     kg = KnowledgeGraph.load(args.graph)
-    edges = kg.g.number_of_edges()
+    edges = kg.number_of_edges()
     papers = sum(1 for _ in kg.nodes(S.PAPER))
     print(f"{args.graph}: {len(kg.g):,} nodes, {edges:,} edges, {papers:,} papers")
-    compact = table(f"as loaded ({type(kg.g).__name__})", account(kg.g), edges, papers)
+    in_columns = len(kg.pairs)
+    print(f"{in_columns:,} of the edges in columns, {edges - in_columns:,} in networkx")
+    compact = table(f"as loaded ({type(kg.g).__name__} and columns)",
+                    account(kg.g, pairs=kg.pairs), edges, papers)
     vectors = account(nx.MultiDiGraph(), kg.embeddings)
     print(f"{'paper embeddings and their index':44s} "
           f"{sum(vectors.values()) / 2**20:10.1f} MiB (apart from the graph)")

@@ -100,8 +100,8 @@ def bench_batched(
                 workers=workers,
                 on_batch=lambda n: marks.append((n, time.perf_counter())))
     total = time.perf_counter() - start
-    nodes_done = next(t for n, t in marks if n >= kg.g.number_of_nodes())
-    rels = kg.g.number_of_edges()
+    nodes_done = next(t for n, t in marks if n >= kg.number_of_nodes())
+    rels = kg.number_of_edges()
     assert rel_count(driver, config.database) == rels
     return {"seconds": total, "rate": rels / total,
             "edge_phase_rate": rels / (marks[-1][1] - nodes_done)}
@@ -152,7 +152,7 @@ def bench_import(kg: KnowledgeGraph, config) -> dict[str, float]:
             subprocess.run([script, "start"], check=True, capture_output=True)
     if proc.returncode != 0:
         sys.exit(f"import failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    rels = kg.g.number_of_edges()
+    rels = kg.number_of_edges()
     return {"seconds": seconds, "rate": rels / seconds, "csv_seconds": csv_seconds,
             "rate_with_csv": rels / (seconds + csv_seconds)}
 
@@ -173,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     kg = synthetic_graph(args.papers)
-    rels = kg.g.number_of_edges()
-    print(f"synthetic graph: {kg.g.number_of_nodes():,} nodes, {rels:,} relationships")
+    rels = kg.number_of_edges()
+    print(f"synthetic graph: {kg.number_of_nodes():,} nodes, {rels:,} relationships")
     config = settings()
     driver = connect(config)
     try:

@@ -151,7 +151,7 @@ def run_one(engine: str, workers: int, corpus: Path, vectors: Path, sample: int)
     result["build_s"] = time.perf_counter() - start
     result["stages_s"] = dict(clock.seconds)
     result["papers"] = len(kg.papers)
-    result["nodes"], result["edges"] = kg.g.number_of_nodes(), kg.g.number_of_edges()
+    result["nodes"], result["edges"] = kg.number_of_nodes(), kg.number_of_edges()
     del kg
     if engine == "ray":
         result["embed"] = _embed_ray(texts, workers)

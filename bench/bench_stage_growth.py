@@ -96,7 +96,7 @@ def stages_child(corpus: Path) -> dict[str, Any]:
     rows["read+identity"] = {"wall": wall, "cpu": cpu, "out": len(index.keys)}
     kg = KnowledgeGraph()
     _, wall, cpu = _timed(partial(add_papers, kg, index))
-    rows["papers/authors"] = {"wall": wall, "cpu": cpu, "out": kg.g.number_of_edges()}
+    rows["papers/authors"] = {"wall": wall, "cpu": cpu, "out": kg.number_of_edges()}
     del index
     _, wall, cpu = _timed(lambda: add_entities(kg))
     mentions = sum(1 for _ in kg.edges(S.MENTIONS))

@@ -45,7 +45,7 @@ def _node_digests(kg) -> Iterator[tuple[int, str]]:
 def _edge_digests(kg) -> Iterator[tuple[int, tuple]]:
     from citegraph.graph import schema as S
 
-    for u, v, k, p in kg.g.edges(keys=True, data=True):
+    for u, v, k, _, p in kg.keyed_edges():
         if k != S.SIMILAR_TO:
             yield _digest(u, v, k, sorted(p.items())), (u, v, k)
 

@@ -322,15 +322,12 @@ def add_pairs(kg: KnowledgeGraph, rel: str, pairs: Pairs, shared: Sequence[np.nd
     (capped at :data:`EVIDENCE_LIMIT`) and, with ``strength``, the cosine."""
     keys = [_key(kg, r) for r in net.rows]
     names = net.columns
-    for a, b, count, cosine, rows in zip(pairs.i.tolist(), pairs.j.tolist(),
-                                         pairs.count.tolist(), pairs.strength.tolist(), shared,
-                                         strict=True):
-        evidence = sorted(keys[r] for r in rows.tolist())
-        props = {S.COUNT: int(count), S.EVIDENCE: evidence[:EVIDENCE_LIMIT]}
-        if strength:
-            props[S.STRENGTH] = round(float(cosine), 4)
-        kg.add_edge(rel, names[a], names[b], **props)
-    return len(pairs.i)
+    columns: dict[str, list] = {S.COUNT: pairs.count.astype(np.int64).tolist()}
+    if strength:
+        columns[S.STRENGTH] = [round(x, 4) for x in pairs.strength.astype(np.float64).tolist()]
+    evidence = [sorted(keys[r] for r in rows.tolist())[:EVIDENCE_LIMIT] for rows in shared]
+    return kg.add_pair_edges(rel, [names[a] for a in pairs.i.tolist()],
+                             [names[b] for b in pairs.j.tolist()], columns, evidence)
 
 
 def _key(kg: KnowledgeGraph, nid: str) -> str:

@@ -20,6 +20,7 @@ the offending value. Nothing is half-added: an item that fails adds nothing.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -133,17 +134,33 @@ class GraphLoader:
             raise self.fail(where, f"a {rel_type} edge cannot {end_name} at {short(nid)} "
                                    f"(a {label})")
         self._check_properties(props, S.TYPE, where)
+        ids = self.kg._ids  # noqa: SLF001
+        if rel_type in S.COLUMNAR_TYPES:
+            if key != rel_type:
+                raise self.fail(where, f"{rel_type} edges take no discriminator (one per pair)")
+            return self._pair(rel_type, ids.get(start, start), ids.get(end, end), props, where)
         g = self.kg.g
         keydict = g._succ[start].get(end)  # noqa: SLF001 - one lookup, not has_edge's three
         if keydict is not None and key in keydict:
             raise self.fail(where, f"edge {short(key)} from {short(start)} to {short(end)} "
                                    "appears twice")
-        ids = self.kg._ids  # noqa: SLF001
         start, end = ids.get(start, start), ids.get(end, end)
         key = self._pool.setdefault(key, key)
         attach_edge(g, start, end, key, {S.TYPE: self._pool.setdefault(rel_type, rel_type),
                                          **self._shared(props)})
         return start, end, key
+
+    def _pair(self, rel_type: str, start: str, end: str, props: Mapping[str, Any],
+              where: str) -> tuple[str, str, str]:
+        """Add one edge of a columnar type (ends and labels already checked)."""
+        try:
+            existed, _ = self.kg.pairs.put(rel_type, start, end, dict(props))
+        except GraphError as exc:
+            raise self.fail(where, str(exc)) from None
+        if existed:
+            raise self.fail(where, f"edge {short(rel_type)} from {short(start)} to "
+                                   f"{short(end)} appears twice")
+        return start, end, rel_type
 
     def own_edges(self, batches: Iterable[list[Any]]) -> None:
         """Add the edge rows (``{"start", "end", "key", "type", "properties"}``) of a
@@ -165,6 +182,8 @@ class GraphLoader:
         joins: dict[tuple[str, str, str], bool] = {}  # (type, start label, end label)
         keys: dict[tuple[str, str], bool] = {}  # (edge key, type)
         type_name, label, scalars, only_str = S.TYPE, S.LABEL, _SCALARS, {str}
+        columnar = S.COLUMNAR_TYPES
+        pair_rows: dict[str, list[tuple[str, str, Any]]] = defaultdict(list)
         for rows in batches:
             for row in rows:
                 rel, start, end, key = row["type"], row["start"], row["end"], row["key"]
@@ -182,6 +201,11 @@ class GraphLoader:
                 if not ok or (ends[0] in _SYMMETRIC and end < start):
                     raise self.fail("", f"edge {short(key)} from {short(start)} to "
                                         f"{short(end)} is not one this tool writes")
+                if rel in columnar:
+                    if key != rel:
+                        raise self.fail("", f"{rel} edges take no discriminator")
+                    pair_rows[rel].append((ids[start], ids[end], props))
+                    continue
                 keydict = succ[start].get(end)
                 if keydict is None:
                     start, end = ids[start], ids[end]
@@ -213,6 +237,12 @@ class GraphLoader:
                 keydict[pool(key, key)] = (
                     EdgeAttrs._of(tuple(names), tuple(values)) if compact  # noqa: SLF001
                     else dict(zip(names, values, strict=True)))
+            for rel, pairs in pair_rows.items():  # a batch's rows into the columns at once
+                try:
+                    self.kg.pairs.extend_rows(rel, pairs)
+                except GraphError as exc:
+                    raise self.fail("", str(exc)) from None
+            pair_rows.clear()
         cache = getattr(g, "__networkx_cache__", None)
         if cache:
             cache.clear()

@@ -79,12 +79,10 @@ def add_pairs(kg: KnowledgeGraph, net: Network, pairs: Pairs,
     the pair's first rows)."""
     singles = np.diff(net.m.tocsc().indptr).tolist()
     total, papers, entities = len(net.rows), net.rows, net.columns
-    for a, b, count, rows in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist(),
-                                 shared, strict=True):
-        strength = npmi(count, singles[a], singles[b], total)
-        kg.add_edge(S.CO_MENTIONED, entities[a], entities[b], **{
-            S.COUNT: count,
-            S.STRENGTH: round(strength, 4),
-            S.EVIDENCE: [papers[r] for r in rows.tolist()],
-        })
-    return len(pairs.i)
+    first, second, counts = pairs.i.tolist(), pairs.j.tolist(), pairs.count.tolist()
+    strengths = [round(npmi(count, singles[a], singles[b], total), 4)
+                 for a, b, count in zip(first, second, counts, strict=True)]
+    return kg.add_pair_edges(
+        S.CO_MENTIONED, [entities[a] for a in first], [entities[b] for b in second],
+        {S.COUNT: counts, S.STRENGTH: strengths},
+        [[papers[r] for r in rows.tolist()] for rows in shared])

@@ -59,6 +59,9 @@ class Kept:
     def drop_around(self, kg: KnowledgeGraph, nodes: set[str], key: str) -> None:
         """Drop the ``key`` edges at any of ``nodes`` (read from the adjacency of those
         nodes only)."""
+        if key in S.COLUMNAR_TYPES:
+            self.drop.extend((u, v, key) for n in nodes for u, v, _, _ in kg.pairs.at(n, key))
+            return
         succ, pred = kg.g._succ, kg.g._pred  # noqa: SLF001 - read only
         for n in nodes:
             if n not in succ:
@@ -106,9 +109,8 @@ def transplant(base: KnowledgeGraph, new: KnowledgeGraph, kept: Kept) -> Knowled
         for ident in doomed:
             base.remove_edge(*ident)
     _sync_edges(base, new, kept.old_primary)
-    succ = base.g._succ  # noqa: SLF001
     for (u, v, k), props in kept.updates:
-        if k in succ.get(u, {}).get(v, ()):
+        if base.has_edge(u, v, k):
             rel, discriminator = S.split_edge_key(k)
             base.add_edge(rel, u, v, discriminator, **props)
     _order_as(base, new)
@@ -125,8 +127,7 @@ def _sync_nodes(base: KnowledgeGraph, new: KnowledgeGraph) -> None:
     """``base``'s nodes as ``new`` has them: the ones it lacks removed (with their edges),
     changed ones given ``new``'s properties, new ones added (at the end)."""
     wanted = new.g._node  # noqa: SLF001 - read only
-    for nid in [nid for nid in base.g if nid not in wanted]:
-        base.remove_node(nid)
+    base.remove_nodes([nid for nid in base.g if nid not in wanted])
     have = base.g._node  # noqa: SLF001
     for nid, attrs in wanted.items():
         mine = have.get(nid)
@@ -190,4 +191,7 @@ def _sync_edges(base: KnowledgeGraph, new: KnowledgeGraph, old_primary: list[Ide
                 if log is not None:
                     log.touch(u, v, k, None)
                 have[k] = attrs
+    for u, v, rel, attrs in new.pairs.edges():  # all derived: set as the copy sets them
+        if base.edge(u, v, rel) != attrs:
+            base.add_edge(rel, u, v, **{p: x for p, x in attrs.items() if p != S.TYPE})
     base._changes += 1  # noqa: SLF001 - edges moved in without add_edge

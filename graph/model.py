@@ -1,4 +1,8 @@
-"""The knowledge graph in memory: a networkx multigraph plus the paper embeddings.
+"""The knowledge graph in memory: a networkx multigraph, the pair networks in columns
+(:mod:`citegraph.graph.pair_edges`, the types in ``schema.COLUMNAR_TYPES``) and the paper
+embeddings. Readers go through the methods here (``edges``, ``keyed_edges``, ``edge``,
+``edges_at``, ``subgraph``, ``to_networkx``, ...), which see both edge stores; ``g`` alone
+holds only the other types.
 
 Every store reads and writes this one model, so it is the single place where node ids and
 edge identities are decided: a node is ``Label:key``; an edge is identified by its start,
@@ -9,7 +13,8 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,11 +23,10 @@ import networkx as nx
 from citegraph.errors import GraphError
 from citegraph.graph import schema as S
 from citegraph.graph.compact import CompactMultiDiGraph, attach_edge
+from citegraph.graph.pair_edges import PairEdges
 from citegraph.graph.vectors import PaperVectors
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from rdflib import Graph as RdfGraph
 
     from citegraph.graph.entity_cache import EntityCache
@@ -55,6 +59,9 @@ class KnowledgeGraph:
         #: The graph itself; by default a :class:`CompactMultiDiGraph` (the networkx API,
         #: with each edge in about 60% of a plain MultiDiGraph's memory).
         self.g: nx.MultiDiGraph = graph if graph is not None else CompactMultiDiGraph()
+        #: The edges of the columnar types (``schema.COLUMNAR_TYPES``): not in ``g``;
+        #: read them through :meth:`edges`, :meth:`edge`, :meth:`edges_at` and the rest.
+        self.pairs = PairEdges()
         self.embeddings: PaperVectors | None = None
         self._query: Queries | None = None
         self._rdf: RdfGraph | None = None  # the SPARQL view, built on first use
@@ -79,6 +86,24 @@ class KnowledgeGraph:
         self.edge_log: EdgeLog | None = None
         self._changes = 0  # bumped by every add_node/add_edge: derived indexes go stale
         self._derived: dict[str, tuple[tuple[int, int], Any]] = {}
+        if graph is not None:
+            self._adopt_pairs()
+
+    def _adopt_pairs(self) -> None:
+        """Move the columnar types' edges of a networkx graph handed in (a plain export,
+        say) into :attr:`pairs`, where every reader looks for them."""
+        g = self.g
+        moved = [(u, v, k, a) for u, v, k, a in g.edges(keys=True, data=True)
+                 if a.get(S.TYPE) in S.COLUMNAR_TYPES]
+        for u, v, k, attrs in moved:
+            rel = attrs[S.TYPE]
+            if k != rel:
+                raise GraphError(f"{rel} edges take no discriminator (edge {k!r} from {u!r} "
+                                 f"to {v!r})")
+            g.remove_edge(u, v, k)
+            start, end = (u, v) if u <= v else (v, u)
+            self.pairs.put(rel, start, end, _clean({p: x for p, x in attrs.items()
+                                                    if p != S.TYPE}))
 
     # --- building -----------------------------------------------------------------
     def add_node(self, label: str, key: str, **props: Any) -> str:
@@ -115,6 +140,8 @@ class KnowledgeGraph:
                 raise GraphError(f"{rel_type} edge names a missing node {nid!r}")
         if kind.symmetric and end < start:
             start, end = end, start
+        if rel_type in S.COLUMNAR_TYPES:
+            return self._add_pair(rel_type, start, end, discriminator, props)
         # one shared key string per discriminated type, not one per edge
         ekey = sys.intern(S.edge_key(rel_type, discriminator))
         keydict = succ[start].get(end)
@@ -129,9 +156,64 @@ class KnowledgeGraph:
         self._changes += 1
         return start, end, ekey
 
+    def _add_pair(self, rel_type: str, start: str, end: str, discriminator: str,
+                  props: Props) -> tuple[str, str, str]:
+        """:meth:`add_edge` of a columnar type: into :attr:`pairs`."""
+        if discriminator:
+            raise GraphError(f"{rel_type} edges take no discriminator (one per pair)")
+        existed, before = self.pairs.put(rel_type, start, end, _clean(props))
+        if self.edge_log is not None:
+            self.edge_log.touch(start, end, rel_type, before if existed else None)
+        self._rdf = None
+        self._changes += 1
+        return start, end, rel_type
+
+    def add_pair_edges(self, rel_type: str, starts: list[str], ends: list[str],
+                       columns: dict[str, Any], evidence: Any = None) -> int:
+        """Add many edges of one columnar type at once, as many :meth:`add_edge` calls
+        would (a pair already there is updated, either end order is taken), in a few
+        array operations: ``columns`` holds one sequence per property (``count``,
+        ``strength`` or ``score``), ``evidence`` one list of strings per edge. Returns
+        how many edges were given."""
+        if rel_type not in S.COLUMNAR_TYPES:
+            raise GraphError(f"{rel_type} is not a columnar relationship type")
+        if len(starts) != len(ends):
+            raise GraphError(f"{rel_type}: {len(starts)} starts for {len(ends)} ends")
+        if self.edge_log is not None:  # each edge's properties before are logged
+            for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+                props = {name: values[i] for name, values in columns.items()}
+                if evidence is not None:
+                    props[S.EVIDENCE] = evidence[i]
+                self.add_edge(rel_type, start, end, **props)
+            return len(starts)
+        succ, ids = self.g._succ, self._ids  # noqa: SLF001
+        first, second = [], []
+        for start, end in zip(starts, ends, strict=True):
+            start, end = ids.get(start, start), ids.get(end, end)
+            if start not in succ or end not in succ:
+                missing = start if start not in succ else end
+                raise GraphError(f"{rel_type} edge names a missing node {missing!r}")
+            if end < start:
+                start, end = end, start
+            first.append(start)
+            second.append(end)
+        self.pairs.extend(rel_type, first, second, columns, evidence)
+        self._rdf = None
+        self._changes += 1
+        return len(starts)
+
     def remove_edge(self, start: str, end: str, key: str) -> bool:
         """Remove the edge ``key`` from ``start`` to ``end`` (as stored: a symmetric kind
         from the smaller id); returns whether there was one."""
+        if key in S.COLUMNAR_TYPES:
+            before = self.pairs.remove(key, start, end)
+            if before is None:
+                return False
+            if self.edge_log is not None:
+                self.edge_log.touch(start, end, key, before)
+            self._rdf = None
+            self._changes += 1
+            return True
         keydict = self.g._succ.get(start, {}).get(end)  # noqa: SLF001
         if keydict is None or key not in keydict:
             return False
@@ -144,13 +226,22 @@ class KnowledgeGraph:
 
     def remove_node(self, nid: str) -> None:
         """Remove a node and every edge at it."""
+        self.remove_nodes([nid])
+
+    def remove_nodes(self, nids: Iterable[str]) -> None:
+        """Remove nodes and every edge at them (the columnar edges in one pass)."""
         g = self.g
-        if self.edge_log is not None:
-            for u, v, k, props in (*g.out_edges(nid, keys=True, data=True),
-                                   *g.in_edges(nid, keys=True, data=True)):
-                self.edge_log.touch(u, v, k, props)
-        g.remove_node(nid)
-        self._ids.pop(nid, None)
+        nids = [nid for nid in nids if nid in g]
+        for nid in nids:
+            if self.edge_log is not None:
+                for u, v, k, props in (*g.out_edges(nid, keys=True, data=True),
+                                       *g.in_edges(nid, keys=True, data=True)):
+                    self.edge_log.touch(u, v, k, props)
+            g.remove_node(nid)
+            self._ids.pop(nid, None)
+        for u, v, rel, props in self.pairs.remove_nodes(nids):
+            if self.edge_log is not None:
+                self.edge_log.touch(u, v, rel, props)
         self._rdf = None
         self._changes += 1
 
@@ -193,22 +284,94 @@ class KnowledgeGraph:
                 yield nid, attrs
 
     def edges(self, rel_type: str | None = None) -> Iterator[tuple[str, str, str, Props]]:
-        """``(start, end, type, properties)`` of every edge, or of one type."""
+        """``(start, end, type, properties)`` of every edge, or of one type.
+
+        The properties of a columnar edge are a fresh dict: change an edge through
+        :meth:`add_edge`, never by writing into what this gives."""
+        if rel_type in S.COLUMNAR_TYPES:
+            yield from self.pairs.edges(rel_type)
+            return
         g = self.g
         if isinstance(g, CompactMultiDiGraph):
             for start, end, _, rel, attrs in g.typed_edges(S.TYPE, rel_type):
                 yield start, end, rel, attrs
-            return
-        for start, end, attrs in g.edges(data=True):
-            if rel_type is None or attrs[S.TYPE] == rel_type:
-                yield start, end, attrs[S.TYPE], attrs
+        else:
+            for start, end, attrs in g.edges(data=True):
+                if rel_type is None or attrs[S.TYPE] == rel_type:
+                    yield start, end, attrs[S.TYPE], attrs
+        if rel_type is None:
+            yield from self.pairs.edges()
 
-    def keyed_edges(self) -> Iterator[tuple[str, str, str, str, Props]]:
-        """``(start, end, edge key, type, properties)`` of every edge."""
+    def keyed_edges(self, *, pairs: bool = True) -> Iterator[tuple[str, str, str, str, Props]]:
+        """``(start, end, edge key, type, properties)`` of every edge (with
+        ``pairs=False``, of every edge but the columnar types')."""
         g = self.g
         if isinstance(g, CompactMultiDiGraph):
-            return g.typed_edges(S.TYPE)
-        return ((u, v, k, a[S.TYPE], a) for u, v, k, a in g.edges(keys=True, data=True))
+            listed = g.typed_edges(S.TYPE)
+        else:
+            listed = ((u, v, k, a[S.TYPE], a) for u, v, k, a in g.edges(keys=True, data=True))
+        if not pairs:
+            return listed
+        return chain(listed, ((u, v, rel, rel, a) for u, v, rel, a in self.pairs.edges()))
+
+    def edge(self, start: str, end: str, key: str) -> Props | None:
+        """The properties of the edge ``key`` from ``start`` to ``end`` as stored (a
+        symmetric kind from the smaller id), or None."""
+        if key in S.COLUMNAR_TYPES:
+            return self.pairs.get(key, start, end)
+        keydict = self.g._succ.get(start, {}).get(end)  # noqa: SLF001
+        return keydict.get(key) if keydict is not None else None
+
+    def has_edge(self, start: str, end: str, key: str) -> bool:
+        """Whether the edge ``key`` from ``start`` to ``end`` (as stored) exists."""
+        return self.edge(start, end, key) is not None
+
+    def edges_at(self, nid: str) -> Iterator[tuple[str, str, str, str, Props]]:
+        """``(start, end, edge key, type, properties)`` of every edge at ``nid``, out and
+        in (a loop once)."""
+        g = self.g
+        if nid in g:
+            for _, v, k, a in g.out_edges(nid, keys=True, data=True):
+                yield nid, v, k, a[S.TYPE], a
+            for u, _, k, a in g.in_edges(nid, keys=True, data=True):
+                if u != nid:
+                    yield u, nid, k, a[S.TYPE], a
+        for u, v, rel, a in self.pairs.at(nid):
+            yield u, v, rel, rel, a
+
+    def degree(self, nid: str) -> int:
+        """How many edges have ``nid`` at an end (a loop in ``g`` counts twice, as in
+        networkx)."""
+        return self.g.degree(nid) + self.pairs.degree(nid)
+
+    def subgraph(self, nids: Iterable[str]) -> nx.MultiDiGraph:
+        """A plain networkx MultiDiGraph of the nodes ``nids`` (in the graph's node order,
+        with their properties) and every edge between them, free to modify."""
+        chosen = set(nids)
+        g = self.g
+        sub = nx.MultiDiGraph()
+        order = [n for n in g if n in chosen]
+        sub.add_nodes_from((n, g._node[n]) for n in order)  # noqa: SLF001
+        succ = g._succ  # noqa: SLF001
+        sub.add_edges_from((u, v, k, a) for u in order for v, keys in succ[u].items()
+                           if v in chosen for k, a in keys.items())
+        sub.add_edges_from((u, v, rel, a) for n in order for u, v, rel, a in self.pairs.at(n)
+                           if u == n and v in chosen)
+        return sub
+
+    def undirected(self) -> nx.Graph:
+        """Every node (with its properties) and one undirected edge per joined pair:
+        what "near" and "central" mean for paths and views."""
+        graph = nx.Graph(self.g)
+        graph.add_edges_from((u, v) for u, v, _ in self.pairs.ends())
+        return graph
+
+    def number_of_nodes(self) -> int:
+        return self.g.number_of_nodes()
+
+    def number_of_edges(self) -> int:
+        """Every edge, the columnar ones included."""
+        return self.g.number_of_edges() + len(self.pairs)
 
     @property
     def papers(self) -> list[Props]:
@@ -218,17 +381,31 @@ class KnowledgeGraph:
     def stats(self) -> dict[str, dict[str, int]]:
         """Node counts per label and edge counts per type (every schema kind, zeros too)."""
         labels = Counter(attrs[S.LABEL] for _, attrs in self.g.nodes(data=True))
-        types = Counter(rel for _, _, rel, _ in self.edges())
+        types = Counter(rel for _, _, _, rel, _ in self.keyed_edges(pairs=False))
+        types.update(self.pairs.counts())
         return {
             "nodes": {label: labels.get(label, 0) for label in S.LABELS},
             "edges": {rel: types.get(rel, 0) for rel in S.REL_TYPES},
         }
 
+    def copy(self) -> KnowledgeGraph:
+        """An independent copy of the nodes and edges (the embeddings shared: they are
+        never changed in place)."""
+        import copy
+
+        out = KnowledgeGraph(self.g.copy())
+        out.pairs = copy.deepcopy(self.pairs)
+        out._ids = {nid: nid for nid in out.g}
+        out.embeddings = self.embeddings
+        return out
+
     def to_networkx(self) -> nx.MultiDiGraph:
         """A copy of the graph as a plain networkx MultiDiGraph (dict attributes), free
         to modify."""
         g = self.g
-        return g.to_plain() if isinstance(g, CompactMultiDiGraph) else g.copy()
+        plain = g.to_plain() if isinstance(g, CompactMultiDiGraph) else g.copy()
+        plain.add_edges_from((u, v, rel, a) for u, v, rel, a in self.pairs.edges())
+        return plain
 
     def append(
         self,
@@ -419,7 +596,7 @@ class KnowledgeGraph:
     # --- comparison -------------------------------------------------------------------
     def _signature(self) -> tuple[dict[str, Props], dict[tuple[str, str, str], Props]]:
         nodes = {nid: dict(attrs) for nid, attrs in self.g.nodes(data=True)}
-        edges = {(u, v, k): dict(attrs) for u, v, k, attrs in self.g.edges(keys=True, data=True)}
+        edges = {(u, v, k): dict(attrs) for u, v, k, _, attrs in self.keyed_edges()}
         return nodes, edges
 
     def equals(self, other: KnowledgeGraph, *, embeddings: bool = False) -> bool:
@@ -445,6 +622,6 @@ class KnowledgeGraph:
 
     def __repr__(self) -> str:
         return (
-            f"<KnowledgeGraph {self.g.number_of_nodes()} nodes, "
-            f"{self.g.number_of_edges()} edges>"
+            f"<KnowledgeGraph {self.number_of_nodes()} nodes, "
+            f"{self.number_of_edges()} edges>"
         )

@@ -54,7 +54,8 @@ class IndexedBase:
         self.primary: list[tuple[str, str, str]] = []
         by_type, counts, primary = self._by_type, self._counts, self.primary
         derived = DERIVED_KEYS if unlisted else None
-        for u, v, k, rel, attrs in kg.keyed_edges():
+        counts.update(kg.pairs.counts())  # listed on demand from their columns
+        for u, v, k, rel, attrs in kg.keyed_edges(pairs=False):
             counts[rel] += 1
             if rel not in unlisted:
                 by_type[rel].append((u, v, rel, attrs))
@@ -65,6 +66,8 @@ class IndexedBase:
     def edges(self, rel_type: str) -> Iterator[tuple[str, str, str, dict]]:
         if rel_type in self.unlisted:
             raise ValueError(f"{rel_type} edges are counted, not listed")
+        if rel_type in S.COLUMNAR_TYPES:
+            return self.kg.edges(rel_type)
         return iter(self._by_type.get(rel_type, ()))
 
     def has(self, rel_type: str) -> bool:

@@ -234,6 +234,12 @@ REL_KIND_BY_TYPE: dict[str, RelKind] = {k.type: k for k in REL_KINDS}
 LABELS: tuple[str, ...] = tuple(NODE_KIND_BY_LABEL)
 REL_TYPES: tuple[str, ...] = tuple(REL_KIND_BY_TYPE)
 
+#: The symmetric pair networks, held in columns (:mod:`citegraph.graph.pair_edges`)
+#: rather than in the networkx graph: they are most of a graph's edges, each joins two
+#: nodes with a count, a strength or score and evidence keys, and none is discriminated.
+COLUMNAR_TYPES: frozenset[str] = frozenset(
+    {SIMILAR_TO, CO_MENTIONED, CO_CITED, COUPLED, CO_AUTHORED, CO_OCCURS})
+
 
 def node_id(label: str, key: str) -> str:
     """The networkx node id of a node: unique across labels, readable in dumps."""

@@ -63,9 +63,9 @@ def add_scored_pairs(kg: KnowledgeGraph, keys: list[str], matrix: np.ndarray,
         rows, cols = first[begin:begin + _PAIR_BLOCK], second[begin:begin + _PAIR_BLOCK]
         scores = np.einsum("ij,ij->i", matrix[rows].astype(np.float64),
                            matrix[cols].astype(np.float64))
-        for i, j, score in zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True):
-            kg.add_edge(S.SIMILAR_TO, S.node_id(S.PAPER, keys[i]),
-                        S.node_id(S.PAPER, keys[j]), **{S.SCORE: round(score, 4)})
+        kg.add_pair_edges(S.SIMILAR_TO, [S.node_id(S.PAPER, keys[i]) for i in rows.tolist()],
+                          [S.node_id(S.PAPER, keys[j]) for j in cols.tolist()],
+                          {S.SCORE: [round(x, 4) for x in scores.tolist()]})
 
 
 def _pairs(indices: np.ndarray, scores: np.ndarray, threshold: float

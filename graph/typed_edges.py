@@ -29,7 +29,13 @@ Edge = tuple[str, str, dict]
 def edges_from(g: nx.MultiDiGraph, labels: Collection[str], rel_types: Collection[str]
                ) -> dict[str, list[Edge]]:
     """The edges of each type in ``rel_types`` that start at a node with one of
-    ``labels``, by type, each list in graph order (see the module docstring)."""
+    ``labels``, by type, each list in graph order (see the module docstring). The
+    columnar types are not in ``g`` (:attr:`KnowledgeGraph.pairs`): asking for one is
+    a ``ValueError``."""
+    columnar = set(rel_types) & S.COLUMNAR_TYPES
+    if columnar:
+        raise ValueError(f"{', '.join(sorted(columnar))} edges are held in columns, not in "
+                         "the networkx graph")
     out: dict[str, list[Edge]] = {rel: [] for rel in rel_types}
     nodes, succ, sep = g._node, g._succ, S.EDGE_KEY_SEPARATOR  # noqa: SLF001
 

@@ -180,7 +180,7 @@ def shortest_path(kg: KnowledgeGraph, source: str, target: str,
                   ambiguous: Ambiguity = "error") -> list[Row]:
     import networkx as nx
 
-    graph = nx.Graph(kg.g)
+    graph = kg.undirected()
     best: tuple[int, list[str]] | None = None
     for s in _find_nodes(kg, source, ambiguous):
         for t in _find_nodes(kg, target, ambiguous):

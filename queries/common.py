@@ -87,14 +87,23 @@ def neighbours(
     ``direction`` is ``out``, ``in`` or ``both``; a self-loop is reported once.
     """
     types = set(rel_types)
-    if direction in ("out", "both"):
-        for _, other, attrs in kg.g.out_edges(nid, data=True):
-            if attrs[S.TYPE] in types:
-                yield other, attrs
-    if direction in ("in", "both"):
-        for other, _, attrs in kg.g.in_edges(nid, data=True):
-            if attrs[S.TYPE] in types and not (direction == "both" and other == nid):
-                yield other, attrs
+    listed = types - S.COLUMNAR_TYPES
+    if listed and nid in kg.g:
+        if direction in ("out", "both"):
+            for _, other, attrs in kg.g.out_edges(nid, data=True):
+                if attrs[S.TYPE] in listed:
+                    yield other, attrs
+        if direction in ("in", "both"):
+            for other, _, attrs in kg.g.in_edges(nid, data=True):
+                if attrs[S.TYPE] in listed and not (direction == "both" and other == nid):
+                    yield other, attrs
+    for rel in sorted(types & S.COLUMNAR_TYPES):  # stored from the smaller id
+        for start, end, _, attrs in kg.pairs.at(nid, rel):
+            if start == nid and direction in ("out", "both"):
+                yield end, attrs
+            elif end == nid and direction in ("in", "both") and not (
+                    direction == "both" and start == nid):
+                yield start, attrs
 
 
 def entity_type(label: str) -> str:

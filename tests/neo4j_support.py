@@ -126,7 +126,7 @@ def sample_graph(max_papers: int | None = None) -> KnowledgeGraph:
     papers = sorted(kg.nodes(S.PAPER), key=lambda item: item[0])
     if max_papers is not None:
         for nid, _ in papers[max_papers:]:
-            kg.g.remove_node(nid)
+            kg.remove_node(nid)
         papers = papers[:max_papers]
     entity_ids = {}
     for label, key, name, aliases, _ in ENTITIES:

@@ -59,7 +59,7 @@ def test_an_append_in_place_of_an_export_with_references(tmp_path):
     options = lambda: BuildOptions(similarity=False, min_co_occurrences=1)  # noqa: E731
     full = build([a, b], options=options(), progress=SILENT)
     grown = build(a, options=options(), progress=SILENT)
-    old = {(u, v, k): dict(p) for u, v, k, p in grown.g.edges(keys=True, data=True)
+    old = {(u, v, k): dict(p) for u, v, k, _, p in grown.keyed_edges()
            if p[S.TYPE] in (S.CO_CITED, S.COUPLED)}
     grown.append(b, options=options(), progress=SILENT, in_place=True)
     stats = full.stats()["edges"]
@@ -106,7 +106,7 @@ def test_appends_in_place_saved_back_write_shards_and_load_as_the_full_build(see
         manifest = json.loads((directory / "manifest.json").read_text())
         assert manifest["shards"] == list(range(1, n + 1))
         shard = (directory / f"edges.{n:04d}.jsonl").read_text().splitlines()
-        assert 0 < len(shard) < grown.g.number_of_edges()
+        assert 0 < len(shard) < grown.number_of_edges()
     assert (directory / "edges.jsonl").read_bytes() == edges_file
     full = build(seed_files, options=_no_similarity(), progress=SILENT)
     again = load(directory)

@@ -40,7 +40,7 @@ def records(kg: KnowledgeGraph) -> tuple[list[dict], list[dict]]:
              for nid, a in kg.g.nodes(data=True)]
     edges = [{"type": a[S.TYPE], "start": u, "end": v, "key": k,
               "properties": {p: x for p, x in a.items() if p != S.TYPE}}
-             for u, v, k, a in kg.g.edges(keys=True, data=True)]
+             for u, v, k, _, a in kg.keyed_edges()]
     return nodes, edges
 
 

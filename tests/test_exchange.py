@@ -28,8 +28,8 @@ def decoded(value):
 
 def check_view(kg: KnowledgeGraph, g: nx.MultiDiGraph, key_attr: str) -> None:
     """Every node and edge of ``kg`` is in ``g`` with its kind, type and typed properties."""
-    assert g.number_of_nodes() == kg.g.number_of_nodes()
-    assert g.number_of_edges() == kg.g.number_of_edges()
+    assert g.number_of_nodes() == kg.number_of_nodes()
+    assert g.number_of_edges() == kg.number_of_edges()
     for nid, attrs in kg.g.nodes(data=True):
         xid = nid.replace("\x0b", "\ufffd")
         data = g.nodes[xid]
@@ -40,7 +40,7 @@ def check_view(kg: KnowledgeGraph, g: nx.MultiDiGraph, key_attr: str) -> None:
                 assert decoded(data[name]) == xml_safe(value), (nid, name)
                 assert type(decoded(data[name])) is type(value)
     edges = {(u, v, d["edge_key"]): d for u, v, d in g.edges(data=True)}
-    for u, v, key, attrs in kg.g.edges(keys=True, data=True):
+    for u, v, key, _, attrs in kg.keyed_edges():
         data = edges[(u.replace("\x0b", "\ufffd"), v.replace("\x0b", "\ufffd"), key)]
         assert data["rel_type"] == attrs[S.TYPE]
         for name, value in attrs.items():
@@ -115,7 +115,7 @@ def test_cli_export(tmp_path):
     assert iris and all(s.startswith("http://example.org/kg/") for s in iris)
     result = run("export", str(tmp_path / "graph"), "-o", str(tmp_path / "g.graphml"))
     assert result.returncode == 0, result.stderr
-    assert nx.read_graphml(tmp_path / "g.graphml").number_of_nodes() == kg.g.number_of_nodes()
+    assert nx.read_graphml(tmp_path / "g.graphml").number_of_nodes() == kg.number_of_nodes()
     bad = run("export", str(tmp_path / "graph"), "-o", str(tmp_path / "g.bin"))
     assert bad.returncode == 1 and "--format" in bad.stderr and "Traceback" not in bad.stderr
 

@@ -216,11 +216,12 @@ def test_bulk_import_gives_the_same_graph(neo4j_config, neo4j_driver, built_grap
     kg = borrow_vectors(sample_graph(), built_graph)  # with real paper embeddings
     awkward = small_graph()  # quotes, commas, newlines, "", arrays, a discriminator
     kg.g.add_nodes_from(awkward.g.nodes(data=True))
-    for start, end, key, attrs in awkward.g.edges(keys=True, data=True):
-        kg.g.add_edge(start, end, key=key, **attrs)
+    for start, end, key, rel, attrs in awkward.keyed_edges():
+        kg.add_edge(rel, start, end, S.edge_discriminator(key),
+                    **{p: x for p, x in attrs.items() if p != S.TYPE})
     result = bulk_import(kg, neo4j_config.database, manage_server=True,
                          uri=neo4j_config.uri, auth=neo4j_config.auth)
-    assert result == {"nodes": kg.g.number_of_nodes(), "relationships": kg.g.number_of_edges()}
+    assert result == {"nodes": kg.number_of_nodes(), "relationships": kg.number_of_edges()}
     assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
     back = read_graph(neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
     assert back.equals(kg, embeddings=True)

@@ -110,7 +110,7 @@ def test_neo4j_import_command_bulk_loads_a_saved_graph(graph, neo4j_config, neo4
     graph.save(tmp_path / "g")
     _env(monkeypatch, neo4j_config)
     shown = _cli("neo4j-import", str(tmp_path / "g")).output
-    assert (f"{graph.g.number_of_nodes():,} nodes and {graph.g.number_of_edges():,} "
+    assert (f"{graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} "
             "relationships") in " ".join(shown.split())
     assert db_counts(neo4j_driver, neo4j_config.database) == graph.stats()
     assert citegraph.from_neo4j().equals(graph, embeddings=True)

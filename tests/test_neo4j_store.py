@@ -47,8 +47,8 @@ def _total(driver, database: str) -> tuple[int, int, int]:
 def test_write_twice_gives_the_in_memory_counts_and_changes_nothing(neo4j_config, neo4j_driver):
     kg = sample_graph()
     first = _write(kg, neo4j_config)
-    assert first["nodes_created"] == kg.g.number_of_nodes()
-    assert first["relationships_created"] == kg.g.number_of_edges()
+    assert first["nodes_created"] == kg.number_of_nodes()
+    assert first["relationships_created"] == kg.number_of_edges()
     assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
     before = _total(neo4j_driver, neo4j_config.database)
     second = _write(kg, neo4j_config)
@@ -72,16 +72,16 @@ def test_read_graph_returns_an_equal_graph(neo4j_config, neo4j_driver):
 @needs_neo4j
 def test_appending_adds_only_what_is_new(neo4j_config, neo4j_driver):
     full = sample_graph()
-    part = KnowledgeGraph(full.g.copy())
+    part = full.copy()
     papers = sorted(nid for nid, _ in part.nodes(S.PAPER))
-    part.g.remove_nodes_from(papers[::2])
-    assert 0 < part.g.number_of_edges() < full.g.number_of_edges()
+    part.remove_nodes(papers[::2])
+    assert 0 < part.number_of_edges() < full.number_of_edges()
     _write(part, neo4j_config)
     assert _read(neo4j_config) == part
     appended = _write(full, neo4j_config)
-    assert appended["nodes_created"] == full.g.number_of_nodes() - part.g.number_of_nodes()
+    assert appended["nodes_created"] == full.number_of_nodes() - part.number_of_nodes()
     assert (appended["relationships_created"]
-            == full.g.number_of_edges() - part.g.number_of_edges())
+            == full.number_of_edges() - part.number_of_edges())
     assert _read(neo4j_config) == full
 
 
@@ -100,7 +100,7 @@ def test_hostile_strings_are_stored_verbatim_and_change_nothing_else(
     kg = sample_graph(max_papers=60)
     _write(kg, neo4j_config)
     before = db_counts(neo4j_driver, neo4j_config.database)
-    hostile = KnowledgeGraph(kg.g.copy())
+    hostile = kg.copy()
     paper = hostile.add_node(S.PAPER, HOSTILE[0], **{S.TITLE: HOSTILE[1],
                                                       S.ABSTRACT: HOSTILE[2],
                                                       S.AUTHORS: HOSTILE})
@@ -146,7 +146,7 @@ def test_interrupted_write_then_rerun_equals_an_uninterrupted_write(neo4j_config
     with pytest.raises(Abort):
         _write(kg, neo4j_config, batch_size=50, on_batch=stop_after_three)
     partial = db_counts(neo4j_driver, neo4j_config.database)
-    assert 0 < sum(partial["nodes"].values()) < kg.g.number_of_nodes()
+    assert 0 < sum(partial["nodes"].values()) < kg.number_of_nodes()
     _write(kg, neo4j_config, batch_size=50)
     assert _read(neo4j_config) == kg
 
@@ -239,7 +239,7 @@ def test_progress_advances_to_every_row_written(neo4j_config, neo4j_driver):
 
     kg = sample_graph(max_papers=80)
     _write(kg, neo4j_config, batch_size=100, progress=Recorder())
-    rows = kg.g.number_of_nodes() + kg.g.number_of_edges()
+    rows = kg.number_of_nodes() + kg.number_of_edges()
     assert {(name, total) for name, total, _ in seen} == {("Writing to Neo4j", rows)}
     assert sum(n for _, _, n in seen) == rows and len(seen) > 2
 
@@ -254,7 +254,7 @@ def test_a_graph_built_by_the_pipeline_round_trips(neo4j_config, neo4j_driver):
     if not SEEDS.is_dir():
         pytest.skip(f"the example corpus ({SEEDS}) is not beside this checkout")
     kg = build_graph(iter_records([SEEDS]), BuildOptions(similarity=False))
-    assert kg.g.number_of_edges() > 0
+    assert kg.number_of_edges() > 0
     _write(kg, neo4j_config)
     assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
     assert _read(neo4j_config) == kg
@@ -269,8 +269,8 @@ def test_many_sessions_and_small_batches_give_the_graph_one_session_gives(
     serial = _read(neo4j_config)
     neo4j_support.wipe(neo4j_driver, neo4j_config.database)
     result = _write(kg, neo4j_config, workers=4, batch_size=7)
-    assert result["nodes_created"] == kg.g.number_of_nodes()
-    assert result["relationships_created"] == kg.g.number_of_edges()
+    assert result["nodes_created"] == kg.number_of_nodes()
+    assert result["relationships_created"] == kg.number_of_edges()
     assert _read(neo4j_config) == serial == kg
 
 
@@ -291,7 +291,7 @@ def test_properties_the_schema_does_not_name_round_trip(neo4j_config, neo4j_driv
 def test_a_rewrite_missing_a_value_keeps_the_stored_one(neo4j_config, neo4j_driver):
     kg = sample_graph(max_papers=40)
     _write(kg, neo4j_config)
-    thinner = KnowledgeGraph(kg.g.copy())
+    thinner = kg.copy()
     paper = sorted(nid for nid, _ in thinner.nodes(S.PAPER))[0]
     del thinner.node(paper)[S.TITLE]
     start, end, key, attrs = next(

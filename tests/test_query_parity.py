@@ -80,7 +80,7 @@ def derived(kg: KnowledgeGraph) -> dict[str, list]:
 def candidates(kg: KnowledgeGraph) -> dict[str, list]:
     """Argument values per parameter kind: hits in several spellings, and misses."""
     papers = sorted(nid for nid, _ in kg.nodes(S.PAPER))
-    linked = [p for p in papers if kg.g.degree(p) > 0]
+    linked = [p for p in papers if kg.degree(p) > 0]
     similar = sorted({u for u, _, t, _ in kg.edges(S.SIMILAR_TO)})
     first = kg.node(linked[0])
     extra = derived(kg)

@@ -96,7 +96,7 @@ def _same_but_similarity(a, b, tolerance: float = 0.0) -> None:
     ``tolerance``) where both have one."""
     def rest(kg):
         nodes = {nid: dict(p) for nid, p in kg.g.nodes(data=True)}
-        edges = {(u, v, k): dict(p) for u, v, k, p in kg.g.edges(keys=True, data=True)
+        edges = {(u, v, k): dict(p) for u, v, k, _, p in kg.keyed_edges()
                  if k != S.SIMILAR_TO}
         return nodes, edges
 
@@ -257,7 +257,7 @@ def test_ray_written_parts_import_into_neo4j(ray_cluster, seeds_local, tmp_path,
     assert len(files.nodes[S.PAPER][0]) > 3
     result = bulk_import(kg, neo4j_config.database, manage_server=True, files=files,
                          uri=neo4j_config.uri, auth=neo4j_config.auth)
-    assert result == {"nodes": kg.g.number_of_nodes(), "relationships": kg.g.number_of_edges()}
+    assert result == {"nodes": kg.number_of_nodes(), "relationships": kg.number_of_edges()}
     assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
     back = read_graph(neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
     assert back.equals(kg, embeddings=True)

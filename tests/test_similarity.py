@@ -53,14 +53,14 @@ def test_top_k_per_paper_and_one_edge_per_pair() -> None:
     edges = similar(kg)
     # a's best is b, b's best is a (one edge for both), c's best is b, d's best is c
     assert set(edges) == {("a", "b"), ("b", "c"), ("c", "d")}
-    assert kg.g.number_of_edges() == 3
+    assert kg.number_of_edges() == 3
     for u, v, _, _ in kg.edges(S.SIMILAR_TO):
         assert u < v  # stored once, from the smaller node id
 
 
 def test_papers_missing_from_the_graph_are_skipped() -> None:
     kg, vectors = graph_with_vectors(VECS)
-    kg.g.remove_node(S.node_id(S.PAPER, "b"))
+    kg.remove_node(S.node_id(S.PAPER, "b"))
     add_similarity_edges(kg, vectors, top_k=3, threshold=0.5)
     assert set(similar(kg)) == {("a", "c")}
 

@@ -130,7 +130,7 @@ def test_the_manifest_records_each_file(saved):
 # --- failed and crashed saves -----------------------------------------------------------------
 def smaller_graph():
     kg = sample_graph()
-    kg.g.remove_node(S.node_id(S.PAPER, "arxiv:2401.00006"))
+    kg.remove_node(S.node_id(S.PAPER, "arxiv:2401.00006"))
     kg.embeddings = None
     return kg
 

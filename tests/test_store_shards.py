@@ -44,7 +44,7 @@ def test_an_append_saved_into_its_directory_writes_a_shard(saved, seed_files):
         assert (directory / name).read_bytes() == data
     shard = directory / "edges.0001.jsonl"
     assert 0 < shard.stat().st_size < len(before["edges.jsonl"]) + shard.stat().st_size
-    assert sum(1 for _ in shard.open()) < grown.g.number_of_edges()
+    assert sum(1 for _ in shard.open()) < grown.number_of_edges()
     again = load(directory)
     assert again.equals(grown)
     assert again.equals(build(seed_files[:3], options=_options(), progress=SILENT))

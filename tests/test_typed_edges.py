@@ -43,13 +43,20 @@ def mixed_graph(graph: nx.MultiDiGraph | None = None) -> KnowledgeGraph:
 @pytest.mark.parametrize("graph", [None, nx.MultiDiGraph()], ids=["compact", "plain"])
 def test_the_edges_and_order_of_a_full_scan(graph: nx.MultiDiGraph | None) -> None:
     kg = mixed_graph(graph)
-    types = (S.MENTIONS, S.INTRODUCES, S.CITES, S.SIMILAR_TO)
+    types = (S.MENTIONS, S.INTRODUCES, S.CITES)
     found = edges_from(kg.g, (S.PAPER,), types)
     for rel in types:
         expected = [(u, v, props) for u, v, _, props in kg.edges(rel)]
         assert found[rel] == expected
         assert all(found[rel][n][2] is expected[n][2] for n in range(len(expected)))
     assert any(props.get(S.INFERRED) for *_, props in kg.edges(S.CITES))
+
+
+def test_columnar_types_are_refused() -> None:
+    kg = mixed_graph()
+    assert sum(1 for _ in kg.edges(S.SIMILAR_TO)) > 0
+    with pytest.raises(ValueError, match="SIMILAR_TO"):
+        edges_from(kg.g, (S.PAPER,), (S.CITES, S.SIMILAR_TO))
 
 
 def test_only_edges_from_the_labels_asked() -> None:

@@ -71,7 +71,7 @@ def graph() -> KnowledgeGraph:
 def busiest_entity(kg: KnowledgeGraph) -> str:
     """The node id of the entity with most connections."""
     entities = [nid for label in S.ENTITY_NODE_LABELS for nid, _ in kg.nodes(label)]
-    return max(entities, key=kg.g.degree)
+    return max(entities, key=kg.degree)
 
 
 def show(browser: Browser, page, path: Path) -> None:
@@ -152,7 +152,7 @@ def assert_offline_and_harmless(browser: Browser) -> None:
 
 def test_overview_draws_offline_and_hostile_title_stays_text(browser, graph, tmp_path) -> None:
     # every node, so the hostile paper is on the page whatever its rank
-    show(browser, graph.view(max_nodes=graph.g.number_of_nodes()), tmp_path / "overview.html")
+    show(browser, graph.view(max_nodes=graph.number_of_nodes()), tmp_path / "overview.html")
     assert browser.evaluate(INKED) > 2000, "the canvas is blank"
     browser.pump(0.3)
     browser.screenshot(SHOTS / "overview.png")
@@ -203,7 +203,7 @@ def test_labels_clear_of_each_other_and_the_panel(browser, graph, tmp_path, kind
     else:
         if not any(True for _ in graph.edges(S.SIMILAR_TO)):
             pytest.skip("the made-up corpus (no example corpus here) has no similar papers")
-        asked = max((n for n, _ in graph.nodes(S.PAPER)), key=graph.g.degree)
+        asked = max((n for n, _ in graph.nodes(S.PAPER)), key=graph.degree)
         page = graph.view(nodes=graph.query.similar_papers(asked, limit=8), focus=asked)
     show(browser, page, tmp_path / f"{kind}.html")
     browser.pump(0.3)

@@ -55,7 +55,7 @@ def chart_notes(html: str) -> list[str]:
 def test_capped_overview_counts_the_nodes_and_edges_left_out() -> None:
     kg = samples.synthetic(300)
     page = kg.view(max_nodes=100)
-    total_edges = kg.g.number_of_edges()
+    total_edges = kg.number_of_edges()
     shown = page.counts["edges"]
     assert page.counts["nodes"] == 100
     [said] = page.left_out
@@ -73,13 +73,13 @@ def test_a_view_that_shows_everything_leaves_nothing_out() -> None:
     kg = samples.synthetic(60)
     page = kg.view()
     assert page.left_out == [] and page_data(page.html)["note"] == ""
-    assert page.counts == {"nodes": 60, "edges": kg.g.number_of_edges()}
+    assert page.counts == {"nodes": 60, "edges": kg.number_of_edges()}
 
 
 def test_capped_neighbourhood_keeps_its_centre_and_says_what_it_cut() -> None:
     kg = samples.synthetic(300)
-    hub = max((n for n, _ in kg.nodes(S.METHOD)), key=kg.g.degree)
-    around = kg.g.degree(hub)
+    hub = max((n for n, _ in kg.nodes(S.METHOD)), key=kg.degree)
+    around = kg.degree(hub)
     page = kg.view(focus=hub, depth=1, max_nodes=10)
     data = page_data(page.html)
     assert hub in {n["id"] for n in data["nodes"]} and page.counts["nodes"] == 10

@@ -38,7 +38,7 @@ def kg() -> KnowledgeGraph:
     kg = citegraph.build([str(p) for p in EXPORTS], options=BuildOptions(
         entities=False, similarity=False, co_mention=False, citations=False))
     for label in (S.KEYWORD,):
-        kg.g.remove_nodes_from([n for n, _ in kg.nodes(label)])
+        kg.remove_nodes([n for n, _ in kg.nodes(label)])
     papers = sorted(n for n, a in kg.nodes(S.PAPER) if not a.get(S.STUB) and a.get(S.YEAR))
     bad = kg.add_node(S.PAPER, "hostile", **{S.TITLE: HOSTILE_TITLE, S.YEAR: 1990})
     author = kg.add_node(S.AUTHOR, "hostile", **{S.NAME: HOSTILE_TITLE})
@@ -48,8 +48,8 @@ def kg() -> KnowledgeGraph:
         kg.add_edge(S.CITES, pid, bad, **{S.INFERRED: False})
         kg.node(pid)[S.KEYWORDS] = [HOSTILE_TITLE, "bibliometrics"]
     for rel in (S.CO_CITED, S.COUPLED, S.CO_AUTHORED):
-        kg.g.remove_edges_from([(u, v, k) for u, v, k, t in kg.g.edges(keys=True, data=S.TYPE)
-                                if t == rel])
+        for u, v, k in [(u, v, k) for u, v, k, t, _ in kg.keyed_edges() if t == rel]:
+            kg.remove_edge(u, v, k)
     B.add_keywords(kg)
     B.add_keyword_co_occurrence_edges(kg, 2)
     B.add_co_citation_edges(kg, 2)

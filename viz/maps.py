@@ -145,7 +145,7 @@ def map_view(kg: KnowledgeGraph, network: str, top: int | None = None,
     top_w = max((w for _, _, w in net.edges), default=1.0)
     edges = []
     for i, (u, v, w) in enumerate(net.edges):
-        props = kg.g.edges[u, v, net.kind.rel] if kg.g.has_edge(u, v, net.kind.rel) else {}
+        props = kg.edge(u, v, net.kind.rel) or {}
         edges.append({
             "id": i, "from": u, "to": v, "kind": net.kind.rel,
             "color": {"color": st.color, "highlight": "#111111", "hover": "#111111",

@@ -84,7 +84,7 @@ def add_hostile_paper(kg: KnowledgeGraph) -> str:
         S.TITLE: HOSTILE_TITLE, S.YEAR: 2024, S.UPVOTES: 999,
         S.ABSTRACT: "An abstract with <b>markup</b> & <!-- a comment --> and \u2028."})
     entities = [nid for label in S.ENTITY_NODE_LABELS for nid, _ in kg.nodes(label)]
-    entities.sort(key=lambda nid: -kg.g.degree(nid))
+    entities.sort(key=lambda nid: -kg.degree(nid))
     for entity in entities[:3]:
         kg.add_edge(S.MENTIONS, bad, entity, count=1,
                     evidence=["<script>alert(3)</script> in evidence"])

@@ -20,7 +20,7 @@ from citegraph.queries.resolve import KINDS, choose, kg_candidates, resolve
 
 def simple_graph(kg: KnowledgeGraph) -> nx.Graph:
     """The graph without direction or parallel edges: what "near" and "central" mean here."""
-    return nx.Graph(kg.g)
+    return kg.undirected()
 
 
 #: How strongly each relationship pulls its nodes together in a precomputed layout.
@@ -34,7 +34,7 @@ def layout_graph(kg: KnowledgeGraph, nodes: Iterable[str]) -> nx.Graph:
     of the relationships joining it (:data:`LAYOUT_WEIGHTS`), for layout and communities."""
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
-    for u, v, rel in kg.g.subgraph(graph.nodes).edges(data=S.TYPE):
+    for u, v, rel in kg.subgraph(graph.nodes).edges(data=S.TYPE):
         w = LAYOUT_WEIGHTS.get(rel, 1.0)
         if u != v and w > graph.get_edge_data(u, v, {}).get("weight", 0.0):
             graph.add_edge(u, v, weight=w)

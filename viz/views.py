@@ -52,8 +52,8 @@ def _cap(kg: KnowledgeGraph, chosen: list[str], rank: dict[str, float], limit: i
     if keep is not None:
         ordered = [keep, *[n for n in ordered if n != keep]]
     kept, left = ordered[:limit], ordered[limit:]
-    edges = kg.g.subgraph(chosen).number_of_edges()
-    shown = kg.g.subgraph(kept).number_of_edges()
+    edges = kg.subgraph(chosen).number_of_edges()
+    shown = kg.subgraph(kept).number_of_edges()
     said = (f"Showing the {len(kept):,} most central of {len(chosen):,} nodes (by PageRank) "
             f"and {shown:,} of {edges:,} edges; left out: {_counts(kg, left)}"
             f" and the {edges - shown:,} edges that touch them.")
@@ -83,7 +83,7 @@ def _hide_similarity(kg: KnowledgeGraph, nodes: list[str]) -> tuple[tuple[str, .
     structure."""
     if len(nodes) <= OVERVIEW_PHYSICS_LIMIT:
         return (), []
-    total = sum(1 for _, _, t in kg.g.subgraph(nodes).edges(data=S.TYPE)
+    total = sum(1 for _, _, t in kg.subgraph(nodes).edges(data=S.TYPE)
                 if t in OVERVIEW_HIDDEN)
     if not total:
         return (), []
@@ -108,7 +108,7 @@ def render_view(kg: KnowledgeGraph, nodes: list[str], title: str,
     note = " ".join(left_out + list(remarks or []))
     graph = graph if graph is not None else select.simple_graph(kg)
     rank = rank if rank is not None else select.importance(kg, graph)
-    sub = kg.g.subgraph(nodes)
+    sub = kg.subgraph(nodes)
     degree = dict(graph.degree(nodes))
     order = select.top_nodes({n: rank.get(n, 0.0) for n in nodes}, len(nodes))
     big = len(nodes) > PHYSICS_LIMIT if physics is None else not physics

@@ -92,7 +92,7 @@ def exchange_view(kg: KnowledgeGraph) -> nx.MultiDiGraph:
                 raise ExportError(f"node property {name!r} is reserved in GraphML/GEXF")
             data[name] = _attr(value)
         view.add_node(xid, **data)
-    for i, (start, end, key, attrs) in enumerate(kg.g.edges(keys=True, data=True)):
+    for i, (start, end, key, _, attrs) in enumerate(kg.keyed_edges()):
         data = {"rel_type": attrs[S.TYPE], "label": attrs[S.TYPE], "edge_key": _xml(key),
                 "weight": _weight(attrs)}
         for name, value in attrs.items():

@@ -218,19 +218,18 @@ def _shard_base(kg: KnowledgeGraph, directory: Path) -> _Previous | None:
 def change_stamp(kg: KnowledgeGraph) -> tuple[int, int, int]:
     """What tells a graph changed in memory since it was read or saved: its change count
     and sizes."""
-    return kg._changes, kg.g.number_of_nodes(), kg.g.number_of_edges()  # noqa: SLF001
+    return kg._changes, kg.number_of_nodes(), kg.number_of_edges()  # noqa: SLF001
 
 
 def _edge_delta(kg: KnowledgeGraph, base: KnowledgeGraph) -> Iterator[dict[str, Any]]:
     """Edge rows of what ``kg`` adds to or changes in ``base`` (whole rows), then removal
     rows (``{"start", "end", "key", "removed": true}``) for what it drops."""
-    old_adj, new_adj = base.g._succ, kg.g._succ  # noqa: SLF001 - read only
     for u, v, k, rel, attrs in kg.keyed_edges():
-        if old_adj.get(u, {}).get(v, {}).get(k) != attrs:
+        if base.edge(u, v, k) != attrs:
             yield {"start": u, "end": v, "key": k, "type": rel,
                    "properties": {p: x for p, x in attrs.items() if p != S.TYPE}}
-    for u, v, k in base.g.edges(keys=True):
-        if k not in new_adj.get(u, {}).get(v, {}):
+    for u, v, k, _, _ in base.keyed_edges():
+        if not kg.has_edge(u, v, k):
             yield {"start": u, "end": v, "key": k, "removed": True}
 
 
@@ -238,9 +237,8 @@ def _logged_delta(kg: KnowledgeGraph, log: EdgeLog) -> Iterator[dict[str, Any]]:
     """Edge rows of what an in-place append changed: the whole row of every edge it
     touched that the graph has with other properties than before (or had not), a removal
     row for every one it had before and has no more."""
-    succ = kg.g._succ  # noqa: SLF001 - read only
     for (u, v, k), before in log.before.items():
-        attrs = succ.get(u, {}).get(v, {}).get(k)
+        attrs = kg.edge(u, v, k)
         if attrs is not None:
             if before is None or attrs != before:
                 yield {"start": u, "end": v, "key": k, "type": attrs[S.TYPE],
@@ -353,7 +351,7 @@ def check_graph(directory: Path) -> GraphSummary:
     records, sizes and SHA-256 against the manifest; embeddings' shape against their
     keys. The first problem raises :class:`CorruptGraphError` (one line, file and line)."""
     kg, manifest = _load(directory, own_edges=False)
-    return GraphSummary(kg.g.number_of_nodes(), kg.g.number_of_edges(),
+    return GraphSummary(kg.number_of_nodes(), kg.number_of_edges(),
                         len(kg.embeddings) if kg.embeddings is not None else 0,
                         "files" in manifest)
 
@@ -614,7 +612,7 @@ def _add_edges(loader: GraphLoader, rows: Iterator[tuple[Path, int, Any]]) -> No
 
 def _check_counts(kg: KnowledgeGraph, counts: dict[str, dict[str, int]], manifest: Path) -> None:
     found = {"nodes": Counter(a[S.LABEL] for _, a in kg.g.nodes(data=True)),
-             "edges": Counter(rel for _, _, rel, _ in kg.edges())}
+             "edges": Counter({rel: n for rel, n in kg.stats()["edges"].items() if n})}
     for part, file_name in (("nodes", NODES), ("edges", EDGES)):
         expected = counts[part]
         for kind in sorted(set(expected) | set(found[part])):

@@ -177,4 +177,4 @@ def bulk_import(
                     ensure_vector_index(session, int(kg.embeddings.matrix.shape[1]))
         finally:
             driver.close()
-    return {"nodes": kg.g.number_of_nodes(), "relationships": kg.g.number_of_edges()}
+    return {"nodes": kg.number_of_nodes(), "relationships": kg.number_of_edges()}

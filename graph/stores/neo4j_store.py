@@ -89,7 +89,7 @@ def edge_groups(kg: KnowledgeGraph) -> dict[EdgeGroup, list[PendingEdge]]:
     """Edges grouped so each group's statement can name its labels and type statically."""
     labels = {node: attrs[S.LABEL] for node, attrs in kg.nodes()}
     groups: dict[EdgeGroup, list[PendingEdge]] = defaultdict(list)
-    for start, end, ekey, attrs in kg.g.edges(keys=True, data=True):
+    for start, end, ekey, _, attrs in kg.keyed_edges():
         disc = S.edge_discriminator(ekey)
         groups[(attrs[S.TYPE], labels[start], labels[end], bool(disc))].append(
             (start, end, disc, attrs))
@@ -171,7 +171,7 @@ def write_graph(
     config = settings(uri, auth, database)
     driver = connect(config, retry_seconds)
     try:
-        total = kg.g.number_of_nodes() + kg.g.number_of_edges()
+        total = kg.number_of_nodes() + kg.number_of_edges()
         with progress.stage("Writing to Neo4j", total=total) as stage:
             shown = [0]
 

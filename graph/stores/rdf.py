@@ -186,7 +186,10 @@ class _TripleWriter:
 
     def _earlier(self, start: str, end: str, key: str) -> Iterator[dict[str, Any]]:
         """The properties of the pair's edges written before this one."""
-        for other, attrs in self.kg.g[start][end].items():
+        keys = self.kg.g._succ.get(start, {}).get(end, {})  # noqa: SLF001 - read only
+        if key not in keys:  # a columnar edge: listed after these, and alone of its type
+            return
+        for other, attrs in keys.items():
             if other == key:
                 return
             yield attrs
@@ -212,7 +215,7 @@ def iter_triples(kg: KnowledgeGraph, base: str = V.DEFAULT_BASE) -> Iterator[Tri
     writer = _TripleWriter(kg, base)
     for nid, attrs in kg.g.nodes(data=True):
         yield from writer.node(nid, attrs)
-    for start, end, key, attrs in kg.g.edges(keys=True, data=True):
+    for start, end, key, _, attrs in kg.keyed_edges():
         yield from writer.edge(start, end, key, attrs)
 
 
@@ -278,7 +281,7 @@ def _check_finite(kg: KnowledgeGraph) -> None:
     """JSON has no NaN or infinity: refuse rather than write a file no parser reads."""
     for _, attrs in kg.g.nodes(data=True):
         _finite(attrs)
-    for _, _, attrs in kg.g.edges(data=True):
+    for _, _, _, attrs in kg.edges():
         _finite(attrs)
 
 
