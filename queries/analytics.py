@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from citegraph.errors import BadArgument
@@ -27,6 +28,8 @@ from citegraph.queries.registry import Helper, Param, Row, optional, register
 from citegraph.queries.resolve import Ambiguity, resolve
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from citegraph.graph.model import KnowledgeGraph
 
 #: PageRank runs over papers and entities joined by mentions and co-mentions, undirected.
@@ -268,10 +271,13 @@ def _node_words(props: dict[str, Any], fields: tuple[str, ...]) -> set[str]:
 class WordIndex:
     """Which nodes hold each search word, so a search does not tokenise every node.
 
-    One entry per distinct word of each node with full-text fields: the word's 64-bit
-    string hash and the node's position, in arrays sorted by hash. Nodes holding every
-    word of a query are the intersection of the words' entries; each is still checked
-    against its own text before it is returned, so the index changes speed, not answers.
+    Nodes with full-text fields are numbered in the answer order of ``search`` (label,
+    then key); each distinct word of a node is one entry: the word's 64-bit string hash
+    and the node's number, in arrays sorted by hash, then number. The nodes holding every
+    word of a query are read in answer order from the shortest word's entries, kept when
+    the other words' entries hold them too (binary search), so a search touches the
+    entries of its rarest word and stops at its limit. Each node is still checked against
+    its own text before it is returned, so the index changes speed, not answers.
     """
 
     _CHUNK = 1 << 20  # entries gathered in Python before they move into numpy
@@ -280,19 +286,23 @@ class WordIndex:
         import numpy as np
 
         fulltext = {kind.label: kind.fulltext for kind in S.NODE_KINDS if kind.fulltext}
-        self.nids: list[str] = []
+        found = sorted((props[S.LABEL], props[S.KEY], nid) for nid, props in kg.nodes()
+                       if props[S.LABEL] in fulltext)
+        self.nids: list[str] = [nid for _, _, nid in found]
+        labels = [label for label, _, _ in found]
+        #: the numbers of each label's nodes: ``[start, end)``
+        self.spans: dict[str, tuple[int, int]] = {}
+        for at, label in enumerate(labels):
+            start, _ = self.spans.get(label, (at, at))
+            self.spans[label] = (start, at + 1)
         parts_h: list[np.ndarray] = []
         parts_p: list[np.ndarray] = []
         hashes: list[int] = []
         positions: list[int] = []
-        for nid, props in kg.nodes():
-            fields = fulltext.get(props[S.LABEL])
-            if not fields:
-                continue
-            found = {hash(w) for w in _node_words(props, fields)}
-            hashes.extend(found)
-            positions.extend([len(self.nids)] * len(found))
-            self.nids.append(nid)
+        for at, nid in enumerate(self.nids):
+            seen = {hash(w) for w in _node_words(kg.node(nid), fulltext[labels[at]])}
+            hashes.extend(seen)
+            positions.extend([at] * len(seen))
             if len(hashes) >= self._CHUNK:
                 parts_h.append(np.asarray(hashes, dtype=np.int64))
                 parts_p.append(np.asarray(positions, dtype=np.int32))
@@ -300,45 +310,49 @@ class WordIndex:
         parts_h.append(np.asarray(hashes, dtype=np.int64))
         parts_p.append(np.asarray(positions, dtype=np.int32))
         all_h = np.concatenate(parts_h)
-        order = np.argsort(all_h, kind="stable")  # positions stay ascending per word
+        order = np.argsort(all_h, kind="stable")  # numbers stay ascending per word
         self.hashes = all_h[order]
         self.positions = np.concatenate(parts_p)[order]
 
-    def holding(self, terms: set[str]) -> list[str]:
-        """Node ids whose words may include every term (by hash)."""
-        import numpy as np
+    def _entries(self, term: str) -> np.ndarray:
+        key = hash(term)
+        lo = int(self.hashes.searchsorted(key, "left"))
+        hi = int(self.hashes.searchsorted(key, "right"))
+        return self.positions[lo:hi]
 
-        found = []
-        for term in terms:
-            key = hash(term)
-            lo = int(self.hashes.searchsorted(key, "left"))
-            hi = int(self.hashes.searchsorted(key, "right"))
-            found.append(self.positions[lo:hi])
-        found.sort(key=len)
-        both = found[0]
-        for other in found[1:]:
-            both = np.intersect1d(both, other, assume_unique=True)
-        return [self.nids[p] for p in both.tolist()]
+    def holding(self, terms: set[str], labels: Iterable[str]) -> Iterator[str]:
+        """Node ids of ``labels`` whose words may include every term (by hash), in answer
+        order, found as they are read."""
+        entries = sorted((self._entries(t) for t in terms), key=len)
+        spans = sorted(self.spans[label] for label in labels if label in self.spans)
+        base, others = entries[0], entries[1:]
+        for start, end in spans:
+            part = base[base.searchsorted(start):base.searchsorted(end)]
+            for other in others:
+                if not len(part):
+                    break
+                at = other.searchsorted(part).clip(max=max(len(other) - 1, 0))
+                part = part[other[at] == part] if len(other) else part[:0]
+            for p in part.tolist():
+                yield self.nids[p]
 
 
 def search(kg: KnowledgeGraph, text: str, label: str | None = None, limit: int = 20) -> list[Row]:
     terms = set(words(text))
     if not terms:
         return []
-    wanted = set(_search_labels(label))
+    wanted = _search_labels(label)
     limit = max(int(limit), 0)
-    candidates = []
-    for nid in kg.derived("search.words", WordIndex).holding(terms):
+    rows: list[Row] = []
+    if not limit:
+        return rows
+    for nid in kg.derived("search.words", WordIndex).holding(terms, wanted):
         a = kg.node(nid)
-        if a[S.LABEL] in wanted:
-            candidates.append((a[S.LABEL], a[S.KEY], a))
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    rows = []
-    for lab, key, a in candidates:  # in answer order, so only what is returned is checked
-        if len(rows) >= limit:
-            break
+        lab = a[S.LABEL]
         if terms <= _node_words(a, S.NODE_KIND_BY_LABEL[lab].fulltext):
-            rows.append({"label": lab, "key": key, "name": a.get(S.NAME, a.get(S.TITLE))})
+            rows.append({"label": lab, "key": a[S.KEY], "name": a.get(S.NAME, a.get(S.TITLE))})
+            if len(rows) >= limit:
+                break
     return rows
 
 

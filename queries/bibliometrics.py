@@ -24,6 +24,13 @@ from citegraph.queries.common import (
     node_ids_test,
     paper_match,
 )
+from citegraph.queries.indexes import (
+    explicit_citation_counts,
+    keyword_index,
+    mention_index,
+    ranking,
+    rows_of,
+)
 from citegraph.queries.registry import Helper, Param, Row, optional, register
 from citegraph.queries.resolve import Ambiguity, resolve
 
@@ -45,12 +52,6 @@ def _limit(rows: list[Row], limit: int | None) -> list[Row]:
     return rows if limit is None else rows[: max(int(limit), 0)]
 
 
-def explicit_citers(kg: KnowledgeGraph, pid: str) -> set[str]:
-    """Papers citing ``pid`` explicitly."""
-    return {u for u, _, a in kg.g.in_edges(pid, data=True)
-            if a[S.TYPE] == S.CITES and not a.get(S.INFERRED)}
-
-
 def h_index(counts: Iterable[int]) -> int:
     """The largest h such that h of the counts are at least h."""
     ranked = sorted(counts, reverse=True)
@@ -65,14 +66,22 @@ def _corpus(a: dict[str, Any]) -> bool:
 
 
 def most_cited(kg: KnowledgeGraph, limit: int = 10) -> list[Row]:
-    rows = []
-    for pid, a in kg.nodes(S.PAPER):
-        n = len(explicit_citers(kg, pid))
-        if n > 0 or (a.get(S.CITED_BY_COUNT) or 0) > 0:
-            rows.append({"key": a[S.KEY], "title": a.get(S.TITLE), "year": a.get(S.YEAR),
-                         "citations": n, "cited_by_count": a.get(S.CITED_BY_COUNT)})
-    rows.sort(key=lambda r: (-r["citations"], -(r["cited_by_count"] or 0), r["key"]))
-    return _limit(rows, limit)
+    def rank(kg: KnowledgeGraph) -> list[tuple[str, int]]:
+        counts = explicit_citation_counts(kg)
+        found = []
+        for pid, a in kg.nodes(S.PAPER):
+            n = counts.get(pid, 0)
+            if n > 0 or (a.get(S.CITED_BY_COUNT) or 0) > 0:
+                found.append((-n, -(a.get(S.CITED_BY_COUNT) or 0), a[S.KEY], pid, n))
+        found.sort()
+        return [(pid, n) for *_, pid, n in found]
+
+    def row(item: tuple[str, int]) -> Row:
+        a = kg.node(item[0])
+        return {"key": a[S.KEY], "title": a.get(S.TITLE), "year": a.get(S.YEAR),
+                "citations": item[1], "cited_by_count": a.get(S.CITED_BY_COUNT)}
+
+    return rows_of(ranking(kg, "most_cited", rank), limit, row)
 
 
 register(Helper(
@@ -97,14 +106,23 @@ register(Helper(
 
 
 def top_authors(kg: KnowledgeGraph, limit: int = 10) -> list[Row]:
-    rows = []
-    for aid, a in kg.nodes(S.AUTHOR):
-        cites = [len(explicit_citers(kg, p)) for p, _ in neighbours(kg, aid, [S.AUTHORED], "out")]
-        if cites:
-            rows.append({"key": a[S.KEY], "name": a.get(S.NAME), "papers": len(cites),
-                         "citations": sum(cites), "h_index": h_index(cites)})
-    rows.sort(key=lambda r: (-r["papers"], -r["citations"], r["key"]))
-    return _limit(rows, limit)
+    def rank(kg: KnowledgeGraph) -> list[tuple[str, int, int, int]]:
+        counts = explicit_citation_counts(kg)
+        found = []
+        for aid, a in kg.nodes(S.AUTHOR):
+            cites = [counts.get(p, 0) for p, _ in neighbours(kg, aid, [S.AUTHORED], "out")]
+            if cites:
+                found.append((-len(cites), -sum(cites), a[S.KEY], aid, h_index(cites)))
+        found.sort()
+        return [(aid, -papers, -citations, h) for papers, citations, _, aid, h in found]
+
+    def row(item: tuple[str, int, int, int]) -> Row:
+        aid, papers, citations, h = item
+        a = kg.node(aid)
+        return {"key": a[S.KEY], "name": a.get(S.NAME), "papers": papers,
+                "citations": citations, "h_index": h}
+
+    return rows_of(ranking(kg, "top_authors", rank), limit, row)
 
 
 register(Helper(
@@ -165,19 +183,20 @@ register(Helper(
 
 
 def _grouped(kg: KnowledgeGraph, values, column: str, limit: int) -> list[Row]:
-    papers: Counter[str] = Counter()
-    citations: Counter[str] = Counter()
-    for pid, a in kg.nodes(S.PAPER):
-        if _corpus(a):
-            found = values(a)
-            if found:
-                n = len(explicit_citers(kg, pid))
-                for value in found:
+    def rank(kg: KnowledgeGraph) -> list[Row]:
+        counts = explicit_citation_counts(kg)
+        papers: Counter[str] = Counter()
+        citations: Counter[str] = Counter()
+        for pid, a in kg.nodes(S.PAPER):
+            if _corpus(a):
+                for value in values(a):
                     papers[value] += 1
-                    citations[value] += n
-    rows = [{column: v, "papers": papers[v], "citations": citations[v]} for v in papers]
-    rows.sort(key=lambda r: (-r["papers"], -r["citations"], r[column]))
-    return _limit(rows, limit)
+                    citations[value] += counts.get(pid, 0)
+        rows = [{column: v, "papers": papers[v], "citations": citations[v]} for v in papers]
+        rows.sort(key=lambda r: (-r["papers"], -r["citations"], r[column]))
+        return rows
+
+    return [dict(r) for r in _limit(ranking(kg, f"grouped:{column}", rank), limit)]
 
 
 def top_venues(kg: KnowledgeGraph, limit: int = 10) -> list[Row]:
@@ -225,21 +244,30 @@ register(Helper(
 
 
 def _papers_with_term(kg: KnowledgeGraph, term: str) -> set[str]:
-    papers = set()
-    for eid in find_entities(kg, term, ambiguous="all"):
-        papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
+    index = mention_index(kg)
+    ranks = index.ranks_of(find_entities(kg, term, ambiguous="all"))
+    papers = {index.nids[r] for r in ranks.tolist()}
     wanted, folded = term.lower(), fold_keyword(term)
-    for kid, k in kg.nodes(S.KEYWORD):
-        if k[S.KEY] == folded or str(k.get(S.NAME, "")).lower() == wanted:
-            papers.update(p for p, _ in neighbours(kg, kid, [S.HAS_KEYWORD], "in"))
+    by_key = S.node_id(S.KEYWORD, folded)
+    keywords = set(keyword_index(kg).get(wanted, ()))
+    if kg.has_node(by_key) and kg.node(by_key)[S.LABEL] == S.KEYWORD:
+        keywords.add(by_key)
+    for kid in keywords:
+        papers.update(p for p, _ in neighbours(kg, kid, [S.HAS_KEYWORD], "in"))
     return papers
 
 
-def papers_per_year(kg: KnowledgeGraph, of: str | None = None) -> list[Row]:
-    pids = (_papers_with_term(kg, of) if of is not None
-            else {pid for pid, a in kg.nodes(S.PAPER) if _corpus(a)})
+def _years(kg: KnowledgeGraph, pids: Iterable[str]) -> list[Row]:
     years = Counter(y for y in (kg.node(p).get(S.YEAR) for p in pids) if y is not None)
     return [{"year": y, "papers": n} for y, n in sorted(years.items())]
+
+
+def papers_per_year(kg: KnowledgeGraph, of: str | None = None) -> list[Row]:
+    if of is not None:
+        return _years(kg, _papers_with_term(kg, of))
+    every = ranking(kg, "papers_per_year", lambda kg: _years(
+        kg, (pid for pid, a in kg.nodes(S.PAPER) if _corpus(a))))
+    return [dict(r) for r in every]
 
 
 _ENTITY_TEST = f"{label_test('e', S.ENTITY_NODE_LABELS)} AND {node_ids_test('e', 'of')}"

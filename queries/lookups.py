@@ -19,6 +19,7 @@ from citegraph.queries.common import (
     neighbours,
     paper_match,
 )
+from citegraph.queries.indexes import mention_index, ranking
 from citegraph.queries.registry import Helper, Param, Row, optional, register
 from citegraph.queries.resolve import Ambiguity, resolve
 
@@ -41,16 +42,15 @@ def _type_labels(values: dict[str, Any]) -> dict[str, Any]:
 
 def papers_mentioning(kg: KnowledgeGraph, entity: str, limit: int = 50,
                       ambiguous: Ambiguity = "error") -> list[Row]:
-    papers: set[str] = set()
-    for eid in find_entities(kg, entity, ambiguous=ambiguous):
-        papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
-    rows = [
-        {"key": a[S.KEY], "title": a.get(S.TITLE), "date": a.get(S.DATE)}
-        for a in (kg.node(p) for p in papers)
-    ]
-    rows.sort(key=lambda r: r["key"])
-    rows.sort(key=lambda r: r["date"] or "", reverse=True)
-    return _limit(rows, limit)
+    index = mention_index(kg)
+    ranks = index.ranks_of(find_entities(kg, entity, ambiguous=ambiguous))
+    if limit is not None:
+        ranks = ranks[: max(int(limit), 0)]
+    rows = []
+    for rank in ranks.tolist():
+        a = kg.node(index.nids[rank])
+        rows.append({"key": a[S.KEY], "title": a.get(S.TITLE), "date": a.get(S.DATE)})
+    return rows
 
 
 register(Helper(
@@ -267,18 +267,14 @@ register(Helper(
 
 
 def timeline(kg: KnowledgeGraph, entity: str, ambiguous: Ambiguity = "error") -> list[Row]:
-    papers: set[str] = set()
-    for eid in find_entities(kg, entity, ambiguous=ambiguous):
-        papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
-    months: dict[str, int] = {}
-    undated = 0
-    for pid in papers:
-        date = kg.node(pid).get(S.DATE)
-        if date is not None:
-            months[date[:7]] = months.get(date[:7], 0) + 1
-        else:
-            undated += 1
-    rows: list[Row] = [{"month": m, "papers": n} for m, n in sorted(months.items())]
+    import numpy as np
+
+    index = mention_index(kg)
+    codes = index.month_of[index.ranks_of(find_entities(kg, entity, ambiguous=ambiguous))]
+    found, counts = np.unique(codes, return_counts=True)
+    rows: list[Row] = [{"month": index.month_names[m], "papers": n}
+                       for m, n in zip(found.tolist(), counts.tolist(), strict=True) if m >= 0]
+    undated = int(counts[0]) if len(found) and found[0] < 0 else 0
     return rows + ([{"month": None, "papers": undated}] if undated else [])
 
 
@@ -302,16 +298,21 @@ register(Helper(
 
 
 def top_entities(kg: KnowledgeGraph, type: str | None = None, limit: int = 10) -> list[Row]:
-    labels = set(entity_type_labels(type))
-    rows = []
-    for nid, a in kg.nodes():
-        if a[S.LABEL] in labels:
-            papers = {p for p, _ in neighbours(kg, nid, [S.MENTIONS], "in")
-                      if kg.node(p)[S.LABEL] == S.PAPER}
-            rows.append({"type": entity_type(a[S.LABEL]), "key": a[S.KEY],
-                         "name": a.get(S.NAME), "papers": len(papers)})
-    rows.sort(key=lambda r: (-r["papers"], r["key"], r["type"]))
-    return _limit(rows, limit)
+    labels = entity_type_labels(type)
+
+    def rank(kg: KnowledgeGraph) -> list[Row]:
+        wanted = set(labels)
+        rows = []
+        for nid, a in kg.nodes():
+            if a[S.LABEL] in wanted:
+                papers = {p for p, _ in neighbours(kg, nid, [S.MENTIONS], "in")
+                          if kg.node(p)[S.LABEL] == S.PAPER}
+                rows.append({"type": entity_type(a[S.LABEL]), "key": a[S.KEY],
+                             "name": a.get(S.NAME), "papers": len(papers)})
+        rows.sort(key=lambda r: (-r["papers"], r["key"], r["type"]))
+        return rows
+
+    return [dict(r) for r in _limit(ranking(kg, f"top_entities:{labels}", rank), limit)]
 
 
 register(Helper(
