@@ -118,10 +118,10 @@ def argument_lists(kg: Any, calls: int = CALLS, seed: int = 0) -> dict[str, list
     return {name: [make() for _ in range(n)] for name, make in makers.items()}
 
 
-def _answer(run: Callable[[], Any]) -> Any:
+def _answer(queries: Any, name: str, args: Args) -> Any:
     """A helper's rows as plain dicts, or its error as ``(class name, message)``."""
     try:
-        return [dict(r) for r in run()]
+        return [dict(r) for r in queries.run(name, **args)]
     except CitegraphError as exc:
         return (type(exc).__name__, str(exc))
 
@@ -132,12 +132,12 @@ def time_helpers(queries: Any, args: dict[str, list[Args]],
     for name, calls in args.items():
         answers = []
         began = time.perf_counter()
-        answers.append(_answer(lambda a=calls[0]: queries.run(name, **a)))
+        answers.append(_answer(queries, name, calls[0]))
         first = time.perf_counter() - began
         times: list[float] = []
         for a in calls[1:]:
             began = time.perf_counter()
-            answers.append(_answer(lambda a=a: queries.run(name, **a)))
+            answers.append(_answer(queries, name, a))
             times.append(time.perf_counter() - began)
             if sum(times) > budget_s:
                 break

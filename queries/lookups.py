@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from citegraph.graph import schema as S
 from citegraph.queries.common import (
+    ENTITY_LABELS,
     entity_match,
     entity_type,
     entity_type_labels,
@@ -297,22 +298,26 @@ register(Helper(
 # --- top entities by paper count ----------------------------------------------------------
 
 
+def _entity_ranking(kg: KnowledgeGraph) -> dict[tuple[str, ...], list[Row]]:
+    """Every entity ranked by the papers that mention it, for all types and per type."""
+    rows = []
+    for nid, a in kg.nodes():
+        if a[S.LABEL] in ENTITY_LABELS:
+            papers = {p for p, _ in neighbours(kg, nid, [S.MENTIONS], "in")
+                      if kg.node(p)[S.LABEL] == S.PAPER}
+            rows.append({"type": entity_type(a[S.LABEL]), "key": a[S.KEY],
+                         "name": a.get(S.NAME), "papers": len(papers), "label": a[S.LABEL]})
+    rows.sort(key=lambda r: (-r["papers"], r["key"], r["type"]))
+    ranked: dict[tuple[str, ...], list[Row]] = {ENTITY_LABELS: rows}
+    for label in ENTITY_LABELS:
+        ranked[(label,)] = [r for r in rows if r["label"] == label]
+    return ranked
+
+
 def top_entities(kg: KnowledgeGraph, type: str | None = None, limit: int = 10) -> list[Row]:
     labels = entity_type_labels(type)
-
-    def rank(kg: KnowledgeGraph) -> list[Row]:
-        wanted = set(labels)
-        rows = []
-        for nid, a in kg.nodes():
-            if a[S.LABEL] in wanted:
-                papers = {p for p, _ in neighbours(kg, nid, [S.MENTIONS], "in")
-                          if kg.node(p)[S.LABEL] == S.PAPER}
-                rows.append({"type": entity_type(a[S.LABEL]), "key": a[S.KEY],
-                             "name": a.get(S.NAME), "papers": len(papers)})
-        rows.sort(key=lambda r: (-r["papers"], r["key"], r["type"]))
-        return rows
-
-    return [dict(r) for r in _limit(ranking(kg, f"top_entities:{labels}", rank), limit)]
+    rows = ranking(kg, "top_entities", _entity_ranking)[labels]
+    return [{k: v for k, v in r.items() if k != "label"} for r in _limit(rows, limit)]
 
 
 register(Helper(

@@ -1,0 +1,68 @@
+"""Appending to Neo4j writes only what changed, and leaves the database equal to the
+appended graph: new papers and edges added, changed edges rewritten, dropped ones deleted."""
+
+from __future__ import annotations
+
+import neo4j_support
+import pytest
+from neo4j_support import db_counts, sample_graph
+
+from citegraph import build
+from citegraph.graph import schema as S
+from citegraph.graph.options import BuildOptions
+from citegraph.graph.progress import SILENT
+from citegraph.graph.stores.neo4j_delta import changes, write_append
+from citegraph.graph.stores.neo4j_store import read_graph, write_graph
+
+neo4j_config = neo4j_support.neo4j_config
+neo4j_driver = neo4j_support.neo4j_driver
+
+pytestmark = pytest.mark.neo4j
+
+
+def _args(config) -> tuple:
+    return config.uri, config.auth, config.database
+
+
+def test_append_of_listings_leaves_the_appended_graph(seed_files, neo4j_config, neo4j_driver):
+    options = lambda: BuildOptions(similarity=False)  # noqa: E731
+    base = build(seed_files[:3], options=options(), progress=SILENT)
+    appended = base.append(seed_files[3:], options=options(), progress=SILENT)
+    write_graph(base, *_args(neo4j_config))
+
+    found = changes(appended, base)
+    done = write_append(appended, *_args(neo4j_config))
+
+    assert read_graph(*_args(neo4j_config)).equals(appended)
+    assert db_counts(neo4j_driver, neo4j_config.database) == appended.stats()
+    # only the difference went over the wire: fewer rows than the whole graph
+    whole = appended.g.number_of_nodes() + appended.g.number_of_edges()
+    assert 0 < done["nodes"] + done["relationships"] < whole
+    assert done["relationships"] == len(found.edges_written)
+
+
+def test_changed_and_dropped_edges_and_nodes_are_rewritten_and_deleted(neo4j_config,
+                                                                      neo4j_driver):
+    base = sample_graph(max_papers=40)
+    write_graph(base, *_args(neo4j_config))
+    new = sample_graph(max_papers=40)
+    mention = next((u, v, k) for u, v, k, rel, _ in new.keyed_edges() if rel == S.MENTIONS)
+    cite = next((u, v, k) for u, v, k, rel, a in new.keyed_edges()
+                if rel == S.CITES and S.split_edge_key(k)[1])
+    new.remove_edge(*cite)  # a discriminated edge dropped
+    rel, disc = S.split_edge_key(mention[2])
+    attrs = {p: x for p, x in new.g._succ[mention[0]][mention[1]][mention[2]].items()
+             if p not in (S.TYPE, S.COUNT)}
+    new.remove_edge(*mention)
+    new.add_edge(rel, mention[0], mention[1], disc, **attrs)  # a property lost
+    author = next(nid for nid, _ in new.nodes(S.AUTHOR))
+    new.remove_node(author)
+    new.add_node(S.PAPER, "fresh-paper", title="A paper the append brought")
+
+    found = changes(new, base)
+    assert cite in found.edges_removed and mention in found.edges_removed
+    assert mention in found.edges_written and found.nodes_removed == [author]
+    done = write_append(new, *_args(neo4j_config), base=base)
+
+    assert done["nodes_deleted"] == 1
+    assert read_graph(*_args(neo4j_config)).equals(new)
