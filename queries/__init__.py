@@ -30,6 +30,7 @@ from citegraph.queries.backends import (
     QueryError,
 )
 from citegraph.queries.common import common_params
+from citegraph.queries.neo4j_names import resolve_neo4j
 from citegraph.queries.registry import HELPERS, Helper, Param, Row
 from citegraph.queries.result import QueryResult
 
@@ -53,8 +54,8 @@ def _rows(helper: Helper, backend: EmbeddedBackend | Neo4jBackend, values: dict)
 
 
 def _resolved(helper: Helper, backend: Neo4jBackend, values: dict) -> dict[str, list[str]]:
-    """``<param>_ids``: the node ids each name argument resolves to on Neo4j, by one
-    lookup read and the rules of :mod:`~citegraph.queries.resolve`."""
+    """``<param>_ids``: the node ids each name argument resolves to on Neo4j, through the
+    database's name index and the rules of :mod:`~citegraph.queries.resolve`."""
     out: dict[str, list[str]] = {}
     for p in helper.params:
         kind = "entity" if p.kind == "term" else p.kind
@@ -65,9 +66,8 @@ def _resolved(helper: Helper, backend: Neo4jBackend, values: dict) -> dict[str, 
         if not isinstance(ref, str):
             out[f"{p.name}_ids"] = []
             continue
-        rows = backend.read(resolve.lookup_cypher(), {"labels": list(labels)})
-        out[f"{p.name}_ids"] = resolve.resolve_rows(
-            rows, ref, kind,
+        out[f"{p.name}_ids"] = resolve_neo4j(
+            backend, ref, kind,
             ambiguous="all" if p.kind == "term" else values.get("ambiguous", "error"))
     return out
 
