@@ -115,6 +115,17 @@ def argument_lists(kg: Any, calls: int = CALLS, seed: int = 0) -> dict[str, list
     if pool["benchmarks"]:
         makers["models_evaluated_on"] = lambda: {
             "benchmark": _ref(kg, rng.choice(pool["benchmarks"]), rng), "ambiguous": "all"}
+    # whole-graph analytics and paths, after the rest (their arguments are drawn last)
+    makers.update({
+        "bursts": lambda: {"kind": rng.choice(["entity", "keyword", "reference"]),
+                           "unit": rng.choice(["year", "month"]), "limit": rng.choice([5, 20])},
+        "top_entities_by_pagerank": lambda: {"type": rng.choice(types),
+                                             "limit": rng.choice([5, 10, 50])},
+        "communities": lambda: {"type": rng.choice(types), "min_size": rng.choice([2, 5])},
+        "main_path": lambda: {},
+        "shortest_path": lambda: {"source": rng.choice([ent, paper])(),
+                                  "target": rng.choice([ent, paper])(), "ambiguous": "all"},
+    })
     return {name: [make() for _ in range(n)] for name, make in makers.items()}
 
 

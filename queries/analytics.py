@@ -24,6 +24,7 @@ from citegraph.queries.common import (
     entity_type_labels,
     node_ids_test,
 )
+from citegraph.queries.indexes import ranking
 from citegraph.queries.registry import Helper, Param, Row, optional, register
 from citegraph.queries.resolve import Ambiguity, resolve
 
@@ -79,8 +80,17 @@ def _rank_rows(
 def top_entities_by_pagerank(
     kg: KnowledgeGraph, type: str | None = None, limit: int = 10
 ) -> list[Row]:
-    nodes, edges, names = _embedded_projection(kg, RANK_LABELS, RANK_TYPES)
-    return _rank_rows(algorithms.pagerank(nodes, edges), names, type, limit)
+    labels = entity_type_labels(type)
+
+    def values(kg: KnowledgeGraph) -> tuple[dict[str, float], dict[str, Any]]:
+        nodes, edges, names = _embedded_projection(kg, RANK_LABELS, RANK_TYPES)
+        return algorithms.pagerank(nodes, edges), names
+
+    def rank(kg: KnowledgeGraph) -> list[Row]:
+        return _rank_rows(*ranking(kg, "pagerank", values), type, None)
+
+    rows = ranking(kg, f"pagerank:{labels}", rank)
+    return [dict(r) for r in (rows if limit is None else rows[: max(int(limit), 0)])]
 
 
 RANK = projections.Algorithm(
@@ -135,8 +145,12 @@ def _community_rows(
 
 
 def communities(kg: KnowledgeGraph, type: str | None = None, min_size: int = 2) -> list[Row]:
-    nodes, edges, names = _embedded_projection(kg, COMMUNITY_LABELS, COMMUNITY_TYPES)
-    return _community_rows(algorithms.louvain(nodes, edges), names, type, min_size)
+    def values(kg: KnowledgeGraph) -> tuple[dict[str, Any], dict[str, Any]]:
+        nodes, edges, names = _embedded_projection(kg, COMMUNITY_LABELS, COMMUNITY_TYPES)
+        return algorithms.louvain(nodes, edges), names
+
+    assignment, names = ranking(kg, "communities", values)
+    return _community_rows(assignment, names, type, min_size)
 
 
 COMMUNITIES = projections.Algorithm(
@@ -179,25 +193,72 @@ def _path_rows(steps: list[list[Any]]) -> list[Row]:
             for i, (label, key, name) in enumerate(steps)]
 
 
+def _around(kg: KnowledgeGraph, nid: str) -> set[str]:
+    """Nodes joined to ``nid`` by an edge either way (the graph taken as undirected)."""
+    g = kg.g
+    return (set(g._succ[nid]) | set(g._pred[nid])) - {nid}  # noqa: SLF001 - read only
+
+
+def _layers(kg: KnowledgeGraph, s: str, t: str) -> tuple[int, list[set[str]]] | None:
+    """The length of a shortest path from ``s`` to ``t`` (at most MAX_PATH_LENGTH) and,
+    per position along it, the nodes that some shortest path passes there.
+
+    Breadth-first from both ends, growing the smaller frontier, so a search reads the
+    neighbourhoods between the two nodes, not the graph."""
+    sides = [([{s}], {s: 0}), ([{t}], {t: 0})]
+    while True:
+        (layers_s, _), (layers_t, _) = sides
+        if len(layers_s) + len(layers_t) - 1 > MAX_PATH_LENGTH:
+            return None  # every path left is longer than the limit
+        grow = 0 if len(layers_s[-1]) <= len(layers_t[-1]) else 1
+        layers, seen = sides[grow]
+        other_seen = sides[1 - grow][1]
+        depth = len(layers)
+        new = {m for n in layers[-1] for m in _around(kg, n) if m not in seen}
+        if not new:
+            return None
+        layers.append(new)
+        seen.update(dict.fromkeys(new, depth))
+        met = [m for m in new if m in other_seen]
+        if met:
+            break
+    through = min(other_seen[m] for m in met)
+    meet = {m for m in met if other_seen[m] == through}
+    (layers_s, _), (layers_t, _) = sides
+    length = depth + through
+    at = depth if grow == 0 else through  # position of the meeting nodes from s
+    on: list[set[str]] = [set() for _ in range(length + 1)]
+    on[at] = meet
+    for k in range(at - 1, -1, -1):
+        on[k] = {n for n in layers_s[k] if _around(kg, n) & on[k + 1]}
+    for k in range(at + 1, length + 1):
+        on[k] = {n for n in layers_t[length - k] if _around(kg, n) & on[k - 1]}
+    return length, on
+
+
+def _smallest_path(kg: KnowledgeGraph, s: str, t: str) -> list[str] | None:
+    """Among the shortest paths from ``s`` to ``t``, the one whose node ids are smallest,
+    position by position (the first position that differs decides)."""
+    found = _layers(kg, s, t)
+    if found is None:
+        return None
+    length, on = found
+    path = [s]
+    for k in range(1, length + 1):
+        path.append(min(_around(kg, path[-1]) & on[k]))
+    return path
+
+
 def shortest_path(kg: KnowledgeGraph, source: str, target: str,
                   ambiguous: Ambiguity = "error") -> list[Row]:
-    import networkx as nx
-
-    graph = nx.Graph(kg.g)
     best: tuple[int, list[str]] | None = None
     for s in _find_nodes(kg, source, ambiguous):
         for t in _find_nodes(kg, target, ambiguous):
             if s == t:
                 continue
-            try:
-                for path in nx.all_shortest_paths(graph, s, t):
-                    if len(path) - 1 > MAX_PATH_LENGTH:
-                        break
-                    candidate = (len(path), path)
-                    if best is None or candidate < best:
-                        best = candidate
-            except nx.NetworkXNoPath:
-                continue
+            path = _smallest_path(kg, s, t)
+            if path is not None and (best is None or (len(path), path) < best):
+                best = (len(path), path)
     if best is None:
         return []
     steps = []

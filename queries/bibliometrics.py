@@ -480,6 +480,11 @@ def _paper_period(a: dict[str, Any], unit: str) -> str | None:
 def bursts(kg: KnowledgeGraph, kind: str | None = "entity", unit: str | None = "year",
            limit: int = 20) -> list[Row]:
     kind, unit = _check_burst_args(kind, unit)
+    rows = ranking(kg, f"bursts:{kind}:{unit}", lambda kg: _bursts(kg, kind, unit))
+    return [dict(r) for r in _limit(rows, limit)]
+
+
+def _bursts(kg: KnowledgeGraph, kind: str, unit: str) -> list[Row]:
     events, totals = [], Counter()
     if kind == "reference":
         seen = set()
@@ -500,7 +505,7 @@ def bursts(kg: KnowledgeGraph, kind: str | None = "entity", unit: str | None = "
                 events.append({"key": term[S.KEY], "name": term.get(S.NAME),
                                "period": _paper_period(kg.node(u), unit)})
         totals.update(_paper_period(a, unit) for _, a in kg.nodes(S.PAPER) if _corpus(a))
-    return burst_rows(events, dict(totals), limit)
+    return burst_rows(events, dict(totals), None)
 
 
 def _period_cypher(var: str) -> str:
@@ -573,6 +578,10 @@ def _main_path_rows(edges: list[Row]) -> list[Row]:
 
 
 def main_path(kg: KnowledgeGraph) -> list[Row]:
+    return [dict(r) for r in ranking(kg, "main_path", _main_path)]
+
+
+def _main_path(kg: KnowledgeGraph) -> list[Row]:
     edges = []
     for u, v, _, e in kg.edges(S.CITES):
         if not e.get(S.INFERRED):
