@@ -108,6 +108,7 @@ def _pagerank_neo4j(backend: Neo4jBackend, type: str | None = None, limit: int =
 
 register(Helper(
     name="top_entities_by_pagerank",
+    whole_graph=True,
     doc=(
         "Entities of a type (or all) ranked by PageRank over papers and entities joined by "
         "MENTIONS and CO_MENTIONED (undirected, damping 0.85; GDS scale, not normalised)."
@@ -169,6 +170,7 @@ def _communities_neo4j(
 
 register(Helper(
     name="communities",
+    whole_graph=True,
     doc=(
         "Communities of entities (Louvain over CO_MENTIONED), largest first; numbered from 1, "
         "communities smaller than min_size left out."

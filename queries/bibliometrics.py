@@ -86,6 +86,7 @@ def most_cited(kg: KnowledgeGraph, limit: int = 10) -> list[Row]:
 
 register(Helper(
     name="most_cited",
+    whole_graph=True,
     doc=("Papers (cited references too) by local citations: explicit citations from papers of "
          "the graph; cited_by_count is the source's global count."),
     params=(optional("limit", "int", "at most this many rows", 10),),
@@ -127,6 +128,7 @@ def top_authors(kg: KnowledgeGraph, limit: int = 10) -> list[Row]:
 
 register(Helper(
     name="top_authors",
+    whole_graph=True,
     doc=("Most productive authors: papers in the graph, local citations of those papers and "
          "the h-index over them."),
     params=(optional("limit", "int", "at most this many rows", 10),),
@@ -212,6 +214,7 @@ _CITES_OF_P = (f" OPTIONAL MATCH (c:{P})-[r:`{S.CITES}`]->(p) WHERE {EXPLICIT}"
 
 register(Helper(
     name="top_venues",
+    whole_graph=True,
     doc="Venues by papers of the graph (cited references left out), then local citations.",
     params=(optional("limit", "int", "at most this many rows", 10),),
     columns=("venue", "papers", "citations"),
@@ -225,6 +228,7 @@ register(Helper(
 
 register(Helper(
     name="top_countries",
+    whole_graph=True,
     doc="Countries of the authors' affiliations by papers (a paper counts once per country), "
         "then local citations.",
     params=(optional("limit", "int", "at most this many rows", 10),),
@@ -274,17 +278,29 @@ _ENTITY_TEST = f"{label_test('e', S.ENTITY_NODE_LABELS)} AND {node_ids_test('e',
 
 register(Helper(
     name="papers_per_year",
+    whole_graph=True,
     doc=("Papers of the graph per publication year; with `of`, only the papers mentioning "
          "that entity or carrying that keyword (any spelling that folds to it)."),
     params=(optional("of", "term", "an entity (key, name, alias) or a keyword"),),
     columns=("year", "papers"),
     embedded=papers_per_year,
     extra_params=lambda v: {"of_key": fold_keyword(v["of"]) if v.get("of") else None},
+    # One branch per source of papers, so a call with `of` reads that entity's and that
+    # keyword's papers through their relationships instead of testing every paper; the
+    # UNWIND over an empty list skips the branch a call does not use.
     cypher=(
-        f"MATCH (p:{P}) WHERE p.`{S.YEAR}` IS NOT NULL AND (($of IS NULL AND {CORPUS})"
-        f" OR ($of IS NOT NULL AND (EXISTS {{ MATCH (p)-[:`{S.MENTIONS}`]->(e) WHERE"
-        f" {_ENTITY_TEST} }} OR EXISTS {{ MATCH (p)-[:`{S.HAS_KEYWORD}`]->(k:`{S.KEYWORD}`)"
-        f" WHERE k.`{S.KEY}` = $of_key OR toLower(k.`{S.NAME}`) = toLower($of) }})))"
+        "CALL () {"
+        f" UNWIND CASE WHEN $of IS NULL THEN [1] ELSE [] END AS every"
+        f" MATCH (p:{P}) WHERE {CORPUS} RETURN p"
+        f" UNION MATCH (e) WHERE {_ENTITY_TEST}"
+        f" MATCH (p:{P})-[:`{S.MENTIONS}`]->(e) RETURN p"
+        f" UNION MATCH (k:`{S.KEYWORD}`) WHERE k.`{S.KEY}` = $of_key"
+        f" MATCH (p:{P})-[:`{S.HAS_KEYWORD}`]->(k) RETURN p"
+        f" UNION UNWIND CASE WHEN $of IS NULL THEN [] ELSE [1] END AS named"
+        f" MATCH (k:`{S.KEYWORD}`) WHERE toLower(k.`{S.NAME}`) = toLower($of)"
+        f" MATCH (p:{P})-[:`{S.HAS_KEYWORD}`]->(k) RETURN p"
+        "}"
+        f" WITH p WHERE p.`{S.YEAR}` IS NOT NULL"
         f" RETURN p.`{S.YEAR}` AS year, count(*) AS papers ORDER BY year"
     ),
 ))
@@ -544,6 +560,7 @@ def _bursts_neo4j(backend: Neo4jBackend, kind: str | None = "entity",
 
 register(Helper(
     name="bursts",
+    whole_graph=True,
     doc=("Bursts (Kleinberg's two-state automaton, s = 2, γ = 1) of entities, keywords or "
          "cited references over the years or months (those with papers) of the papers naming "
          "or citing them: first and last period of each burst and its weight, strongest "
@@ -594,6 +611,7 @@ def _main_path(kg: KnowledgeGraph) -> list[Row]:
 
 register(Helper(
     name="main_path",
+    whole_graph=True,
     doc=("The search-path-count main path through the explicit citations, oldest first "
          "(citation cycles condensed: `papers` > 1 names the smallest key of the cycle); "
          "spc is the weight of the edge into each step."),

@@ -322,6 +322,7 @@ def top_entities(kg: KnowledgeGraph, type: str | None = None, limit: int = 10) -
 
 register(Helper(
     name="top_entities",
+    whole_graph=True,
     doc="Entities of a type (or all) ranked by how many papers mention them.",
     params=(optional("type", "entity_type", "method, model or benchmark; all when omitted"),
             optional("limit", "int", "at most this many rows", 10)),

@@ -71,13 +71,14 @@ def candidates_cypher(label: str) -> str:
     return (
         f"MATCH (n:`{label}`) WHERE n.`{S.KEY}` IN $keys"
         f" RETURN $label AS label, n.`{S.KEY}` AS key, n.`{S.NAME}` AS name,"
-        f" n.`{S.TITLE}` AS title, n.`{S.ALIASES}` AS aliases"
+        f" n.`{S.TITLE}` AS title, n.`{S.ALIASES}` AS aliases, elementId(n) AS eid"
     )
 
 
 def resolve_neo4j(backend: Neo4jBackend, ref: str, kind: str = "node", *,
                   ambiguous: Ambiguity = "error") -> list[str]:
-    """Node ids of the database that ``ref`` means (the rules of :mod:`resolve`)."""
+    """Element ids of the database's nodes that ``ref`` means (the rules of
+    :mod:`resolve`)."""
     labels = KINDS[kind]
     ref = ref.strip()
     nids = {ref, *(S.node_id(label, ref) for label in labels),
@@ -91,4 +92,5 @@ def resolve_neo4j(backend: Neo4jBackend, ref: str, kind: str = "node", *,
     for label, wanted in sorted(keys.items()):
         rows.extend(backend.read(candidates_cypher(label),
                                  {"label": label, "keys": sorted(wanted)}))
-    return resolve_rows(rows, ref, kind, ambiguous=ambiguous)
+    element = {S.node_id(r["label"], r["key"]): r["eid"] for r in rows}
+    return [element[nid] for nid in resolve_rows(rows, ref, kind, ambiguous=ambiguous)]

@@ -66,3 +66,30 @@ def test_changed_and_dropped_edges_and_nodes_are_rewritten_and_deleted(neo4j_con
 
     assert done["nodes_deleted"] == 1
     assert read_graph(*_args(neo4j_config)).equals(new)
+
+
+def test_helpers_on_neo4j_see_an_append(neo4j_config, neo4j_driver):
+    """Names and whole-graph answers kept per graph version are read again after a write."""
+    from citegraph.graph.stores.neo4j_conn import connect
+    from citegraph.queries import Neo4jBackend, Queries
+
+    base = sample_graph(max_papers=40)
+    write_graph(base, *_args(neo4j_config))
+    q = Queries(Neo4jBackend(connect(neo4j_config), neo4j_config.database))
+    try:
+        cited = next(p for p, _ in base.nodes(S.PAPER))
+        key = base.node(cited)[S.KEY]
+        before = {r["key"]: r["citations"] for r in q.most_cited(limit=None)}
+        assert q.search("Zyxwvut") == []
+        assert q.run("shortest_path", "Zyxwvut", key) == []
+        new = sample_graph(max_papers=40)
+        paper = new.add_node(S.PAPER, "p-new", title="Zyxwvut: a late paper")
+        new.add_edge(S.CITES, paper, cited)
+        write_append(new, *_args(neo4j_config), base=base)
+
+        after = {r["key"]: r["citations"] for r in q.most_cited(limit=None)}
+        assert after[key] == before.get(key, 0) + 1
+        path = q.run("shortest_path", "Zyxwvut", key)  # the new paper's short title
+        assert [path[0]["key"], path[-1]["key"]] == ["p-new", key]
+    finally:
+        q.backend.close()
