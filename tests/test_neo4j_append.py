@@ -11,6 +11,7 @@ from citegraph import build
 from citegraph.graph import schema as S
 from citegraph.graph.options import BuildOptions
 from citegraph.graph.progress import SILENT
+from citegraph.graph.stores.neo4j_conn import connect
 from citegraph.graph.stores.neo4j_delta import changes, write_append
 from citegraph.graph.stores.neo4j_store import read_graph, write_graph
 
@@ -70,7 +71,6 @@ def test_changed_and_dropped_edges_and_nodes_are_rewritten_and_deleted(neo4j_con
 
 def test_helpers_on_neo4j_see_an_append(neo4j_config, neo4j_driver):
     """Names and whole-graph answers kept per graph version are read again after a write."""
-    from citegraph.graph.stores.neo4j_conn import connect
     from citegraph.queries import Neo4jBackend, Queries
 
     base = sample_graph(max_papers=40)
@@ -93,3 +93,26 @@ def test_helpers_on_neo4j_see_an_append(neo4j_config, neo4j_driver):
         assert [path[0]["key"], path[-1]["key"]] == ["p-new", key]
     finally:
         q.backend.close()
+
+
+def test_first_load_picks_batched_or_import_by_size(neo4j_config, neo4j_driver, monkeypatch):
+    from citegraph.errors import Neo4jStoreError
+    from citegraph.graph.stores import neo4j_first_load as F
+
+    kg = sample_graph(max_papers=30)
+    assert not F.prefers_import(kg)  # a few hundred rows: batched is faster
+    done = F.first_load(kg, *_args(neo4j_config))
+    assert done["method"] == "batched"
+    assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
+    with pytest.raises(Neo4jStoreError, match="first load needs an empty one"):
+        F.first_load(kg, *_args(neo4j_config))
+
+    neo4j_support.wipe(neo4j_driver, neo4j_config.database)
+    monkeypatch.setattr(F, "IMPORT_ABOVE_ROWS", 10)
+    done = F.first_load(kg, *_args(neo4j_config))
+    assert done["method"] == "import"
+    driver = connect(neo4j_config)  # the server was restarted by the import
+    try:
+        assert db_counts(driver, neo4j_config.database) == kg.stats()
+    finally:
+        driver.close()

@@ -12,7 +12,11 @@ or a bulk import), the database becomes the appended graph by writing the differ
 4. the embeddings of papers that are new or whose text changed are written.
 
 The cost follows the size of the change, not of the graph: the comparison walks the two
-graphs in memory once, the database is only touched where they differ.
+graphs in memory once, the database is only touched where they differ. A node is merged
+as the batched writer merges it, so a property the append removed from a node that stays
+is left in the database (appends add and update node properties; they do not remove
+them). The base must be a separate graph: an append made in place (``in_place=True``, as
+``citegraph build --append`` does) leaves no base to compare with.
 """
 
 from __future__ import annotations
