@@ -107,12 +107,20 @@ def test_first_load_picks_batched_or_import_by_size(neo4j_config, neo4j_driver, 
     with pytest.raises(Neo4jStoreError, match="first load needs an empty one"):
         F.first_load(kg, *_args(neo4j_config))
 
+    from citegraph.queries import Neo4jBackend, Queries
+
+    q = Queries(Neo4jBackend(connect(neo4j_config), neo4j_config.database))
+    assert q.most_cited(limit=None) == kg.query.most_cited(limit=None)  # kept per version
     neo4j_support.wipe(neo4j_driver, neo4j_config.database)
     monkeypatch.setattr(F, "IMPORT_ABOVE_ROWS", 10)
-    done = F.first_load(kg, *_args(neo4j_config))
+    smaller = sample_graph(max_papers=12)
+    done = F.first_load(smaller, *_args(neo4j_config))
     assert done["method"] == "import"
     driver = connect(neo4j_config)  # the server was restarted by the import
     try:
-        assert db_counts(driver, neo4j_config.database) == kg.stats()
+        assert db_counts(driver, neo4j_config.database) == smaller.stats()
+        # the imported database is a new version: nothing kept from the one it replaced
+        assert q.most_cited(limit=None) == smaller.query.most_cited(limit=None)
     finally:
         driver.close()
+        q.backend.close()
