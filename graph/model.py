@@ -339,6 +339,13 @@ class KnowledgeGraph:
         for u, v, rel, a in self.pairs.at(nid):
             yield u, v, rel, rel, a
 
+    def neighbours(self, nid: str) -> set[str]:
+        """The nodes an edge of any type joins to ``nid``, either way (``nid`` itself when
+        an edge loops)."""
+        g = self.g
+        found = set(g._succ[nid]) | set(g._pred[nid]) if nid in g else set()  # noqa: SLF001
+        return found | self.pairs.neighbours(nid)
+
     def degree(self, nid: str) -> int:
         """How many edges have ``nid`` at an end (a loop in ``g`` counts twice, as in
         networkx)."""

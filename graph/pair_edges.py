@@ -623,6 +623,21 @@ class PairEdges:
                 for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
                     yield ids[a], ids[b], name
 
+    def neighbours(self, nid: str) -> set[str]:
+        """The nodes an edge of any type joins to ``nid`` (``nid`` itself for a self-pair)."""
+        i = self.nodes.index.get(nid)
+        if i is None:
+            return set()
+        found: set[int] = set()
+        for table in self.tables.values():
+            if len(table):
+                rows = table.rows_at(i)
+                if len(rows):
+                    starts, ends = table.start[rows], table.end[rows]
+                    found.update(np.where(starts == i, ends, starts).tolist())
+        ids = self.nodes.ids
+        return {ids[j] for j in found}
+
     def degree(self, nid: str) -> int:
         """How many edges have ``nid`` at an end."""
         i = self.nodes.index.get(nid)

@@ -30,6 +30,8 @@ from citegraph.queries.backends import (
     QueryError,
 )
 from citegraph.queries.common import common_params
+from citegraph.queries.neo4j_cache import whole_graph_rows
+from citegraph.queries.neo4j_names import resolve_neo4j
 from citegraph.queries.registry import HELPERS, Helper, Param, Row
 from citegraph.queries.result import QueryResult
 
@@ -43,6 +45,14 @@ def run_helper(helper: Helper, backend: EmbeddedBackend | Neo4jBackend,
 def _rows(helper: Helper, backend: EmbeddedBackend | Neo4jBackend, values: dict) -> list[Row]:
     if isinstance(backend, EmbeddedBackend):
         return helper.embedded(backend.kg, **values)
+    if helper.whole_graph and not any(values.get(p.name) is not None for p in helper.params
+                                      if p.kind in ("term", *resolve.KINDS)):
+        return whole_graph_rows(backend, helper, values,
+                                lambda v: _neo4j_rows(helper, backend, v))
+    return _neo4j_rows(helper, backend, values)
+
+
+def _neo4j_rows(helper: Helper, backend: Neo4jBackend, values: dict) -> list[Row]:
     if helper.neo4j is not None:
         return helper.neo4j(backend, **values)
     params = {**common_params(), **values, **_resolved(helper, backend, values)}
@@ -53,8 +63,9 @@ def _rows(helper: Helper, backend: EmbeddedBackend | Neo4jBackend, values: dict)
 
 
 def _resolved(helper: Helper, backend: Neo4jBackend, values: dict) -> dict[str, list[str]]:
-    """``<param>_ids``: the node ids each name argument resolves to on Neo4j, by one
-    lookup read and the rules of :mod:`~citegraph.queries.resolve`."""
+    """``<param>_eids``: the element ids of the nodes each name argument resolves to on
+    Neo4j, through the database's name index and the rules of
+    :mod:`~citegraph.queries.resolve`."""
     out: dict[str, list[str]] = {}
     for p in helper.params:
         kind = "entity" if p.kind == "term" else p.kind
@@ -63,11 +74,10 @@ def _resolved(helper: Helper, backend: Neo4jBackend, values: dict) -> dict[str, 
         if labels is None:
             continue
         if not isinstance(ref, str):
-            out[f"{p.name}_ids"] = []
+            out[f"{p.name}_eids"] = []
             continue
-        rows = backend.read(resolve.lookup_cypher(), {"labels": list(labels)})
-        out[f"{p.name}_ids"] = resolve.resolve_rows(
-            rows, ref, kind,
+        out[f"{p.name}_eids"] = resolve_neo4j(
+            backend, ref, kind,
             ambiguous="all" if p.kind == "term" else values.get("ambiguous", "error"))
     return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from citegraph.errors import BadArgument
@@ -23,10 +24,13 @@ from citegraph.queries.common import (
     entity_type_labels,
     node_ids_test,
 )
+from citegraph.queries.indexes import ranking
 from citegraph.queries.registry import Helper, Param, Row, optional, register
 from citegraph.queries.resolve import Ambiguity, resolve
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from citegraph.graph.model import KnowledgeGraph
 
 #: PageRank runs over papers and entities joined by mentions and co-mentions, undirected.
@@ -76,8 +80,17 @@ def _rank_rows(
 def top_entities_by_pagerank(
     kg: KnowledgeGraph, type: str | None = None, limit: int = 10
 ) -> list[Row]:
-    nodes, edges, names = _embedded_projection(kg, RANK_LABELS, RANK_TYPES)
-    return _rank_rows(algorithms.pagerank(nodes, edges), names, type, limit)
+    labels = entity_type_labels(type)
+
+    def values(kg: KnowledgeGraph) -> tuple[dict[str, float], dict[str, Any]]:
+        nodes, edges, names = _embedded_projection(kg, RANK_LABELS, RANK_TYPES)
+        return algorithms.pagerank(nodes, edges), names
+
+    def rank(kg: KnowledgeGraph) -> list[Row]:
+        return _rank_rows(*ranking(kg, "pagerank", values), type, None)
+
+    rows = ranking(kg, f"pagerank:{labels}", rank)
+    return [dict(r) for r in (rows if limit is None else rows[: max(int(limit), 0)])]
 
 
 RANK = projections.Algorithm(
@@ -95,6 +108,7 @@ def _pagerank_neo4j(backend: Neo4jBackend, type: str | None = None, limit: int =
 
 register(Helper(
     name="top_entities_by_pagerank",
+    whole_graph=True,
     doc=(
         "Entities of a type (or all) ranked by PageRank over papers and entities joined by "
         "MENTIONS and CO_MENTIONED (undirected, damping 0.85; GDS scale, not normalised)."
@@ -132,8 +146,12 @@ def _community_rows(
 
 
 def communities(kg: KnowledgeGraph, type: str | None = None, min_size: int = 2) -> list[Row]:
-    nodes, edges, names = _embedded_projection(kg, COMMUNITY_LABELS, COMMUNITY_TYPES)
-    return _community_rows(algorithms.louvain(nodes, edges), names, type, min_size)
+    def values(kg: KnowledgeGraph) -> tuple[dict[str, Any], dict[str, Any]]:
+        nodes, edges, names = _embedded_projection(kg, COMMUNITY_LABELS, COMMUNITY_TYPES)
+        return algorithms.louvain(nodes, edges), names
+
+    assignment, names = ranking(kg, "communities", values)
+    return _community_rows(assignment, names, type, min_size)
 
 
 COMMUNITIES = projections.Algorithm(
@@ -152,6 +170,7 @@ def _communities_neo4j(
 
 register(Helper(
     name="communities",
+    whole_graph=True,
     doc=(
         "Communities of entities (Louvain over CO_MENTIONED), largest first; numbered from 1, "
         "communities smaller than min_size left out."
@@ -176,25 +195,71 @@ def _path_rows(steps: list[list[Any]]) -> list[Row]:
             for i, (label, key, name) in enumerate(steps)]
 
 
+def _around(kg: KnowledgeGraph, nid: str) -> set[str]:
+    """Nodes joined to ``nid`` by an edge either way (the graph taken as undirected)."""
+    return kg.neighbours(nid) - {nid}
+
+
+def _layers(kg: KnowledgeGraph, s: str, t: str) -> tuple[int, list[set[str]]] | None:
+    """The length of a shortest path from ``s`` to ``t`` (at most MAX_PATH_LENGTH) and,
+    per position along it, the nodes that some shortest path passes there.
+
+    Breadth-first from both ends, growing the smaller frontier, so a search reads the
+    neighbourhoods between the two nodes, not the graph."""
+    sides = [([{s}], {s: 0}), ([{t}], {t: 0})]
+    while True:
+        (layers_s, _), (layers_t, _) = sides
+        if len(layers_s) + len(layers_t) - 1 > MAX_PATH_LENGTH:
+            return None  # every path left is longer than the limit
+        grow = 0 if len(layers_s[-1]) <= len(layers_t[-1]) else 1
+        layers, seen = sides[grow]
+        other_seen = sides[1 - grow][1]
+        depth = len(layers)
+        new = {m for n in layers[-1] for m in _around(kg, n) if m not in seen}
+        if not new:
+            return None
+        layers.append(new)
+        seen.update(dict.fromkeys(new, depth))
+        met = [m for m in new if m in other_seen]
+        if met:
+            break
+    through = min(other_seen[m] for m in met)
+    meet = {m for m in met if other_seen[m] == through}
+    (layers_s, _), (layers_t, _) = sides
+    length = depth + through
+    at = depth if grow == 0 else through  # position of the meeting nodes from s
+    on: list[set[str]] = [set() for _ in range(length + 1)]
+    on[at] = meet
+    for k in range(at - 1, -1, -1):
+        on[k] = {n for n in layers_s[k] if _around(kg, n) & on[k + 1]}
+    for k in range(at + 1, length + 1):
+        on[k] = {n for n in layers_t[length - k] if _around(kg, n) & on[k - 1]}
+    return length, on
+
+
+def _smallest_path(kg: KnowledgeGraph, s: str, t: str) -> list[str] | None:
+    """Among the shortest paths from ``s`` to ``t``, the one whose node ids are smallest,
+    position by position (the first position that differs decides)."""
+    found = _layers(kg, s, t)
+    if found is None:
+        return None
+    length, on = found
+    path = [s]
+    for k in range(1, length + 1):
+        path.append(min(_around(kg, path[-1]) & on[k]))
+    return path
+
+
 def shortest_path(kg: KnowledgeGraph, source: str, target: str,
                   ambiguous: Ambiguity = "error") -> list[Row]:
-    import networkx as nx
-
-    graph = kg.undirected()
     best: tuple[int, list[str]] | None = None
     for s in _find_nodes(kg, source, ambiguous):
         for t in _find_nodes(kg, target, ambiguous):
             if s == t:
                 continue
-            try:
-                for path in nx.all_shortest_paths(graph, s, t):
-                    if len(path) - 1 > MAX_PATH_LENGTH:
-                        break
-                    candidate = (len(path), path)
-                    if best is None or candidate < best:
-                        best = candidate
-            except nx.NetworkXNoPath:
-                continue
+            path = _smallest_path(kg, s, t)
+            if path is not None and (best is None or (len(path), path) < best):
+                best = (len(path), path)
     if best is None:
         return []
     steps = []
@@ -268,10 +333,13 @@ def _node_words(props: dict[str, Any], fields: tuple[str, ...]) -> set[str]:
 class WordIndex:
     """Which nodes hold each search word, so a search does not tokenise every node.
 
-    One entry per distinct word of each node with full-text fields: the word's 64-bit
-    string hash and the node's position, in arrays sorted by hash. Nodes holding every
-    word of a query are the intersection of the words' entries; each is still checked
-    against its own text before it is returned, so the index changes speed, not answers.
+    Nodes with full-text fields are numbered in the answer order of ``search`` (label,
+    then key); each distinct word of a node is one entry: the word's 64-bit string hash
+    and the node's number, in arrays sorted by hash, then number. The nodes holding every
+    word of a query are read in answer order from the shortest word's entries, kept when
+    the other words' entries hold them too (binary search), so a search touches the
+    entries of its rarest word and stops at its limit. Each node is still checked against
+    its own text before it is returned, so the index changes speed, not answers.
     """
 
     _CHUNK = 1 << 20  # entries gathered in Python before they move into numpy
@@ -280,19 +348,23 @@ class WordIndex:
         import numpy as np
 
         fulltext = {kind.label: kind.fulltext for kind in S.NODE_KINDS if kind.fulltext}
-        self.nids: list[str] = []
+        found = sorted((props[S.LABEL], props[S.KEY], nid) for nid, props in kg.nodes()
+                       if props[S.LABEL] in fulltext)
+        self.nids: list[str] = [nid for _, _, nid in found]
+        labels = [label for label, _, _ in found]
+        #: the numbers of each label's nodes: ``[start, end)``
+        self.spans: dict[str, tuple[int, int]] = {}
+        for at, label in enumerate(labels):
+            start, _ = self.spans.get(label, (at, at))
+            self.spans[label] = (start, at + 1)
         parts_h: list[np.ndarray] = []
         parts_p: list[np.ndarray] = []
         hashes: list[int] = []
         positions: list[int] = []
-        for nid, props in kg.nodes():
-            fields = fulltext.get(props[S.LABEL])
-            if not fields:
-                continue
-            found = {hash(w) for w in _node_words(props, fields)}
-            hashes.extend(found)
-            positions.extend([len(self.nids)] * len(found))
-            self.nids.append(nid)
+        for at, nid in enumerate(self.nids):
+            seen = {hash(w) for w in _node_words(kg.node(nid), fulltext[labels[at]])}
+            hashes.extend(seen)
+            positions.extend([at] * len(seen))
             if len(hashes) >= self._CHUNK:
                 parts_h.append(np.asarray(hashes, dtype=np.int64))
                 parts_p.append(np.asarray(positions, dtype=np.int32))
@@ -300,45 +372,49 @@ class WordIndex:
         parts_h.append(np.asarray(hashes, dtype=np.int64))
         parts_p.append(np.asarray(positions, dtype=np.int32))
         all_h = np.concatenate(parts_h)
-        order = np.argsort(all_h, kind="stable")  # positions stay ascending per word
+        order = np.argsort(all_h, kind="stable")  # numbers stay ascending per word
         self.hashes = all_h[order]
         self.positions = np.concatenate(parts_p)[order]
 
-    def holding(self, terms: set[str]) -> list[str]:
-        """Node ids whose words may include every term (by hash)."""
-        import numpy as np
+    def _entries(self, term: str) -> np.ndarray:
+        key = hash(term)
+        lo = int(self.hashes.searchsorted(key, "left"))
+        hi = int(self.hashes.searchsorted(key, "right"))
+        return self.positions[lo:hi]
 
-        found = []
-        for term in terms:
-            key = hash(term)
-            lo = int(self.hashes.searchsorted(key, "left"))
-            hi = int(self.hashes.searchsorted(key, "right"))
-            found.append(self.positions[lo:hi])
-        found.sort(key=len)
-        both = found[0]
-        for other in found[1:]:
-            both = np.intersect1d(both, other, assume_unique=True)
-        return [self.nids[p] for p in both.tolist()]
+    def holding(self, terms: set[str], labels: Iterable[str]) -> Iterator[str]:
+        """Node ids of ``labels`` whose words may include every term (by hash), in answer
+        order, found as they are read."""
+        entries = sorted((self._entries(t) for t in terms), key=len)
+        spans = sorted(self.spans[label] for label in labels if label in self.spans)
+        base, others = entries[0], entries[1:]
+        for start, end in spans:
+            part = base[base.searchsorted(start):base.searchsorted(end)]
+            for other in others:
+                if not len(part):
+                    break
+                at = other.searchsorted(part).clip(max=max(len(other) - 1, 0))
+                part = part[other[at] == part] if len(other) else part[:0]
+            for p in part.tolist():
+                yield self.nids[p]
 
 
 def search(kg: KnowledgeGraph, text: str, label: str | None = None, limit: int = 20) -> list[Row]:
     terms = set(words(text))
     if not terms:
         return []
-    wanted = set(_search_labels(label))
+    wanted = _search_labels(label)
     limit = max(int(limit), 0)
-    candidates = []
-    for nid in kg.derived("search.words", WordIndex).holding(terms):
+    rows: list[Row] = []
+    if not limit:
+        return rows
+    for nid in kg.derived("search.words", WordIndex).holding(terms, wanted):
         a = kg.node(nid)
-        if a[S.LABEL] in wanted:
-            candidates.append((a[S.LABEL], a[S.KEY], a))
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    rows = []
-    for lab, key, a in candidates:  # in answer order, so only what is returned is checked
-        if len(rows) >= limit:
-            break
+        lab = a[S.LABEL]
         if terms <= _node_words(a, S.NODE_KIND_BY_LABEL[lab].fulltext):
-            rows.append({"label": lab, "key": key, "name": a.get(S.NAME, a.get(S.TITLE))})
+            rows.append({"label": lab, "key": a[S.KEY], "name": a.get(S.NAME, a.get(S.TITLE))})
+            if len(rows) >= limit:
+                break
     return rows
 
 

@@ -79,6 +79,11 @@ class EmbeddedBackend:
         )
 
 
+#: The identity of the database's store: a new one for a database created or imported anew.
+STORE_CYPHER = ("CALL db.info() YIELD id, creationDate"
+                " RETURN id + '@' + toString(creationDate) AS store")
+
+
 class Neo4jBackend:
     """Queries answered by a Neo4j database through an open driver.
 
@@ -134,25 +139,29 @@ class Neo4jBackend:
             work, query, params, None))
 
     def graph_version(self) -> str:
-        """A token that changes whenever the database commits a transaction.
+        """A token that changes whenever the database commits a transaction or is
+        replaced.
 
         It is the bookmark the server hands back for a read transaction, which names the
-        last committed transaction it saw; a server that returns none is fingerprinted
-        by its node and relationship counts instead (which misses a write that keeps
-        both counts).
+        last committed transaction it saw, with the store's id and creation time: a
+        database replaced by a bulk import starts its transaction numbers again, so the
+        bookmark alone could repeat one of the database it replaced. A server that
+        returns no bookmark is fingerprinted by its node and relationship counts instead
+        (which misses a write that keeps both counts).
         """
         from neo4j import READ_ACCESS
 
         def bookmark(session, work) -> list[str]:
-            session.execute_read(work, "RETURN 1 AS one", {}, None)
-            return sorted(session.last_bookmarks().raw_values)
+            rows = session.execute_read(work, STORE_CYPHER, {}, None)
+            return [str(rows[0]["store"]) if rows else "",
+                    *sorted(session.last_bookmarks().raw_values)]
 
-        marks = self._run(READ_ACCESS, bookmark)
+        store, *marks = self._run(READ_ACCESS, bookmark)
         if not marks:
             nodes = self.read("MATCH (n) RETURN count(n) AS n", {})[0]["n"]
             relationships = self.read("MATCH ()-[r]->() RETURN count(r) AS n", {})[0]["n"]
             marks = [f"counts:{nodes}/{relationships}"]
-        return hashlib.sha1("|".join(marks).encode()).hexdigest()[:16]
+        return hashlib.sha1("|".join([store, *marks]).encode()).hexdigest()[:16]
 
     def has_gds(self) -> bool:
         """Whether the Graph Data Science plugin is installed (checked once)."""

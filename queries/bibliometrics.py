@@ -24,6 +24,13 @@ from citegraph.queries.common import (
     node_ids_test,
     paper_match,
 )
+from citegraph.queries.indexes import (
+    explicit_citation_counts,
+    keyword_index,
+    mention_index,
+    ranking,
+    rows_of,
+)
 from citegraph.queries.registry import Helper, Param, Row, optional, register
 from citegraph.queries.resolve import Ambiguity, resolve
 
@@ -45,12 +52,6 @@ def _limit(rows: list[Row], limit: int | None) -> list[Row]:
     return rows if limit is None else rows[: max(int(limit), 0)]
 
 
-def explicit_citers(kg: KnowledgeGraph, pid: str) -> set[str]:
-    """Papers citing ``pid`` explicitly."""
-    return {u for u, _, a in kg.g.in_edges(pid, data=True)
-            if a[S.TYPE] == S.CITES and not a.get(S.INFERRED)}
-
-
 def h_index(counts: Iterable[int]) -> int:
     """The largest h such that h of the counts are at least h."""
     ranked = sorted(counts, reverse=True)
@@ -65,18 +66,27 @@ def _corpus(a: dict[str, Any]) -> bool:
 
 
 def most_cited(kg: KnowledgeGraph, limit: int = 10) -> list[Row]:
-    rows = []
-    for pid, a in kg.nodes(S.PAPER):
-        n = len(explicit_citers(kg, pid))
-        if n > 0 or (a.get(S.CITED_BY_COUNT) or 0) > 0:
-            rows.append({"key": a[S.KEY], "title": a.get(S.TITLE), "year": a.get(S.YEAR),
-                         "citations": n, "cited_by_count": a.get(S.CITED_BY_COUNT)})
-    rows.sort(key=lambda r: (-r["citations"], -(r["cited_by_count"] or 0), r["key"]))
-    return _limit(rows, limit)
+    def rank(kg: KnowledgeGraph) -> list[tuple[str, int]]:
+        counts = explicit_citation_counts(kg)
+        found = []
+        for pid, a in kg.nodes(S.PAPER):
+            n = counts.get(pid, 0)
+            if n > 0 or (a.get(S.CITED_BY_COUNT) or 0) > 0:
+                found.append((-n, -(a.get(S.CITED_BY_COUNT) or 0), a[S.KEY], pid, n))
+        found.sort()
+        return [(pid, n) for *_, pid, n in found]
+
+    def row(item: tuple[str, int]) -> Row:
+        a = kg.node(item[0])
+        return {"key": a[S.KEY], "title": a.get(S.TITLE), "year": a.get(S.YEAR),
+                "citations": item[1], "cited_by_count": a.get(S.CITED_BY_COUNT)}
+
+    return rows_of(ranking(kg, "most_cited", rank), limit, row)
 
 
 register(Helper(
     name="most_cited",
+    whole_graph=True,
     doc=("Papers (cited references too) by local citations: explicit citations from papers of "
          "the graph; cited_by_count is the source's global count."),
     params=(optional("limit", "int", "at most this many rows", 10),),
@@ -97,18 +107,28 @@ register(Helper(
 
 
 def top_authors(kg: KnowledgeGraph, limit: int = 10) -> list[Row]:
-    rows = []
-    for aid, a in kg.nodes(S.AUTHOR):
-        cites = [len(explicit_citers(kg, p)) for p, _ in neighbours(kg, aid, [S.AUTHORED], "out")]
-        if cites:
-            rows.append({"key": a[S.KEY], "name": a.get(S.NAME), "papers": len(cites),
-                         "citations": sum(cites), "h_index": h_index(cites)})
-    rows.sort(key=lambda r: (-r["papers"], -r["citations"], r["key"]))
-    return _limit(rows, limit)
+    def rank(kg: KnowledgeGraph) -> list[tuple[str, int, int, int]]:
+        counts = explicit_citation_counts(kg)
+        found = []
+        for aid, a in kg.nodes(S.AUTHOR):
+            cites = [counts.get(p, 0) for p, _ in neighbours(kg, aid, [S.AUTHORED], "out")]
+            if cites:
+                found.append((-len(cites), -sum(cites), a[S.KEY], aid, h_index(cites)))
+        found.sort()
+        return [(aid, -papers, -citations, h) for papers, citations, _, aid, h in found]
+
+    def row(item: tuple[str, int, int, int]) -> Row:
+        aid, papers, citations, h = item
+        a = kg.node(aid)
+        return {"key": a[S.KEY], "name": a.get(S.NAME), "papers": papers,
+                "citations": citations, "h_index": h}
+
+    return rows_of(ranking(kg, "top_authors", rank), limit, row)
 
 
 register(Helper(
     name="top_authors",
+    whole_graph=True,
     doc=("Most productive authors: papers in the graph, local citations of those papers and "
          "the h-index over them."),
     params=(optional("limit", "int", "at most this many rows", 10),),
@@ -165,19 +185,20 @@ register(Helper(
 
 
 def _grouped(kg: KnowledgeGraph, values, column: str, limit: int) -> list[Row]:
-    papers: Counter[str] = Counter()
-    citations: Counter[str] = Counter()
-    for pid, a in kg.nodes(S.PAPER):
-        if _corpus(a):
-            found = values(a)
-            if found:
-                n = len(explicit_citers(kg, pid))
-                for value in found:
+    def rank(kg: KnowledgeGraph) -> list[Row]:
+        counts = explicit_citation_counts(kg)
+        papers: Counter[str] = Counter()
+        citations: Counter[str] = Counter()
+        for pid, a in kg.nodes(S.PAPER):
+            if _corpus(a):
+                for value in values(a):
                     papers[value] += 1
-                    citations[value] += n
-    rows = [{column: v, "papers": papers[v], "citations": citations[v]} for v in papers]
-    rows.sort(key=lambda r: (-r["papers"], -r["citations"], r[column]))
-    return _limit(rows, limit)
+                    citations[value] += counts.get(pid, 0)
+        rows = [{column: v, "papers": papers[v], "citations": citations[v]} for v in papers]
+        rows.sort(key=lambda r: (-r["papers"], -r["citations"], r[column]))
+        return rows
+
+    return [dict(r) for r in _limit(ranking(kg, f"grouped:{column}", rank), limit)]
 
 
 def top_venues(kg: KnowledgeGraph, limit: int = 10) -> list[Row]:
@@ -193,6 +214,7 @@ _CITES_OF_P = (f" OPTIONAL MATCH (c:{P})-[r:`{S.CITES}`]->(p) WHERE {EXPLICIT}"
 
 register(Helper(
     name="top_venues",
+    whole_graph=True,
     doc="Venues by papers of the graph (cited references left out), then local citations.",
     params=(optional("limit", "int", "at most this many rows", 10),),
     columns=("venue", "papers", "citations"),
@@ -206,6 +228,7 @@ register(Helper(
 
 register(Helper(
     name="top_countries",
+    whole_graph=True,
     doc="Countries of the authors' affiliations by papers (a paper counts once per country), "
         "then local citations.",
     params=(optional("limit", "int", "at most this many rows", 10),),
@@ -225,38 +248,59 @@ register(Helper(
 
 
 def _papers_with_term(kg: KnowledgeGraph, term: str) -> set[str]:
-    papers = set()
-    for eid in find_entities(kg, term, ambiguous="all"):
-        papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
+    index = mention_index(kg)
+    ranks = index.ranks_of(find_entities(kg, term, ambiguous="all"))
+    papers = {index.nids[r] for r in ranks.tolist()}
     wanted, folded = term.lower(), fold_keyword(term)
-    for kid, k in kg.nodes(S.KEYWORD):
-        if k[S.KEY] == folded or str(k.get(S.NAME, "")).lower() == wanted:
-            papers.update(p for p, _ in neighbours(kg, kid, [S.HAS_KEYWORD], "in"))
+    by_key = S.node_id(S.KEYWORD, folded)
+    keywords = set(keyword_index(kg).get(wanted, ()))
+    if kg.has_node(by_key) and kg.node(by_key)[S.LABEL] == S.KEYWORD:
+        keywords.add(by_key)
+    for kid in keywords:
+        papers.update(p for p, _ in neighbours(kg, kid, [S.HAS_KEYWORD], "in"))
     return papers
 
 
-def papers_per_year(kg: KnowledgeGraph, of: str | None = None) -> list[Row]:
-    pids = (_papers_with_term(kg, of) if of is not None
-            else {pid for pid, a in kg.nodes(S.PAPER) if _corpus(a)})
+def _years(kg: KnowledgeGraph, pids: Iterable[str]) -> list[Row]:
     years = Counter(y for y in (kg.node(p).get(S.YEAR) for p in pids) if y is not None)
     return [{"year": y, "papers": n} for y, n in sorted(years.items())]
+
+
+def papers_per_year(kg: KnowledgeGraph, of: str | None = None) -> list[Row]:
+    if of is not None:
+        return _years(kg, _papers_with_term(kg, of))
+    every = ranking(kg, "papers_per_year", lambda kg: _years(
+        kg, (pid for pid, a in kg.nodes(S.PAPER) if _corpus(a))))
+    return [dict(r) for r in every]
 
 
 _ENTITY_TEST = f"{label_test('e', S.ENTITY_NODE_LABELS)} AND {node_ids_test('e', 'of')}"
 
 register(Helper(
     name="papers_per_year",
+    whole_graph=True,
     doc=("Papers of the graph per publication year; with `of`, only the papers mentioning "
          "that entity or carrying that keyword (any spelling that folds to it)."),
     params=(optional("of", "term", "an entity (key, name, alias) or a keyword"),),
     columns=("year", "papers"),
     embedded=papers_per_year,
     extra_params=lambda v: {"of_key": fold_keyword(v["of"]) if v.get("of") else None},
+    # One branch per source of papers, so a call with `of` reads that entity's and that
+    # keyword's papers through their relationships instead of testing every paper; the
+    # UNWIND over an empty list skips the branch a call does not use.
     cypher=(
-        f"MATCH (p:{P}) WHERE p.`{S.YEAR}` IS NOT NULL AND (($of IS NULL AND {CORPUS})"
-        f" OR ($of IS NOT NULL AND (EXISTS {{ MATCH (p)-[:`{S.MENTIONS}`]->(e) WHERE"
-        f" {_ENTITY_TEST} }} OR EXISTS {{ MATCH (p)-[:`{S.HAS_KEYWORD}`]->(k:`{S.KEYWORD}`)"
-        f" WHERE k.`{S.KEY}` = $of_key OR toLower(k.`{S.NAME}`) = toLower($of) }})))"
+        "CALL () {"
+        f" UNWIND CASE WHEN $of IS NULL THEN [1] ELSE [] END AS every"
+        f" MATCH (p:{P}) WHERE {CORPUS} RETURN p"
+        f" UNION MATCH (e) WHERE {_ENTITY_TEST}"
+        f" MATCH (p:{P})-[:`{S.MENTIONS}`]->(e) RETURN p"
+        f" UNION MATCH (k:`{S.KEYWORD}`) WHERE k.`{S.KEY}` = $of_key"
+        f" MATCH (p:{P})-[:`{S.HAS_KEYWORD}`]->(k) RETURN p"
+        f" UNION UNWIND CASE WHEN $of IS NULL THEN [] ELSE [1] END AS named"
+        f" MATCH (k:`{S.KEYWORD}`) WHERE toLower(k.`{S.NAME}`) = toLower($of)"
+        f" MATCH (p:{P})-[:`{S.HAS_KEYWORD}`]->(k) RETURN p"
+        "}"
+        f" WITH p WHERE p.`{S.YEAR}` IS NOT NULL"
         f" RETURN p.`{S.YEAR}` AS year, count(*) AS papers ORDER BY year"
     ),
 ))
@@ -452,6 +496,11 @@ def _paper_period(a: dict[str, Any], unit: str) -> str | None:
 def bursts(kg: KnowledgeGraph, kind: str | None = "entity", unit: str | None = "year",
            limit: int = 20) -> list[Row]:
     kind, unit = _check_burst_args(kind, unit)
+    rows = ranking(kg, f"bursts:{kind}:{unit}", lambda kg: _bursts(kg, kind, unit))
+    return [dict(r) for r in _limit(rows, limit)]
+
+
+def _bursts(kg: KnowledgeGraph, kind: str, unit: str) -> list[Row]:
     events, totals = [], Counter()
     if kind == "reference":
         seen = set()
@@ -472,7 +521,7 @@ def bursts(kg: KnowledgeGraph, kind: str | None = "entity", unit: str | None = "
                 events.append({"key": term[S.KEY], "name": term.get(S.NAME),
                                "period": _paper_period(kg.node(u), unit)})
         totals.update(_paper_period(a, unit) for _, a in kg.nodes(S.PAPER) if _corpus(a))
-    return burst_rows(events, dict(totals), limit)
+    return burst_rows(events, dict(totals), None)
 
 
 def _period_cypher(var: str) -> str:
@@ -511,6 +560,7 @@ def _bursts_neo4j(backend: Neo4jBackend, kind: str | None = "entity",
 
 register(Helper(
     name="bursts",
+    whole_graph=True,
     doc=("Bursts (Kleinberg's two-state automaton, s = 2, γ = 1) of entities, keywords or "
          "cited references over the years or months (those with papers) of the papers naming "
          "or citing them: first and last period of each burst and its weight, strongest "
@@ -545,6 +595,10 @@ def _main_path_rows(edges: list[Row]) -> list[Row]:
 
 
 def main_path(kg: KnowledgeGraph) -> list[Row]:
+    return [dict(r) for r in ranking(kg, "main_path", _main_path)]
+
+
+def _main_path(kg: KnowledgeGraph) -> list[Row]:
     edges = []
     for u, v, _, e in kg.edges(S.CITES):
         if not e.get(S.INFERRED):
@@ -557,6 +611,7 @@ def main_path(kg: KnowledgeGraph) -> list[Row]:
 
 register(Helper(
     name="main_path",
+    whole_graph=True,
     doc=("The search-path-count main path through the explicit citations, oldest first "
          "(citation cycles condensed: `papers` > 1 names the smallest key of the cycle); "
          "spc is the weight of the edge into each step."),

@@ -1,7 +1,7 @@
 """Pieces shared by the helpers: Cypher fragments and the embedded lookups.
 
 A name argument is resolved to node ids by :mod:`citegraph.queries.resolve` on both
-backends (on Neo4j into the ``<param>_ids`` parameter); the Cypher fragments here only
+backends (on Neo4j into the ``<param>_eids`` parameter); the Cypher fragments here only
 match those ids, and are built from schema constants, so no value is pasted into Cypher.
 """
 
@@ -26,9 +26,10 @@ def label_test(var: str, labels: Iterable[str]) -> str:
 
 
 def node_ids_test(var: str, param: str) -> str:
-    """Cypher: ``var``'s node id (``Label:key``) is in ``$<param>_ids``, the list the
-    resolver (:mod:`citegraph.queries.resolve`) chose for the reference ``$<param>``."""
-    return f"{label_of(var)} + ':' + {var}.`{S.KEY}` IN ${param}_ids"
+    """Cypher: ``var`` is one of the nodes the resolver (:mod:`citegraph.queries.resolve`)
+    chose for the reference ``$<param>``, given by their element ids in ``$<param>_eids``
+    so the planner seeks them by id rather than scanning a label."""
+    return f"elementId({var}) IN ${param}_eids"
 
 
 def entity_match(var: str, param: str, labels: Iterable[str] = ENTITY_LABELS) -> str:

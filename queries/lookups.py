@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from citegraph.graph import schema as S
 from citegraph.queries.common import (
+    ENTITY_LABELS,
     entity_match,
     entity_type,
     entity_type_labels,
@@ -19,6 +20,7 @@ from citegraph.queries.common import (
     neighbours,
     paper_match,
 )
+from citegraph.queries.indexes import mention_index, ranking
 from citegraph.queries.registry import Helper, Param, Row, optional, register
 from citegraph.queries.resolve import Ambiguity, resolve
 
@@ -41,16 +43,15 @@ def _type_labels(values: dict[str, Any]) -> dict[str, Any]:
 
 def papers_mentioning(kg: KnowledgeGraph, entity: str, limit: int = 50,
                       ambiguous: Ambiguity = "error") -> list[Row]:
-    papers: set[str] = set()
-    for eid in find_entities(kg, entity, ambiguous=ambiguous):
-        papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
-    rows = [
-        {"key": a[S.KEY], "title": a.get(S.TITLE), "date": a.get(S.DATE)}
-        for a in (kg.node(p) for p in papers)
-    ]
-    rows.sort(key=lambda r: r["key"])
-    rows.sort(key=lambda r: r["date"] or "", reverse=True)
-    return _limit(rows, limit)
+    index = mention_index(kg)
+    ranks = index.ranks_of(find_entities(kg, entity, ambiguous=ambiguous))
+    if limit is not None:
+        ranks = ranks[: max(int(limit), 0)]
+    rows = []
+    for rank in ranks.tolist():
+        a = kg.node(index.nids[rank])
+        rows.append({"key": a[S.KEY], "title": a.get(S.TITLE), "date": a.get(S.DATE)})
+    return rows
 
 
 register(Helper(
@@ -267,18 +268,14 @@ register(Helper(
 
 
 def timeline(kg: KnowledgeGraph, entity: str, ambiguous: Ambiguity = "error") -> list[Row]:
-    papers: set[str] = set()
-    for eid in find_entities(kg, entity, ambiguous=ambiguous):
-        papers.update(p for p, _ in neighbours(kg, eid, [S.MENTIONS], "in"))
-    months: dict[str, int] = {}
-    undated = 0
-    for pid in papers:
-        date = kg.node(pid).get(S.DATE)
-        if date is not None:
-            months[date[:7]] = months.get(date[:7], 0) + 1
-        else:
-            undated += 1
-    rows: list[Row] = [{"month": m, "papers": n} for m, n in sorted(months.items())]
+    import numpy as np
+
+    index = mention_index(kg)
+    codes = index.month_of[index.ranks_of(find_entities(kg, entity, ambiguous=ambiguous))]
+    found, counts = np.unique(codes, return_counts=True)
+    rows: list[Row] = [{"month": index.month_names[m], "papers": n}
+                       for m, n in zip(found.tolist(), counts.tolist(), strict=True) if m >= 0]
+    undated = int(counts[0]) if len(found) and found[0] < 0 else 0
     return rows + ([{"month": None, "papers": undated}] if undated else [])
 
 
@@ -301,21 +298,31 @@ register(Helper(
 # --- top entities by paper count ----------------------------------------------------------
 
 
-def top_entities(kg: KnowledgeGraph, type: str | None = None, limit: int = 10) -> list[Row]:
-    labels = set(entity_type_labels(type))
+def _entity_ranking(kg: KnowledgeGraph) -> dict[tuple[str, ...], list[Row]]:
+    """Every entity ranked by the papers that mention it, for all types and per type."""
     rows = []
     for nid, a in kg.nodes():
-        if a[S.LABEL] in labels:
+        if a[S.LABEL] in ENTITY_LABELS:
             papers = {p for p, _ in neighbours(kg, nid, [S.MENTIONS], "in")
                       if kg.node(p)[S.LABEL] == S.PAPER}
             rows.append({"type": entity_type(a[S.LABEL]), "key": a[S.KEY],
-                         "name": a.get(S.NAME), "papers": len(papers)})
+                         "name": a.get(S.NAME), "papers": len(papers), "label": a[S.LABEL]})
     rows.sort(key=lambda r: (-r["papers"], r["key"], r["type"]))
-    return _limit(rows, limit)
+    ranked: dict[tuple[str, ...], list[Row]] = {ENTITY_LABELS: rows}
+    for label in ENTITY_LABELS:
+        ranked[(label,)] = [r for r in rows if r["label"] == label]
+    return ranked
+
+
+def top_entities(kg: KnowledgeGraph, type: str | None = None, limit: int = 10) -> list[Row]:
+    labels = entity_type_labels(type)
+    rows = ranking(kg, "top_entities", _entity_ranking)[labels]
+    return [{k: v for k, v in r.items() if k != "label"} for r in _limit(rows, limit)]
 
 
 register(Helper(
     name="top_entities",
+    whole_graph=True,
     doc="Entities of a type (or all) ranked by how many papers mention them.",
     params=(optional("type", "entity_type", "method, model or benchmark; all when omitted"),
             optional("limit", "int", "at most this many rows", 10)),

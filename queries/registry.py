@@ -61,7 +61,8 @@ class Helper:
 
     ``cypher`` runs with the helper's parameters (plus ``extra_params``) on Neo4j;
     ``post`` turns its raw records into the final rows when they need shaping in Python.
-    ``neo4j`` replaces the single-statement path (for algorithms run through GDS).
+    ``neo4j`` replaces the single-statement path (for algorithms run through GDS);
+    ``whole_graph`` marks a helper whose answer reads the whole graph.
     """
 
     name: str
@@ -74,6 +75,9 @@ class Helper:
     post: Callable[[list[Row], dict[str, Any]], list[Row]] | None = None
     neo4j: Callable[..., list[Row]] | None = None
     approximate: tuple[str, ...] = field(default_factory=tuple)
+    #: The answer reads the whole graph (a ranking, a histogram): on Neo4j it is computed
+    #: once per graph version and argument set (:mod:`~citegraph.queries.neo4j_cache`).
+    whole_graph: bool = False
 
     def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         """Positional and keyword arguments as a complete parameter dict, checked."""

@@ -159,20 +159,19 @@ class NameIndex:
     """
 
     def __init__(self, kg: KnowledgeGraph) -> None:
-        import numpy as np
-
         self.nids: list[str] = []
         hashes: list[int] = []
         positions: list[int] = []
         for nid, props in kg.nodes():
-            c = candidate(props[S.LABEL], props[S.KEY], props)
-            at = len(self.nids)
-            self.nids.append(nid)
-            names = (*c.names, c.short_title) if c.short_title else c.names
-            seen = {_key(0, n.casefold()) for n in names}
-            seen.update(_key(1, fold_name(n)) for n in (c.key, *names))
+            seen = name_hashes(candidate(props[S.LABEL], props[S.KEY], props))
             hashes.extend(seen)
-            positions.extend([at] * len(seen))
+            positions.extend([len(self.nids)] * len(seen))
+            self.nids.append(nid)
+        self._sort(hashes, positions)
+
+    def _sort(self, hashes: list[int], positions: list[int]) -> None:
+        import numpy as np
+
         order = np.argsort(np.asarray(hashes, dtype=np.int64), kind="stable")
         self.hashes = np.asarray(hashes, dtype=np.int64)[order]
         self.positions = np.asarray(positions, dtype=np.int32)[order]
@@ -190,6 +189,15 @@ class NameIndex:
 
 def _key(tier: int, text: str) -> int:
     return hash((tier, text))
+
+
+def name_hashes(c: Candidate) -> set[int]:
+    """The hashes a :class:`NameIndex` files a node under: each name case-folded, and
+    each name and its key folded."""
+    names = (*c.names, c.short_title) if c.short_title else c.names
+    seen = {_key(0, n.casefold()) for n in names}
+    seen.update(_key(1, fold_name(n)) for n in (c.key, *names))
+    return seen
 
 
 def name_index(kg: KnowledgeGraph) -> NameIndex:
