@@ -37,7 +37,7 @@ def test_append_of_listings_leaves_the_appended_graph(seed_files, neo4j_config, 
     assert read_graph(*_args(neo4j_config)).equals(appended)
     assert db_counts(neo4j_driver, neo4j_config.database) == appended.stats()
     # only the difference went over the wire: fewer rows than the whole graph
-    whole = appended.g.number_of_nodes() + appended.g.number_of_edges()
+    whole = appended.number_of_nodes() + appended.number_of_edges()
     assert 0 < done["nodes"] + done["relationships"] < whole
     assert done["relationships"] == len(found.edges_written)
 
@@ -52,7 +52,7 @@ def test_changed_and_dropped_edges_and_nodes_are_rewritten_and_deleted(neo4j_con
                 if rel == S.CITES and S.split_edge_key(k)[1])
     new.remove_edge(*cite)  # a discriminated edge dropped
     rel, disc = S.split_edge_key(mention[2])
-    attrs = {p: x for p, x in new.g._succ[mention[0]][mention[1]][mention[2]].items()
+    attrs = {p: x for p, x in new.edge(*mention).items()
              if p not in (S.TYPE, S.COUNT)}
     new.remove_edge(*mention)
     new.add_edge(rel, mention[0], mention[1], disc, **attrs)  # a property lost

@@ -84,7 +84,7 @@ def test_search_equals_a_scan_for_rare_and_common_words(corpus):
 
 
 def _path_scan(kg, s: str, t: str) -> list[str] | None:
-    graph = nx.Graph(kg.g)
+    graph = kg.undirected()
     try:
         paths = list(nx.all_shortest_paths(graph, s, t))
     except nx.NetworkXNoPath:
