@@ -75,7 +75,7 @@ def test_search_equals_a_scan_for_rare_and_common_words(corpus):
     titles = [a[S.TITLE] for _, a in corpus.nodes(S.PAPER) if a.get(S.TITLE)]
     texts = ["model", "language model", "the", "diffusion", "no-such-word-here"]
     texts += [" ".join(rng.sample(t.split(), min(2, len(t.split())))) for t in
-              rng.sample(titles, 40)]
+              rng.sample(titles, 15)]
     for text in texts:
         for label in (None, S.PAPER, S.METHOD, S.AUTHOR):
             for limit in (3, 20, 1000):
