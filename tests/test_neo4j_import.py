@@ -15,9 +15,9 @@ from citegraph.errors import Neo4jStoreError
 from citegraph.graph import schema as S
 from citegraph.graph.model import KnowledgeGraph
 from citegraph.graph.stores import neo4j_csv
+from citegraph.graph.stores.neo4j_conn import connect
 from citegraph.graph.stores.neo4j_import import (
     ARRAY_DELIMITER,
-    bulk_import,
     import_arguments,
     write_import_csv,
 )
@@ -210,7 +210,13 @@ def _our_server(config) -> bool:
 
 @pytest.mark.neo4j
 @pytest.mark.slow
-def test_bulk_import_gives_the_same_graph(neo4j_config, neo4j_driver, built_graph):
+def test_bulk_import_gives_the_same_graph(neo4j_config, neo4j_driver, built_graph,
+                                         monkeypatch):
+    """Through ``first_load``, made to choose the import (its batched branch is tested with
+    the append); cached query answers follow the replaced database."""
+    from citegraph.graph.stores import neo4j_first_load as F
+    from citegraph.queries import Neo4jBackend, Queries
+
     if not _our_server(neo4j_config):
         pytest.skip("bulk import stops and starts the server, so it must be scripts/neo4j's")
     kg = borrow_vectors(sample_graph(), built_graph)  # with real paper embeddings
@@ -219,9 +225,21 @@ def test_bulk_import_gives_the_same_graph(neo4j_config, neo4j_driver, built_grap
     for start, end, key, rel, attrs in awkward.keyed_edges():
         kg.add_edge(rel, start, end, S.edge_discriminator(key),
                     **{p: x for p, x in attrs.items() if p != S.TYPE})
-    result = bulk_import(kg, neo4j_config.database, manage_server=True,
-                         uri=neo4j_config.uri, auth=neo4j_config.auth)
-    assert result == {"nodes": kg.number_of_nodes(), "relationships": kg.number_of_edges()}
+    before = sample_graph(max_papers=12)
+    neo4j_support.wipe(neo4j_driver, neo4j_config.database)
+    F.first_load(before, neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
+    q = Queries(Neo4jBackend(connect(neo4j_config), neo4j_config.database))
+    assert q.most_cited(limit=None) == before.query.most_cited(limit=None)  # now kept
+    neo4j_support.wipe(neo4j_driver, neo4j_config.database)
+    monkeypatch.setattr(F, "IMPORT_ABOVE_ROWS", 10)
+    assert F.prefers_import(kg)
+    result = F.first_load(kg, neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
+    assert result == {"nodes": kg.number_of_nodes(), "relationships": kg.number_of_edges(),
+                      "method": "import"}
+    try:  # the imported database is a new version: nothing kept from the one it replaced
+        assert q.most_cited(limit=None) == kg.query.most_cited(limit=None)
+    finally:
+        q.backend.close()
     assert db_counts(neo4j_driver, neo4j_config.database) == kg.stats()
     back = read_graph(neo4j_config.uri, neo4j_config.auth, neo4j_config.database)
     assert back.equals(kg, embeddings=True)
