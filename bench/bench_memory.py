@@ -92,7 +92,7 @@ def account(g: nx.MultiDiGraph, embeddings: Any = None, pairs: PairEdges | None 
         for rel, pair_table in pairs.tables.items():
             if len(pair_table):
                 ledger.parts[f"pair columns {rel}"] += pair_table.nbytes()
-        ledger.parts["pair node index"] += pairs.nodes.nbytes()
+        ledger.parts["pair node index"] += pairs.nodes.nbytes(strings=False)
         ledger.parts["pair evidence strings"] += pairs.strings.nbytes()
     if embeddings is not None:
         for value in vars(embeddings).values():

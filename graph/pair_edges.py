@@ -11,7 +11,7 @@ evidence key).
 Layout of one type (:class:`PairTable`):
 
 - ``start`` and ``end``: int32 indexes into the node table of the graph
-  (:class:`NodeTable`), the start the smaller node id (the symmetric kinds' rule);
+  (:class:`Interned`), the start the smaller node id (the symmetric kinds' rule);
 - one column per scalar property: ``count`` int64 (absent: :data:`INT_MISSING`),
   ``strength``/``score`` float64 (absent: NaN), so every value reads back as written;
 - evidence as int32 indexes into a string table, ragged: each row's offset and length
@@ -47,51 +47,31 @@ _FLOAT_PROPS = frozenset({S.STRENGTH, S.SCORE})
 Props = dict[str, Any]
 
 
-class NodeTable:
-    """Node id <-> int index, for the columnar edges' ends. An index, once given, stays
-    with its node id (a removed node keeps it, unused), so columns never need renumbering."""
+class Interned:
+    """Each distinct string once, as an int that stays with it (a value no longer used
+    keeps its int), so columns that hold the ints never need renumbering. Used for the
+    columnar edges' ends (node ids) and for their evidence strings."""
 
-    __slots__ = ("ids", "index")
-
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.index: dict[str, int] = {}
-
-    def of(self, nid: str) -> int:
-        i = self.index.get(nid)
-        if i is None:
-            i = self.index[nid] = len(self.ids)
-            self.ids.append(nid)
-        return i
-
-    def nbytes(self) -> int:
-        """The table's own memory (not the id strings, which the graph's nodes share)."""
-        import sys
-
-        return sys.getsizeof(self.ids) + sys.getsizeof(self.index)
-
-
-class StringTable:
-    """Each evidence string once, as an int."""
-
-    __slots__ = ("strings", "index")
+    __slots__ = ("values", "index")
 
     def __init__(self) -> None:
-        self.strings: list[str] = []
+        self.values: list[str] = []
         self.index: dict[str, int] = {}
 
     def of(self, value: str) -> int:
         i = self.index.get(value)
         if i is None:
-            i = self.index[value] = len(self.strings)
-            self.strings.append(value)
+            i = self.index[value] = len(self.values)
+            self.values.append(value)
         return i
 
-    def nbytes(self) -> int:
+    def nbytes(self, *, strings: bool = True) -> int:
+        """The table's memory, its strings included unless ``strings`` is False (node ids,
+        which the graph's nodes share)."""
         import sys
 
-        return (sys.getsizeof(self.strings) + sys.getsizeof(self.index)
-                + sum(map(sys.getsizeof, self.strings)))
+        own = sys.getsizeof(self.values) + sys.getsizeof(self.index)
+        return own + (sum(map(sys.getsizeof, self.values)) if strings else 0)
 
 
 #: Rows decoded into Python objects at once when a table is listed: small enough that
@@ -106,7 +86,7 @@ def _pair_key(a: int, b: int) -> int:
 class PairTable:
     """The edges of one columnar relationship type (see the module docstring)."""
 
-    def __init__(self, rel: str, props: tuple[str, ...], strings: StringTable) -> None:
+    def __init__(self, rel: str, props: tuple[str, ...], strings: Interned) -> None:
         self.rel = rel
         self.scalars = tuple(p for p in props if p != S.EVIDENCE)
         self.props = frozenset(props)
@@ -450,7 +430,7 @@ class PairTable:
                     out[name] = value
             s, ln = self._t_ev_start[t], self._t_ev_len[t]
         if ln:
-            strings = self.strings.strings
+            strings = self.strings.values
             m = len(self.ev)
             ids = self.ev[s:s + ln].tolist() if s < m else self._t_ev[s - m:s - m + ln]
             out[S.EVIDENCE] = [strings[i] for i in ids]
@@ -470,7 +450,7 @@ class PairTable:
             yield from self._decode(rows[at:at + _CHUNK])
 
     def _decode(self, rows: np.ndarray) -> Iterator[tuple[int, int, Props]]:
-        rel, strings = self.rel, self.strings.strings
+        rel, strings = self.rel, self.strings.values
         starts, ends = self.start[rows].tolist(), self.end[rows].tolist()
         columns = []
         for name in self.scalars:
@@ -528,8 +508,8 @@ class PairEdges:
     """Every columnar type's table, with the node and string tables they share."""
 
     def __init__(self) -> None:
-        self.nodes = NodeTable()
-        self.strings = StringTable()
+        self.nodes = Interned()
+        self.strings = Interned()
         self.tables: dict[str, PairTable] = {
             rel: PairTable(rel, S.REL_KIND_BY_TYPE[rel].properties, self.strings)
             for rel in S.REL_TYPES if rel in S.COLUMNAR_TYPES}
@@ -587,13 +567,13 @@ class PairEdges:
         found = np.asarray([index[n] for n in nids if n in index], np.int64)
         if not len(found):
             return []
-        ids = self.nodes.ids
+        ids = self.nodes.values
         return [(ids[a], ids[b], rel, props) for rel, table in self.tables.items() if len(table)
                 for a, b, props in table.remove_nodes(found)]
 
     def edges(self, rel: str | None = None) -> Iterator[tuple[str, str, str, Props]]:
         """``(start, end, type, properties)`` of every edge (or of one type)."""
-        ids = self.nodes.ids
+        ids = self.nodes.values
         for name, table in self.tables.items():
             if rel is not None and name != rel:
                 continue
@@ -605,7 +585,7 @@ class PairEdges:
         i = self.nodes.index.get(nid)
         if i is None:
             return
-        ids = self.nodes.ids
+        ids = self.nodes.values
         for name, table in self.tables.items():
             if (rel is not None and name != rel) or not len(table):
                 continue
@@ -616,7 +596,7 @@ class PairEdges:
 
     def ends(self, rel: str | None = None) -> Iterator[tuple[str, str, str]]:
         """``(start, end, type)`` of every edge (or of one type), without properties."""
-        ids = self.nodes.ids
+        ids = self.nodes.values
         for name, table in self.tables.items():
             if (rel is None or name == rel) and len(table):
                 starts, ends = table.live_ends()
@@ -635,7 +615,7 @@ class PairEdges:
                 if len(rows):
                     starts, ends = table.start[rows], table.end[rows]
                     found.update(np.where(starts == i, ends, starts).tolist())
-        ids = self.nodes.ids
+        ids = self.nodes.values
         return {ids[j] for j in found}
 
     def degree(self, nid: str) -> int:
@@ -650,5 +630,5 @@ class PairEdges:
 
     def nbytes(self) -> int:
         """Memory of the columns and indexes, the node table and the evidence strings."""
-        return (sum(t.nbytes() for t in self.tables.values()) + self.nodes.nbytes()
+        return (sum(t.nbytes() for t in self.tables.values()) + self.nodes.nbytes(strings=False)
                 + self.strings.nbytes())
