@@ -159,10 +159,13 @@ class _Generator:
 
     def _title(self, introduced: str | None) -> str:
         rng = self.rng
+        tries = 0
         while True:
-            # a seed title's head name ("Name: ...") would be the subject of every reuse
+            # a seed title's head name ("Name: ...") would be the subject of every reuse;
+            # past a few hundred thousand titles two swapped words rarely give a new one,
+            # so every sixteen failed tries swap one word more
             words = rng.choice(self.titles).rpartition(": ")[2].split()
-            for _ in range(2):
+            for _ in range(2 + tries // 16):
                 if words:
                     words[rng.randrange(len(words))] = rng.choice(self.words)
             body = " ".join(words)
@@ -170,6 +173,7 @@ class _Generator:
             if title.casefold() not in self.seen_titles:
                 self.seen_titles.add(title.casefold())
                 return title
+            tries += 1
 
     def _abstract(self, introduced: str | None) -> str:
         rng = self.rng
