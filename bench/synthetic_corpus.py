@@ -133,14 +133,19 @@ class _Generator:
 
     def _coin(self) -> str:
         rng = self.rng
+        tries = 0
         while True:
-            stem = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3)))
+            # two or three syllables give about 110k names: past that, every 64
+            # failed tries allow one syllable more
+            stem = "".join(rng.choice(_SYLLABLES)
+                           for _ in range(rng.randint(2, 3 + tries // 64)))
             name = stem.capitalize() + rng.choice(_SUFFIXES)
             if rng.random() < 0.3:
                 name = name.upper() if len(name) <= 6 else name
             if name not in self._coined_set:
                 self._coined_set.add(name)
                 return name
+            tries += 1
 
     def _known_name(self) -> str:
         return self.known[_zipf_index(self.rng, len(self.known), 3.0)]
